@@ -1,0 +1,15 @@
+// Native ES modules throughout (package.json "type": "module"): Jest runs with
+// --experimental-vm-modules and ts-jest emits ESM, so ESM-only packages (nanoid, PGlite)
+// load exactly as they do in the app.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/unit/**/*.test.ts', '**/integration/**/*.test.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }],
+  },
+  testTimeout: 60000,
+};

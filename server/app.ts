@@ -1,0 +1,113 @@
+import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { nanoid } from 'nanoid';
+import { auditRoutes } from './audit/index.js';
+import { authRoutes, passwordChangeGate, sessionMiddleware } from './auth/index.js';
+import { campaignRoutes } from './campaigns/index.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { csrfProtection } from './http/csrf.js';
+import { errorHandler, HttpError, notFoundHandler } from './http/errors.js';
+import { flashMiddleware } from './http/flash.js';
+import { languageMiddleware } from './http/i18n.js';
+import './http/types.js';
+import { configureViews } from './http/views.js';
+import type { Logger } from './logger.js';
+import { fromRoot } from './paths.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+}
+
+export interface App {
+  app: Express;
+  /** Set on SIGTERM: new requests get 503 while open ones finish. */
+  startDraining(): void;
+}
+
+export function createApp({ config, database, logger }: AppDeps): App {
+  const app = express();
+  const { db } = database;
+  let draining = false;
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  configureViews(app);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: () => nanoid(10),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/assets/') === true },
+      // Only the method and path: query strings may hold tokens, bodies hold answers.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      hsts: config.cookieSecure,
+    }),
+  );
+  app.use('/assets', express.static(fromRoot('views', 'assets'), { maxAge: '1h', index: false }));
+  app.use(cookieParser(config.sessionSecret));
+  app.use(languageMiddleware(config.cookieSecure));
+  app.use((_req, res, next) => {
+    if (!draining) return next();
+    res.set('Connection', 'close');
+    next(new HttpError(503, 'error.503'));
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await database.ping();
+      res.json({ status: 'ok', database: { kind: database.kind, status: 'ok' } });
+    } catch (err) {
+      logger.warn({ err }, 'health check: database unreachable');
+      res.status(503).json({ status: 'unavailable', database: { kind: database.kind, status: 'unreachable' } });
+    }
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(sessionMiddleware(db, config.sessionTtlMinutes));
+  app.use(csrfProtection(config.sessionSecret, config.cookieSecure));
+  app.use(flashMiddleware);
+  app.use(passwordChangeGate);
+
+  app.use(campaignRoutes(db));
+  app.use(authRoutes(db, config));
+  app.use(auditRoutes(db));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    startDraining: () => {
+      draining = true;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { recordAudit, verifyAuditLog, type AuditRecord, type VerifyResult } from './service.js';
+export { recentEntries } from './queries.js';
+export { auditRoutes } from './routes.js';

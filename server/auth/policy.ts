@@ -1,0 +1,35 @@
+/** Who may do what (DESIGN §2). Pure: routes ask `can(role, permission)` through `requirePermission`. */
+
+export const ROLES = ['admin', 'enumerator', 'member', 'chair', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface StaffPrincipal {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+export const PERMISSIONS = {
+  /** Create accounts, issue one-time passwords, disable accounts. */
+  'staff.manage': ['admin'],
+  /** Units, committee size, lifecycle moves that belong to the administration. */
+  'campaign.manage': ['admin'],
+  /** See a campaign's configuration and stage (never answers or results). */
+  'campaign.view': ['admin', 'enumerator', 'member', 'chair', 'observer'],
+  /** Read the audit log. */
+  'audit.read': ['observer'],
+  /** Type in phone and paper answers for an access code. */
+  'responses.enter': ['enumerator'],
+  /** Hold a key share and approve unsealing. */
+  'unseal.approve': ['member', 'chair'],
+  /** Publish unsealed results. */
+  'results.publish': ['chair'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,72 @@
+import type { Role } from '../auth/policy.js';
+import type { Message } from '../i18n/index.js';
+
+/** The campaign lifecycle of DESIGN §3 as a pure state machine: who may move a campaign, and when. */
+
+export const STATES = ['draft', 'sampling', 'fieldwork', 'closed', 'unsealed', 'published'] as const;
+export type CampaignState = (typeof STATES)[number];
+
+/** What the guards look at; each capability contributes its facts as it lands. */
+export interface CampaignFacts {
+  departmentCount: number;
+  districtCount: number;
+  committee: { size: number; threshold: number } | null;
+  /** Committee approvals gathered for unsealing (sealing capability). */
+  unsealApprovals: number;
+}
+
+interface Transition {
+  to: CampaignState;
+  roles: readonly Role[];
+  /** Each returns a refusal message, or null when satisfied. */
+  guards: ReadonlyArray<(facts: CampaignFacts) => Message | null>;
+}
+
+const needsUnits = (f: CampaignFacts): Message | null =>
+  f.departmentCount + f.districtCount > 0 ? null : { key: 'transition.needsUnits' };
+const needsCommittee = (f: CampaignFacts): Message | null => (f.committee ? null : { key: 'transition.needsCommittee' });
+const needsQuorum = (f: CampaignFacts): Message | null =>
+  f.committee && f.unsealApprovals >= f.committee.threshold
+    ? null
+    : { key: 'transition.needsQuorum', params: { k: f.committee?.threshold ?? 0 } };
+
+/** Forward only: a campaign never goes back (a frozen frame, a drawn sample, published results stay). */
+const TRANSITIONS: Record<CampaignState, Transition | null> = {
+  draft: { to: 'sampling', roles: ['admin'], guards: [needsUnits, needsCommittee] },
+  sampling: { to: 'fieldwork', roles: ['admin'], guards: [] },
+  fieldwork: { to: 'closed', roles: ['admin'], guards: [] },
+  closed: { to: 'unsealed', roles: ['member', 'chair'], guards: [needsQuorum] },
+  unsealed: { to: 'published', roles: ['chair'], guards: [] },
+  published: null,
+};
+
+export function nextState(from: CampaignState): CampaignState | null {
+  return TRANSITIONS[from]?.to ?? null;
+}
+
+export function isState(value: unknown): value is CampaignState {
+  return typeof value === 'string' && (STATES as readonly string[]).includes(value);
+}
+
+export type TransitionCheck = { ok: true } | { ok: false; reason: Message };
+
+/** Whether `role` may move a campaign from `from` to `to` now; the first unmet condition otherwise. */
+export function checkTransition(from: CampaignState, to: CampaignState, role: Role, facts: CampaignFacts): TransitionCheck {
+  const transition = TRANSITIONS[from];
+  if (!transition || transition.to !== to) {
+    return { ok: false, reason: { key: 'transition.notAllowed', params: { from: `state.${from}`, to: `state.${to}` } } };
+  }
+  if (!transition.roles.includes(role)) {
+    return { ok: false, reason: { key: 'transition.roleRefused', params: { role: `role.${role}`, to: `state.${to}` } } };
+  }
+  for (const guard of transition.guards) {
+    const refusal = guard(facts);
+    if (refusal) return { ok: false, reason: refusal };
+  }
+  return { ok: true };
+}
+
+/** The roles that may trigger the move out of `from` (for showing or hiding the button). */
+export function rolesForNext(from: CampaignState): readonly Role[] {
+  return TRANSITIONS[from]?.roles ?? [];
+}

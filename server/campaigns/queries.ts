@@ -1,0 +1,77 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { campaigns, units } from '../db/schema.js';
+import type { CampaignState } from './lifecycle.js';
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+export type UnitRow = typeof units.$inferSelect;
+
+export function listCampaigns(db: Db): Promise<CampaignRow[]> {
+  return db.select().from(campaigns).orderBy(desc(campaigns.year), asc(campaigns.province));
+}
+
+export async function findCampaign(db: Db, id: string): Promise<CampaignRow | undefined> {
+  const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+  return row;
+}
+
+/** Reads the campaign and locks its row to the end of the transaction: state checks then hold. */
+export async function lockCampaign(tx: Db, id: string): Promise<CampaignRow | undefined> {
+  const [row] = await tx.select().from(campaigns).where(eq(campaigns.id, id)).for('update');
+  return row;
+}
+
+export async function findCampaignByProvinceYear(db: Db, province: string, year: number): Promise<CampaignRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.province, province), eq(campaigns.year, year)));
+  return row;
+}
+
+export async function insertCampaign(db: Db, values: typeof campaigns.$inferInsert): Promise<void> {
+  await db.insert(campaigns).values(values);
+}
+
+export async function updateCommittee(db: Db, id: string, size: number, threshold: number): Promise<void> {
+  await db
+    .update(campaigns)
+    .set({ committeeSize: size, committeeThreshold: threshold, updatedAt: new Date() })
+    .where(eq(campaigns.id, id));
+}
+
+/** Moves the state only if it is still `from`; returns whether it moved. */
+export async function updateState(db: Db, id: string, from: CampaignState, to: CampaignState): Promise<boolean> {
+  const moved = await db
+    .update(campaigns)
+    .set({ state: to, updatedAt: new Date() })
+    .where(and(eq(campaigns.id, id), eq(campaigns.state, from)))
+    .returning({ id: campaigns.id });
+  return moved.length === 1;
+}
+
+export function listUnits(db: Db, campaignId: string): Promise<UnitRow[]> {
+  return db.select().from(units).where(eq(units.campaignId, campaignId)).orderBy(asc(units.kind), asc(units.code));
+}
+
+export async function unitCounts(db: Db, campaignId: string): Promise<{ department: number; district: number }> {
+  const rows = await db
+    .select({ kind: units.kind, n: sql<number>`count(*)::int` })
+    .from(units)
+    .where(eq(units.campaignId, campaignId))
+    .groupBy(units.kind);
+  const count = (kind: string) => rows.find((r) => r.kind === kind)?.n ?? 0;
+  return { department: count('department'), district: count('district') };
+}
+
+export async function insertUnits(db: Db, rows: (typeof units.$inferInsert)[]): Promise<void> {
+  if (rows.length) await db.insert(units).values(rows);
+}
+
+export async function deleteUnit(db: Db, campaignId: string, unitId: string): Promise<string | undefined> {
+  const [row] = await db
+    .delete(units)
+    .where(and(eq(units.campaignId, campaignId), eq(units.id, unitId)))
+    .returning({ code: units.code });
+  return row?.code;
+}

@@ -1,0 +1,102 @@
+import { Router, type Request, type Response } from 'express';
+import { requirePermission, requireStaff } from '../auth/index.js';
+import { can } from '../auth/policy.js';
+import type { Db } from '../db/client.js';
+import { notFound } from '../http/errors.js';
+import { flash } from '../http/flash.js';
+import { singleSmallFile } from '../http/uploads.js';
+import type { Message } from '../i18n/index.js';
+import type { Result } from '../result.js';
+import { isState, nextState, rolesForNext } from './lifecycle.js';
+import { validateCampaign, validateCommittee, validateUnit } from './schemas.js';
+import * as campaigns from './service.js';
+
+export function campaignRoutes(db: Db): Router {
+  const router = Router();
+  const view = requirePermission('campaign.view');
+  const manage = requirePermission('campaign.manage');
+
+  router.get('/', async (_req, res) => {
+    res.render('pages/home', { campaigns: await campaigns.listCampaigns(db) });
+  });
+
+  async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    res.status(status).render('pages/campaigns', { campaigns: await campaigns.listCampaigns(db), ...extra });
+  }
+
+  router.get('/campaigns', view, (_req, res) => renderList(res));
+
+  router.post('/campaigns', manage, async (req, res) => {
+    const form = validateCampaign(req.body);
+    if (!form.ok) return renderList(res, { errors: form.errors, values: req.body }, 422);
+    const created = await campaigns.createCampaign(db, req.staff!.username, form.value);
+    if (!created.ok) return renderList(res, { problem: created.error, values: req.body }, 409);
+    res.redirect(303, `/campaigns/${created.value}`);
+  });
+
+  /** The campaign page, re-rendered with what the last form got wrong. */
+  async function renderCampaign(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const campaign = await campaigns.findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    const units = await campaigns.listUnits(db, campaign.id);
+    const next = nextState(campaign.state);
+    res.status(status).render('pages/campaign', {
+      campaign,
+      departments: units.filter((u) => u.kind === 'department'),
+      districts: units.filter((u) => u.kind === 'district'),
+      isDraft: campaign.state === 'draft',
+      canManage: can(req.staff!.role, 'campaign.manage'),
+      next: next && rolesForNext(campaign.state).includes(req.staff!.role) ? next : null,
+      ...extra,
+    });
+  }
+
+  router.get('/campaigns/:id', view, (req, res) => renderCampaign(req, res));
+
+  /** After a change: back to the page with a notice, or the page again with the refusal. */
+  async function respond(req: Request, res: Response, result: Result<unknown>, notice?: Message, extra: Record<string, unknown> = {}) {
+    if (result.ok) {
+      if (notice) flash(res, notice);
+      return res.redirect(303, `/campaigns/${String(req.params.id)}`);
+    }
+    const status = result.error.key === 'campaigns.notFound' ? 404 : 409;
+    await renderCampaign(req, res, { problem: result.error, ...extra }, status);
+  }
+
+  router.post('/campaigns/:id/units', manage, async (req, res) => {
+    const form = validateUnit(req.body);
+    if (!form.ok) return renderCampaign(req, res, { unitErrors: form.errors, unitValues: req.body }, 422);
+    const added = await campaigns.addUnit(db, req.staff!.username, String(req.params.id), form.value);
+    await respond(req, res, added, { key: 'units.added', params: { code: form.value.code } }, { unitValues: req.body });
+  });
+
+  router.post('/campaigns/:id/units/import', manage, singleSmallFile('file'), async (req, res) => {
+    if (!req.file) return renderCampaign(req, res, { problem: { key: 'units.noFile' } }, 422);
+    const imported = await campaigns.importUnits(db, req.staff!.username, String(req.params.id), req.file.buffer.toString('utf8'));
+    if (!imported.ok && imported.rowErrors) return renderCampaign(req, res, { problem: imported.error, rowErrors: imported.rowErrors }, 422);
+    await respond(req, res, imported, imported.ok ? { key: 'units.imported', params: { count: imported.value } } : undefined);
+  });
+
+  router.post('/campaigns/:id/units/:unitId/delete', manage, async (req, res) => {
+    const deleted = await campaigns.deleteUnit(db, req.staff!.username, String(req.params.id), String(req.params.unitId));
+    await respond(req, res, deleted, deleted.ok ? { key: 'units.deleted', params: { code: deleted.value } } : undefined);
+  });
+
+  router.post('/campaigns/:id/committee', manage, async (req, res) => {
+    const form = validateCommittee(req.body);
+    if (!form.ok) return renderCampaign(req, res, { committeeErrors: form.errors, committeeValues: req.body }, 422);
+    await respond(req, res, await campaigns.setCommittee(db, req.staff!.username, String(req.params.id), form.value));
+  });
+
+  router.post('/campaigns/:id/transition', requireStaff, async (req, res) => {
+    const to: unknown = req.body?.to;
+    if (!isState(to)) return renderCampaign(req, res, { problem: { key: 'field.invalid' } }, 422);
+    const moved = await campaigns.transition(db, req.staff!, String(req.params.id), to);
+    if (!moved.ok && moved.error.key === 'transition.roleRefused') {
+      return renderCampaign(req, res, { problem: moved.error }, 403);
+    }
+    await respond(req, res, moved, { key: 'campaigns.moved', params: { state: `state.${to}` } });
+  });
+
+  return router;
+}

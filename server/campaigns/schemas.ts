@@ -1,0 +1,54 @@
+import type { JSONSchemaType } from 'ajv';
+import { formValidator } from '../http/validation.js';
+
+export const UNIT_CODE_PATTERN = '^[A-Z0-9][A-Z0-9_-]{0,31}$';
+export const UNIT_NAME_MAX = 200;
+
+export interface CampaignForm {
+  province: string;
+  year: number;
+  title: string;
+}
+export const validateCampaign = formValidator<CampaignForm>({
+  type: 'object',
+  properties: {
+    province: { type: 'string', minLength: 1, maxLength: 100 },
+    year: { type: 'integer', minimum: 2000, maximum: 2100 },
+    title: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  required: ['province', 'year', 'title'],
+});
+
+export interface UnitForm {
+  code: string;
+  kind: 'department' | 'district';
+  nameVi: string;
+  nameEn: string;
+}
+export const validateUnit = formValidator<UnitForm>(
+  {
+    type: 'object',
+    properties: {
+      code: { type: 'string', pattern: UNIT_CODE_PATTERN },
+      kind: { type: 'string', enum: ['department', 'district'] },
+      nameVi: { type: 'string', minLength: 1, maxLength: UNIT_NAME_MAX },
+      nameEn: { type: 'string', minLength: 1, maxLength: UNIT_NAME_MAX },
+    },
+    required: ['code', 'kind', 'nameVi', 'nameEn'],
+  } as JSONSchemaType<UnitForm>,
+  { code: 'field.unitCode' },
+);
+
+export const MAX_COMMITTEE = 50;
+export interface CommitteeForm {
+  size: number;
+  threshold: number;
+}
+export const validateCommittee = formValidator<CommitteeForm>({
+  type: 'object',
+  properties: {
+    size: { type: 'integer', minimum: 2, maximum: MAX_COMMITTEE },
+    threshold: { type: 'integer', minimum: 2, maximum: MAX_COMMITTEE },
+  },
+  required: ['size', 'threshold'],
+});

@@ -1,0 +1,135 @@
+import { nanoid } from 'nanoid';
+import { recordAudit } from '../audit/index.js';
+import type { StaffPrincipal } from '../auth/policy.js';
+import type { Db } from '../db/client.js';
+import { ok, refuse, type Result } from '../result.js';
+import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
+import * as q from './queries.js';
+import type { CampaignForm, CommitteeForm, UnitForm } from './schemas.js';
+import { parseUnitsCsv, type RowError, type UnitInput } from './units-csv.js';
+
+export type { CampaignRow, UnitRow } from './queries.js';
+export { listCampaigns, findCampaign, listUnits } from './queries.js';
+
+export async function createCampaign(db: Db, actor: string, form: CampaignForm): Promise<Result<string>> {
+  return db.transaction(async (tx) => {
+    if (await q.findCampaignByProvinceYear(tx, form.province, form.year)) {
+      return refuse({ key: 'campaigns.duplicate', params: { province: form.province, year: form.year } });
+    }
+    const id = nanoid(12);
+    await q.insertCampaign(tx, { id, ...form });
+    await recordAudit(tx, { actor, action: 'campaign.created', campaignId: id, details: { ...form } });
+    return ok(id);
+  });
+}
+
+/**
+ * Runs a change that is only allowed while the campaign is a draft, with the campaign row locked so
+ * a concurrent move out of draft cannot slip in between the check and the change.
+ */
+async function inDraft<T>(db: Db, campaignId: string, change: (tx: Db) => Promise<Result<T>>): Promise<Result<T>> {
+  return db.transaction(async (tx) => {
+    const campaign = await q.lockCampaign(tx, campaignId);
+    if (!campaign) return refuse({ key: 'campaigns.notFound' });
+    if (campaign.state !== 'draft') return refuse({ key: 'campaigns.draftOnly' });
+    return change(tx);
+  });
+}
+
+async function existingCodes(tx: Db, campaignId: string): Promise<Set<string>> {
+  return new Set((await q.listUnits(tx, campaignId)).map((u) => u.code));
+}
+
+async function insertAndAudit(tx: Db, actor: string, campaignId: string, inputs: UnitInput[], action: string) {
+  await q.insertUnits(
+    tx,
+    inputs.map((u) => ({ id: nanoid(12), campaignId, ...u })),
+  );
+  await recordAudit(tx, {
+    actor,
+    action,
+    campaignId,
+    details: { count: inputs.length, codes: inputs.map((u) => u.code) },
+  });
+}
+
+export function addUnit(db: Db, actor: string, campaignId: string, form: UnitForm): Promise<Result<string>> {
+  return inDraft(db, campaignId, async (tx) => {
+    if ((await existingCodes(tx, campaignId)).has(form.code)) {
+      return refuse({ key: 'units.duplicateCode', params: { code: form.code } });
+    }
+    await insertAndAudit(tx, actor, campaignId, [form], 'units.added');
+    return ok(form.code);
+  });
+}
+
+export type ImportOutcome = Result<number> & { rowErrors?: RowError[] };
+
+/** All or nothing: a file with any bad row imports no unit and reports every bad row. */
+export async function importUnits(db: Db, actor: string, campaignId: string, csv: string): Promise<ImportOutcome> {
+  let rowErrors: RowError[] | undefined;
+  const result = await inDraft(db, campaignId, async (tx) => {
+    const parsed = parseUnitsCsv(csv, await existingCodes(tx, campaignId));
+    if (!parsed.ok) {
+      rowErrors = parsed.errors;
+      return refuse({ key: 'units.importFailed', params: { count: parsed.errors.length } });
+    }
+    await insertAndAudit(tx, actor, campaignId, parsed.units, 'units.imported');
+    return ok(parsed.units.length);
+  });
+  return rowErrors ? { ...result, rowErrors } : result;
+}
+
+export function deleteUnit(db: Db, actor: string, campaignId: string, unitId: string): Promise<Result<string>> {
+  return inDraft(db, campaignId, async (tx) => {
+    const code = await q.deleteUnit(tx, campaignId, unitId);
+    if (!code) return refuse({ key: 'error.404' });
+    await recordAudit(tx, { actor, action: 'units.deleted', campaignId, subject: code });
+    return ok(code);
+  });
+}
+
+export function setCommittee(db: Db, actor: string, campaignId: string, form: CommitteeForm): Promise<Result<undefined>> {
+  if (form.threshold > form.size) return Promise.resolve(refuse({ key: 'campaigns.committeeInvalid' }));
+  return inDraft(db, campaignId, async (tx) => {
+    await q.updateCommittee(tx, campaignId, form.size, form.threshold);
+    await recordAudit(tx, { actor, action: 'campaign.committee_set', campaignId, details: { ...form } });
+    return ok(undefined);
+  });
+}
+
+async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> {
+  const counts = await q.unitCounts(tx, campaign.id);
+  return {
+    departmentCount: counts.department,
+    districtCount: counts.district,
+    committee:
+      campaign.committeeSize !== null && campaign.committeeThreshold !== null
+        ? { size: campaign.committeeSize, threshold: campaign.committeeThreshold }
+        : null,
+    unsealApprovals: 0, // approvals arrive with the sealing capability
+  };
+}
+
+/** Moves a campaign one step along its lifecycle, if the actor's role and the campaign's facts allow. */
+export async function transition(
+  db: Db,
+  actor: StaffPrincipal,
+  campaignId: string,
+  to: CampaignState,
+): Promise<Result<CampaignState>> {
+  return db.transaction(async (tx) => {
+    const campaign = await q.lockCampaign(tx, campaignId);
+    if (!campaign) return refuse({ key: 'campaigns.notFound' });
+    const check = checkTransition(campaign.state, to, actor.role, await factsOf(tx, campaign));
+    if (!check.ok) return refuse(check.reason);
+    if (!(await q.updateState(tx, campaignId, campaign.state, to))) return refuse({ key: 'transition.conflict' });
+    await recordAudit(tx, {
+      actor: actor.username,
+      action: 'campaign.transition',
+      campaignId,
+      details: { from: campaign.state, to },
+    });
+    return ok(to);
+  });
+}

@@ -1,0 +1,70 @@
+import { parse } from 'csv-parse/sync';
+import type { Message } from '../i18n/index.js';
+import { UNIT_CODE_PATTERN, UNIT_NAME_MAX } from './schemas.js';
+
+/** Pure parsing and checking of a units CSV (`code,kind,name_vi,name_en`). */
+
+export interface UnitInput {
+  code: string;
+  kind: 'department' | 'district';
+  nameVi: string;
+  nameEn: string;
+}
+
+export interface RowError {
+  /** 1-based line in the file, the header being line 1. */
+  row: number;
+  column: string;
+  reason: Message;
+}
+
+export type UnitsCsvResult = { ok: true; units: UnitInput[] } | { ok: false; errors: RowError[] };
+
+const COLUMNS = ['code', 'kind', 'name_vi', 'name_en'] as const;
+export const MAX_UNIT_ROWS = 500;
+const codePattern = new RegExp(UNIT_CODE_PATTERN);
+
+export function parseUnitsCsv(text: string, existingCodes: ReadonlySet<string> = new Set()): UnitsCsvResult {
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [{ row: 0, column: '', reason: { key: 'csv.unreadable', params: { detail } } }] };
+  }
+  const [header, ...rows] = records;
+  const names = (header ?? []).map((h) => h.toLowerCase());
+  const missing = COLUMNS.filter((c) => !names.includes(c));
+  if (!header || missing.length > 0) {
+    return { ok: false, errors: [{ row: 1, column: missing.join(', '), reason: { key: 'csv.missingColumns', params: { columns: missing.join(', ') } } }] };
+  }
+  if (rows.length === 0) return { ok: false, errors: [{ row: 2, column: '', reason: { key: 'csv.empty' } }] };
+  if (rows.length > MAX_UNIT_ROWS) {
+    return { ok: false, errors: [{ row: MAX_UNIT_ROWS + 2, column: '', reason: { key: 'csv.tooManyRows', params: { max: MAX_UNIT_ROWS } } }] };
+  }
+
+  const at = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<(typeof COLUMNS)[number], number>;
+  const errors: RowError[] = [];
+  const units: UnitInput[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((cells, i) => {
+    const row = i + 2;
+    const value = (column: (typeof COLUMNS)[number]) => cells[at[column]] ?? '';
+    const fail = (column: string, reason: Message) => errors.push({ row, column, reason });
+    const code = value('code');
+    const kind = value('kind').toLowerCase();
+    if (!code) fail('code', { key: 'field.required' });
+    else if (!codePattern.test(code)) fail('code', { key: 'field.unitCode' });
+    else if (seen.has(code)) fail('code', { key: 'csv.duplicateInFile', params: { code, row: seen.get(code)! } });
+    else if (existingCodes.has(code)) fail('code', { key: 'units.duplicateCode', params: { code } });
+    if (code) seen.set(code, seen.get(code) ?? row);
+    if (kind !== 'department' && kind !== 'district') fail('kind', { key: 'field.enum' });
+    for (const column of ['name_vi', 'name_en'] as const) {
+      const name = value(column);
+      if (!name) fail(column, { key: 'field.required' });
+      else if (name.length > UNIT_NAME_MAX) fail(column, { key: 'field.tooLong', params: { limit: UNIT_NAME_MAX } });
+    }
+    units.push({ code, kind: kind as UnitInput['kind'], nameVi: value('name_vi'), nameEn: value('name_en') });
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, units };
+}

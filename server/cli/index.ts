@@ -1,0 +1,134 @@
+import { Command, CommanderError } from 'commander';
+import { verifyAuditLog } from '../audit/index.js';
+import { createStaff, issueOneTimePassword, ROLES, type Role } from '../auth/index.js';
+import { ConfigError, loadConfig, variableDocs } from '../config.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { seedDemoIfEmpty } from '../demo/seed.js';
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Runs `ddci …` and returns the exit code; `main.ts` wires it to the process, tests call it directly. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const withDatabase = async (work: (database: Database) => Promise<number>): Promise<void> => {
+    const config = loadConfig(io.env);
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await database.migrate();
+      exitCode = await work(database);
+    } finally {
+      await database.close();
+    }
+  };
+
+  const program = new Command('ddci')
+    .description('DDCI survey platform — command line')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from the environment:\n' +
+        Object.entries(variableDocs)
+          .map(([name, doc]) => `  ${name.padEnd(26)} ${doc}`)
+          .join('\n'),
+    );
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (the app also does this at start)')
+    .action(() =>
+      withDatabase(async (database) => {
+        io.out(`migrations applied (${database.kind})\n`);
+        return 0;
+      }),
+    );
+
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('check the audit chain end to end; exits 1 naming the first broken entry')
+    .action(() =>
+      withDatabase(async ({ db }) => {
+        const result = await verifyAuditLog(db);
+        if (result.ok) {
+          io.out(`audit log intact: ${result.count} entries verified\n`);
+          return 0;
+        }
+        io.err(
+          `audit log BROKEN at entry #${result.seq} (${result.reason}): expected ${result.expected}, found ${result.found}; ` +
+            `${result.count} entries before it verified\n`,
+        );
+        return 1;
+      }),
+    );
+
+  const staff = program.command('staff').description('staff accounts');
+  staff
+    .command('create')
+    .description('create an account and print its one-time password (shown once)')
+    .argument('<username>', 'lower-case login name')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--name <displayName>', 'full name')
+    .action((username: string, options: { role: string; name: string }) =>
+      withDatabase(async ({ db }) => {
+        if (!(ROLES as readonly string[]).includes(options.role)) {
+          io.err(`unknown role "${options.role}"; use one of ${ROLES.join(', ')}\n`);
+          return 2;
+        }
+        const created = await createStaff(db, 'cli', { username, displayName: options.name, role: options.role as Role });
+        if (!created.ok) {
+          io.err(`the username "${username}" is taken\n`);
+          return 1;
+        }
+        io.out(`${username}: one-time password ${created.oneTimePassword}\n`);
+        return 0;
+      }),
+    );
+  staff
+    .command('reset-password')
+    .description('replace an account password with a one-time password (shown once)')
+    .argument('<username>')
+    .action((username: string) =>
+      withDatabase(async ({ db }) => {
+        const password = await issueOneTimePassword(db, 'cli', username);
+        if (!password) {
+          io.err(`no account "${username}"\n`);
+          return 1;
+        }
+        io.out(`${username}: one-time password ${password}\n`);
+        return 0;
+      }),
+    );
+
+  program
+    .command('seed-demo')
+    .description('seed the demo campaign and one account per role into an empty database')
+    .action(() =>
+      withDatabase(async ({ db }) => {
+        const seeded = await seedDemoIfEmpty(db);
+        if (!seeded) {
+          io.out('database already has accounts: nothing seeded\n');
+          return 0;
+        }
+        for (const a of seeded.accounts) io.out(`${a.role.padEnd(11)} ${a.username.padEnd(12)} ${a.oneTimePassword}\n`);
+        return 0;
+      }),
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ConfigError) {
+      io.err(error.message + '\n');
+      return 1;
+    }
+    io.err(`ddci: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

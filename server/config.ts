@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+
+/**
+ * The only reader of the environment. Every variable is declared once here (type, default, one-line
+ * description — `.env.example` mirrors these lines), validated with ajv at boot, and every invalid
+ * variable is reported at once.
+ */
+const variables = {
+  NODE_ENV: { type: 'string', enum: ['development', 'production', 'test'], default: 'development' },
+  HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+  PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 3000 },
+  PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+  DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+  DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://[^\\s]+$' },
+  SESSION_SECRET: { type: 'string', minLength: 32 },
+  HMAC_SECRET: { type: 'string', minLength: 32 },
+  SESSION_TTL_MINUTES: { type: 'integer', minimum: 5, maximum: 10080, default: 480 },
+  LOGIN_RATE_LIMIT: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
+  LOGIN_RATE_WINDOW_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 15 },
+  TRUST_PROXY: { type: 'boolean', default: false },
+  COOKIE_SECURE: { type: 'boolean' },
+  SEED_DEMO: { type: 'boolean', default: true },
+  SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 10 },
+  LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+} as const;
+
+type VariableName = keyof typeof variables;
+
+/** The shape ajv guarantees after coercion and defaults. */
+interface EnvValues {
+  NODE_ENV: string;
+  HOST: string;
+  PORT: number;
+  PUBLIC_URL?: string;
+  DATA_DIR: string;
+  DATABASE_URL?: string;
+  SESSION_SECRET?: string;
+  HMAC_SECRET?: string;
+  SESSION_TTL_MINUTES: number;
+  LOGIN_RATE_LIMIT: number;
+  LOGIN_RATE_WINDOW_MINUTES: number;
+  TRUST_PROXY: boolean;
+  COOKIE_SECURE?: boolean;
+  SEED_DEMO: boolean;
+  SHUTDOWN_GRACE_SECONDS: number;
+  LOG_LEVEL: string;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  hmacSecret: string;
+  sessionTtlMinutes: number;
+  loginRateLimit: number;
+  loginRateWindowMinutes: number;
+  trustProxy: boolean;
+  cookieSecure: boolean;
+  seedDemo: boolean;
+  shutdownGraceSeconds: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super('Invalid configuration:\n' + problems.map((p) => '  - ' + p).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+const validateEnv = ajv.compile({
+  type: 'object',
+  properties: variables,
+  additionalProperties: false,
+});
+
+function describe(error: ErrorObject, raw: Record<string, string | undefined>): string {
+  const name = error.instancePath.replace(/^\//, '');
+  const given = raw[name];
+  const shown = name.endsWith('SECRET') ? '(hidden)' : JSON.stringify(given);
+  return `${name}: ${error.message ?? 'is invalid'} (got ${shown})`;
+}
+
+/** Reads the environment (the process's by default), validates it, and returns a typed configuration.
+ * Secrets left unset are created once and kept in DATA_DIR, so a fresh install needs no configuration. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of Object.keys(variables) as VariableName[]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const values: Record<string, unknown> = { ...raw };
+  if (!validateEnv(values)) {
+    throw new ConfigError((validateEnv.errors ?? []).map((e) => describe(e, raw)));
+  }
+  const v = values as unknown as EnvValues;
+  const dataDir = path.resolve(v.DATA_DIR);
+  const secrets = v.SESSION_SECRET && v.HMAC_SECRET ? null : loadOrCreateSecrets(dataDir);
+  return {
+    env: v.NODE_ENV as Config['env'],
+    host: v.HOST,
+    port: v.PORT,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: v.DATABASE_URL,
+    sessionSecret: v.SESSION_SECRET ?? secrets!.sessionSecret,
+    hmacSecret: v.HMAC_SECRET ?? secrets!.hmacSecret,
+    sessionTtlMinutes: v.SESSION_TTL_MINUTES,
+    loginRateLimit: v.LOGIN_RATE_LIMIT,
+    loginRateWindowMinutes: v.LOGIN_RATE_WINDOW_MINUTES,
+    trustProxy: v.TRUST_PROXY,
+    cookieSecure: v.COOKIE_SECURE ?? v.NODE_ENV === 'production',
+    seedDemo: v.SEED_DEMO,
+    shutdownGraceSeconds: v.SHUTDOWN_GRACE_SECONDS,
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+interface StoredSecrets {
+  sessionSecret: string;
+  hmacSecret: string;
+}
+
+function loadOrCreateSecrets(dataDir: string): StoredSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: StoredSecrets = {
+    sessionSecret: randomBytes(32).toString('base64url'),
+    hmacSecret: randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+/** One line per variable for `.env.example` and `--help`; kept beside the declarations. */
+export const variableDocs: Record<VariableName, string> = {
+  NODE_ENV: 'development | production | test (production turns on secure cookies)',
+  HOST: 'interface to listen on',
+  PORT: 'HTTP port',
+  PUBLIC_URL: 'address respondents and links use, e.g. https://ddci.example.gov.vn (default http://localhost:PORT)',
+  DATA_DIR: 'folder for the embedded database and generated secrets',
+  DATABASE_URL: 'postgres://user@host:5432/db — use a PostgreSQL server instead of the embedded PGlite',
+  SESSION_SECRET: 'at least 32 characters; generated into DATA_DIR/secrets.json when unset (set it when running several instances)',
+  HMAC_SECRET: 'at least 32 characters; keys the access-code hashes; generated like SESSION_SECRET when unset',
+  SESSION_TTL_MINUTES: 'staff session lifetime without activity',
+  LOGIN_RATE_LIMIT: 'login and access-code attempts allowed per client per window',
+  LOGIN_RATE_WINDOW_MINUTES: 'length of that window',
+  TRUST_PROXY: 'true when behind a reverse proxy that sets X-Forwarded-For',
+  COOKIE_SECURE: 'send cookies over HTTPS only (default: true in production)',
+  SEED_DEMO: 'seed the demo campaign and accounts into an empty database',
+  SHUTDOWN_GRACE_SECONDS: 'how long SIGTERM waits for open requests before closing',
+  LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent',
+};

@@ -1,0 +1,54 @@
+import type { Express } from 'express';
+import { engine } from 'express-handlebars';
+import type { HelperOptions } from 'handlebars';
+import { isMessageKey, translate, type Lang, type Message } from '../i18n/index.js';
+import { fromRoot } from '../paths.js';
+
+function langOf(options: HelperOptions): Lang {
+  return (options.data?.root?.lang as Lang | undefined) ?? 'vi';
+}
+
+const helpers = {
+  /** {{t "key" name=value}} */
+  t(key: string, options: HelperOptions): string {
+    return isMessageKey(key) ? translate(langOf(options), key, options.hash) : key;
+  },
+  /** {{tp "role." role}}: a key built from a prefix and a value. */
+  tp(prefix: string, value: string, options: HelperOptions): string {
+    const key = prefix + value;
+    return isMessageKey(key) ? translate(langOf(options), key, options.hash) : value;
+  },
+  /** {{msg message}} for a { key, params } message. */
+  msg(message: Message | undefined, options: HelperOptions): string {
+    return message ? translate(langOf(options), message.key, message.params) : '';
+  },
+  eq: (a: unknown, b: unknown) => a === b,
+  /** {{and a b}}: both truthy (Handlebars passes its options object last, hence the slice). */
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+  array: (...args: unknown[]) => args.slice(0, -1),
+  /** Vietnam time, day first, as forms and letters write it. */
+  datetime(value: Date | string, options: HelperOptions): string {
+    return new Intl.DateTimeFormat(langOf(options) === 'vi' ? 'vi-VN' : 'en-GB', {
+      dateStyle: 'short',
+      timeStyle: 'medium',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    }).format(new Date(value));
+  },
+  json: (value: unknown) => JSON.stringify(value),
+};
+
+export function configureViews(app: Express): void {
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: fromRoot('views', 'layouts'),
+      partialsDir: fromRoot('views', 'partials'),
+      helpers,
+    }),
+  );
+  app.set('view engine', 'hbs');
+  app.set('views', fromRoot('views'));
+}

@@ -1,0 +1,64 @@
+import { once } from 'node:events';
+import { createApp } from './app.js';
+import { deleteExpiredSessions } from './auth/index.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
+import { createLogger } from './logger.js';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(error.message + '\nSee .env.example for every variable.\n');
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  logger.info({ database: database.kind }, 'database ready');
+
+  if (config.seedDemo) {
+    const seeded = await seedDemoIfEmpty(database.db);
+    if (seeded) printDemoAccounts(seeded, config.publicUrl);
+  }
+
+  const { app, startDraining } = createApp({ config, database, logger });
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  logger.info({ url: config.publicUrl }, 'DDCI platform listening');
+
+  const housekeeping = setInterval(() => {
+    deleteExpiredSessions(database.db, new Date()).catch((err) => logger.warn({ err }, 'session clean-up failed'));
+  }, 15 * 60_000);
+  housekeeping.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining: refusing new requests, finishing open ones');
+    startDraining();
+    clearInterval(housekeeping);
+    const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+    force.unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await database.close();
+    logger.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`DDCI platform failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
