@@ -153,7 +153,7 @@ export const variableDocs: Record<VariableName, string> = {
   SESSION_SECRET: 'at least 32 characters; generated into DATA_DIR/secrets.json when unset (set it when running several instances)',
   HMAC_SECRET: 'at least 32 characters; keys the access-code hashes; generated like SESSION_SECRET when unset',
   SESSION_TTL_MINUTES: 'staff session lifetime without activity',
-  LOGIN_RATE_LIMIT: 'login and access-code attempts allowed per client per window',
+  LOGIN_RATE_LIMIT: 'failed login and access-code attempts allowed per client per window',
   LOGIN_RATE_WINDOW_MINUTES: 'length of that window',
   TRUST_PROXY: 'true when behind a reverse proxy that sets X-Forwarded-For',
   COOKIE_SECURE: 'send cookies over HTTPS only (default: true in production)',

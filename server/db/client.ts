@@ -33,10 +33,12 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Folder for the embedded database; absent means in memory (tests). */
   dataDir?: string | undefined;
+  /** Told when the server drops an idle pooled connection. */
+  onIdleError?: (error: Error) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openServer(options.url) : openEmbedded(options.dataDir);
+  return options.url ? openServer(options.url, options.onIdleError ?? (() => undefined)) : openEmbedded(options.dataDir);
 }
 
 async function openEmbedded(dataDir: string | undefined): Promise<Database> {
@@ -59,8 +61,11 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function openServer(url: string): Promise<Database> {
+async function openServer(url: string, onIdleError: (error: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
+  // replaces it, and requests meanwhile fail with a 500/503 instead.
+  pool.on('error', onIdleError);
   const db = drizzlePg({ client: pool, schema });
   await pool.query('select 1'); // fail fast with the driver's own message when unreachable
   return {

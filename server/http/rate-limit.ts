@@ -49,11 +49,15 @@ export class DatabaseRateLimitStore implements Store {
   }
 }
 
-/** A per-client limit on a form (login, access codes) that answers with a page in the user's language. */
+/**
+ * A per-client limit on failed attempts at a form (login, access codes) that answers with a page in the
+ * user's language. Successful attempts do not count, so an office behind one address is not locked out.
+ */
 export function formRateLimit(db: Db, name: string, limit: number, windowMinutes: number): RequestHandler {
   return rateLimit({
     windowMs: windowMinutes * 60_000,
     limit,
+    skipSuccessfulRequests: true,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     store: new DatabaseRateLimitStore(db, name),

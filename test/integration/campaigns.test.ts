@@ -1,0 +1,170 @@
+import { STATES } from '../../server/campaigns/lifecycle.js';
+import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+let admin: Browser;
+let chair: Browser;
+let member: Browser;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await loggedIn(t.app, t.db, 'admin')).browser;
+  chair = (await loggedIn(t.app, t.db, 'chair')).browser;
+  member = (await loggedIn(t.app, t.db, 'member')).browser;
+});
+afterAll(() => t.close());
+
+const campaignRows = () => t.database.db.query.campaigns.findMany();
+const unitRows = (campaignId: string) => t.database.db.query.units.findMany({ where: (u, { eq }) => eq(u.campaignId, campaignId) });
+const auditCount = async () => (await t.database.db.query.auditLog.findMany()).length;
+
+async function newCampaign(province: string, year = 2026): Promise<string> {
+  const res = await admin.post('/campaigns', { province, year, title: `DDCI ${province} ${year}` });
+  expect(res.status).toBe(303);
+  return res.headers.location!.split('/').pop()!;
+}
+
+function csvUpload(browser: Browser, campaignId: string, csv: string) {
+  return browser.agent
+    .post(`/campaigns/${campaignId}/units/import?_csrf=${encodeURIComponent(browser.currentToken()!)}`)
+    .attach('file', Buffer.from(csv, 'utf8'), { filename: 'units.csv', contentType: 'text/csv' });
+}
+
+describe('campaigns', () => {
+  test('create, then a duplicate province-year and an overlong title are refused with specific messages and change nothing', async () => {
+    await newCampaign('Bắc Giang');
+    const before = await campaignRows();
+    const auditBefore = await auditCount();
+
+    const duplicate = await admin.post('/campaigns', { province: 'Bắc Giang', year: 2026, title: 'Again' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.text).toContain('Tỉnh Bắc Giang đã có đợt khảo sát năm 2026.');
+
+    const overlong = await admin.post('/campaigns', { province: 'Hà Giang', year: 2026, title: 'x'.repeat(201) });
+    expect(overlong.status).toBe(422);
+    expect(overlong.text).toContain('Tối đa 200 ký tự.');
+    expect(overlong.text).toContain('value="Hà Giang"'); // what was typed is kept
+
+    const badYear = await admin.post('/campaigns', { province: 'Hà Giang', year: 'next', title: 'T' });
+    expect(badYear.text).toContain('Phải là số nguyên.');
+
+    expect(await campaignRows()).toEqual(before);
+    expect(await auditCount()).toBe(auditBefore);
+  });
+
+  test('units by form: added, duplicate code refused, bad code explained', async () => {
+    const id = await newCampaign('Cao Bằng');
+    const added = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', kind: 'department', nameVi: 'Sở Kế hoạch và Đầu tư', nameEn: 'Department of Planning and Investment' });
+    expect(added.status).toBe(303);
+    const page = await admin.get(`/campaigns/${id}`);
+    expect(page.text).toContain('Đã thêm đơn vị SKHDT.');
+    expect(page.text).toContain('Sở Kế hoạch và Đầu tư');
+
+    const duplicate = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', kind: 'district', nameVi: 'Khác', nameEn: 'Other' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.text).toContain('Mã đơn vị «SKHDT» đã có trong đợt khảo sát này.');
+
+    const badCode = await admin.post(`/campaigns/${id}/units?lang=en`, { code: 'bad code!', kind: 'district', nameVi: 'Huyện A', nameEn: 'A' });
+    expect(badCode.status).toBe(422);
+    expect(badCode.text).toContain('Capital letters, digits, “-” or “_”, at most 32 characters.');
+    await admin.get('/?lang=vi');
+    expect(await unitRows(id)).toHaveLength(1);
+  });
+
+  test('CSV import is all or nothing and reports every bad row', async () => {
+    const id = await newCampaign('Thái Nguyên');
+    await admin.get(`/campaigns/${id}`);
+    const bad = await csvUpload(
+      admin,
+      id,
+      'code,kind,name_vi,name_en\nSTC,department,Sở Tài chính,Department of Finance\nSTC,department,Sở Tài chính,Again\nHPB,village,Huyện Phú Bình,Phu Binh\n',
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Tệp có 2 lỗi; chưa nhập đơn vị nào.');
+    expect(bad.text).toMatch(/<td>3<\/td><td><code>code<\/code><\/td><td>Mã «STC» lặp lại \(đã có ở dòng 2\)\.<\/td>/);
+    expect(bad.text).toMatch(/<td>4<\/td><td><code>kind<\/code><\/td>/);
+    expect(await unitRows(id)).toHaveLength(0);
+
+    const malformed = await csvUpload(admin, id, 'code,kind,name_vi,name_en\n"STC,department');
+    expect(malformed.status).toBe(422);
+    expect(malformed.text).toContain('Không đọc được tệp CSV');
+
+    const good = await csvUpload(admin, id, 'code,kind,name_vi,name_en\nSTC,department,Sở Tài chính,Department of Finance\nHPB,district,Huyện Phú Bình,Phu Binh District\n');
+    expect(good.status).toBe(303);
+    expect(await unitRows(id)).toHaveLength(2);
+
+    const forged = await admin.agent.post(`/campaigns/${id}/units/import`).attach('file', Buffer.from('code,kind,name_vi,name_en\nX,district,X,X'), 'u.csv');
+    expect(forged.status).toBe(403);
+    expect(await unitRows(id)).toHaveLength(2);
+  });
+
+  test('committee: k above n is refused', async () => {
+    const id = await newCampaign('Tuyên Quang');
+    const res = await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 4 });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Cần 2 ≤ k ≤ n ≤ 50.');
+    const tooSmall = await admin.post(`/campaigns/${id}/committee`, { size: 5, threshold: 1 });
+    expect(tooSmall.status).toBe(422);
+    expect(tooSmall.text).toContain('Không được nhỏ hơn 2.');
+  });
+
+  test('the lifecycle refuses every illegal move over HTTP, follows the legal ones, and audits them', async () => {
+    const id = await newCampaign('Lào Cai');
+    const state = async () => (await campaignRows()).find((c) => c.id === id)!.state;
+    const move = (browser: Browser, to: string) => browser.post(`/campaigns/${id}/transition`, { to });
+
+    const early = await move(admin, 'sampling');
+    expect(early.status).toBe(409);
+    expect(early.text).toContain('Cần ít nhất một đơn vị được đánh giá trước khi chọn mẫu.');
+    await admin.post(`/campaigns/${id}/units`, { code: 'SCT', kind: 'department', nameVi: 'Sở Công Thương', nameEn: 'Department of Industry and Trade' });
+    expect((await move(admin, 'sampling')).text).toContain('Cần cấu hình Hội đồng');
+    await admin.post(`/campaigns/${id}/committee`, { size: 5, threshold: 3 });
+
+    const path = ['draft', 'sampling', 'fieldwork', 'closed'] as const;
+    for (let i = 0; i < path.length; i++) {
+      const current = path[i]!;
+      // every state other than the next is refused, by every role that might try
+      for (const to of STATES) {
+        if (to === (path[i + 1] ?? 'unsealed')) continue; // the legal next step, checked below
+        for (const browser of [admin, chair, member]) {
+          const res = await move(browser, to);
+          expect({ from: current, to, status: res.status }).toEqual({ from: current, to, status: 409 });
+        }
+      }
+      expect(await state()).toBe(current);
+      if (i + 1 < path.length) {
+        expect((await move(chair, path[i + 1]!)).status).toBe(403); // the chair is not the administration
+        const res = await move(admin, path[i + 1]!);
+        expect(res.status).toBe(303);
+        expect(await state()).toBe(path[i + 1]);
+      }
+    }
+    const unseal = await move(chair, 'unsealed');
+    expect(unseal.status).toBe(409);
+    expect(unseal.text).toContain('Cần đủ 3 thành viên Hội đồng đồng ý mở niêm phong.');
+    expect((await move(admin, 'unsealed')).status).toBe(403);
+    expect(await state()).toBe('closed');
+
+    const moves = (await t.database.db.query.auditLog.findMany({ where: (a, { and, eq }) => and(eq(a.campaignId, id), eq(a.action, 'campaign.transition')) })).map((a) => a.details);
+    expect(moves).toEqual([
+      { from: 'draft', to: 'sampling' },
+      { from: 'sampling', to: 'fieldwork' },
+      { from: 'fieldwork', to: 'closed' },
+    ]);
+    const locked = await admin.post(`/campaigns/${id}/units`, { code: 'SXD', kind: 'department', nameVi: 'Sở Xây dựng', nameEn: 'Construction' });
+    expect(locked.status).toBe(409);
+    expect(locked.text).toContain('Chỉ sửa được khi đợt khảo sát đang ở giai đoạn «Soạn thảo».');
+  });
+
+  test('two concurrent moves of one campaign move it once', async () => {
+    const id = await newCampaign('Yên Bái');
+    await admin.post(`/campaigns/${id}/units`, { code: 'SYT', kind: 'department', nameVi: 'Sở Y tế', nameEn: 'Health' });
+    await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
+    const second = (await loggedIn(t.app, t.db, 'admin')).browser;
+    await second.get(`/campaigns/${id}`);
+    const results = await Promise.all([admin.post(`/campaigns/${id}/transition`, { to: 'sampling' }), second.post(`/campaigns/${id}/transition`, { to: 'sampling' })]);
+    expect(results.map((r) => r.status).sort()).toEqual([303, 409]);
+    const moves = await t.database.db.query.auditLog.findMany({ where: (a, { and, eq }) => and(eq(a.campaignId, id), eq(a.action, 'campaign.transition')) });
+    expect(moves).toHaveLength(1);
+  });
+});

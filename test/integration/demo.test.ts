@@ -1,0 +1,36 @@
+import { seedDemoIfEmpty } from '../../server/demo/seed.js';
+import { Browser, startTestApp, type TestApp } from '../support/app.js';
+import { ROLES } from '../../server/auth/policy.js';
+import { verifyAuditLog } from '../../server/audit/index.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+test('the demo seeds a province, ~20 departments, ~10 districts and one account per role, once', async () => {
+  const seeded = await seedDemoIfEmpty(t.db);
+  expect(seeded).not.toBeNull();
+  expect(seeded!.accounts.map((a) => a.role).sort()).toEqual([...ROLES].sort());
+  const units = await t.database.db.query.units.findMany();
+  const departments = units.filter((u) => u.kind === 'department').length;
+  const districts = units.filter((u) => u.kind === 'district').length;
+  expect(departments).toBeGreaterThanOrEqual(18);
+  expect(districts).toBeGreaterThanOrEqual(9);
+  expect(await seedDemoIfEmpty(t.db)).toBeNull();
+  expect((await verifyAuditLog(t.db)).ok).toBe(true);
+
+  // The printed one-time password works exactly once: it must be changed at first login.
+  const admin = seeded!.accounts.find((a) => a.role === 'admin')!;
+  const browser = new Browser(t.app);
+  const login = await browser.login(admin.username, admin.oneTimePassword);
+  expect(login.headers.location).toBe('/account/password');
+  const page = await browser.get('/account/password');
+  expect(page.text).toContain('Đây là mật khẩu dùng một lần.');
+  await browser.post('/account/password', { current: admin.oneTimePassword, next: 'quan tri tinh lang son', confirm: 'quan tri tinh lang son' });
+  const campaign = await browser.get(`/campaigns/${seeded!.campaignId}`);
+  expect(campaign.status).toBe(200);
+  expect(campaign.text).toContain('Huyện Hữu Lũng');
+  expect(campaign.text).toContain('3 trong 5 thành viên cần đồng ý để mở niêm phong.');
+});

@@ -1,0 +1,104 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../server/app.js';
+import { createStaff, type Role } from '../../server/auth/index.js';
+import { hashPassword } from '../../server/auth/passwords.js';
+import { findStaffByUsername, updateStaff } from '../../server/auth/queries.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import type { Db } from '../../server/db/client.js';
+import { createLogger } from '../../server/logger.js';
+import { freshDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  database: TestDatabase;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+    HMAC_SECRET: 'test-hmac-secret-that-is-long-enough-0123456789',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ddci-app-')),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+/** The real app on a fresh database. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await freshDatabase();
+  const config = testConfig(env);
+  const { app } = createApp({ config, database, logger: createLogger('silent') });
+  return { app, db: database.db, database, config, close: () => database.close() };
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** An active account with a known password (the one-time password already replaced). */
+export async function createAccount(db: Db, role: Role, username = `${role}-${Math.random().toString(36).slice(2, 8)}`) {
+  const created = await createStaff(db, 'test', { username, displayName: `Test ${role}`, role });
+  if (!created.ok) throw new Error('account exists: ' + username);
+  const user = await findStaffByUsername(db, username);
+  await updateStaff(db, user!.id, { passwordHash: await hashPassword(TEST_PASSWORD), mustChangePassword: false });
+  return { username, password: TEST_PASSWORD, oneTimePassword: created.oneTimePassword };
+}
+
+export function csrfFrom(html: string): string {
+  const match = /name="csrf-token" content="([^"]+)"/.exec(html) ?? /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF token in page');
+  return match[1]!;
+}
+
+/** A browser: keeps cookies, reads the CSRF token from the pages it gets, and posts forms with it. */
+export class Browser {
+  readonly agent: ReturnType<typeof request.agent>;
+  private token: string | undefined;
+
+  constructor(app: Express) {
+    this.agent = request.agent(app);
+  }
+
+  async get(path: string) {
+    const res = await this.agent.get(path);
+    if (res.type === 'text/html' && /csrf-token" content="[^"]+"/.test(res.text)) this.token = csrfFrom(res.text);
+    return res;
+  }
+
+  /** Posts a form with the CSRF token of the current session (fetching a page first when needed). */
+  async post(path: string, fields: Record<string, string | number> = {}) {
+    if (!this.token) await this.get('/');
+    const res = await this.agent.post(path).type('form').send({ _csrf: this.token!, ...fields });
+    if (res.type === 'text/html' && /csrf-token" content="[^"]+"/.test(res.text)) this.token = csrfFrom(res.text);
+    return res;
+  }
+
+  /** Posts without a token, as a forged cross-site form would. */
+  postWithoutToken(path: string, fields: Record<string, string | number> = {}) {
+    return this.agent.post(path).type('form').send(fields);
+  }
+
+  async login(username: string, password: string) {
+    const res = await this.post('/login', { username, password });
+    this.token = undefined; // the session changed, and with it the token
+    return res;
+  }
+
+  currentToken(): string | undefined {
+    return this.token;
+  }
+}
+
+export async function loggedIn(app: Express, db: Db, role: Role): Promise<{ browser: Browser; username: string }> {
+  const { username, password } = await createAccount(db, role);
+  const browser = new Browser(app);
+  const res = await browser.login(username, password);
+  if (res.status !== 303) throw new Error(`login as ${role} failed: ${res.status}`);
+  return { browser, username };
+}

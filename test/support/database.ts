@@ -1,0 +1,59 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../server/db/client.js';
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on the
+ * PostgreSQL server named by TEST_DATABASE_URL (created here, dropped on close).
+ */
+export interface TestDatabase extends Database {
+  /** Environment that points the CLI (or another instance) at this same database. */
+  env: Record<string, string>;
+}
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+
+export const onServer = Boolean(serverUrl);
+
+export async function freshDatabase(options: { onDisk?: boolean } = {}): Promise<TestDatabase> {
+  if (serverUrl) return freshServerDatabase(serverUrl);
+  const dataDir = options.onDisk ? mkdtempSync(path.join(tmpdir(), 'ddci-test-')) : undefined;
+  const database = await openDatabase({ dataDir });
+  await database.migrate();
+  return { ...database, env: dataDir ? { DATA_DIR: dataDir } : {} };
+}
+
+async function freshServerDatabase(url: string): Promise<TestDatabase> {
+  const name = `ddci_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = '/' + name;
+  const database = await openDatabase({ url: dbUrl.toString() });
+  await database.migrate();
+  return {
+    ...database,
+    env: { DATABASE_URL: dbUrl.toString() },
+    close: async () => {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      // Without FORCE: closed connections may still be exiting on the server; wait for them rather than kill them.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await cleanup.query(`drop database if exists ${name}`);
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await cleanup.end();
+    },
+  };
+}

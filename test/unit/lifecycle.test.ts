@@ -1,0 +1,53 @@
+import { ROLES } from '../../server/auth/policy.js';
+import { checkTransition, STATES, type CampaignFacts } from '../../server/campaigns/lifecycle.js';
+
+const ready: CampaignFacts = { departmentCount: 20, districtCount: 10, committee: { size: 5, threshold: 3 }, unsealApprovals: 3 };
+const LEGAL: Record<string, string> = {
+  'draft>sampling': 'admin',
+  'sampling>fieldwork': 'admin',
+  'fieldwork>closed': 'admin',
+  'closed>unsealed': 'member,chair',
+  'unsealed>published': 'chair',
+};
+
+describe('campaign lifecycle', () => {
+  test('only the five forward steps, by their roles, are allowed — every other pair is refused', () => {
+    let allowed = 0;
+    for (const from of STATES) {
+      for (const to of STATES) {
+        for (const role of ROLES) {
+          const result = checkTransition(from, to, role, ready);
+          const legalRoles = LEGAL[`${from}>${to}`]?.split(',') ?? [];
+          expect({ from, to, role, ok: result.ok }).toEqual({ from, to, role, ok: legalRoles.includes(role) });
+          if (result.ok) allowed++;
+          else if (legalRoles.length === 0) expect(result.reason.key).toBe('transition.notAllowed');
+          else expect(result.reason.key).toBe('transition.roleRefused');
+        }
+      }
+    }
+    expect(allowed).toBe(6);
+  });
+
+  test('sampling needs units and a committee', () => {
+    const none = { ...ready, departmentCount: 0, districtCount: 0 };
+    expect(checkTransition('draft', 'sampling', 'admin', none)).toEqual({ ok: false, reason: { key: 'transition.needsUnits' } });
+    expect(checkTransition('draft', 'sampling', 'admin', { ...ready, committee: null })).toEqual({
+      ok: false,
+      reason: { key: 'transition.needsCommittee' },
+    });
+    expect(checkTransition('draft', 'sampling', 'admin', { ...ready, departmentCount: 0 }).ok).toBe(true);
+  });
+
+  test('unsealing needs k approvals', () => {
+    const two = { ...ready, unsealApprovals: 2 };
+    expect(checkTransition('closed', 'unsealed', 'chair', two)).toEqual({
+      ok: false,
+      reason: { key: 'transition.needsQuorum', params: { k: 3 } },
+    });
+  });
+
+  test('refusals name the states in the reader’s terms', () => {
+    const result = checkTransition('draft', 'published', 'chair', ready);
+    expect(result).toEqual({ ok: false, reason: { key: 'transition.notAllowed', params: { from: 'state.draft', to: 'state.published' } } });
+  });
+});
