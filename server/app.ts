@@ -6,6 +6,7 @@ import { nanoid } from 'nanoid';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes, passwordChangeGate, sessionMiddleware } from './auth/index.js';
 import { campaignRoutes } from './campaigns/index.js';
+import { memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
 
 export interface App {
   app: Express;
+  /** This process's committee approvals (decrypted shares, in memory only). */
+  unsealing: UnsealingRegistry;
   /** Set on SIGTERM: new requests get 503 while open ones finish. */
   startDraining(): void;
 }
@@ -33,6 +36,7 @@ export function createApp({ config, database, logger }: AppDeps): App {
   const app = express();
   const { db } = database;
   let draining = false;
+  const unsealing = new UnsealingRegistry(config.unsealShareTtlMinutes * 60_000);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -96,8 +100,10 @@ export function createApp({ config, database, logger }: AppDeps): App {
   app.use(csrfProtection(config.sessionSecret, config.cookieSecure));
   app.use(flashMiddleware);
   app.use(passwordChangeGate);
+  app.use(memberKeysGate(db));
 
   app.use(campaignRoutes(db));
+  app.use(sealingRoutes(db, config, unsealing));
   app.use(authRoutes(db, config));
   app.use(auditRoutes(db));
 
@@ -106,6 +112,7 @@ export function createApp({ config, database, logger }: AppDeps): App {
 
   return {
     app,
+    unsealing,
     startDraining: () => {
       draining = true;
     },

@@ -24,6 +24,7 @@ const variables = {
   COOKIE_SECURE: { type: 'boolean' },
   SEED_DEMO: { type: 'boolean', default: true },
   SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 10 },
+  UNSEAL_SHARE_TTL_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 30 },
   LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
 } as const;
 
@@ -46,6 +47,7 @@ interface EnvValues {
   COOKIE_SECURE?: boolean;
   SEED_DEMO: boolean;
   SHUTDOWN_GRACE_SECONDS: number;
+  UNSEAL_SHARE_TTL_MINUTES: number;
   LOG_LEVEL: string;
 }
 
@@ -65,6 +67,7 @@ export interface Config {
   cookieSecure: boolean;
   seedDemo: boolean;
   shutdownGraceSeconds: number;
+  unsealShareTtlMinutes: number;
   logLevel: string;
 }
 
@@ -120,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: v.COOKIE_SECURE ?? v.NODE_ENV === 'production',
     seedDemo: v.SEED_DEMO,
     shutdownGraceSeconds: v.SHUTDOWN_GRACE_SECONDS,
+    unsealShareTtlMinutes: v.UNSEAL_SHARE_TTL_MINUTES,
     logLevel: v.LOG_LEVEL,
   };
 }
@@ -159,5 +163,6 @@ export const variableDocs: Record<VariableName, string> = {
   COOKIE_SECURE: 'send cookies over HTTPS only (default: true in production)',
   SEED_DEMO: 'seed the demo campaign and accounts into an empty database',
   SHUTDOWN_GRACE_SECONDS: 'how long SIGTERM waits for open requests before closing',
+  UNSEAL_SHARE_TTL_MINUTES: 'how long an approving member’s decrypted key share stays in memory',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent',
 };

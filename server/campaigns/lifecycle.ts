@@ -11,7 +11,11 @@ export interface CampaignFacts {
   departmentCount: number;
   districtCount: number;
   committee: { size: number; threshold: number } | null;
-  /** Committee approvals gathered for unsealing (sealing capability). */
+  /** Members chosen to hold key shares. */
+  committeeChosen: number;
+  /** Display names of chosen members who have not created their personal keys yet. */
+  committeeWithoutKeys: string[];
+  /** Committee approvals held for unsealing (sealing capability). */
   unsealApprovals: number;
 }
 
@@ -25,6 +29,12 @@ interface Transition {
 const needsUnits = (f: CampaignFacts): Message | null =>
   f.departmentCount + f.districtCount > 0 ? null : { key: 'transition.needsUnits' };
 const needsCommittee = (f: CampaignFacts): Message | null => (f.committee ? null : { key: 'transition.needsCommittee' });
+const needsMembers = (f: CampaignFacts): Message | null =>
+  f.committee && f.committeeChosen === f.committee.size
+    ? null
+    : { key: 'transition.needsMembers', params: { n: f.committee?.size ?? 0, chosen: f.committeeChosen } };
+const needsMemberKeys = (f: CampaignFacts): Message | null =>
+  f.committeeWithoutKeys.length === 0 ? null : { key: 'transition.needsMemberKeys', params: { names: f.committeeWithoutKeys.join(', ') } };
 const needsQuorum = (f: CampaignFacts): Message | null =>
   f.committee && f.unsealApprovals >= f.committee.threshold
     ? null
@@ -32,8 +42,9 @@ const needsQuorum = (f: CampaignFacts): Message | null =>
 
 /** Forward only: a campaign never goes back (a frozen frame, a drawn sample, published results stay). */
 const TRANSITIONS: Record<CampaignState, Transition | null> = {
-  draft: { to: 'sampling', roles: ['admin'], guards: [needsUnits, needsCommittee] },
-  sampling: { to: 'fieldwork', roles: ['admin'], guards: [] },
+  draft: { to: 'sampling', roles: ['admin'], guards: [needsUnits, needsCommittee, needsMembers] },
+  // Starting fieldwork runs the key ceremony, which needs every member's public key.
+  sampling: { to: 'fieldwork', roles: ['admin'], guards: [needsMembers, needsMemberKeys] },
   fieldwork: { to: 'closed', roles: ['admin'], guards: [] },
   closed: { to: 'unsealed', roles: ['member', 'chair'], guards: [needsQuorum] },
   unsealed: { to: 'published', roles: ['chair'], guards: [] },

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { campaigns, units } from '../db/schema.js';
+import { campaigns, committeeMembers, staffUsers, units } from '../db/schema.js';
 import type { CampaignState } from './lifecycle.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
@@ -74,4 +74,23 @@ export async function deleteUnit(db: Db, campaignId: string, unitId: string): Pr
     .where(and(eq(units.campaignId, campaignId), eq(units.id, unitId)))
     .returning({ code: units.code });
   return row?.code;
+}
+
+/** Active accounts that may sit on a committee. */
+export function committeeCandidates(db: Db) {
+  return db
+    .select({ id: staffUsers.id, username: staffUsers.username, displayName: staffUsers.displayName, role: staffUsers.role })
+    .from(staffUsers)
+    .where(and(inArray(staffUsers.role, ['member', 'chair']), eq(staffUsers.disabled, false)))
+    .orderBy(asc(staffUsers.username));
+}
+
+export async function committeeIds(db: Db, campaignId: string): Promise<string[]> {
+  const rows = await db.select({ id: committeeMembers.staffId }).from(committeeMembers).where(eq(committeeMembers.campaignId, campaignId));
+  return rows.map((r) => r.id);
+}
+
+export async function replaceCommittee(db: Db, campaignId: string, staffIds: string[]): Promise<void> {
+  await db.delete(committeeMembers).where(eq(committeeMembers.campaignId, campaignId));
+  if (staffIds.length) await db.insert(committeeMembers).values(staffIds.map((staffId) => ({ campaignId, staffId })));
 }

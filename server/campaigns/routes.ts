@@ -10,6 +10,8 @@ import type { Result } from '../result.js';
 import { isState, nextState, rolesForNext } from './lifecycle.js';
 import { validateCampaign, validateCommittee, validateUnit } from './schemas.js';
 import * as campaigns from './service.js';
+import { committeeCandidates, committeeIds } from './queries.js';
+import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
 
 export function campaignRoutes(db: Db): Router {
   const router = Router();
@@ -38,13 +40,23 @@ export function campaignRoutes(db: Db): Router {
   async function renderCampaign(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaign = await campaigns.findCampaign(db, String(req.params.id));
     if (!campaign) throw notFound('campaigns.notFound');
-    const units = await campaigns.listUnits(db, campaign.id);
+    const [units, candidates, chosenIds, fingerprint] = await Promise.all([
+      campaigns.listUnits(db, campaign.id),
+      committeeCandidates(db),
+      committeeIds(db, campaign.id),
+      campaignKeyFingerprint(db, campaign.id),
+    ]);
+    const withoutKeys = new Set((await committeeReadiness(db, campaign.id)).withoutKeyIds);
     const next = nextState(campaign.state);
     res.status(status).render('pages/campaign', {
       campaign,
       departments: units.filter((u) => u.kind === 'department'),
       districts: units.filter((u) => u.kind === 'district'),
       isDraft: campaign.state === 'draft',
+      candidates: candidates.map((c) => ({ ...c, chosen: chosenIds.includes(c.id), noKey: withoutKeys.has(c.id) })),
+      committee: candidates.filter((c) => chosenIds.includes(c.id)).map((c) => ({ ...c, noKey: withoutKeys.has(c.id) })),
+      fingerprint,
+      canApprove: can(req.staff!.role, 'unseal.approve') && chosenIds.includes(req.staff!.id),
       canManage: can(req.staff!.role, 'campaign.manage'),
       next: next && rolesForNext(campaign.state).includes(req.staff!.role) ? next : null,
       ...extra,
@@ -86,6 +98,12 @@ export function campaignRoutes(db: Db): Router {
     const form = validateCommittee(req.body);
     if (!form.ok) return renderCampaign(req, res, { committeeErrors: form.errors, committeeValues: req.body }, 422);
     await respond(req, res, await campaigns.setCommittee(db, req.staff!.username, String(req.params.id), form.value));
+  });
+
+  router.post('/campaigns/:id/committee/members', manage, async (req, res) => {
+    const members: unknown = req.body?.members;
+    const usernames = (Array.isArray(members) ? members : members === undefined ? [] : [members]).map(String).slice(0, 100);
+    await respond(req, res, await campaigns.setCommitteeMembers(db, req.staff!.username, String(req.params.id), usernames), { key: 'committee.saved' });
   });
 
   router.post('/campaigns/:id/transition', requireStaff, async (req, res) => {

@@ -2,6 +2,7 @@ import { nanoid } from 'nanoid';
 import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
+import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
 import { ok, refuse, type Result } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
@@ -98,9 +99,29 @@ export function setCommittee(db: Db, actor: string, campaignId: string, form: Co
   });
 }
 
+/** Chooses, by username, the members who will hold key shares: exactly n committee-role accounts. */
+export function setCommitteeMembers(db: Db, actor: string, campaignId: string, usernames: string[]): Promise<Result<undefined>> {
+  return inDraft(db, campaignId, async (tx) => {
+    const campaign = (await q.findCampaign(tx, campaignId))!;
+    if (campaign.committeeSize === null) return refuse({ key: 'campaigns.committeeNotSet' });
+    const wanted = new Set(usernames);
+    const chosen = (await q.committeeCandidates(tx)).filter((c) => wanted.has(c.username));
+    if (chosen.length !== wanted.size) return refuse({ key: 'committee.notCommitteeRole' });
+    if (chosen.length !== campaign.committeeSize) {
+      return refuse({ key: 'committee.chooseExactly', params: { n: campaign.committeeSize } });
+    }
+    await q.replaceCommittee(tx, campaignId, chosen.map((c) => c.id));
+    await recordAudit(tx, { actor, action: 'campaign.committee_members_set', campaignId, details: { members: chosen.map((c) => c.username) } });
+    return ok(undefined);
+  });
+}
+
 async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> {
   const counts = await q.unitCounts(tx, campaign.id);
+  const readiness = await committeeReadiness(tx, campaign.id);
   return {
+    committeeChosen: readiness.chosen,
+    committeeWithoutKeys: readiness.withoutKeys,
     departmentCount: counts.department,
     districtCount: counts.district,
     committee:
@@ -124,6 +145,7 @@ export async function transition(
     const check = checkTransition(campaign.state, to, actor.role, await factsOf(tx, campaign));
     if (!check.ok) return refuse(check.reason);
     if (!(await q.updateState(tx, campaignId, campaign.state, to))) return refuse({ key: 'transition.conflict' });
+    if (to === 'fieldwork') await runKeyCeremony(tx, campaignId, actor.username, campaign.committeeThreshold!);
     await recordAudit(tx, {
       actor: actor.username,
       action: 'campaign.transition',

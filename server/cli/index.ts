@@ -106,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('seed-demo')
-    .description('seed the demo campaign and one account per role into an empty database')
+    .description('seed the demo campaign and one account per role (five for the committee) into an empty database')
     .action(() =>
       withDatabase(async ({ db }) => {
         const seeded = await seedDemoIfEmpty(db);

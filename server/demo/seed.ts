@@ -1,5 +1,5 @@
 import { createStaff, countStaff, type Role } from '../auth/index.js';
-import { createCampaign, setCommittee } from '../campaigns/index.js';
+import { createCampaign, setCommittee, setCommitteeMembers } from '../campaigns/index.js';
 import { importUnits } from '../campaigns/service.js';
 import type { Db } from '../db/client.js';
 
@@ -45,8 +45,11 @@ const DISTRICTS: [string, string, string][] = [
 const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
   { username: 'quantri', displayName: 'Nguyễn Văn An', role: 'admin' },
   { username: 'dieutravien', displayName: 'Trần Thị Bình', role: 'enumerator' },
-  { username: 'thanhvien', displayName: 'Lê Minh Châu', role: 'member' },
   { username: 'chutich', displayName: 'Hoàng Văn Dũng', role: 'chair' },
+  { username: 'thanhvien1', displayName: 'Lê Minh Châu', role: 'member' },
+  { username: 'thanhvien2', displayName: 'Vũ Thị Hồng', role: 'member' },
+  { username: 'thanhvien3', displayName: 'Đặng Quốc Huy', role: 'member' },
+  { username: 'thanhvien4', displayName: 'Bùi Thị Lan', role: 'member' },
   { username: 'giamsat', displayName: 'Phạm Thu Hà', role: 'observer' },
 ];
 
@@ -57,7 +60,7 @@ export interface SeededDemo {
 
 const csvLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
 
-/** Seeds the demo campaign and one account per role, only into a database with no staff at all. */
+/** Seeds the demo campaign, its 3-of-5 committee and accounts for every role, only into a database with no staff at all. */
 export async function seedDemoIfEmpty(db: Db): Promise<SeededDemo | null> {
   if ((await countStaff(db)) > 0) return null;
   const accounts: SeededDemo['accounts'] = [];
@@ -80,6 +83,9 @@ export async function seedDemoIfEmpty(db: Db): Promise<SeededDemo | null> {
   const imported = await importUnits(db, 'system', campaign.value, csv);
   if (!imported.ok) throw new Error('demo seed: units rejected');
   await setCommittee(db, 'system', campaign.value, { size: 5, threshold: 3 });
+  const committee = ACCOUNTS.filter((a) => a.role === 'chair' || a.role === 'member').map((a) => a.username);
+  const chosen = await setCommitteeMembers(db, 'system', campaign.value, committee);
+  if (!chosen.ok) throw new Error('demo seed: committee rejected');
   return { campaignId: campaign.value, accounts };
 }
 
@@ -89,7 +95,7 @@ export function printDemoAccounts(seeded: SeededDemo, publicUrl: string): void {
     '',
     '================ DDCI demo — tài khoản dùng thử / demo accounts ================',
     `Mở / open ${publicUrl}/login — mật khẩu dùng một lần / one-time passwords (shown once):`,
-    ...seeded.accounts.map((a) => `  ${a.role.padEnd(11)} ${a.username.padEnd(12)} ${a.oneTimePassword}`),
+    ...seeded.accounts.map((a) => `  ${a.role.padEnd(11)} ${a.username.padEnd(13)} ${a.oneTimePassword}`),
     'Lost them? `npx ddci staff reset-password <username>` issues a new one.',
     '================================================================================',
     '',

@@ -1,16 +1,20 @@
 import { STATES } from '../../server/campaigns/lifecycle.js';
-import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+import { Browser, createAccount, loggedIn, startTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
 let admin: Browser;
 let chair: Browser;
 let member: Browser;
+let committee: string[];
 
 beforeAll(async () => {
   t = await startTestApp();
   admin = (await loggedIn(t.app, t.db, 'admin')).browser;
-  chair = (await loggedIn(t.app, t.db, 'chair')).browser;
-  member = (await loggedIn(t.app, t.db, 'member')).browser;
+  const chairLogin = await loggedIn(t.app, t.db, 'chair');
+  const memberLogin = await loggedIn(t.app, t.db, 'member');
+  chair = chairLogin.browser;
+  member = memberLogin.browser;
+  committee = [chairLogin.username, memberLogin.username, (await createAccount(t.db, 'member')).username];
 });
 afterAll(() => t.close());
 
@@ -22,6 +26,14 @@ async function newCampaign(province: string, year = 2026): Promise<string> {
   const res = await admin.post('/campaigns', { province, year, title: `DDCI ${province} ${year}` });
   expect(res.status).toBe(303);
   return res.headers.location!.split('/').pop()!;
+}
+
+async function chooseCommittee(campaignId: string, usernames: string[]) {
+  const res = await admin.agent
+    .post(`/campaigns/${campaignId}/committee/members`)
+    .type('form')
+    .send(`_csrf=${admin.currentToken()}&${usernames.map((u) => `members=${u}`).join('&')}`);
+  expect(res.status).toBe(303);
 }
 
 function csvUpload(browser: Browser, campaignId: string, csv: string) {
@@ -118,7 +130,24 @@ describe('campaigns', () => {
     expect(early.text).toContain('Cần ít nhất một đơn vị được đánh giá trước khi chọn mẫu.');
     await admin.post(`/campaigns/${id}/units`, { code: 'SCT', kind: 'department', nameVi: 'Sở Công Thương', nameEn: 'Department of Industry and Trade' });
     expect((await move(admin, 'sampling')).text).toContain('Cần cấu hình Hội đồng');
-    await admin.post(`/campaigns/${id}/committee`, { size: 5, threshold: 3 });
+    await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
+    expect((await move(admin, 'sampling')).text).toContain('Cần chọn đủ 3 thành viên Hội đồng (đã chọn 0).');
+    const tooFew = await admin.agent
+      .post(`/campaigns/${id}/committee/members`)
+      .type('form')
+      .send(`_csrf=${admin.currentToken()}&members=${committee[0]}&members=${committee[1]}`);
+    expect(tooFew.text).toContain('Hãy chọn đúng 3 thành viên.');
+    const observer = await createAccount(t.db, 'observer');
+    const wrongRole = await admin.agent
+      .post(`/campaigns/${id}/committee/members`)
+      .type('form')
+      .send(`_csrf=${admin.currentToken()}&members=${committee[0]}&members=${committee[1]}&members=${observer.username}`);
+    expect(wrongRole.text).toContain('Chỉ chọn được tài khoản Thành viên hoặc Chủ tịch Hội đồng đang hoạt động.');
+    const chosen = await admin.agent
+      .post(`/campaigns/${id}/committee/members`)
+      .type('form')
+      .send(`_csrf=${admin.currentToken()}&${committee.map((u) => `members=${u}`).join('&')}`);
+    expect(chosen.status).toBe(303);
 
     const path = ['draft', 'sampling', 'fieldwork', 'closed'] as const;
     for (let i = 0; i < path.length; i++) {
@@ -141,7 +170,7 @@ describe('campaigns', () => {
     }
     const unseal = await move(chair, 'unsealed');
     expect(unseal.status).toBe(409);
-    expect(unseal.text).toContain('Cần đủ 3 thành viên Hội đồng đồng ý mở niêm phong.');
+    expect(unseal.text).toContain('Cần đủ 2 thành viên Hội đồng đồng ý mở niêm phong.');
     expect((await move(admin, 'unsealed')).status).toBe(403);
     expect(await state()).toBe('closed');
 
@@ -156,10 +185,24 @@ describe('campaigns', () => {
     expect(locked.text).toContain('Chỉ sửa được khi đợt khảo sát đang ở giai đoạn «Soạn thảo».');
   });
 
+  test('fieldwork (the key ceremony) waits until every chosen member has created personal keys', async () => {
+    const id = await newCampaign('Sơn La');
+    const keyless = await createAccount(t.db, 'member', 'chua-co-khoa', { withKeys: false });
+    await admin.post(`/campaigns/${id}/units`, { code: 'SYT', kind: 'department', nameVi: 'Sở Y tế', nameEn: 'Health' });
+    await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
+    await chooseCommittee(id, [committee[0]!, committee[1]!, keyless.username]);
+    expect((await admin.post(`/campaigns/${id}/transition`, { to: 'sampling' })).status).toBe(303);
+    const refused = await admin.post(`/campaigns/${id}/transition`, { to: 'fieldwork' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Các thành viên sau chưa tạo khóa cá nhân: Test member chua-co-khoa.');
+    expect(await t.database.db.query.campaignKeys.findMany({ where: (k, { eq }) => eq(k.campaignId, id) })).toEqual([]);
+  });
+
   test('two concurrent moves of one campaign move it once', async () => {
     const id = await newCampaign('Yên Bái');
     await admin.post(`/campaigns/${id}/units`, { code: 'SYT', kind: 'department', nameVi: 'Sở Y tế', nameEn: 'Health' });
     await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
+    await chooseCommittee(id, committee);
     const second = (await loggedIn(t.app, t.db, 'admin')).browser;
     await second.get(`/campaigns/${id}`);
     const results = await Promise.all([admin.post(`/campaigns/${id}/transition`, { to: 'sampling' }), second.post(`/campaigns/${id}/transition`, { to: 'sampling' })]);

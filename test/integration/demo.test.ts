@@ -9,10 +9,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-test('the demo seeds a province, ~20 departments, ~10 districts and one account per role, once', async () => {
+test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 committee and every role, once', async () => {
   const seeded = await seedDemoIfEmpty(t.db);
   expect(seeded).not.toBeNull();
-  expect(seeded!.accounts.map((a) => a.role).sort()).toEqual([...ROLES].sort());
+  expect(new Set(seeded!.accounts.map((a) => a.role))).toEqual(new Set(ROLES));
+  expect(seeded!.accounts.filter((a) => a.role === 'member' || a.role === 'chair')).toHaveLength(5);
   const units = await t.database.db.query.units.findMany();
   const departments = units.filter((u) => u.kind === 'department').length;
   const districts = units.filter((u) => u.kind === 'district').length;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../server/app.js';
-import { createStaff, type Role } from '../../server/auth/index.js';
+import { can, createStaff, type Role } from '../../server/auth/index.js';
+import { createKeysForMember } from '../../server/sealing/index.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { findStaffByUsername, updateStaff } from '../../server/auth/queries.js';
 import { loadConfig, type Config } from '../../server/config.js';
@@ -26,7 +27,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
     HMAC_SECRET: 'test-hmac-secret-that-is-long-enough-0123456789',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ddci-app-')),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
 }
@@ -35,19 +36,31 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const config = testConfig(env);
-  const { app } = createApp({ config, database, logger: createLogger('silent') });
+  const { app } = createApp({ config, database, logger: createLogger(config.logLevel) });
   return { app, db: database.db, database, config, close: () => database.close() };
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple';
+export const TEST_PASSPHRASE = 'mot cum mat khau rat dai cho hoi dong';
 
-/** An active account with a known password (the one-time password already replaced). */
-export async function createAccount(db: Db, role: Role, username = `${role}-${Math.random().toString(36).slice(2, 8)}`) {
-  const created = await createStaff(db, 'test', { username, displayName: `Test ${role}`, role });
+/** An active account with a known password (the one-time password already replaced); committee
+ * accounts also get their personal keys under TEST_PASSPHRASE, as their first login would make them. */
+export async function createAccount(
+  db: Db,
+  role: Role,
+  username = `${role}-${Math.random().toString(36).slice(2, 8)}`,
+  options: { withKeys?: boolean } = {},
+) {
+  const created = await createStaff(db, 'test', { username, displayName: `Test ${role} ${username}`, role });
   if (!created.ok) throw new Error('account exists: ' + username);
-  const user = await findStaffByUsername(db, username);
-  await updateStaff(db, user!.id, { passwordHash: await hashPassword(TEST_PASSWORD), mustChangePassword: false });
-  return { username, password: TEST_PASSWORD, oneTimePassword: created.oneTimePassword };
+  const user = (await findStaffByUsername(db, username))!;
+  await updateStaff(db, user.id, { passwordHash: await hashPassword(TEST_PASSWORD), mustChangePassword: false });
+  const principal = { id: user.id, username, displayName: user.displayName, role, mustChangePassword: false };
+  if ((options.withKeys ?? true) && can(role, 'unseal.approve')) {
+    const keys = await createKeysForMember(db, principal, TEST_PASSPHRASE);
+    if (!keys.ok) throw new Error('keys');
+  }
+  return { username, password: TEST_PASSWORD, oneTimePassword: created.oneTimePassword, principal };
 }
 
 export function csrfFrom(html: string): string {

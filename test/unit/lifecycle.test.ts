@@ -1,7 +1,14 @@
 import { ROLES } from '../../server/auth/policy.js';
 import { checkTransition, STATES, type CampaignFacts } from '../../server/campaigns/lifecycle.js';
 
-const ready: CampaignFacts = { departmentCount: 20, districtCount: 10, committee: { size: 5, threshold: 3 }, unsealApprovals: 3 };
+const ready: CampaignFacts = {
+  departmentCount: 20,
+  districtCount: 10,
+  committee: { size: 5, threshold: 3 },
+  committeeChosen: 5,
+  committeeWithoutKeys: [],
+  unsealApprovals: 3,
+};
 const LEGAL: Record<string, string> = {
   'draft>sampling': 'admin',
   'sampling>fieldwork': 'admin',
@@ -36,6 +43,17 @@ describe('campaign lifecycle', () => {
       reason: { key: 'transition.needsCommittee' },
     });
     expect(checkTransition('draft', 'sampling', 'admin', { ...ready, departmentCount: 0 }).ok).toBe(true);
+  });
+
+  test('sampling needs the n members chosen; fieldwork (the key ceremony) needs their keys', () => {
+    expect(checkTransition('draft', 'sampling', 'admin', { ...ready, committeeChosen: 4 })).toEqual({
+      ok: false,
+      reason: { key: 'transition.needsMembers', params: { n: 5, chosen: 4 } },
+    });
+    expect(checkTransition('sampling', 'fieldwork', 'admin', { ...ready, committeeWithoutKeys: ['Lê Minh Châu', 'Hoàng Văn Dũng'] })).toEqual({
+      ok: false,
+      reason: { key: 'transition.needsMemberKeys', params: { names: 'Lê Minh Châu, Hoàng Văn Dũng' } },
+    });
   });
 
   test('unsealing needs k approvals', () => {

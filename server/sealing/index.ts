@@ -1,0 +1,17 @@
+export {
+  approveUnsealing,
+  campaignKeyFingerprint,
+  committeeReadiness,
+  createKeysForMember,
+  memberKeyFingerprint,
+  openForMember,
+  responseSealer,
+  runKeyCeremony,
+  sealForCommittee,
+  withCampaignDecryptor,
+} from './service.js';
+export { UnsealingRegistry, type Decryptor } from './unsealing.js';
+export { SealingError } from './primitives.js';
+export { MIN_PASSPHRASE_LENGTH } from './member-keys.js';
+export type { SealedDocument } from './documents.js';
+export { sealingRoutes, memberKeysGate } from './routes.js';

@@ -1,0 +1,110 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+
+/** The building blocks, all from Node's OpenSSL: X25519, HKDF-SHA-256, AES-256-GCM. No I/O. */
+
+export const KEY_BYTES = 32;
+export const NONCE_BYTES = 12;
+export const TAG_BYTES = 16;
+
+// DER prefixes of X25519 keys (RFC 8410): SubjectPublicKeyInfo and PKCS#8 PrivateKeyInfo around the raw 32 bytes.
+const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+export class SealingError extends Error {
+  constructor(
+    readonly code: 'authentication' | 'format' | 'version' | 'key-mismatch' | 'expired' | 'quorum',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SealingError';
+  }
+}
+
+export function x25519PublicFromRaw(raw: Uint8Array): KeyObject {
+  if (raw.length !== KEY_BYTES) throw new SealingError('format', 'an X25519 public key has 32 bytes');
+  return createPublicKey({ key: Buffer.concat([SPKI_X25519, raw]), format: 'der', type: 'spki' });
+}
+
+export function x25519PrivateFromRaw(raw: Uint8Array): KeyObject {
+  if (raw.length !== KEY_BYTES) throw new SealingError('format', 'an X25519 private key has 32 bytes');
+  const der = Buffer.concat([PKCS8_X25519, raw]);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    der.fill(0);
+  }
+}
+
+export function rawPublic(key: KeyObject): Buffer {
+  const der = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'der', type: 'spki' });
+  return Buffer.from(der.subarray(der.length - KEY_BYTES));
+}
+
+/** The 32 secret bytes of an X25519 private key; the caller zeroes them when done. */
+export function rawPrivate(key: KeyObject): Buffer {
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  const raw = Buffer.from(der.subarray(der.length - KEY_BYTES));
+  der.fill(0);
+  return raw;
+}
+
+export function generateX25519(): { publicKey: KeyObject; privateKey: KeyObject } {
+  return generateKeyPairSync('x25519');
+}
+
+/** X25519 shared secret, then HKDF-SHA-256(ikm = shared, salt, info) → 32-byte key. */
+export function deriveKey(privateKey: KeyObject, publicKey: KeyObject, salt: Buffer, info: Buffer): Buffer {
+  const shared = diffieHellman({ privateKey, publicKey });
+  try {
+    return Buffer.from(hkdfSync('sha256', shared, salt, info, KEY_BYTES));
+  } finally {
+    shared.fill(0);
+  }
+}
+
+/** AES-256-GCM with a fresh random 96-bit nonce: returns nonce ‖ ciphertext ‖ tag. */
+export function aeadEncrypt(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+}
+
+export function aeadDecrypt(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new SealingError('format', 'sealed data too short');
+  const nonce = sealed.subarray(0, NONCE_BYTES);
+  const tag = sealed.subarray(sealed.length - TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(tag);
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new SealingError('authentication', 'sealed data failed authentication (tampered, or the wrong key)');
+  }
+}
+
+/** SHA-256 of the public key bytes, as 16 groups of four hex digits members can read aloud and compare. */
+export function fingerprint(...publicKeys: Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const k of publicKeys) hash.update(k);
+  return hash.digest('hex').match(/.{4}/g)!.join(' ').toUpperCase();
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export { randomBytes };
