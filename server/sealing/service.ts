@@ -1,10 +1,11 @@
+import type { KeyObject } from 'node:crypto';
 import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import { ok, refuse, type Result } from '../result.js';
 import { openDocument, sealDocument, type SealedDocument } from './documents.js';
 import { ENVELOPE_TAG, sealEnvelope } from './envelope.js';
-import { createMemberKeys, unlockMemberKeys, type UnlockedMemberKeys } from './member-keys.js';
+import { createMemberKeys, unlockMemberKey, type MemberKeyUse } from './member-keys.js';
 import { SealingError } from './primitives.js';
 import * as q from './queries.js';
 import { openShare, runCeremony, SHARE_TAG } from './shares.js';
@@ -30,9 +31,9 @@ export async function createKeysForMember(db: Db, staff: StaffPrincipal, passphr
   });
 }
 
-async function unlock(db: Db, staffId: string, passphrase: string): Promise<UnlockedMemberKeys | null> {
+async function unlock(db: Db, staffId: string, passphrase: string, use: MemberKeyUse = 'encryption'): Promise<KeyObject | null> {
   const record = await q.findMemberKeys(db, staffId);
-  return record ? unlockMemberKeys(record, passphrase) : null;
+  return record ? unlockMemberKey(record, passphrase, use) : null;
 }
 
 export interface CommitteeReadiness {
@@ -129,11 +130,11 @@ export async function approveUnsealing(
   if (!campaign) return refuse({ key: 'campaigns.notFound' });
   if (campaign.state !== 'closed' || !key) return refuseAudited('not-closed', { key: 'unseal.notClosed' });
   if (!sealedShare) return refuseAudited('not-member', { key: 'unseal.notMember' });
-  const keys = await unlock(db, staff.id, passphrase);
-  if (!keys) return refuseAudited('passphrase', { key: 'unseal.wrongPassphrase' });
+  const memberKey = await unlock(db, staff.id, passphrase);
+  if (!memberKey) return refuseAudited('passphrase', { key: 'unseal.wrongPassphrase' });
   let share: Buffer;
   try {
-    share = openShare(sealedShare.sealedShare, keys.encryptionKey, campaignId, staff.id, key.publicKey);
+    share = openShare(sealedShare.sealedShare, memberKey, campaignId, staff.id, key.publicKey);
   } catch {
     return refuseAudited('share', { key: 'unseal.badShare' });
   }
@@ -167,10 +168,10 @@ export async function sealForCommittee(db: Db, campaignId: string, document: Buf
 
 /** A member reads a sealed document with the passphrase. */
 export async function openForMember(db: Db, document: SealedDocument, staff: StaffPrincipal, passphrase: string): Promise<Result<Buffer>> {
-  const keys = await unlock(db, staff.id, passphrase);
-  if (!keys) return refuse({ key: 'unseal.wrongPassphrase' });
+  const memberKey = await unlock(db, staff.id, passphrase);
+  if (!memberKey) return refuse({ key: 'unseal.wrongPassphrase' });
   try {
-    return ok(openDocument(document, staff.id, keys.encryptionKey));
+    return ok(openDocument(document, staff.id, memberKey));
   } catch {
     return refuse({ key: 'unseal.notMember' });
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { SQL } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../server/db/client.js';
 
 /**
@@ -56,4 +57,9 @@ async function freshServerDatabase(url: string): Promise<TestDatabase> {
       await cleanup.end();
     },
   };
+}
+
+/** Rows of a raw query: node-postgres and PGlite both answer `{ rows }`, which Drizzle's shared type leaves unknown. */
+export async function queryRows<T>(db: Database['db'], query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }

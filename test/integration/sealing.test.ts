@@ -1,0 +1,232 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { combine } from 'shamir-secret-sharing';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
+import type { StaffPrincipal } from '../../server/auth/index.js';
+import type { Db } from '../../server/db/client.js';
+import { keyShares, memberKeys, campaignKeys } from '../../server/db/schema.js';
+import {
+  approveUnsealing,
+  openForMember,
+  responseSealer,
+  sealForCommittee,
+  SealingError,
+  UnsealingRegistry,
+  withCampaignDecryptor,
+} from '../../server/sealing/index.js';
+import { unlockMemberKey } from '../../server/sealing/member-keys.js';
+import { openShare } from '../../server/sealing/shares.js';
+import { rawPrivate, x25519PrivateFromRaw } from '../../server/sealing/primitives.js';
+import { createAccount, TEST_PASSPHRASE } from '../support/app.js';
+import { freshDatabase, onServer, queryRows, type TestDatabase } from '../support/database.js';
+
+let database: TestDatabase;
+let db: Db;
+let admin: StaffPrincipal;
+let members: StaffPrincipal[];
+
+/** A campaign in fieldwork, its 3-of-5 key ceremony done. */
+async function campaignInFieldwork(province: string): Promise<string> {
+  const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province}` });
+  if (!created.ok) throw new Error('campaign');
+  const id = created.value;
+  await addUnit(db, admin.username, id, { code: 'SXD', kind: 'department', nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' });
+  await setCommittee(db, admin.username, id, { size: 5, threshold: 3 });
+  expect(await setCommitteeMembers(db, admin.username, id, members.map((m) => m.username))).toMatchObject({ ok: true });
+  for (const to of ['sampling', 'fieldwork'] as const) expect(await transition(db, admin, id, to)).toMatchObject({ ok: true });
+  return id;
+}
+
+async function close(id: string) {
+  expect(await transition(db, admin, id, 'closed')).toMatchObject({ ok: true });
+}
+
+const contextOf = (i: number) => `campaign;unit=U${i % 7};questionnaire=dept-1`;
+const answersOf = (i: number) => Buffer.from(JSON.stringify({ respondent: i, A1: (i % 5) + 1, note: `ý kiến số ${i}` }), 'utf8');
+
+function subsets<T>(items: T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  return items.flatMap((item, i) => subsets(items.slice(i + 1), size - 1).map((rest) => [item, ...rest]));
+}
+
+beforeAll(async () => {
+  database = await freshDatabase({ onDisk: true });
+  db = database.db;
+  admin = (await createAccount(db, 'admin')).principal;
+  members = [(await createAccount(db, 'chair')).principal];
+  for (let i = 0; i < 4; i++) members.push((await createAccount(db, 'member')).principal);
+}, 120_000);
+afterAll(() => database.close());
+
+describe('a 3-of-5 committee', () => {
+  let campaignId: string;
+  const envelopes: { envelope: Buffer; context: string }[] = [];
+
+  beforeAll(async () => {
+    campaignId = await campaignInFieldwork('Lạng Sơn');
+    const seal = await responseSealer(db, campaignId);
+    for (let i = 0; i < 1000; i++) envelopes.push({ envelope: seal(answersOf(i), contextOf(i)), context: contextOf(i) });
+    await close(campaignId);
+  });
+
+  test('1,000 envelopes round-trip once any three members approve', async () => {
+    const registry = new UnsealingRegistry(60_000);
+    for (const m of members.slice(1, 4)) expect(await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE)).toMatchObject({ ok: true });
+    const opened = await withCampaignDecryptor(db, registry, campaignId, async (d) => envelopes.map((e) => d.open(e.envelope, e.context)));
+    opened.forEach((plain, i) => expect(plain).toEqual(answersOf(i)));
+    expect(registry.approvers(campaignId)).toEqual([]); // every share dropped when the work returned
+  });
+
+  test('every set of three members unseals; no set of two does', async () => {
+    const probe = envelopes[42]!;
+    const approveAll = async (group: StaffPrincipal[]) => {
+      const registry = new UnsealingRegistry(120_000);
+      await Promise.all(group.map((m) => approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE)));
+      return registry;
+    };
+    // Concurrently, so argon2id's thread pool is used; each subset has its own registry.
+    const opened = await Promise.all(
+      subsets(members, 3).map(async (trio) =>
+        withCampaignDecryptor(db, await approveAll(trio), campaignId, async (d) => d.open(probe.envelope, probe.context)),
+      ),
+    );
+    expect(opened).toHaveLength(10);
+    for (const plain of opened) expect(plain).toEqual(answersOf(42));
+
+    const refusals = await Promise.all(
+      subsets(members, 2).map(async (pair) => {
+        let ran = false;
+        const error = await withCampaignDecryptor(db, await approveAll(pair), campaignId, async () => {
+          ran = true;
+        }).catch((e: unknown) => e);
+        return { ran, code: (error as SealingError).code };
+      }),
+    );
+    expect(refusals).toEqual(Array.from({ length: 10 }, () => ({ ran: false, code: 'quorum' })));
+  }, 120_000);
+
+  test('a decryptor that escapes its scope is dead', async () => {
+    const registry = new UnsealingRegistry(60_000);
+    for (const m of members.slice(0, 3)) await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE);
+    const escaped = await withCampaignDecryptor(db, registry, campaignId, async (d) => d);
+    expect(() => escaped.open(envelopes[0]!.envelope, envelopes[0]!.context)).toThrow(/dropped/);
+  });
+
+  test('a wrong passphrase is refused, audited, and holds nothing', async () => {
+    const registry = new UnsealingRegistry(60_000);
+    const refused = await approveUnsealing(db, registry, campaignId, members[0]!, 'not the passphrase at all');
+    expect(refused).toEqual({ ok: false, error: { key: 'unseal.wrongPassphrase' } });
+    expect(registry.approvers(campaignId)).toEqual([]);
+    const audit = await database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'sealing.approval_refused') });
+    expect(audit.at(-1)).toMatchObject({ subject: members[0]!.username, details: { reason: 'passphrase' } });
+    expect(JSON.stringify(audit)).not.toContain('not the passphrase');
+  });
+
+  test('a non-member has no share to approve with', async () => {
+    const outsider = (await createAccount(db, 'member')).principal;
+    const registry = new UnsealingRegistry(60_000);
+    expect(await approveUnsealing(db, registry, campaignId, outsider, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.notMember' } });
+  });
+
+  test('a corrupted share is refused at approval, and nothing is decrypted', async () => {
+    const [row] = await database.db.select().from(keyShares).where(sql`${keyShares.campaignId} = ${campaignId} and ${keyShares.staffId} = ${members[4]!.id}`);
+    const corrupted = Buffer.from(row!.sealedShare);
+    corrupted[corrupted.length - 20]! ^= 0x40;
+    await database.db.update(keyShares).set({ sealedShare: corrupted }).where(sql`${keyShares.campaignId} = ${campaignId} and ${keyShares.staffId} = ${members[4]!.id}`);
+    const registry = new UnsealingRegistry(60_000);
+    expect(await approveUnsealing(db, registry, campaignId, members[4]!, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.badShare' } });
+    expect(registry.approvers(campaignId)).toEqual([]);
+    await database.db.update(keyShares).set({ sealedShare: row!.sealedShare }).where(sql`${keyShares.campaignId} = ${campaignId} and ${keyShares.staffId} = ${members[4]!.id}`);
+  });
+
+  test('approvals expire: a share is held only for the configured time', async () => {
+    const ttlMs = 3000; // longer than three argon2id unlocks
+    const registry = new UnsealingRegistry(ttlMs);
+    const started = Date.now();
+    for (const m of members.slice(0, 3)) await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE);
+    expect(Date.now() - started).toBeLessThan(ttlMs);
+    expect(registry.approvers(campaignId)).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, ttlMs + 100));
+    expect(registry.approvers(campaignId)).toEqual([]);
+    await expect(withCampaignDecryptor(db, registry, campaignId, async () => 1)).rejects.toMatchObject({ code: 'quorum' });
+  });
+
+  test('the database holds no campaign private key and no share in clear — in any table or file', async () => {
+    // Rebuild the key the way three members would, to know which bytes must never be stored.
+    const campaignKey = (await database.db.select().from(campaignKeys).where(sql`${campaignKeys.campaignId} = ${campaignId}`))[0]!;
+    const shares: Buffer[] = [];
+    for (const m of members) {
+      const record = (await database.db.select().from(memberKeys).where(sql`${memberKeys.staffId} = ${m.id}`))[0]!;
+      const memberKey = (await unlockMemberKey(record, TEST_PASSPHRASE, 'encryption'))!;
+      const share = (await database.db.select().from(keyShares).where(sql`${keyShares.campaignId} = ${campaignId} and ${keyShares.staffId} = ${m.id}`))[0]!;
+      shares.push(openShare(share.sealedShare, memberKey, campaignId, m.id, campaignKey.publicKey));
+    }
+    const privateRaw = Buffer.from(await combine(shares.slice(0, 3).map((s) => new Uint8Array(s))));
+    expect(rawPrivate(x25519PrivateFromRaw(privateRaw)).equals(privateRaw)).toBe(true);
+    const secrets = [privateRaw, ...shares.map((s) => s.subarray(0, 32))];
+
+    const tables = await queryRows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = 'public'`);
+    expect(tables.length).toBeGreaterThan(5);
+    for (const { table_name } of tables) {
+      const rows = await queryRows<{ row: string }>(db, sql.raw(`select t::text as row from "${table_name}" t`));
+      const dump = rows.map((r) => r.row).join('\n').toLowerCase();
+      for (const secret of secrets) {
+        expect({ table_name, hex: dump.includes(secret.toString('hex')) }).toEqual({ table_name, hex: false });
+        expect({ table_name, b64: dump.includes(secret.toString('base64').toLowerCase()) }).toEqual({ table_name, b64: false });
+      }
+    }
+    if (!onServer) {
+      await database.db.execute(sql`checkpoint`);
+      const files: string[] = [];
+      const walk = (dir: string) =>
+        readdirSync(dir).forEach((name) => {
+          const full = path.join(dir, name);
+          if (statSync(full).isDirectory()) walk(full);
+          else files.push(full);
+        });
+      walk(database.env.DATA_DIR!);
+      expect(files.length).toBeGreaterThan(10);
+      for (const file of files) {
+        const bytes = readFileSync(file);
+        for (const secret of secrets) expect({ file, found: bytes.includes(secret) }).toEqual({ file, found: false });
+      }
+    }
+  }, 120_000);
+});
+
+describe('campaign separation', () => {
+  test('a share from another campaign is refused', async () => {
+    const first = await campaignInFieldwork('Cao Bằng');
+    const second = await campaignInFieldwork('Bắc Kạn');
+    await close(first);
+    await close(second);
+    // A database operator swaps member 0's share of the first campaign into the second.
+    const [foreign] = await database.db.select().from(keyShares).where(sql`${keyShares.campaignId} = ${first} and ${keyShares.staffId} = ${members[0]!.id}`);
+    await database.db.update(keyShares).set({ sealedShare: foreign!.sealedShare }).where(sql`${keyShares.campaignId} = ${second} and ${keyShares.staffId} = ${members[0]!.id}`);
+    const registry = new UnsealingRegistry(60_000);
+    expect(await approveUnsealing(db, registry, second, members[0]!, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.badShare' } });
+  });
+
+  test('approvals are refused before the campaign is closed', async () => {
+    const open = await campaignInFieldwork('Hà Giang');
+    const registry = new UnsealingRegistry(60_000);
+    expect(await approveUnsealing(db, registry, open, members[0]!, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.notClosed' } });
+  });
+
+  test('responses cannot be sealed before the key ceremony', async () => {
+    const created = await createCampaign(db, admin.username, { province: 'Điện Biên', year: 2026, title: 'DDCI' });
+    await expect(responseSealer(db, created.ok ? created.value : '')).rejects.toBeInstanceOf(SealingError);
+  });
+});
+
+describe('sealed documents for the committee', () => {
+  test('each member reads the results with the passphrase; a wrong passphrase reads nothing', async () => {
+    const id = await campaignInFieldwork('Tuyên Quang');
+    const results = Buffer.from(JSON.stringify({ composite: { SXD: 61.2 } }));
+    const sealed = await sealForCommittee(db, id, results);
+    expect(sealed.recipients).toHaveLength(5);
+    for (const m of members) expect(await openForMember(db, sealed, m, TEST_PASSPHRASE)).toEqual({ ok: true, value: results });
+    expect(await openForMember(db, sealed, members[0]!, 'wrong passphrase here')).toEqual({ ok: false, error: { key: 'unseal.wrongPassphrase' } });
+  });
+});
