@@ -35,9 +35,21 @@ function aad(ephemeral: Buffer, context: string): Buffer {
   return Buffer.concat([TAG, ephemeral, Buffer.from(context, 'utf8')]);
 }
 
+export type EnvelopeSealer = (plaintext: Buffer, context: string) => Buffer;
+
+/** A sealer for one campaign public key (raw 32 bytes), the key parsed once. */
+export function envelopeSealer(campaignPublicRaw: Buffer): EnvelopeSealer {
+  const campaignPublic = x25519PublicFromRaw(campaignPublicRaw);
+  const recipient = Buffer.from(campaignPublicRaw);
+  return (plaintext, context) => seal(plaintext, campaignPublic, recipient, context);
+}
+
 /** Seals plaintext bytes to the campaign public key (raw 32 bytes). */
 export function sealEnvelope(plaintext: Buffer, campaignPublicRaw: Buffer, context: string): Buffer {
-  const campaignPublic = x25519PublicFromRaw(campaignPublicRaw);
+  return envelopeSealer(campaignPublicRaw)(plaintext, context);
+}
+
+function seal(plaintext: Buffer, campaignPublic: KeyObject, campaignPublicRaw: Buffer, context: string): Buffer {
   const ephemeral = generateX25519();
   const ephemeralRaw = rawPublic(ephemeral.publicKey);
   const kek = deriveKey(ephemeral.privateKey, campaignPublic, Buffer.concat([ephemeralRaw, campaignPublicRaw]), TAG);

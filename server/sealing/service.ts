@@ -4,7 +4,7 @@ import type { StaffPrincipal } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import { ok, refuse, type Result } from '../result.js';
 import { openDocument, sealDocument, type SealedDocument } from './documents.js';
-import { ENVELOPE_TAG, sealEnvelope } from './envelope.js';
+import { ENVELOPE_TAG, envelopeSealer, type EnvelopeSealer } from './envelope.js';
 import { createMemberKeys, unlockMemberKey, type MemberKeyUse } from './member-keys.js';
 import { SealingError } from './primitives.js';
 import * as q from './queries.js';
@@ -94,10 +94,10 @@ export async function campaignKeyFingerprint(db: Db, campaignId: string): Promis
 }
 
 /** A function that seals answers to the campaign key; refuses before the key ceremony has run. */
-export async function responseSealer(db: Db, campaignId: string): Promise<(plaintext: Buffer, context: string) => Buffer> {
+export async function responseSealer(db: Db, campaignId: string): Promise<EnvelopeSealer> {
   const key = await q.findCampaignKey(db, campaignId);
   if (!key) throw new SealingError('format', 'this campaign has no key yet: the key ceremony runs when fieldwork starts');
-  return (plaintext, context) => sealEnvelope(plaintext, key.publicKey, context);
+  return envelopeSealer(key.publicKey);
 }
 
 export interface Approval {
