@@ -56,7 +56,7 @@ export function campaignRoutes(db: Db): Router {
       candidates: candidates.map((c) => ({ ...c, chosen: chosenIds.includes(c.id), noKey: withoutKeys.has(c.id) })),
       committee: candidates.filter((c) => chosenIds.includes(c.id)).map((c) => ({ ...c, noKey: withoutKeys.has(c.id) })),
       fingerprint,
-      canApprove: can(req.staff!.role, 'unseal.approve') && chosenIds.includes(req.staff!.id),
+      canApprove: campaign.state === 'closed' && can(req.staff!.role, 'unseal.approve') && chosenIds.includes(req.staff!.id),
       canManage: can(req.staff!.role, 'campaign.manage'),
       next: next && rolesForNext(campaign.state).includes(req.staff!.role) ? next : null,
       ...extra,
