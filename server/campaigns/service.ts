@@ -3,11 +3,11 @@ import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
-import { ok, refuse, type Result } from '../result.js';
+import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
 import type { CampaignForm, CommitteeForm, UnitForm } from './schemas.js';
-import { parseUnitsCsv, type RowError, type UnitInput } from './units-csv.js';
+import { parseUnitsCsv, type UnitInput } from './units-csv.js';
 
 export type { CampaignRow, UnitRow } from './queries.js';
 export { listCampaigns, findCampaign, listUnits } from './queries.js';

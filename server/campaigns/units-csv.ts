@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Message } from '../i18n/index.js';
+import type { RowError } from '../result.js';
 import { UNIT_CODE_PATTERN, UNIT_NAME_MAX } from './schemas.js';
 
 /** Pure parsing and checking of a units CSV (`code,kind,name_vi,name_en`). */
@@ -9,13 +10,6 @@ export interface UnitInput {
   kind: 'department' | 'district';
   nameVi: string;
   nameEn: string;
-}
-
-export interface RowError {
-  /** 1-based line in the file, the header being line 1. */
-  row: number;
-  column: string;
-  reason: Message;
 }
 
 export type UnitsCsvResult = { ok: true; units: UnitInput[] } | { ok: false; errors: RowError[] };

@@ -188,3 +188,194 @@ export const keyShares = pgTable(
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.staffId] })],
 );
+
+// ---- Sampling (DESIGN §5) ----------------------------------------------------------------------
+
+export const sizeBand = pgEnum('size_band', ['micro', 'small', 'medium', 'large', 'unknown']);
+export const dealingSource = pgEnum('dealing_source', ['procedure', 'unit_list']);
+export const importStatus = pgEnum('import_status', ['running', 'invalid', 'ready', 'imported', 'failed']);
+
+/** One frame upload being checked and staged; progress lives here so any instance can show it. */
+export const frameImports = pgTable('frame_imports', {
+  id: text('id').primaryKey(),
+  campaignId: text('campaign_id')
+    .notNull()
+    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  fileName: text('file_name').notNull(),
+  status: importStatus('status').notNull().default('running'),
+  bytesTotal: bigint('bytes_total', { mode: 'number' }).notNull(),
+  bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
+  rowsRead: integer('rows_read').notNull().default(0),
+  rowsValid: integer('rows_valid').notNull().default(0),
+  rowsInvalid: integer('rows_invalid').notNull().default(0),
+  /** How duplicates were merged, filled once the frame is imported. */
+  mergeReport: jsonb('merge_report').$type<Record<string, number>>(),
+  failure: text('failure'),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+});
+
+/** Every bad row of an import: row, column, reason (a message key and its parameters). */
+export const frameImportErrors = pgTable(
+  'frame_import_errors',
+  {
+    importId: text('import_id')
+      .notNull()
+      .references(() => frameImports.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    column: text('column').notNull(),
+    reasonKey: text('reason_key').notNull(),
+    reasonParams: jsonb('reason_params').$type<Record<string, string | number>>(),
+  },
+  (t) => [index('frame_import_errors_idx').on(t.importId, t.row)],
+);
+
+/** Valid rows of an import, as read, before duplicates are merged into the frame. */
+export const frameStaging = pgTable(
+  'frame_staging',
+  {
+    importId: text('import_id')
+      .notNull()
+      .references(() => frameImports.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    taxCode: text('tax_code').notNull(),
+    name: text('name').notNull(),
+    address: text('address').notNull(),
+    district: text('district').notNull(),
+    sector: text('sector').notNull(),
+    sizeBand: sizeBand('size_band').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone').notNull(),
+    unitCode: text('unit_code').notNull(),
+    dealings: integer('dealings').notNull(),
+    source: dealingSource('source').notNull(),
+  },
+  (t) => [index('frame_staging_idx').on(t.importId, t.taxCode)],
+);
+
+/** The campaign's sampling frame: businesses (merged by tax code) ... */
+export const frameBusinesses = pgTable(
+  'frame_businesses',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    taxCode: text('tax_code').notNull(),
+    name: text('name').notNull(),
+    address: text('address').notNull(),
+    district: text('district').notNull(),
+    sector: text('sector').notNull(),
+    sizeBand: sizeBand('size_band').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.taxCode] })],
+);
+
+/** ... and their dealings with each unit (merged by business and unit). */
+export const frameDealings = pgTable(
+  'frame_dealings',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    taxCode: text('tax_code').notNull(),
+    unitCode: text('unit_code').notNull(),
+    dealings: integer('dealings').notNull(),
+    /** procedure, unit_list, or both (comma-separated, sorted). */
+    sources: text('sources').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.unitCode, t.taxCode] })],
+);
+
+/** Per campaign: the frozen frame, the design, the seed commitment, the draw. Filled step by step. */
+export const samplingPlans = pgTable('sampling_plans', {
+  campaignId: text('campaign_id')
+    .primaryKey()
+    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  importId: text('import_id'),
+  frameHash: text('frame_hash'),
+  frameBusinesses: integer('frame_businesses'),
+  frameDealings: integer('frame_dealings'),
+  frozenAt: timestamp('frozen_at', { withTimezone: true, precision: 3 }),
+  design: jsonb('design').$type<Record<string, unknown>>(),
+  seedCommitment: text('seed_commitment'),
+  /** Kept secret until the draw, then published; the commitment binds it. */
+  seed: text('seed'),
+  publicRandomSource: text('public_random_source'),
+  publicRandomValue: text('public_random_value'),
+  committedAt: timestamp('committed_at', { withTimezone: true, precision: 3 }),
+  drawAlgorithm: text('draw_algorithm'),
+  sampleHash: text('sample_hash'),
+  drawnAt: timestamp('drawn_at', { withTimezone: true, precision: 3 }),
+});
+
+export const drawRole = pgEnum('draw_role', ['sample', 'reserve']);
+
+/** The drawn sample and reserve lists, per stratum in draw order. */
+export const sampleEntries = pgTable(
+  'sample_entries',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull(),
+    sizeBand: sizeBand('size_band').notNull(),
+    position: integer('position').notNull(),
+    taxCode: text('tax_code').notNull(),
+    role: drawRole('role').notNull(),
+    /** A reserve entry that replaced a sampled one (documented replacement). */
+    usedAt: timestamp('used_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.unitCode, t.sizeBand, t.position] }),
+    index('sample_entries_business_idx').on(t.campaignId, t.taxCode),
+  ],
+);
+
+/** One invitation per sampled business. The access code is never stored: only its keyed hash. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    taxCode: text('tax_code').notNull(),
+    codeHash: text('code_hash').notNull().unique(),
+    emailsSent: integer('emails_sent').notNull().default(0),
+    lastEmailedAt: timestamp('last_emailed_at', { withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('invitations_business_idx').on(t.campaignId, t.taxCode)],
+);
+
+export const invitationUnitStatus = pgEnum('invitation_unit_status', ['invited', 'answered', 'replaced']);
+
+/** Which units an invitation covers. `answered` is a flag only: no time, no response id. */
+export const invitationUnits = pgTable(
+  'invitation_units',
+  {
+    invitationId: text('invitation_id')
+      .notNull()
+      .references(() => invitations.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull(),
+    status: invitationUnitStatus('status').notNull().default('invited'),
+  },
+  (t) => [primaryKey({ columns: [t.invitationId, t.unitCode] })],
+);
+
+/** Answers per unit per day, for the response-rate chart: counts with no link to any invitation or response. */
+export const dailyAnswerCounts = pgTable(
+  'daily_answer_counts',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull(),
+    day: text('day').notNull(),
+    answers: integer('answers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.unitCode, t.day] })],
+);
