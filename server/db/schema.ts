@@ -251,7 +251,7 @@ export const frameStaging = pgTable(
     dealings: integer('dealings').notNull(),
     source: dealingSource('source').notNull(),
   },
-  (t) => [index('frame_staging_idx').on(t.importId, t.taxCode)],
+  // No index: rows are appended in bulk and read back whole by the merge.
 );
 
 /** The campaign's sampling frame: businesses (merged by tax code) ... */

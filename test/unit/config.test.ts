@@ -54,3 +54,20 @@ describe('.env.example', () => {
     expect(documented).toEqual(Object.keys(variableDocs));
   });
 });
+
+describe('logging', () => {
+  test('database errors are logged without their query parameters', async () => {
+    const { createLogger } = await import('../../server/logger.js');
+    let written = '';
+    const sink = createLogger('info', { write: (line: string) => (written += line) });
+    const error = Object.assign(new Error('Failed query: insert into frame_staging values ($1)\nparams: 0101234567,Công ty TNHH Bí Mật,0912345678'), {
+      params: ['0101234567', 'Công ty TNHH Bí Mật'],
+      cause: { code: '23505', message: 'duplicate key value violates unique constraint' },
+    });
+    sink.error({ err: error }, 'request failed');
+    expect(written).toContain('Failed query: insert into frame_staging');
+    expect(written).toContain('23505');
+    expect(written).not.toContain('0101234567');
+    expect(written).not.toContain('Bí Mật');
+  });
+});

@@ -132,6 +132,5 @@ ALTER TABLE "invitations" ADD CONSTRAINT "invitations_campaign_id_campaigns_id_f
 ALTER TABLE "sample_entries" ADD CONSTRAINT "sample_entries_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sampling_plans" ADD CONSTRAINT "sampling_plans_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "frame_import_errors_idx" ON "frame_import_errors" USING btree ("import_id","row");--> statement-breakpoint
-CREATE INDEX "frame_staging_idx" ON "frame_staging" USING btree ("import_id","tax_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "invitations_business_idx" ON "invitations" USING btree ("campaign_id","tax_code");--> statement-breakpoint
 CREATE INDEX "sample_entries_business_idx" ON "sample_entries" USING btree ("campaign_id","tax_code");

@@ -1,0 +1,181 @@
+import { unlink } from 'node:fs/promises';
+import { recordAudit } from '../audit/index.js';
+import { findCampaign, listUnits } from '../campaigns/service.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { ok, refuse, type Result, type RowError } from '../result.js';
+import { frameHasher } from './frame-hash.js';
+import { kindOf, readFrameFile, type FrameFileKind } from './frame-reader.js';
+import { checkFrameRow, mapHeader, type ColumnMap, type FrameRow } from './frame-rows.js';
+import * as q from './queries.js';
+
+const BATCH = 5000;
+const PROGRESS_EVERY_MS = 500;
+
+export interface UploadedFrame {
+  path: string;
+  name: string;
+  size: number;
+}
+
+/** Whether the campaign's frame may change now: sampling stage, not frozen. */
+async function frameEditable(db: Db, campaignId: string): Promise<Result<undefined>> {
+  const campaign = await findCampaign(db, campaignId);
+  if (!campaign) return refuse({ key: 'campaigns.notFound' });
+  if (campaign.state !== 'sampling') return refuse({ key: 'sampling.onlyInSampling' });
+  if ((await q.findPlan(db, campaignId))?.frozenAt) return refuse({ key: 'frame.alreadyFrozen' });
+  return ok(undefined);
+}
+
+/**
+ * Starts checking an uploaded frame file in the background; `done` settles when it is finished. A file
+ * without errors is imported at once; a file with errors imports nothing until the admin chooses to
+ * import its valid rows. Progress is written to the database as it goes.
+ */
+export async function startFrameImport(
+  db: Db,
+  logger: Logger,
+  actor: string,
+  campaignId: string,
+  file: UploadedFrame,
+): Promise<Result<{ importId: string; done: Promise<void> }>> {
+  const discard = () => unlink(file.path).catch(() => undefined);
+  const kind = kindOf(file.name);
+  const editable = await frameEditable(db, campaignId);
+  const refusal = !kind ? refuse({ key: 'frame.badType' }) : !editable.ok ? editable : (await q.latestImport(db, campaignId))?.status === 'running' ? refuse({ key: 'frame.busy' }) : null;
+  if (refusal) {
+    await discard();
+    return refusal;
+  }
+  const importId = crypto.randomUUID();
+  await db.transaction(async (tx) => {
+    await q.insertImport(tx, { id: importId, campaignId, fileName: file.name.slice(0, 200), bytesTotal: file.size, createdBy: actor });
+    await recordAudit(tx, { actor, action: 'frame.import_started', campaignId, subject: importId, details: { file: file.name.slice(0, 200), bytes: file.size } });
+  });
+  const unitCodes = new Set((await listUnits(db, campaignId)).map((u) => u.code));
+  const done = processImport(db, importId, campaignId, file.path, kind!, unitCodes, actor)
+    .catch(async (error: unknown) => {
+      logger.warn({ err: error, importId, campaignId }, 'frame import failed');
+      await q.updateImport(db, importId, { status: 'failed', failure: error instanceof Error ? error.message.slice(0, 300) : 'unknown', finishedAt: new Date() });
+    })
+    .finally(discard);
+  return ok({ importId, done });
+}
+
+/** Reads, checks and stages every row; imports at once when no row is bad. Exported for `sample verify`. */
+export async function processImport(
+  db: Db,
+  importId: string,
+  campaignId: string,
+  path: string,
+  kind: FrameFileKind,
+  unitCodes: ReadonlySet<string>,
+  actor: string,
+): Promise<void> {
+  let bytesRead = 0;
+  let rowsRead = 0;
+  let rowsValid = 0;
+  let rowsInvalid = 0;
+  let valid: FrameRow[] = [];
+  let errors: RowError[] = [];
+  let columns: ColumnMap | undefined;
+  let lastProgress = Date.now();
+
+  const flush = async () => {
+    await q.stageRows(db, importId, valid);
+    await q.recordRowErrors(db, importId, errors);
+    valid = [];
+    errors = [];
+    if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+      lastProgress = Date.now();
+      await q.updateImport(db, importId, { bytesRead, rowsRead, rowsValid, rowsInvalid });
+    }
+  };
+
+  for await (const { row, cells } of readFrameFile(path, kind, (n) => (bytesRead += n))) {
+    if (!columns) {
+      const header = mapHeader(cells);
+      if (!header.ok) {
+        const missing = header.missing.join(', ');
+        await q.recordRowErrors(db, importId, [{ row, column: missing, reason: { key: 'csv.missingColumns', params: { columns: missing } } }]);
+        await q.updateImport(db, importId, { status: 'invalid', rowsInvalid: 1, bytesRead, finishedAt: new Date() });
+        return;
+      }
+      columns = header.columns;
+      continue;
+    }
+    rowsRead++;
+    const checked = checkFrameRow(cells, row, columns, unitCodes);
+    if (checked.ok) {
+      valid.push(checked.row);
+      rowsValid++;
+    } else {
+      errors.push(...checked.errors);
+      rowsInvalid++;
+    }
+    if (valid.length + errors.length >= BATCH) await flush();
+  }
+  await flush();
+  const counts = { bytesRead, rowsRead, rowsValid, rowsInvalid };
+  if (rowsRead === 0) {
+    await q.recordRowErrors(db, importId, [{ row: 2, column: '', reason: { key: 'csv.empty' } }]);
+    await q.updateImport(db, importId, { ...counts, status: 'invalid', rowsInvalid: 1, finishedAt: new Date() });
+  } else if (rowsInvalid > 0) {
+    await q.updateImport(db, importId, { ...counts, status: 'invalid', finishedAt: new Date() });
+  } else {
+    await q.updateImport(db, importId, { ...counts, status: 'ready' });
+    await mergeImport(db, actor, campaignId, importId);
+  }
+}
+
+async function mergeImport(db: Db, actor: string, campaignId: string, importId: string): Promise<q.MergeReport> {
+  const report = await db.transaction(async (tx) => {
+    const report = await q.mergeStaged(tx, campaignId, importId);
+    await q.updateImport(tx, importId, { status: 'imported', mergeReport: { ...report }, finishedAt: new Date() });
+    await q.lockPlan(tx, campaignId);
+    await q.updatePlan(tx, campaignId, { importId });
+    await recordAudit(tx, { actor, action: 'frame.imported', campaignId, subject: importId, details: { ...report } });
+    return report;
+  });
+  await q.dropStaged(db, importId);
+  return report;
+}
+
+/** The admin's choice for a file with bad rows: import its valid rows only. */
+export async function importValidRows(db: Db, actor: string, campaignId: string, importId: string): Promise<Result<q.MergeReport>> {
+  const editable = await frameEditable(db, campaignId);
+  if (!editable.ok) return editable;
+  const job = await q.findImport(db, campaignId, importId);
+  if (!job || job.status !== 'invalid' || job.rowsValid === 0) return refuse({ key: 'frame.notImported' });
+  return ok(await mergeImport(db, actor, campaignId, importId));
+}
+
+/** SHA-256 of the campaign's frame as defined in frame-hash.ts, read page by page. */
+export async function computeFrameHash(db: Db, campaignId: string): Promise<{ hash: string; lines: number }> {
+  const hasher = frameHasher();
+  let after: { taxCode: string; unitCode: string } | null = null;
+  for (;;) {
+    const page = await q.framePage(db, campaignId, after, 20_000);
+    if (!page.length) return hasher.digest();
+    for (const line of page) hasher.add(line);
+    const last = page[page.length - 1]!;
+    after = { taxCode: last.taxCode, unitCode: last.unitCode };
+  }
+}
+
+/** Freezes the imported frame: from now on it cannot change, and its hash is public. */
+export async function freezeFrame(db: Db, actor: string, campaignId: string): Promise<Result<string>> {
+  const editable = await frameEditable(db, campaignId);
+  if (!editable.ok) return editable;
+  const latest = await q.latestImport(db, campaignId);
+  if (!latest || latest.status !== 'imported') return refuse({ key: 'frame.notImported' });
+  return db.transaction(async (tx) => {
+    const plan = await q.lockPlan(tx, campaignId);
+    if (plan.frozenAt) return refuse({ key: 'frame.alreadyFrozen' });
+    const { hash, lines } = await computeFrameHash(tx, campaignId);
+    const report = latest.mergeReport ?? {};
+    await q.updatePlan(tx, campaignId, { frameHash: hash, frameDealings: lines, frameBusinesses: Number(report.businesses ?? 0), frozenAt: new Date() });
+    await recordAudit(tx, { actor, action: 'frame.frozen', campaignId, details: { frameHash: hash, pairs: lines, businesses: report.businesses ?? 0 } });
+    return ok(hash);
+  });
+}

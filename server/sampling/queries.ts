@@ -1,0 +1,239 @@
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { frameDealings, frameImportErrors, frameImports, frameStaging, sampleEntries, samplingPlans } from '../db/schema.js';
+import type { RowError } from '../result.js';
+import type { DrawnEntry } from './draw.js';
+import type { FrameRow, SizeBand } from './frame-rows.js';
+
+export type ImportRow = typeof frameImports.$inferSelect;
+export type PlanRow = typeof samplingPlans.$inferSelect;
+
+export async function insertImport(db: Db, row: typeof frameImports.$inferInsert): Promise<void> {
+  await db.insert(frameImports).values(row);
+}
+
+export async function findImport(db: Db, campaignId: string, importId: string): Promise<ImportRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(frameImports)
+    .where(and(eq(frameImports.id, importId), eq(frameImports.campaignId, campaignId)));
+  return row;
+}
+
+export async function latestImport(db: Db, campaignId: string): Promise<ImportRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(frameImports)
+    .where(eq(frameImports.campaignId, campaignId))
+    .orderBy(sql`${frameImports.createdAt} desc`)
+    .limit(1);
+  return row;
+}
+
+export async function updateImport(db: Db, importId: string, values: Partial<typeof frameImports.$inferInsert>): Promise<void> {
+  await db.update(frameImports).set(values).where(eq(frameImports.id, importId));
+}
+
+/** Imports still `running` when the process started again can never finish. */
+export async function failInterruptedImports(db: Db): Promise<number> {
+  const rows = await db
+    .update(frameImports)
+    .set({ status: 'failed', failure: 'interrupted', finishedAt: new Date() })
+    .where(eq(frameImports.status, 'running'))
+    .returning({ id: frameImports.id });
+  return rows.length;
+}
+
+/** One statement per batch: the columns travel as arrays and are unnested by the database. */
+export async function stageRows(db: Db, importId: string, rows: FrameRow[]): Promise<void> {
+  if (!rows.length) return;
+  const col = <K extends keyof FrameRow>(k: K) => sql.param(rows.map((r) => r[k]));
+  await db.execute(sql`
+    insert into ${frameStaging} (import_id, row, tax_code, name, address, district, sector, size_band, email, phone, unit_code, dealings, source)
+    select ${importId}, * from unnest(${col('row')}::int[], ${col('taxCode')}::text[], ${col('name')}::text[], ${col('address')}::text[],
+      ${col('district')}::text[], ${col('sector')}::text[], ${col('sizeBand')}::text[]::size_band[], ${col('email')}::text[], ${col('phone')}::text[],
+      ${col('unitCode')}::text[], ${col('dealings')}::int[], ${col('source')}::text[]::dealing_source[])`);
+}
+
+export async function recordRowErrors(db: Db, importId: string, errors: RowError[]): Promise<void> {
+  if (!errors.length) return;
+  await db.execute(sql`
+    insert into ${frameImportErrors} (import_id, row, "column", reason_key, reason_params)
+    select ${importId}, * from unnest(${sql.param(errors.map((e) => e.row))}::int[], ${sql.param(errors.map((e) => e.column))}::text[],
+      ${sql.param(errors.map((e) => e.reason.key))}::text[], ${sql.param(errors.map((e) => JSON.stringify(e.reason.params ?? {})))}::text[]::jsonb[])`);
+}
+
+export async function rowErrors(db: Db, importId: string, limit: number, afterRow = 0) {
+  return db
+    .select()
+    .from(frameImportErrors)
+    .where(and(eq(frameImportErrors.importId, importId), gt(frameImportErrors.row, afterRow)))
+    .orderBy(asc(frameImportErrors.row))
+    .limit(limit);
+}
+
+export interface MergeReport {
+  rows: number;
+  businesses: number;
+  dealings: number;
+  /** business–unit pairs that appeared on more than one row, and the extra rows. */
+  mergedDealings: number;
+  duplicateRows: number;
+  /** businesses whose details differ between their rows (the last row wins). */
+  conflicting: number;
+}
+
+/**
+ * Replaces the campaign's frame with the staged rows of an import, duplicates merged: one business per
+ * tax code (details from its last row), one dealing per business and unit (counts added up). Each
+ * statement reports what it merged, so the staged rows are read twice, not five times.
+ */
+export async function mergeStaged(tx: Db, campaignId: string, importId: string): Promise<MergeReport> {
+  const one = async <T>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows[0]!;
+  await tx.execute(sql`delete from ${frameDealings} where campaign_id = ${campaignId}`);
+  await tx.execute(sql`delete from frame_businesses where campaign_id = ${campaignId}`);
+  const businesses = await one<{ rows: number; businesses: number; conflicting: number }>(sql`
+    with per_business as (
+      select tax_code, count(*) as n, max(row) as last_row,
+             -- min = max over a hash of the details: whether a business's rows disagree (cheaper than count(distinct))
+             min(hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone))) <>
+             max(hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone))) as conflicting
+      from ${frameStaging} where import_id = ${importId} group by tax_code),
+    inserted as (
+      insert into frame_businesses (campaign_id, tax_code, name, address, district, sector, size_band, email, phone)
+      select ${campaignId}, s.tax_code, s.name, s.address, s.district, s.sector, s.size_band, s.email, s.phone
+      from ${frameStaging} s join per_business p on s.import_id = ${importId} and s.tax_code = p.tax_code and s.row = p.last_row
+      returning 1)
+    select (select coalesce(sum(n), 0)::int from per_business) as rows, (select count(*)::int from inserted) as businesses,
+           (select count(*)::int from per_business where conflicting) as conflicting`);
+  const dealings = await one<{ dealings: number; mergedDealings: number; duplicateRows: number }>(sql`
+    with pairs as (
+      select tax_code, unit_code, sum(dealings)::int as dealings, count(*) as n,
+             string_agg(distinct source::text, ',' order by source::text) as sources
+      from ${frameStaging} where import_id = ${importId} group by tax_code, unit_code),
+    inserted as (
+      insert into ${frameDealings} (campaign_id, tax_code, unit_code, dealings, sources)
+      select ${campaignId}, tax_code, unit_code, dealings, sources from pairs returning 1)
+    select (select count(*)::int from inserted) as dealings, (select count(*)::int from pairs where n > 1) as "mergedDealings",
+           (select coalesce(sum(n - 1), 0)::int from pairs where n > 1) as "duplicateRows"`);
+  return { ...businesses, ...dealings };
+}
+
+/** Staged rows are dropped after their merge has committed (outside it: a large delete is slow). */
+export async function dropStaged(db: Db, importId: string): Promise<void> {
+  await db.execute(sql`delete from ${frameStaging} where import_id = ${importId}`);
+}
+
+export async function findPlan(db: Db, campaignId: string): Promise<PlanRow | undefined> {
+  const [row] = await db.select().from(samplingPlans).where(eq(samplingPlans.campaignId, campaignId));
+  return row;
+}
+
+/** Reads the plan and locks it to the end of the transaction (creating it if needed). */
+export async function lockPlan(tx: Db, campaignId: string): Promise<PlanRow> {
+  await tx.insert(samplingPlans).values({ campaignId }).onConflictDoNothing();
+  const [row] = await tx.select().from(samplingPlans).where(eq(samplingPlans.campaignId, campaignId)).for('update');
+  return row!;
+}
+
+export async function updatePlan(tx: Db, campaignId: string, values: Partial<typeof samplingPlans.$inferInsert>): Promise<void> {
+  await tx.update(samplingPlans).set(values).where(eq(samplingPlans.campaignId, campaignId));
+}
+
+/** The sampling-relevant frame, page by page in (tax code, unit) order: what the frame hash covers. */
+export async function framePage(db: Db, campaignId: string, after: { taxCode: string; unitCode: string } | null, limit: number) {
+  return (
+    (await db.execute(sql`
+      select d.tax_code as "taxCode", d.unit_code as "unitCode", b.size_band as "sizeBand", d.dealings, d.sources
+      from ${frameDealings} d join frame_businesses b on b.campaign_id = d.campaign_id and b.tax_code = d.tax_code
+      where d.campaign_id = ${campaignId} ${after ? sql`and (d.tax_code, d.unit_code) > (${after.taxCode}, ${after.unitCode})` : sql``}
+      order by d.tax_code, d.unit_code limit ${limit}`)) as unknown as {
+      rows: { taxCode: string; unitCode: string; sizeBand: SizeBand; dealings: number; sources: string }[];
+    }
+  ).rows;
+}
+
+/** Frame size and spread of dealings per unit and size band: what the design needs. */
+export async function strataStats(db: Db, campaignId: string) {
+  return (
+    (await db.execute(sql`
+      select d.unit_code as "unitCode", b.size_band as "sizeBand", count(*)::int as size,
+             coalesce(stddev_pop(d.dealings), 0)::float8 as spread
+      from ${frameDealings} d join frame_businesses b on b.campaign_id = d.campaign_id and b.tax_code = d.tax_code
+      where d.campaign_id = ${campaignId} group by 1, 2 order by 1, 2`)) as unknown as {
+      rows: { unitCode: string; sizeBand: SizeBand; size: number; spread: number }[];
+    }
+  ).rows;
+}
+
+/** Tax codes per unit and size band, for the draw. */
+export async function strataMembers(db: Db, campaignId: string) {
+  return (
+    (await db.execute(sql`
+      select d.unit_code as "unitCode", b.size_band as "sizeBand", array_agg(d.tax_code order by d.tax_code) as "taxCodes"
+      from ${frameDealings} d join frame_businesses b on b.campaign_id = d.campaign_id and b.tax_code = d.tax_code
+      where d.campaign_id = ${campaignId} group by 1, 2`)) as unknown as {
+      rows: { unitCode: string; sizeBand: SizeBand; taxCodes: string[] }[];
+    }
+  ).rows;
+}
+
+export async function insertEntries(tx: Db, campaignId: string, entries: DrawnEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 5000) {
+    const batch = entries.slice(i, i + 5000);
+    const col = <K extends keyof DrawnEntry>(k: K) => sql.param(batch.map((e) => e[k]));
+    await tx.execute(sql`
+      insert into ${sampleEntries} (campaign_id, unit_code, size_band, position, tax_code, role)
+      select ${campaignId}, * from unnest(${col('unitCode')}::text[], ${col('sizeBand')}::text[]::size_band[], ${col('position')}::int[],
+        ${col('taxCode')}::text[], ${col('role')}::text[]::draw_role[])`);
+  }
+}
+
+export function sampleOf(db: Db, campaignId: string) {
+  return db
+    .select()
+    .from(sampleEntries)
+    .where(eq(sampleEntries.campaignId, campaignId))
+    .orderBy(asc(sampleEntries.unitCode), asc(sampleEntries.sizeBand), asc(sampleEntries.position));
+}
+
+/** The next unused reserve of a stratum, in draw order, locked; and marks it used. */
+export async function takeReserve(tx: Db, campaignId: string, unitCode: string, sizeBand: SizeBand) {
+  const [next] = await tx
+    .select()
+    .from(sampleEntries)
+    .where(
+      and(
+        eq(sampleEntries.campaignId, campaignId),
+        eq(sampleEntries.unitCode, unitCode),
+        eq(sampleEntries.sizeBand, sizeBand),
+        eq(sampleEntries.role, 'reserve'),
+        sql`${sampleEntries.usedAt} is null`,
+      ),
+    )
+    .orderBy(asc(sampleEntries.position))
+    .limit(1)
+    .for('update');
+  if (!next) return undefined;
+  await tx
+    .update(sampleEntries)
+    .set({ usedAt: new Date() })
+    .where(and(eq(sampleEntries.campaignId, campaignId), eq(sampleEntries.unitCode, unitCode), eq(sampleEntries.sizeBand, sizeBand), eq(sampleEntries.position, next.position)));
+  return next;
+}
+
+/** The stratum (size band) a business was sampled in for a unit, as a sample or a used reserve. */
+export async function sampledStratum(db: Db, campaignId: string, unitCode: string, taxCode: string) {
+  const [row] = await db
+    .select({ sizeBand: sampleEntries.sizeBand })
+    .from(sampleEntries)
+    .where(
+      and(
+        eq(sampleEntries.campaignId, campaignId),
+        eq(sampleEntries.unitCode, unitCode),
+        eq(sampleEntries.taxCode, taxCode),
+        or(eq(sampleEntries.role, 'sample'), sql`${sampleEntries.usedAt} is not null`),
+      ),
+    );
+  return row?.sizeBand;
+}
