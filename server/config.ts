@@ -25,6 +25,11 @@ const variables = {
   SEED_DEMO: { type: 'boolean', default: true },
   SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 10 },
   UNSEAL_SHARE_TTL_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 30 },
+  SMTP_URL: { type: 'string', pattern: '^smtps?://[^\\s]+$' },
+  MAIL_FROM: { type: 'string', minLength: 3, maxLength: 200, default: 'Khảo sát DDCI <no-reply@localhost>' },
+  EMAIL_MIN_INTERVAL_HOURS: { type: 'integer', minimum: 0, maximum: 720, default: 72 },
+  EMAIL_MAX_PER_INVITATION: { type: 'integer', minimum: 1, maximum: 20, default: 4 },
+  UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 512 },
   LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
 } as const;
 
@@ -48,6 +53,11 @@ interface EnvValues {
   SEED_DEMO: boolean;
   SHUTDOWN_GRACE_SECONDS: number;
   UNSEAL_SHARE_TTL_MINUTES: number;
+  SMTP_URL?: string;
+  MAIL_FROM: string;
+  EMAIL_MIN_INTERVAL_HOURS: number;
+  EMAIL_MAX_PER_INVITATION: number;
+  UPLOAD_MAX_MB: number;
   LOG_LEVEL: string;
 }
 
@@ -68,6 +78,11 @@ export interface Config {
   seedDemo: boolean;
   shutdownGraceSeconds: number;
   unsealShareTtlMinutes: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  emailMinIntervalHours: number;
+  emailMaxPerInvitation: number;
+  uploadMaxBytes: number;
   logLevel: string;
 }
 
@@ -124,6 +139,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: v.SEED_DEMO,
     shutdownGraceSeconds: v.SHUTDOWN_GRACE_SECONDS,
     unsealShareTtlMinutes: v.UNSEAL_SHARE_TTL_MINUTES,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM,
+    emailMinIntervalHours: v.EMAIL_MIN_INTERVAL_HOURS,
+    emailMaxPerInvitation: v.EMAIL_MAX_PER_INVITATION,
+    uploadMaxBytes: v.UPLOAD_MAX_MB * 1024 * 1024,
     logLevel: v.LOG_LEVEL,
   };
 }
@@ -164,5 +184,10 @@ export const variableDocs: Record<VariableName, string> = {
   SEED_DEMO: 'seed the demo campaign and accounts into an empty database',
   SHUTDOWN_GRACE_SECONDS: 'how long SIGTERM waits for open requests before closing',
   UNSEAL_SHARE_TTL_MINUTES: 'how long an approving member’s decrypted key share stays in memory',
+  SMTP_URL: 'smtp://user:pass@host:587 or smtps://… — mail server for invitations and reminders (none: e-mail is off)',
+  MAIL_FROM: 'sender of invitation e-mails',
+  EMAIL_MIN_INTERVAL_HOURS: 'least time between two e-mails to the same business',
+  EMAIL_MAX_PER_INVITATION: 'most e-mails (invitation and reminders) one business receives',
+  UPLOAD_MAX_MB: 'largest sampling-frame file accepted',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent',
 };

@@ -17,6 +17,10 @@ export interface CampaignFacts {
   committeeWithoutKeys: string[];
   /** Committee approvals held for unsealing (sealing capability). */
   unsealApprovals: number;
+  /** Sampling capability: the frame is frozen, the sample drawn, the invitations created. */
+  frameFrozen: boolean;
+  sampleDrawn: boolean;
+  invitationsCreated: boolean;
 }
 
 interface Transition {
@@ -35,6 +39,9 @@ const needsMembers = (f: CampaignFacts): Message | null =>
     : { key: 'transition.needsMembers', params: { n: f.committee?.size ?? 0, chosen: f.committeeChosen } };
 const needsMemberKeys = (f: CampaignFacts): Message | null =>
   f.committeeWithoutKeys.length === 0 ? null : { key: 'transition.needsMemberKeys', params: { names: f.committeeWithoutKeys.join(', ') } };
+const needsFrame = (f: CampaignFacts): Message | null => (f.frameFrozen ? null : { key: 'transition.needsFrame' });
+const needsSample = (f: CampaignFacts): Message | null => (f.sampleDrawn ? null : { key: 'transition.needsSample' });
+const needsInvitations = (f: CampaignFacts): Message | null => (f.invitationsCreated ? null : { key: 'transition.needsInvitations' });
 const needsQuorum = (f: CampaignFacts): Message | null =>
   f.committee && f.unsealApprovals >= f.committee.threshold
     ? null
@@ -44,7 +51,7 @@ const needsQuorum = (f: CampaignFacts): Message | null =>
 const TRANSITIONS: Record<CampaignState, Transition | null> = {
   draft: { to: 'sampling', roles: ['admin'], guards: [needsUnits, needsCommittee, needsMembers] },
   // Starting fieldwork runs the key ceremony, which needs every member's public key.
-  sampling: { to: 'fieldwork', roles: ['admin'], guards: [needsMembers, needsMemberKeys] },
+  sampling: { to: 'fieldwork', roles: ['admin'], guards: [needsFrame, needsSample, needsInvitations, needsMembers, needsMemberKeys] },
   fieldwork: { to: 'closed', roles: ['admin'], guards: [] },
   closed: { to: 'unsealed', roles: ['member', 'chair'], guards: [needsQuorum] },
   unsealed: { to: 'published', roles: ['chair'], guards: [] },

@@ -2,6 +2,8 @@ import { nanoid } from 'nanoid';
 import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
+import { countInvitations } from '../invitations/queries.js';
+import { findPlan } from '../sampling/queries.js';
 import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
@@ -119,7 +121,11 @@ export function setCommitteeMembers(db: Db, actor: string, campaignId: string, u
 async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> {
   const counts = await q.unitCounts(tx, campaign.id);
   const readiness = await committeeReadiness(tx, campaign.id);
+  const plan = await findPlan(tx, campaign.id);
   return {
+    frameFrozen: Boolean(plan?.frozenAt),
+    sampleDrawn: Boolean(plan?.drawnAt),
+    invitationsCreated: (await countInvitations(tx, campaign.id)).invitations > 0,
     committeeChosen: readiness.chosen,
     committeeWithoutKeys: readiness.withoutKeys,
     departmentCount: counts.department,

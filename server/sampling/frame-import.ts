@@ -1,6 +1,6 @@
 import { unlink } from 'node:fs/promises';
 import { recordAudit } from '../audit/index.js';
-import { findCampaign, listUnits } from '../campaigns/service.js';
+import { findCampaign, listUnits } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';

@@ -1,5 +1,6 @@
 import { STATES } from '../../server/campaigns/lifecycle.js';
 import { Browser, createAccount, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+import { completeSampling } from '../support/sampling.js';
 
 let t: TestApp;
 let admin: Browser;
@@ -162,6 +163,11 @@ describe('campaigns', () => {
       }
       expect(await state()).toBe(current);
       if (i + 1 < path.length) {
+        if (current === 'sampling') {
+          const early = await move(admin, 'fieldwork');
+          expect(early.text).toContain('Cần nhập và chốt khung mẫu.');
+          await completeSampling(t.db, 'test', id);
+        }
         expect((await move(chair, path[i + 1]!)).status).toBe(403); // the chair is not the administration
         const res = await move(admin, path[i + 1]!);
         expect(res.status).toBe(303);
@@ -192,6 +198,7 @@ describe('campaigns', () => {
     await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
     await chooseCommittee(id, [committee[0]!, committee[1]!, keyless.username]);
     expect((await admin.post(`/campaigns/${id}/transition`, { to: 'sampling' })).status).toBe(303);
+    await completeSampling(t.db, 'test', id);
     const refused = await admin.post(`/campaigns/${id}/transition`, { to: 'fieldwork' });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('Các thành viên sau chưa tạo khóa cá nhân: Test member chua-co-khoa.');

@@ -1,5 +1,6 @@
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
 import { Browser, createAccount, loggedIn, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
+import { completeSampling } from '../support/sampling.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -54,7 +55,9 @@ describe('committee member keys over HTTP', () => {
     await addUnit(t.db, admin.username, id, { code: 'SCT', kind: 'department', nameVi: 'Sở Công Thương', nameEn: 'Industry and Trade' });
     await setCommittee(t.db, admin.username, id, { size: 3, threshold: 2 });
     await setCommitteeMembers(t.db, admin.username, id, [chair.username, m1.username, m2.username]);
-    for (const to of ['sampling', 'fieldwork'] as const) await transition(t.db, admin.principal, id, to);
+    await transition(t.db, admin.principal, id, 'sampling');
+    await completeSampling(t.db, admin.username, id);
+    expect(await transition(t.db, admin.principal, id, 'fieldwork')).toMatchObject({ ok: true });
 
     const chairBrowser = new Browser(t.app);
     await chairBrowser.login(chair.username, chair.password);

@@ -20,6 +20,7 @@ import { openShare } from '../../server/sealing/shares.js';
 import { rawPrivate, x25519PrivateFromRaw } from '../../server/sealing/primitives.js';
 import { createAccount, TEST_PASSPHRASE } from '../support/app.js';
 import { freshDatabase, onServer, queryRows, type TestDatabase } from '../support/database.js';
+import { completeSampling } from '../support/sampling.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -34,7 +35,9 @@ async function campaignInFieldwork(province: string): Promise<string> {
   await addUnit(db, admin.username, id, { code: 'SXD', kind: 'department', nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' });
   await setCommittee(db, admin.username, id, { size: 5, threshold: 3 });
   expect(await setCommitteeMembers(db, admin.username, id, members.map((m) => m.username))).toMatchObject({ ok: true });
-  for (const to of ['sampling', 'fieldwork'] as const) expect(await transition(db, admin, id, to)).toMatchObject({ ok: true });
+  expect(await transition(db, admin, id, 'sampling')).toMatchObject({ ok: true });
+  await completeSampling(db, admin.username, id);
+  expect(await transition(db, admin, id, 'fieldwork')).toMatchObject({ ok: true });
   return id;
 }
 

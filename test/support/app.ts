@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../server/config.js';
 import type { Db } from '../../server/db/client.js';
 import { createLogger } from '../../server/logger.js';
 import { freshDatabase, type TestDatabase } from './database.js';
+import { TEST_HMAC_SECRET } from './sampling.js';
 
 export interface TestApp {
   app: Express;
@@ -25,7 +26,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
-    HMAC_SECRET: 'test-hmac-secret-that-is-long-enough-0123456789',
+    HMAC_SECRET: TEST_HMAC_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ddci-app-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,

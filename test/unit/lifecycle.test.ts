@@ -8,6 +8,9 @@ const ready: CampaignFacts = {
   committeeChosen: 5,
   committeeWithoutKeys: [],
   unsealApprovals: 3,
+  frameFrozen: true,
+  sampleDrawn: true,
+  invitationsCreated: true,
 };
 const LEGAL: Record<string, string> = {
   'draft>sampling': 'admin',
@@ -54,6 +57,12 @@ describe('campaign lifecycle', () => {
       ok: false,
       reason: { key: 'transition.needsMemberKeys', params: { names: 'Lê Minh Châu, Hoàng Văn Dũng' } },
     });
+  });
+
+  test('fieldwork needs the frozen frame, the drawn sample and the invitations, in that order', () => {
+    expect(checkTransition('sampling', 'fieldwork', 'admin', { ...ready, frameFrozen: false, sampleDrawn: false })).toEqual({ ok: false, reason: { key: 'transition.needsFrame' } });
+    expect(checkTransition('sampling', 'fieldwork', 'admin', { ...ready, sampleDrawn: false })).toEqual({ ok: false, reason: { key: 'transition.needsSample' } });
+    expect(checkTransition('sampling', 'fieldwork', 'admin', { ...ready, invitationsCreated: false })).toEqual({ ok: false, reason: { key: 'transition.needsInvitations' } });
   });
 
   test('unsealing needs k approvals', () => {

@@ -1,0 +1,231 @@
+import { nanoid } from 'nanoid';
+import QRCode from 'qrcode';
+import { recordAudit } from '../audit/index.js';
+import { findCampaign, listUnits } from '../campaigns/queries.js';
+import type { Db } from '../db/client.js';
+import { translate } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import { ok, refuse, type Result } from '../result.js';
+import { accessCodeFor, codeHash, formatCode, type CodeKeys } from '../sampling/access-codes.js';
+import { findPlan } from '../sampling/plan.js';
+import { sampledStratum, takeReserve } from '../sampling/queries.js';
+import type { Mailer } from './mailer.js';
+import * as q from './queries.js';
+
+/** Where a respondent enters (or, from a QR code, arrives with) an access code. */
+export function surveyUrl(publicUrl: string, code: string): string {
+  return `${publicUrl}/survey?code=${formatCode(code)}`;
+}
+
+/** One invitation per sampled business, covering every unit it was drawn for; codes are never stored. */
+export async function generateInvitations(db: Db, keys: CodeKeys, actor: string, campaignId: string): Promise<Result<number>> {
+  const campaign = await findCampaign(db, campaignId);
+  if (!campaign) return refuse({ key: 'campaigns.notFound' });
+  if (campaign.state !== 'sampling') return refuse({ key: 'sampling.onlyInSampling' });
+  if (!(await findPlan(db, campaignId))?.drawnAt) return refuse({ key: 'invitations.needsDraw' });
+  return db.transaction(async (tx) => {
+    if ((await q.countInvitations(tx, campaignId)).invitations > 0) return refuse({ key: 'invitations.already' });
+    const rows = (await q.sampledBusinesses(tx, campaignId)).map((b) => {
+      const id = nanoid(16);
+      return { id, taxCode: b.taxCode, units: b.units, codeHash: codeHash(keys, accessCodeFor(keys, id)) };
+    });
+    await q.insertInvitations(tx, campaignId, rows);
+    await recordAudit(tx, {
+      actor,
+      action: 'invitations.generated',
+      campaignId,
+      details: { invitations: rows.length, unitRatings: rows.reduce((a, r) => a + r.units.length, 0) },
+    });
+    return ok(rows.length);
+  });
+}
+
+export interface Letter {
+  taxCode: string;
+  name: string;
+  address: string;
+  units: { code: string; nameVi: string }[];
+  code: string;
+  url: string;
+  qrSvg: string;
+}
+
+async function unitNames(db: Db, campaignId: string): Promise<Map<string, string>> {
+  return new Map((await listUnits(db, campaignId)).map((u) => [u.code, u.nameVi]));
+}
+
+/** Printable letters, a page of invitations at a time, with the code and a QR code of the survey link. */
+export async function letters(db: Db, keys: CodeKeys, publicUrl: string, campaignId: string, page: number, perPage = 100): Promise<Letter[]> {
+  const names = await unitNames(db, campaignId);
+  const rows = await q.invitationDetails(db, campaignId, { offset: page * perPage, limit: perPage });
+  return Promise.all(
+    rows.map(async (r) => {
+      const code = accessCodeFor(keys, r.id);
+      const url = surveyUrl(publicUrl, code);
+      return {
+        taxCode: r.taxCode,
+        name: r.name,
+        address: r.address,
+        units: r.units.map((c) => ({ code: c, nameVi: names.get(c) ?? c })),
+        code: formatCode(code),
+        url,
+        qrSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
+      };
+    }),
+  );
+}
+
+const csvCell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** The mail-merge CSV: one line per invitation with its code and link. */
+export async function mailMergeCsv(db: Db, keys: CodeKeys, publicUrl: string, campaignId: string): Promise<string> {
+  const names = await unitNames(db, campaignId);
+  const lines = ['tax_code,name,address,email,phone,units,access_code,url'];
+  for (const r of await q.invitationDetails(db, campaignId)) {
+    const code = accessCodeFor(keys, r.id);
+    lines.push(
+      [r.taxCode, r.name, r.address, r.email, r.phone, r.units.map((c) => names.get(c) ?? c).join('; '), formatCode(code), surveyUrl(publicUrl, code)]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+export interface MailPolicy {
+  publicUrl: string;
+  minIntervalHours: number;
+  maxPerInvitation: number;
+}
+
+export interface MailOutcome {
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+function mailBody(campaign: { province: string; year: number; title: string }, name: string, units: string[], code: string, url: string, reminder: boolean) {
+  const intro = reminder
+    ? `Kính gửi ${name},\n\nQuý doanh nghiệp chưa hoàn thành phiếu khảo sát ${campaign.title}. Xin dành ít phút trả lời trước khi đợt khảo sát kết thúc.`
+    : `Kính gửi ${name},\n\nUBND tỉnh ${campaign.province} trân trọng mời Quý doanh nghiệp tham gia ${campaign.title}: đánh giá chất lượng phục vụ của các đơn vị mà doanh nghiệp đã giao dịch.`;
+  const text = [
+    intro,
+    `\nĐơn vị được mời đánh giá:\n${units.map((u) => `  - ${u}`).join('\n')}`,
+    `\nMã truy cập: ${code}\nĐường dẫn: ${url}`,
+    '\nCâu trả lời được mã hóa và ẩn danh; không ai, kể cả cơ quan tổ chức khảo sát, biết doanh nghiệp nào đã trả lời gì.',
+    `\n---\nYou are invited to the ${campaign.title} (DDCI ${campaign.year}). Access code: ${code} — ${url}. Answers are encrypted and anonymous.`,
+  ].join('\n');
+  const html = `<pre style="font-family:inherit;white-space:pre-wrap">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`;
+  return { text, html };
+}
+
+/**
+ * E-mails the invitation (first time) or a reminder (units still unanswered), to businesses with an
+ * address, never more often than the policy allows. Counts are audited; addresses and codes are not.
+ */
+export async function sendEmails(
+  db: Db,
+  mailer: Mailer,
+  keys: CodeKeys,
+  logger: Logger,
+  policy: MailPolicy,
+  actor: string,
+  campaignId: string,
+  mode: 'invite' | 'remind',
+  now = new Date(),
+): Promise<Result<MailOutcome>> {
+  const campaign = await findCampaign(db, campaignId);
+  if (!campaign) return refuse({ key: 'campaigns.notFound' });
+  if (!['sampling', 'fieldwork'].includes(campaign.state)) return refuse({ key: 'sampling.onlyInSampling' });
+  const names = await unitNames(db, campaignId);
+  const outcome: MailOutcome = { sent: 0, skipped: 0, failed: 0 };
+  const sentIds: string[] = [];
+  for (const r of await q.invitationDetails(db, campaignId)) {
+    const tooSoon = r.lastEmailedAt && now.getTime() - r.lastEmailedAt.getTime() < policy.minIntervalHours * 3_600_000;
+    const due = mode === 'invite' ? r.emailsSent === 0 : r.emailsSent > 0 && r.pending.length > 0;
+    if (!r.email || !due || tooSoon || r.emailsSent >= policy.maxPerInvitation) {
+      outcome.skipped++;
+      continue;
+    }
+    const code = accessCodeFor(keys, r.id);
+    const body = mailBody(campaign, r.name, (mode === 'remind' ? r.pending : r.units).map((c) => names.get(c) ?? c), formatCode(code), surveyUrl(policy.publicUrl, code), mode === 'remind');
+    try {
+      await mailer.send({ to: r.email, subject: translate('vi', 'invitations.mailSubject', { province: campaign.province, year: campaign.year }), ...body });
+      sentIds.push(r.id);
+      outcome.sent++;
+    } catch (error) {
+      outcome.failed++;
+      logger.warn({ err: error, campaignId, invitationId: r.id }, 'invitation e-mail failed');
+    }
+  }
+  await db.transaction(async (tx) => {
+    await q.markEmailed(tx, sentIds, now);
+    await recordAudit(tx, { actor, action: mode === 'invite' ? 'invitations.emailed' : 'invitations.reminded', campaignId, details: { ...outcome } });
+  });
+  return ok(outcome);
+}
+
+export const REPLACEMENT_REASONS = ['closed', 'unreachable', 'refused'] as const;
+export type ReplacementReason = (typeof REPLACEMENT_REASONS)[number];
+
+/**
+ * The documented replacement rule: a sampled business that cannot take part, for a unit it has not
+ * answered, is replaced by the next unused reserve of the same unit and size band, in draw order.
+ */
+export async function replaceFromReserve(
+  db: Db,
+  keys: CodeKeys,
+  actor: string,
+  campaignId: string,
+  input: { taxCode: string; unitCode: string; reason: ReplacementReason },
+): Promise<Result<{ taxCode: string; position: number }>> {
+  const campaign = await findCampaign(db, campaignId);
+  if (!campaign) return refuse({ key: 'campaigns.notFound' });
+  if (!['sampling', 'fieldwork'].includes(campaign.state)) return refuse({ key: 'sampling.onlyInSampling' });
+  return db.transaction(async (tx) => {
+    const open = await q.openInvitationUnit(tx, campaignId, input.taxCode, input.unitCode);
+    const band = open && (await sampledStratum(tx, campaignId, input.unitCode, input.taxCode));
+    if (!open || !band) return refuse({ key: 'invitations.notReplaceable' });
+    const reserve = await takeReserve(tx, campaignId, input.unitCode, band);
+    if (!reserve) return refuse({ key: 'invitations.noReserve' });
+    await q.setUnitStatus(tx, open.invitationId, input.unitCode, 'replaced');
+    let target = await q.findInvitationOf(tx, campaignId, reserve.taxCode);
+    if (!target) {
+      const id = nanoid(16);
+      await q.insertInvitations(tx, campaignId, [{ id, taxCode: reserve.taxCode, codeHash: codeHash(keys, accessCodeFor(keys, id)), units: [input.unitCode] }]);
+    } else {
+      await q.addInvitationUnit(tx, target.id, input.unitCode);
+    }
+    await recordAudit(tx, {
+      actor,
+      action: 'invitations.replaced',
+      campaignId,
+      subject: input.unitCode,
+      details: { replaced: input.taxCode, by: reserve.taxCode, sizeBand: band, reservePosition: reserve.position, reason: input.reason },
+    });
+    return ok({ taxCode: reserve.taxCode, position: reserve.position });
+  });
+}
+
+export interface UnitRate {
+  unitCode: string;
+  nameVi: string;
+  invited: number;
+  answered: number;
+  rate: number;
+}
+
+/** Counts only: invited, answered and rate per unit, and answers per day (no link to any business). */
+export async function responseRates(db: Db, campaignId: string): Promise<{ units: UnitRate[]; days: { day: string; answers: number }[] }> {
+  const names = await unitNames(db, campaignId);
+  const units = (await q.ratesByUnit(db, campaignId)).map((r) => ({
+    ...r,
+    nameVi: names.get(r.unitCode) ?? r.unitCode,
+    rate: r.invited ? r.answered / r.invited : 0,
+  }));
+  const perDay = new Map<string, number>();
+  for (const d of await q.dailyCounts(db, campaignId)) perDay.set(d.day, (perDay.get(d.day) ?? 0) + d.answers);
+  return { units, days: [...perDay].map(([day, answers]) => ({ day, answers })) };
+}
+
+export { countInvitations } from './queries.js';
