@@ -7,6 +7,8 @@ import { auditRoutes } from './audit/index.js';
 import { authRoutes, passwordChangeGate, sessionMiddleware } from './auth/index.js';
 import { campaignRoutes } from './campaigns/index.js';
 import { memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
+import { codeKeys, samplingRoutes } from './sampling/index.js';
+import { createMailer, invitationRoutes } from './invitations/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
@@ -76,6 +78,7 @@ export function createApp({ config, database, logger }: AppDeps): App {
     }),
   );
   app.use('/assets', express.static(fromRoot('views', 'assets'), { maxAge: '1h', index: false }));
+  app.use('/assets/vendor', express.static(fromRoot('node_modules', 'chart.js', 'dist'), { maxAge: '1d', index: false }));
   app.use(cookieParser(config.sessionSecret));
   app.use(languageMiddleware(config.cookieSecure));
   app.use((_req, res, next) => {
@@ -104,6 +107,8 @@ export function createApp({ config, database, logger }: AppDeps): App {
 
   app.use(campaignRoutes(db));
   app.use(sealingRoutes(db, config, unsealing));
+  app.use(samplingRoutes(db, config, logger));
+  app.use(invitationRoutes(db, config, codeKeys(config.hmacSecret), createMailer(config.smtpUrl, config.mailFrom), logger));
   app.use(authRoutes(db, config));
   app.use(auditRoutes(db));
 

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
 import { createLogger } from './logger.js';
+import { failInterruptedImports } from './sampling/index.js';
 
 function configOrExit(): Config {
   try {
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   });
   await database.migrate();
   logger.info({ database: database.kind }, 'database ready');
+  const interrupted = await failInterruptedImports(database.db);
+  if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');
 
   if (config.seedDemo) {
     const seeded = await seedDemoIfEmpty(database.db);

@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   'staff.manage': ['admin'],
   /** Units, committee size, lifecycle moves that belong to the administration. */
   'campaign.manage': ['admin'],
+  /** Frame import, sample design and draw, invitations, reminders, replacements. */
+  'sampling.manage': ['admin'],
+  /** Response-rate counts per unit and per day (never who answered what). */
+  'responses.monitor': ['admin', 'observer'],
   /** See a campaign's configuration and stage (never answers or results). */
   'campaign.view': ['admin', 'enumerator', 'member', 'chair', 'observer'],
   /** Read the audit log. */

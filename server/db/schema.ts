@@ -213,6 +213,8 @@ export const frameImports = pgTable('frame_imports', {
   failure: text('failure'),
   createdBy: text('created_by').notNull(),
   createdAt: createdAt(),
+  /** Written with every progress update: an import whose heartbeat stopped was interrupted. */
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
 });
 

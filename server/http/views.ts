@@ -36,6 +36,18 @@ const helpers = {
     }).format(new Date(value));
   },
   json: (value: unknown) => JSON.stringify(value),
+  /** 0.08 → 8 (a fraction shown as a percentage in a form field). */
+  percent100: (value: number) => Math.round(Number(value) * 1000) / 10,
+  /** 0.0712 → "7,1%" / "7.1%". */
+  pct(value: number, options: HelperOptions): string {
+    return new Intl.NumberFormat(langOf(options) === 'vi' ? 'vi-VN' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(Number(value));
+  },
+  fixed: (value: number, digits: number) => Number(value).toFixed(typeof digits === 'number' ? digits : 0),
+  inc: (value: number) => Number(value) + 1,
+  upper: (value: string) => String(value).toLocaleUpperCase('vi-VN'),
+  day: (value: Date) => new Date(value).getDate(),
+  month: (value: Date) => new Date(value).getMonth() + 1,
+  year: (value: Date) => new Date(value).getFullYear(),
 };
 
 export function configureViews(app: Express): void {

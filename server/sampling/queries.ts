@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { frameDealings, frameImportErrors, frameImports, frameStaging, sampleEntries, samplingPlans } from '../db/schema.js';
 import type { RowError } from '../result.js';
@@ -31,15 +31,15 @@ export async function latestImport(db: Db, campaignId: string): Promise<ImportRo
 }
 
 export async function updateImport(db: Db, importId: string, values: Partial<typeof frameImports.$inferInsert>): Promise<void> {
-  await db.update(frameImports).set(values).where(eq(frameImports.id, importId));
+  await db.update(frameImports).set({ ...values, heartbeatAt: new Date() }).where(eq(frameImports.id, importId));
 }
 
-/** Imports still `running` when the process started again can never finish. */
-export async function failInterruptedImports(db: Db): Promise<number> {
+/** Running imports whose heartbeat stopped (their process died) can never finish: mark them failed. */
+export async function failInterruptedImports(db: Db, silentForMs = 120_000): Promise<number> {
   const rows = await db
     .update(frameImports)
     .set({ status: 'failed', failure: 'interrupted', finishedAt: new Date() })
-    .where(eq(frameImports.status, 'running'))
+    .where(and(eq(frameImports.status, 'running'), sql`${frameImports.heartbeatAt} < ${new Date(Date.now() - silentForMs)}`))
     .returning({ id: frameImports.id });
   return rows.length;
 }
@@ -63,12 +63,18 @@ export async function recordRowErrors(db: Db, importId: string, errors: RowError
       ${sql.param(errors.map((e) => e.reason.key))}::text[], ${sql.param(errors.map((e) => JSON.stringify(e.reason.params ?? {})))}::text[]::jsonb[])`);
 }
 
-export async function rowErrors(db: Db, importId: string, limit: number, afterRow = 0) {
+/** Errors in (row, column) order, a page at a time after the given one. */
+export async function rowErrors(db: Db, importId: string, limit: number, after?: { row: number; column: string }) {
   return db
     .select()
     .from(frameImportErrors)
-    .where(and(eq(frameImportErrors.importId, importId), gt(frameImportErrors.row, afterRow)))
-    .orderBy(asc(frameImportErrors.row))
+    .where(
+      and(
+        eq(frameImportErrors.importId, importId),
+        after ? sql`(${frameImportErrors.row}, ${frameImportErrors.column}) > (${after.row}, ${after.column})` : undefined,
+      ),
+    )
+    .orderBy(asc(frameImportErrors.row), asc(frameImportErrors.column))
     .limit(limit);
 }
 

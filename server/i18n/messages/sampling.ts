@@ -111,6 +111,11 @@ export const vi = {
   'dashboard.rate': 'Tỷ lệ',
   'dashboard.perDay': 'Số phiếu theo ngày',
   'dashboard.countsOnly': 'Chỉ hiển thị số lượng; không ai xem được doanh nghiệp nào đã trả lời gì.',
+  'transparency.title': 'Minh bạch',
+  'transparency.intro':
+    'Những giá trị dưới đây cho phép bất kỳ ai kiểm tra rằng mẫu được rút đúng quy trình đã công bố: mã băm khung mẫu, cam kết hạt giống (công bố trước khi rút), hạt giống và mã băm mẫu (công bố sau khi rút), và dấu vân tay khóa công khai dùng để mã hóa câu trả lời.',
+  'transparency.frameHash': 'Mã băm khung mẫu',
+  'transparency.verify': 'Người giám sát có khung mẫu kiểm tra lại bằng lệnh: ddci sample verify --campaign ID --frame TỆP --seed HẠT_GIỐNG [--public-value GIÁ_TRỊ].',
   'transition.needsFrame': 'Cần nhập và chốt khung mẫu.',
   'transition.needsSample': 'Cần rút mẫu.',
   'transition.needsInvitations': 'Cần tạo thư mời.',
@@ -228,6 +233,11 @@ export const en: Record<keyof typeof vi, string> = {
   'dashboard.rate': 'Rate',
   'dashboard.perDay': 'Answers per day',
   'dashboard.countsOnly': 'Counts only: nobody can see which business answered what.',
+  'transparency.title': 'Transparency',
+  'transparency.intro':
+    'These values let anyone check that the sample was drawn by the published procedure: the frame hash, the seed commitment (published before the draw), the seed and the sample hash (published after it), and the fingerprint of the public key the answers are encrypted to.',
+  'transparency.frameHash': 'Frame hash',
+  'transparency.verify': 'An observer holding the frame re-checks with: ddci sample verify --campaign ID --frame FILE --seed SEED [--public-value VALUE].',
   'transition.needsFrame': 'Import and freeze the sampling frame.',
   'transition.needsSample': 'Draw the sample.',
   'transition.needsInvitations': 'Create the invitations.',

@@ -1,0 +1,3 @@
+export { invitationRoutes } from './routes.js';
+export { createMailer, type Mailer } from './mailer.js';
+export { generateInvitations, responseRates } from './service.js';

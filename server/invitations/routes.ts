@@ -1,0 +1,124 @@
+import { Router, type Request, type Response } from 'express';
+import type { JSONSchemaType } from 'ajv';
+import { requirePermission } from '../auth/index.js';
+import { findCampaign, listUnits } from '../campaigns/queries.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { notFound } from '../http/errors.js';
+import { flash } from '../http/flash.js';
+import { formValidator } from '../http/validation.js';
+import type { Logger } from '../logger.js';
+import type { Result } from '../result.js';
+import type { CodeKeys } from '../sampling/access-codes.js';
+import type { Message } from '../i18n/index.js';
+import type { Mailer } from './mailer.js';
+import * as invitations from './service.js';
+
+interface ReplaceForm {
+  taxCode: string;
+  unitCode: string;
+  reason: invitations.ReplacementReason;
+}
+const validateReplace = formValidator<ReplaceForm>(
+  {
+    type: 'object',
+    properties: {
+      taxCode: { type: 'string', pattern: '^\\d{10}(-\\d{3})?$' },
+      unitCode: { type: 'string', minLength: 1, maxLength: 32 },
+      reason: { type: 'string', enum: [...invitations.REPLACEMENT_REASONS] },
+    },
+    required: ['taxCode', 'unitCode', 'reason'],
+  } as JSONSchemaType<ReplaceForm>,
+  { taxCode: 'frame.taxCode' },
+);
+
+const LETTERS_PER_PAGE = 100;
+
+export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer: Mailer | null, logger: Logger): Router {
+  const router = Router();
+  const manage = requirePermission('sampling.manage');
+  const campaignOf = async (req: Request) => {
+    const campaign = await findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    return campaign;
+  };
+
+  async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const campaign = await campaignOf(req);
+    const counts = await invitations.countInvitations(db, campaign.id);
+    res.status(status).render('pages/invitations', {
+      campaign,
+      counts,
+      pages: Array.from({ length: Math.ceil(counts.invitations / LETTERS_PER_PAGE) }, (_, i) => i),
+      units: await listUnits(db, campaign.id),
+      reasons: invitations.REPLACEMENT_REASONS,
+      mail: Boolean(mailer),
+      ...extra,
+    });
+  }
+
+  async function after(req: Request, res: Response, result: Result<unknown>, notice?: Message) {
+    if (!result.ok) return render(req, res, { problem: result.error }, result.error.key === 'campaigns.notFound' ? 404 : 409);
+    if (notice) flash(res, notice);
+    res.redirect(303, `/campaigns/${String(req.params.id)}/invitations`);
+  }
+
+  router.get('/campaigns/:id/invitations', manage, (req, res) => render(req, res));
+
+  router.post('/campaigns/:id/invitations', manage, async (req, res) => {
+    const created = await invitations.generateInvitations(db, keys, req.staff!.username, String(req.params.id));
+    await after(req, res, created, created.ok ? { key: 'invitations.generated', params: { count: created.value } } : undefined);
+  });
+
+  router.get('/campaigns/:id/invitations/letters', manage, async (req, res) => {
+    const campaign = await campaignOf(req);
+    const page = Math.max(0, Number.parseInt(String(req.query.page ?? '0'), 10) || 0);
+    const letters = await invitations.letters(db, keys, config.publicUrl, campaign.id, page, LETTERS_PER_PAGE);
+    res.render('pages/letters', { layout: 'print', campaign, letters, today: new Date() });
+  });
+
+  router.get('/campaigns/:id/invitations.csv', manage, async (req, res) => {
+    const campaign = await campaignOf(req);
+    res.type('text/csv; charset=utf-8').attachment(`thu-moi-${campaign.province}-${campaign.year}.csv`);
+    res.send(await invitations.mailMergeCsv(db, keys, config.publicUrl, campaign.id));
+  });
+
+  router.post('/campaigns/:id/invitations/emails', manage, async (req, res) => {
+    if (!mailer) return render(req, res, { problem: { key: 'invitations.noSmtp' } }, 409);
+    const mode = req.body?.mode === 'remind' ? 'remind' : 'invite';
+    const policy = { publicUrl: config.publicUrl, minIntervalHours: config.emailMinIntervalHours, maxPerInvitation: config.emailMaxPerInvitation };
+    const sent = await invitations.sendEmails(db, mailer, keys, logger, policy, req.staff!.username, String(req.params.id), mode);
+    const notice: Message | undefined = sent.ok
+      ? sent.value.failed
+        ? { key: 'invitations.sendFailed', params: { sent: sent.value.sent, failed: sent.value.failed } }
+        : { key: 'invitations.sent', params: { sent: sent.value.sent, skipped: sent.value.skipped } }
+      : undefined;
+    await after(req, res, sent, notice);
+  });
+
+  router.post('/campaigns/:id/invitations/replace', manage, async (req, res) => {
+    const form = validateReplace(req.body);
+    if (!form.ok) return render(req, res, { replaceErrors: form.errors, replaceValues: req.body }, 422);
+    const replaced = await invitations.replaceFromReserve(db, keys, req.staff!.username, String(req.params.id), form.value);
+    await after(
+      req,
+      res,
+      replaced,
+      replaced.ok
+        ? { key: 'invitations.replaced', params: { old: form.value.taxCode, new: replaced.value.taxCode, position: replaced.value.position, unit: form.value.unitCode } }
+        : undefined,
+    );
+  });
+
+  router.get('/campaigns/:id/responses', requirePermission('responses.monitor'), async (req, res) => {
+    const campaign = await campaignOf(req);
+    const rates = await invitations.responseRates(db, campaign.id);
+    res.render('pages/responses', {
+      campaign,
+      ...rates,
+      chart: JSON.stringify({ units: rates.units.map((u) => ({ label: u.unitCode, rate: Math.round(u.rate * 1000) / 10 })), days: rates.days }),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,3 @@
+export { samplingRoutes } from './routes.js';
+export { failInterruptedImports } from './queries.js';
+export { codeKeys, type CodeKeys } from './access-codes.js';

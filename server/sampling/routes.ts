@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Router, type Request, type Response } from 'express';
+import multer from 'multer';
+import { requirePermission } from '../auth/index.js';
+import { findCampaign } from '../campaigns/queries.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { notFound } from '../http/errors.js';
+import { flash } from '../http/flash.js';
+import { translate, type Message } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import type { Result } from '../result.js';
+import { countInvitations } from '../invitations/queries.js';
+import { campaignKeyFingerprint } from '../sealing/index.js';
+import { DEFAULT_DESIGN } from './design.js';
+import { DRAW_ALGORITHM } from './draw.js';
+import { FRAME_HASH_VERSION } from './frame-hash.js';
+import { freezeFrame, importValidRows, startFrameImport } from './frame-import.js';
+import { commitSeed, drawCampaignSample, saveDesign, type StoredDesign } from './plan.js';
+import * as q from './queries.js';
+import { designFromForm, validateDesignForm, validateDraw, validateSeed } from './schemas.js';
+
+const ERRORS_SHOWN = 50;
+
+export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
+  const router = Router();
+  const manage = requirePermission('sampling.manage');
+  const uploadDir = path.join(config.dataDir, 'uploads');
+  mkdirSync(uploadDir, { recursive: true });
+  const upload = multer({ dest: uploadDir, limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 5 } }).single('file');
+
+  async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const campaignId = String(req.params.id);
+    const campaign = await findCampaign(db, campaignId);
+    if (!campaign) throw notFound('campaigns.notFound');
+    const [plan, latest, stats, invitations] = await Promise.all([
+      q.findPlan(db, campaignId),
+      q.latestImport(db, campaignId),
+      q.strataStats(db, campaignId),
+      countInvitations(db, campaignId),
+    ]);
+    const perUnit = new Map<string, number>();
+    for (const s of stats) perUnit.set(s.unitCode, (perUnit.get(s.unitCode) ?? 0) + s.size);
+    const design = plan?.design as unknown as StoredDesign | undefined;
+    res.status(status).render('pages/sampling', {
+      campaign,
+      editable: campaign.state === 'sampling',
+      plan,
+      latest,
+      running: latest?.status === 'running',
+      percent: latest && latest.bytesTotal ? Math.min(100, Math.round((100 * latest.bytesRead) / latest.bytesTotal)) : 0,
+      errors: latest && latest.rowsInvalid ? await q.rowErrors(db, latest.id, ERRORS_SHOWN) : [],
+      moreErrors: latest ? Math.max(0, latest.rowsInvalid - ERRORS_SHOWN) : 0,
+      perUnit: [...perUnit].map(([unitCode, size]) => ({ unitCode, size })),
+      params: design?.params ?? DEFAULT_DESIGN,
+      plans: design?.plans,
+      totals: design && {
+        frameSize: design.plans.reduce((a, p) => a + p.frameSize, 0),
+        planned: design.plans.reduce((a, p) => a + p.planned, 0),
+        expectedAnswers: design.plans.reduce((a, p) => a + p.expectedAnswers, 0),
+      },
+      invitations,
+      ...extra,
+    });
+  }
+
+  /** After a step: back to the page with its notice, or the page again with the refusal. */
+  async function after(req: Request, res: Response, result: Result<unknown>, notice?: Message) {
+    if (!result.ok) return render(req, res, { problem: result.error }, result.error.key === 'campaigns.notFound' ? 404 : 409);
+    if (notice) flash(res, notice);
+    res.redirect(303, `/campaigns/${String(req.params.id)}/sampling`);
+  }
+
+  router.get('/campaigns/:id/sampling', manage, (req, res) => render(req, res));
+
+  router.post('/campaigns/:id/frame', manage, upload, async (req, res) => {
+    if (!req.file) return render(req, res, { problem: { key: 'frame.noFile' } }, 422);
+    const started = await startFrameImport(db, logger, req.staff!.username, String(req.params.id), {
+      path: req.file.path,
+      name: req.file.originalname,
+      size: req.file.size,
+    });
+    await after(req, res, started);
+  });
+
+  router.get('/campaigns/:id/frame/imports/:importId/errors.csv', manage, async (req, res) => {
+    const job = await q.findImport(db, String(req.params.id), String(req.params.importId));
+    if (!job) throw notFound();
+    res.type('text/csv; charset=utf-8').attachment(`frame-errors-${job.id}.csv`);
+    res.write('\uFEFFrow,column,reason_vi,reason_en\r\n');
+    let after: { row: number; column: string } | undefined;
+    for (;;) {
+      const page = await q.rowErrors(db, job.id, 10_000, after);
+      for (const e of page) {
+        const message = (lang: 'vi' | 'en') => translate(lang, e.reasonKey as Message['key'], e.reasonParams ?? {}).replace(/"/g, '""');
+        res.write(`${e.row},"${e.column}","${message('vi')}","${message('en')}"\r\n`);
+      }
+      if (page.length < 10_000) break;
+      after = page[page.length - 1]!;
+    }
+    res.end();
+  });
+
+  router.post('/campaigns/:id/frame/imports/:importId/accept', manage, async (req, res) => {
+    const merged = await importValidRows(db, req.staff!.username, String(req.params.id), String(req.params.importId));
+    await after(req, res, merged, merged.ok ? { key: 'frame.imported', params: { businesses: merged.value.businesses, dealings: merged.value.dealings } } : undefined);
+  });
+
+  router.post('/campaigns/:id/frame/freeze', manage, async (req, res) => {
+    const frozen = await freezeFrame(db, req.staff!.username, String(req.params.id));
+    await after(req, res, frozen);
+  });
+
+  router.post('/campaigns/:id/design', manage, async (req, res) => {
+    const form = validateDesignForm(req.body);
+    if (!form.ok) return render(req, res, { designErrors: form.errors, params: req.body }, 422);
+    const saved = await saveDesign(db, req.staff!.username, String(req.params.id), designFromForm(form.value));
+    await after(req, res, saved, { key: 'design.saved' });
+  });
+
+  router.post('/campaigns/:id/seed', manage, async (req, res) => {
+    const form = validateSeed(req.body);
+    if (!form.ok) return render(req, res, { seedErrors: form.errors }, 422);
+    const committed = await commitSeed(db, req.staff!.username, String(req.params.id), form.value);
+    await after(req, res, committed, committed.ok ? { key: 'draw.committed', params: { commitment: committed.value } } : undefined);
+  });
+
+  router.post('/campaigns/:id/draw', manage, async (req, res) => {
+    const form = validateDraw(req.body);
+    if (!form.ok) return render(req, res, { drawErrors: form.errors }, 422);
+    const drawn = await drawCampaignSample(db, req.staff!.username, String(req.params.id), form.value.publicValue);
+    await after(req, res, drawn, drawn.ok ? { key: 'draw.drawn', params: { sample: drawn.value.sample, reserve: drawn.value.reserve } } : undefined);
+  });
+
+  /** Public: what anyone needs to check the sampling (and, once run, the key ceremony). */
+  router.get('/campaigns/:id/transparency', async (req, res) => {
+    const campaign = await findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    const plan = await q.findPlan(db, campaign.id);
+    res.render('pages/transparency', {
+      campaign,
+      plan,
+      revealed: Boolean(plan?.drawnAt),
+      frameHashVersion: FRAME_HASH_VERSION,
+      drawAlgorithm: DRAW_ALGORITHM,
+      keyFingerprint: await campaignKeyFingerprint(db, campaign.id),
+    });
+  });
+
+  return router;
+}
