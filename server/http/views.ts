@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
-import { isMessageKey, translate, type Lang, type Message } from '../i18n/index.js';
+import { isMessageKey, translate, type Lang, type Message, type MessageParams } from '../i18n/index.js';
 import { fromRoot } from '../paths.js';
 
 function langOf(options: HelperOptions): Lang {
@@ -21,6 +21,10 @@ const helpers = {
   /** {{msg message}} for a { key, params } message. */
   msg(message: Message | undefined, options: HelperOptions): string {
     return message ? translate(langOf(options), message.key, message.params) : '';
+  },
+  /** {{tm key params}} for a message stored as a key and its parameters. */
+  tm(key: string, params: MessageParams | null, options: HelperOptions): string {
+    return isMessageKey(key) ? translate(langOf(options), key, params ?? {}) : key;
   },
   eq: (a: unknown, b: unknown) => a === b,
   /** {{and a b}}: both truthy (Handlebars passes its options object last, hence the slice). */

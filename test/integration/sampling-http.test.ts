@@ -1,0 +1,269 @@
+import ExcelJS from 'exceljs';
+import { SMTPServer } from 'smtp-server';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
+import { accessCodeFor, codeHash, formatCode } from '../../server/sampling/access-codes.js';
+import { Browser, createAccount, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+import { smallFrameCsv, testCodeKeys } from '../support/sampling.js';
+
+interface Received {
+  to: string;
+  body: string;
+}
+
+let t: TestApp;
+let smtp: SMTPServer;
+const received: Received[] = [];
+let admin: Browser;
+let adminName: string;
+
+/** The message as text: quoted-printable soft breaks joined and escapes decoded as UTF-8. */
+function quotedPrintable(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, '');
+  const bytes = Buffer.from(joined.replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  return bytes.toString('utf8');
+}
+
+/** A real SMTP server on a free local port; every message it accepts is kept. */
+async function startSmtp(): Promise<number> {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let body = '';
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body: quotedPrintable(body) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  return (smtp.server.address() as { port: number }).port;
+}
+
+beforeAll(async () => {
+  const port = await startSmtp();
+  t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, EMAIL_MIN_INTERVAL_HOURS: '0', PUBLIC_URL: 'https://ddci.langson.gov.vn' });
+  const login = await loggedIn(t.app, t.db, 'admin');
+  admin = login.browser;
+  adminName = login.username;
+});
+afterAll(async () => {
+  await t.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+async function campaignInSampling(province: string, unitCodes: string[]): Promise<string> {
+  const created = await createCampaign(t.db, adminName, { province, year: 2026, title: `DDCI ${province}` });
+  if (!created.ok) throw new Error('campaign');
+  for (const code of unitCodes) await addUnit(t.db, adminName, created.value, { code, kind: code.startsWith('H') ? 'district' : 'department', nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
+  await setCommittee(t.db, adminName, created.value, { size: 2, threshold: 2 });
+  const chair = await createAccount(t.db, 'chair');
+  const member = await createAccount(t.db, 'member');
+  await setCommitteeMembers(t.db, adminName, created.value, [chair.username, member.username]);
+  const moved = await transition(t.db, { id: 'x', username: adminName, displayName: 'A', role: 'admin', mustChangePassword: false }, created.value, 'sampling');
+  if (!moved.ok) throw new Error('sampling');
+  return created.value;
+}
+
+function upload(id: string, content: Buffer | string, fileName: string) {
+  return admin.agent
+    .post(`/campaigns/${id}/frame?_csrf=${encodeURIComponent(admin.currentToken()!)}`)
+    .attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), fileName);
+}
+
+/** The upload is checked in the background: follow the page until it has finished. */
+async function waitForImport(id: string) {
+  for (let i = 0; i < 100; i++) {
+    const page = await admin.get(`/campaigns/${id}/sampling`);
+    if (!page.text.includes('http-equiv="refresh"')) return page;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('import did not finish');
+}
+
+const tables = async (id: string) => ({
+  businesses: (await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq }) => eq(b.campaignId, id) })).length,
+  dealings: (await t.database.db.query.frameDealings.findMany({ where: (d, { eq }) => eq(d.campaignId, id) })).length,
+});
+
+describe('frame import', () => {
+  test('a file with bad rows imports nothing and reports every bad row; the admin may then import the valid rows', async () => {
+    const id = await campaignInSampling('Cao Bằng', ['SXD', 'HBS']);
+    await admin.get(`/campaigns/${id}/sampling`);
+    const csv = [
+      'mst,ten,dia_chi,huyen,nganh,quy_mo,email,dien_thoai,ma_don_vi,so_lan,nguon',
+      '0101234567,Công ty A,"1 Lê Lợi",TPCB,Xây dựng,nhỏ,a@example.vn,0912345678,SXD,2,tthc',
+      '010123456,Công ty B,"2 Lê Lợi",TPCB,Xây dựng,small,b@example.vn,0912345679,SXD,1,procedure',
+      '0101234568,Công ty C,"3 Lê Lợi",TPCB,Xây dựng,giant,not-an-email,0912345670,XYZ,0,procedure',
+      '0101234569-001,Chi nhánh D,"4 Lê Lợi",TPCB,Thương mại,large,,,HBS,,danh_sach',
+    ].join('\n');
+    const res = await upload(id, csv, 'khung-mau.csv');
+    expect(res.status).toBe(303);
+    const page = await waitForImport(id);
+    expect(page.text).toContain('4 dòng: 2 hợp lệ, 2 lỗi.');
+    expect(page.text).toContain('Tệp có dòng lỗi nên chưa nhập gì.');
+    expect(page.text).toMatch(/<td>3<\/td><td><code>tax_code<\/code><\/td><td>Mã số thuế phải có 10 chữ số/);
+    for (const column of ['size_band', 'email', 'unit_code', 'dealings']) expect(page.text).toMatch(new RegExp(`<td>4</td><td><code>${column}</code>`));
+    expect(await tables(id)).toEqual({ businesses: 0, dealings: 0 });
+
+    const report = await admin.get(page.text.match(/href="(\/campaigns\/[^"]+errors\.csv)"/)![1]!);
+    expect(report.text.split('\r\n').filter(Boolean)).toHaveLength(1 + 5);
+    expect(report.text).toContain('"A tax code has 10 digits');
+
+    const accepted = await admin.post(page.text.match(/action="(\/campaigns\/[^"]+\/accept)"/)![1]!);
+    expect(accepted.status).toBe(303);
+    expect(await tables(id)).toEqual({ businesses: 2, dealings: 2 });
+  });
+
+  test('duplicates are merged and the report says how; an XLSX file with a numeric tax code works too', async () => {
+    const id = await campaignInSampling('Bắc Kạn', ['SXD', 'SYT']);
+    await admin.get(`/campaigns/${id}/sampling`);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Khung mẫu');
+    sheet.addRow(['tax_code', 'name', 'address', 'district', 'sector', 'size_band', 'email', 'phone', 'unit_code', 'dealings', 'source']);
+    sheet.addRow([101234567, 'Công ty A', '1 Lê Lợi', 'BK', 'XD', 'small', 'a@example.vn', '0912345678', 'SXD', 2, 'procedure']); // Excel dropped the leading 0
+    sheet.addRow(['0101234567', 'Công ty A (tên mới)', '1 Lê Lợi', 'BK', 'XD', 'small', 'a@example.vn', '0912345678', 'SXD', 3, 'unit_list']);
+    sheet.addRow(['0101234567', 'Công ty A (tên mới)', '1 Lê Lợi', 'BK', 'XD', 'small', 'a@example.vn', '0912345678', 'SYT', 1, 'procedure']);
+    sheet.addRow(['0207654321', 'Công ty B', '2 Lê Lợi', 'BK', 'TM', 'micro', '', '', 'SYT', 4, 'procedure']);
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+    expect((await upload(id, xlsx, 'khung-mau.xlsx')).status).toBe(303);
+    const page = await waitForImport(id);
+    expect(page.text).toContain('Đã nhập khung mẫu: 2 doanh nghiệp, 3 cặp doanh nghiệp – đơn vị.');
+    expect(page.text).toContain('1 doanh nghiệp có thông tin khác nhau giữa các dòng');
+    const [a] = await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq, and }) => and(eq(b.campaignId, id), eq(b.taxCode, '0101234567')) });
+    expect(a!.name).toBe('Công ty A (tên mới)');
+    const [merged] = await t.database.db.query.frameDealings.findMany({ where: (d, { eq, and }) => and(eq(d.campaignId, id), eq(d.taxCode, '0101234567'), eq(d.unitCode, 'SXD')) });
+    expect(merged).toMatchObject({ dealings: 5, sources: 'procedure,unit_list' });
+  });
+
+  test('a wrong file type or missing columns are refused with a clear message', async () => {
+    const id = await campaignInSampling('Hà Giang', ['SXD']);
+    await admin.get(`/campaigns/${id}/sampling`);
+    const pdf = await upload(id, 'not a frame', 'frame.pdf');
+    expect(pdf.status).toBe(409);
+    expect(pdf.text).toContain('Chỉ nhận tệp .csv hoặc .xlsx.');
+    await upload(id, 'name,address\nCông ty A,1 Lê Lợi\n', 'frame.csv');
+    const page = await waitForImport(id);
+    expect(page.text).toContain('Thiếu cột: tax_code, unit_code');
+  });
+});
+
+describe('design, draw, invitations', () => {
+  let id: string;
+  const units = ['SXD', 'SYT', 'HBS'];
+
+  beforeAll(async () => {
+    id = await campaignInSampling('Lạng Sơn', units);
+    await admin.get(`/campaigns/${id}/sampling`);
+    await upload(id, smallFrameCsv(units, 20), 'frame.csv');
+    await waitForImport(id);
+  });
+
+  test('freeze, then the allocation table is shown before the draw', async () => {
+    expect((await admin.post(`/campaigns/${id}/design`, { marginOfError: 10, confidence: 95, responseRate: 50, minPerUnit: 5, maxPerUnit: 12, allocation: 'proportional', reserveRatio: 0.5 })).status).toBe(409);
+    expect((await admin.post(`/campaigns/${id}/frame/freeze`)).status).toBe(303);
+    const frozen = await admin.get(`/campaigns/${id}/sampling`);
+    expect(frozen.text).toMatch(/Khung mẫu đã chốt lúc .*Mã băm: [0-9a-f]{64}/);
+
+    const bad = await admin.post(`/campaigns/${id}/design`, { marginOfError: 0, confidence: 97, responseRate: 50, minPerUnit: 5, maxPerUnit: 12, allocation: 'proportional', reserveRatio: 0.5 });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Không được nhỏ hơn 1.');
+    const saved = await admin.post(`/campaigns/${id}/design`, { marginOfError: 10, confidence: 95, responseRate: 50, minPerUnit: 5, maxPerUnit: 12, allocation: 'proportional', reserveRatio: 0.5, bySizeBand: '1' });
+    expect(saved.status).toBe(303);
+    const page = await admin.get(`/campaigns/${id}/sampling`);
+    // N = 20: 1.96²·¼/0.1² = 96.04 → 96.04/(1 + 95.04/20) = 16.7 → 17 completes / 0.5 = 34 → max 12
+    expect(page.text).toMatch(/<td><code>SXD<\/code><\/td><td class="num">20<\/td><td class="num">12<\/td><td class="num">6<\/td>/);
+  });
+
+  test('the seed is committed publicly before the draw and revealed after it', async () => {
+    const committed = await admin.post(`/campaigns/${id}/seed`, { seed: '', publicSource: 'Giải đặc biệt xổ số kiến thiết miền Bắc ngày 01/12/2026' });
+    expect(committed.status).toBe(303);
+    const before = await new Browser(t.app).get(`/campaigns/${id}/transparency`);
+    const commitment = before.text.match(/<code class="hash">([0-9a-f]{64})<\/code>/g)!;
+    expect(commitment).toHaveLength(2); // frame hash and seed commitment; no seed yet
+    expect(before.text).not.toContain('Hạt giống (công bố sau khi rút)');
+
+    const noValue = await admin.post(`/campaigns/${id}/draw`, {});
+    expect(noValue.text).toContain('hãy nhập giá trị đó');
+    expect((await admin.post(`/campaigns/${id}/draw`, { publicValue: '58231' })).status).toBe(303);
+    const after = await new Browser(t.app).get(`/campaigns/${id}/transparency`);
+    expect(after.text).toContain('Hạt giống (công bố sau khi rút)');
+    expect(after.text).toContain('58231');
+    expect((await admin.post(`/campaigns/${id}/draw`, { publicValue: '58231' })).text).toContain('Mẫu đã được rút; không thể rút lại.');
+  });
+
+  test('one invitation per business; codes appear on letters and in the CSV but never in the database', async () => {
+    expect((await admin.post(`/campaigns/${id}/invitations`)).status).toBe(303);
+    const rows = await t.database.db.query.invitations.findMany({ where: (i, { eq }) => eq(i.campaignId, id) });
+    const sampled = await t.database.db.query.sampleEntries.findMany({ where: (e, { eq, and }) => and(eq(e.campaignId, id), eq(e.role, 'sample')) });
+    expect(rows).toHaveLength(new Set(sampled.map((e) => e.taxCode)).size);
+    const csv = (await admin.get(`/campaigns/${id}/invitations.csv`)).text;
+    const codes = [...csv.matchAll(/,([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}),https:\/\/ddci\.langson\.gov\.vn\/survey\?code=\1/g)].map((m) => m[1]!);
+    expect(codes).toHaveLength(rows.length);
+    expect(new Set(codes).size).toBe(codes.length);
+    const stored = JSON.stringify(await t.database.db.query.invitations.findMany()) + JSON.stringify(await t.database.db.query.auditLog.findMany());
+    for (const code of codes) {
+      expect(stored).not.toContain(code);
+      expect(stored).not.toContain(code.replace(/-/g, ''));
+    }
+    for (const row of rows) expect(row.codeHash).toBe(codeHash(testCodeKeys, accessCodeFor(testCodeKeys, row.id)));
+
+    const letters = await admin.get(`/campaigns/${id}/invitations/letters?page=0`);
+    expect(letters.text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(letters.text).toContain(codes[0]!);
+    expect((letters.text.match(/<svg/g) ?? []).length).toBe(rows.length);
+  });
+
+  test('invitation e-mails go out over SMTP, then reminders only to those not done', async () => {
+    received.length = 0;
+    const sent = await admin.post(`/campaigns/${id}/invitations/emails`, { mode: 'invite' });
+    expect(sent.status).toBe(303);
+    const invitations = await t.database.db.query.invitations.findMany({ where: (i, { eq }) => eq(i.campaignId, id) });
+    expect(received).toHaveLength(invitations.length);
+    expect(received[0]!.body).toContain('Mã truy cập:');
+    expect(received[0]!.to).toMatch(/@example\.vn$/);
+
+    // One business answers every unit it was invited for.
+    const done = invitations[0]!;
+    await t.database.db.update((await import('../../server/db/schema.js')).invitationUnits).set({ status: 'answered' }).where((await import('drizzle-orm')).eq((await import('../../server/db/schema.js')).invitationUnits.invitationId, done.id));
+    received.length = 0;
+    await admin.post(`/campaigns/${id}/invitations/emails`, { mode: 'remind' });
+    expect(received).toHaveLength(invitations.length - 1);
+    const doneEmail = (await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq, and }) => and(eq(b.campaignId, id), eq(b.taxCode, done.taxCode)) }))[0]!.email;
+    expect(received.map((r) => r.to)).not.toContain(doneEmail);
+    expect(received[0]!.body).toContain('chưa hoàn thành');
+  });
+
+  test('a business is replaced by the next reserve of its stratum, audited', async () => {
+    const [entry] = await t.database.db.query.sampleEntries.findMany({ where: (e, { eq, and }) => and(eq(e.campaignId, id), eq(e.unitCode, 'SYT'), eq(e.role, 'sample')) });
+    const reserves = await t.database.db.query.sampleEntries.findMany({
+      where: (e, { eq, and }) => and(eq(e.campaignId, id), eq(e.unitCode, 'SYT'), eq(e.sizeBand, entry!.sizeBand), eq(e.role, 'reserve')),
+      orderBy: (e, { asc }) => [asc(e.position)],
+    });
+    const res = await admin.post(`/campaigns/${id}/invitations/replace`, { taxCode: entry!.taxCode, unitCode: 'SYT', reason: 'closed' });
+    expect(res.status).toBe(303);
+    const page = await admin.get(`/campaigns/${id}/invitations`);
+    expect(page.text).toContain(`Đã thay ${entry!.taxCode} bằng ${reserves[0]!.taxCode} (dự phòng số ${reserves[0]!.position}) cho đơn vị SYT.`);
+    const again = await admin.post(`/campaigns/${id}/invitations/replace`, { taxCode: entry!.taxCode, unitCode: 'SYT', reason: 'closed' });
+    expect(again.text).toContain('Không tìm thấy lời mời chưa trả lời của doanh nghiệp này cho đơn vị này.');
+    const audit = await t.database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'invitations.replaced') });
+    expect(audit.at(-1)!.details).toMatchObject({ replaced: entry!.taxCode, by: reserves[0]!.taxCode, reason: 'closed' });
+  });
+
+  test('the dashboard shows counts per unit, to the admin and the observer only', async () => {
+    const page = await admin.get(`/campaigns/${id}/responses`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Chỉ hiển thị số lượng');
+    expect(page.text).toMatch(/<td><code>SXD<\/code> Đơn vị SXD<\/td><td class="num">\d+<\/td>/);
+    expect(page.text).toContain('/assets/vendor/chart.umd.min.js');
+    expect((await (await loggedIn(t.app, t.db, 'observer')).browser.get(`/campaigns/${id}/responses`)).status).toBe(200);
+    for (const role of ['enumerator', 'member', 'chair'] as const) {
+      expect((await (await loggedIn(t.app, t.db, role)).browser.get(`/campaigns/${id}/responses`)).status).toBe(403);
+    }
+    const observer = (await loggedIn(t.app, t.db, 'observer')).browser;
+    expect((await observer.get(`/campaigns/${id}/sampling`)).status).toBe(403);
+    expect((await observer.get(`/campaigns/${id}/invitations.csv`)).status).toBe(403);
+    expect(formatCode('ABCDEFGHJKLM')).toBe('ABCD-EFGH-JKLM');
+  });
+});
