@@ -4,6 +4,7 @@ import { createStaff, issueOneTimePassword, ROLES, type Role } from '../auth/ind
 import { ConfigError, loadConfig, variableDocs } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { seedDemoIfEmpty } from '../demo/seed.js';
+import { verifySample } from '../sampling/verify.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -101,6 +102,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         io.out(`${username}: one-time password ${password}\n`);
         return 0;
+      }),
+    );
+
+  const sample = program.command('sample').description('the sampling draw');
+  sample
+    .command('verify')
+    .description('re-draw a campaign sample from the frame file and the revealed seed; exit 1 if anything published differs')
+    .requiredOption('--campaign <id>', 'campaign id')
+    .requiredOption('--frame <file>', 'the frame file (.csv or .xlsx) that was imported')
+    .requiredOption('--seed <seed>', 'the seed revealed after the draw')
+    .option('--public-value <value>', 'the public random value mixed in (default: the published one)')
+    .action((options: { campaign: string; frame: string; seed: string; publicValue?: string }) =>
+      withDatabase(async ({ db }) => {
+        const report = await verifySample(db, { campaignId: options.campaign, frameFile: options.frame, seed: options.seed, publicValue: options.publicValue });
+        (report.ok ? io.out : io.err)(report.lines.join('\n') + `\n${report.ok ? 'sample verified' : 'SAMPLE DOES NOT VERIFY'}\n`);
+        return report.ok ? 0 : 1;
       }),
     );
 

@@ -36,10 +36,11 @@ export async function importFrame(db: Db, actor: string, campaignId: string, con
   return started.value.importId;
 }
 
-/** Takes a campaign in the sampling stage through frame, design, seed, draw and invitations. */
-export async function completeSampling(db: Db, actor: string, campaignId: string, design: Partial<DesignParams> = {}): Promise<void> {
+/** Takes a campaign in the sampling stage through frame, design, seed, draw and invitations; returns the frame file's content. */
+export async function completeSampling(db: Db, actor: string, campaignId: string, design: Partial<DesignParams> = {}): Promise<string> {
   const units = (await listUnits(db, campaignId)).map((u) => u.code);
-  await importFrame(db, actor, campaignId, smallFrameCsv(units));
+  const frame = smallFrameCsv(units);
+  await importFrame(db, actor, campaignId, frame);
   const steps = [
     await freezeFrame(db, actor, campaignId),
     await saveDesign(db, actor, campaignId, { ...DEFAULT_DESIGN, minPerUnit: 3, maxPerUnit: 4, reserveRatio: 0.5, bySizeBand: false, ...design }),
@@ -49,4 +50,5 @@ export async function completeSampling(db: Db, actor: string, campaignId: string
   ];
   const failed = steps.find((s) => !s.ok);
   if (failed && !failed.ok) throw new Error('sampling step refused: ' + failed.error.key);
+  return frame;
 }
