@@ -284,11 +284,14 @@ export const frameDealings = pgTable(
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     taxCode: text('tax_code').notNull(),
     unitCode: text('unit_code').notNull(),
+    /** The business's size band, copied at merge: the design and the draw read strata without a join. */
+    sizeBand: sizeBand('size_band').notNull().default('unknown'),
     dealings: integer('dealings').notNull(),
     /** procedure, unit_list, or both (comma-separated, sorted). */
     sources: text('sources').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.unitCode, t.taxCode] })],
+  // Tax code first: the frame hash reads the frame in (tax code, unit) order.
+  (t) => [primaryKey({ columns: [t.campaignId, t.taxCode, t.unitCode] })],
 );
 
 /** Per campaign: the frozen frame, the design, the seed commitment, the draw. Filled step by step. */

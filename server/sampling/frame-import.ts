@@ -137,7 +137,7 @@ async function mergeImport(db: Db, actor: string, campaignId: string, importId: 
     await recordAudit(tx, { actor, action: 'frame.imported', campaignId, subject: importId, details: { ...report } });
     return report;
   });
-  await q.dropStaged(db, importId);
+  await q.afterMerge(db, importId);
   return report;
 }
 

@@ -118,16 +118,19 @@ export async function mergeStaged(tx: Db, campaignId: string, importId: string):
              string_agg(distinct source::text, ',' order by source::text) as sources
       from ${frameStaging} where import_id = ${importId} group by tax_code, unit_code),
     inserted as (
-      insert into ${frameDealings} (campaign_id, tax_code, unit_code, dealings, sources)
-      select ${campaignId}, tax_code, unit_code, dealings, sources from pairs returning 1)
+      insert into ${frameDealings} (campaign_id, tax_code, unit_code, size_band, dealings, sources)
+      select ${campaignId}, p.tax_code, p.unit_code, b.size_band, p.dealings, p.sources
+      from pairs p join frame_businesses b on b.campaign_id = ${campaignId} and b.tax_code = p.tax_code returning 1)
     select (select count(*)::int from inserted) as dealings, (select count(*)::int from pairs where n > 1) as "mergedDealings",
            (select coalesce(sum(n - 1), 0)::int from pairs where n > 1) as "duplicateRows"`);
   return { ...businesses, ...dealings };
 }
 
-/** Staged rows are dropped after their merge has committed (outside it: a large delete is slow). */
-export async function dropStaged(db: Db, importId: string): Promise<void> {
+/** After the merge has committed: staged rows are dropped (outside it: a large delete is slow), and the
+ * planner learns the new frame's size, so the paged and grouped reads that follow use the indexes. */
+export async function afterMerge(db: Db, importId: string): Promise<void> {
   await db.execute(sql`delete from ${frameStaging} where import_id = ${importId}`);
+  await db.execute(sql`analyze frame_businesses, ${frameDealings}`);
 }
 
 export async function findPlan(db: Db, campaignId: string): Promise<PlanRow | undefined> {
@@ -150,8 +153,8 @@ export async function updatePlan(tx: Db, campaignId: string, values: Partial<typ
 export async function framePage(db: Db, campaignId: string, after: { taxCode: string; unitCode: string } | null, limit: number) {
   return (
     (await db.execute(sql`
-      select d.tax_code as "taxCode", d.unit_code as "unitCode", b.size_band as "sizeBand", d.dealings, d.sources
-      from ${frameDealings} d join frame_businesses b on b.campaign_id = d.campaign_id and b.tax_code = d.tax_code
+      select d.tax_code as "taxCode", d.unit_code as "unitCode", d.size_band as "sizeBand", d.dealings, d.sources
+      from ${frameDealings} d
       where d.campaign_id = ${campaignId} ${after ? sql`and (d.tax_code, d.unit_code) > (${after.taxCode}, ${after.unitCode})` : sql``}
       order by d.tax_code, d.unit_code limit ${limit}`)) as unknown as {
       rows: { taxCode: string; unitCode: string; sizeBand: SizeBand; dealings: number; sources: string }[];
@@ -163,22 +166,20 @@ export async function framePage(db: Db, campaignId: string, after: { taxCode: st
 export async function strataStats(db: Db, campaignId: string) {
   return (
     (await db.execute(sql`
-      select d.unit_code as "unitCode", b.size_band as "sizeBand", count(*)::int as size,
-             coalesce(stddev_pop(d.dealings), 0)::float8 as spread
-      from ${frameDealings} d join frame_businesses b on b.campaign_id = d.campaign_id and b.tax_code = d.tax_code
-      where d.campaign_id = ${campaignId} group by 1, 2 order by 1, 2`)) as unknown as {
+      select unit_code as "unitCode", size_band as "sizeBand", count(*)::int as size,
+             coalesce(stddev_pop(dealings), 0)::float8 as spread
+      from ${frameDealings} where campaign_id = ${campaignId} group by 1, 2 order by 1, 2`)) as unknown as {
       rows: { unitCode: string; sizeBand: SizeBand; size: number; spread: number }[];
     }
   ).rows;
 }
 
-/** Tax codes per unit and size band, for the draw. */
+/** Tax codes per unit and size band, for the draw (unordered: the draw sorts them itself). */
 export async function strataMembers(db: Db, campaignId: string) {
   return (
     (await db.execute(sql`
-      select d.unit_code as "unitCode", b.size_band as "sizeBand", array_agg(d.tax_code order by d.tax_code) as "taxCodes"
-      from ${frameDealings} d join frame_businesses b on b.campaign_id = d.campaign_id and b.tax_code = d.tax_code
-      where d.campaign_id = ${campaignId} group by 1, 2`)) as unknown as {
+      select unit_code as "unitCode", size_band as "sizeBand", array_agg(tax_code) as "taxCodes"
+      from ${frameDealings} where campaign_id = ${campaignId} group by 1, 2`)) as unknown as {
       rows: { unitCode: string; sizeBand: SizeBand; taxCodes: string[] }[];
     }
   ).rows;

@@ -1,0 +1,2 @@
+ALTER TABLE "frame_dealings" DROP CONSTRAINT "frame_dealings_campaign_id_unit_code_tax_code_pk";--> statement-breakpoint
+ALTER TABLE "frame_dealings" ADD CONSTRAINT "frame_dealings_campaign_id_tax_code_unit_code_pk" PRIMARY KEY("campaign_id","tax_code","unit_code");

@@ -1,0 +1,1 @@
+ALTER TABLE "frame_dealings" ADD COLUMN "size_band" "size_band" DEFAULT 'unknown' NOT NULL;

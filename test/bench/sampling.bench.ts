@@ -1,0 +1,69 @@
+/**
+ * Sampling at scale: import a 1,000,000-row frame (target ≤ 60 s, peak memory ≤ 1 GB), freeze it, then
+ * design + draw over it (target ≤ 3 s). Embedded PGlite by default; BENCH_DATABASE_URL for a server.
+ * Run: npm run bench:sampling [-- ROWS]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../../server/db/client.js';
+import { DEFAULT_DESIGN } from '../../server/sampling/design.js';
+import { freezeFrame, processImport } from '../../server/sampling/frame-import.js';
+import { fileSize } from '../../server/sampling/frame-reader.js';
+import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
+import { writeFrameCsv } from '../support/frame-fixture.js';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const url = process.env.BENCH_DATABASE_URL;
+const work = mkdtempSync(path.join(tmpdir(), 'ddci-bench-'));
+const units = Array.from({ length: 60 }, (_, i) => `U${String(i).padStart(2, '0')}`);
+
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+const seconds = async (work: () => Promise<unknown>) => {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+};
+
+const file = path.join(work, 'frame.csv');
+const { businesses } = await writeFrameCsv(file, ROWS, units);
+const database = await openDatabase(url ? { url } : { dataDir: path.join(work, 'db') });
+await database.migrate();
+const { db } = database;
+await db.execute(sql`delete from campaigns where id = 'bench'`);
+await db.execute(sql`insert into campaigns (id, province, year, title, state) values ('bench', 'Bench', 2026, 'Bench', 'sampling')`);
+for (const code of units) await db.execute(sql`insert into units (id, campaign_id, code, kind, name_vi, name_en) values (${'u-' + code}, 'bench', ${code}, 'department', ${code}, ${code})`);
+await db.execute(sql`insert into frame_imports (id, campaign_id, file_name, bytes_total, created_by) values ('bench', 'bench', 'frame.csv', ${await fileSize(file)}, 'bench')`);
+
+peak = 0;
+const importSeconds = await seconds(() => processImport(db, 'bench', 'bench', file, 'csv', new Set(units), 'bench'));
+const importPeak = peak;
+const freezeSeconds = await seconds(() => freezeFrame(db, 'bench', 'bench'));
+let planned = 0;
+let drawn = 0;
+const designSeconds = await seconds(async () => {
+  const design = await saveDesign(db, 'bench', 'bench', { ...DEFAULT_DESIGN, marginOfError: 0.05, maxPerUnit: 1000 });
+  planned = design.ok ? design.value.reduce((a, p) => a + p.planned, 0) : -1;
+});
+await commitSeed(db, 'bench', 'bench', { seed: 'benchmark seed' });
+const drawSeconds = await seconds(async () => {
+  const result = await drawCampaignSample(db, 'bench', 'bench');
+  drawn = result.ok ? result.value.sample + result.value.reserve : -1;
+});
+clearInterval(sampler);
+
+console.log(`\nSampling: ${ROWS.toLocaleString('en')} frame rows, ${businesses.toLocaleString('en')} businesses, ${units.length} units, ${database.kind}`);
+console.log(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}\n`);
+console.log('| step | seconds | note |');
+console.log('|---|---:|---|');
+console.log(`| import (read, check, stage, merge) | ${importSeconds.toFixed(1)} | peak RSS ${Math.round(importPeak / 2 ** 20)} MiB |`);
+console.log(`| freeze (frame hash) | ${freezeSeconds.toFixed(1)} | |`);
+console.log(`| design | ${designSeconds.toFixed(2)} | ${planned.toLocaleString('en')} invitations planned |`);
+console.log(`| draw | ${drawSeconds.toFixed(2)} | ${drawn.toLocaleString('en')} sample + reserve entries |`);
+console.log(`| design + draw | ${(designSeconds + drawSeconds).toFixed(2)} | target ≤ 3 s |`);
+console.log(`\npeak RSS overall ${Math.round(peak / 2 ** 20)} MiB (target ≤ 1 GiB during import)`);
+await db.execute(sql`delete from campaigns where id = 'bench'`);
+await database.close();
+rmSync(work, { recursive: true, force: true });
