@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');
 
   if (config.seedDemo) {
-    const seeded = await seedDemoIfEmpty(database.db);
+    const seeded = await seedDemoIfEmpty(database.db, config.dataDir);
     if (seeded) printDemoAccounts(seeded, config.publicUrl);
   }
 

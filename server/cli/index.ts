@@ -126,7 +126,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('seed the demo campaign and one account per role (five for the committee) into an empty database')
     .action(() =>
       withDatabase(async ({ db }) => {
-        const seeded = await seedDemoIfEmpty(db);
+        const seeded = await seedDemoIfEmpty(db, loadConfig(io.env).dataDir);
         if (!seeded) {
           io.out('database already has accounts: nothing seeded\n');
           return 0;

@@ -1,7 +1,10 @@
 import { createStaff, countStaff, type Role } from '../auth/index.js';
 import { createCampaign, setCommittee, setCommitteeMembers } from '../campaigns/index.js';
 import { importUnits } from '../campaigns/service.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Db } from '../db/client.js';
+import { writeFrameCsv } from './frame.js';
 
 /** A realistic demo: Lạng Sơn's departments and districts (as before the 2025 reorganisation). */
 const DEPARTMENTS: [string, string, string][] = [
@@ -55,13 +58,16 @@ const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
 
 export interface SeededDemo {
   campaignId: string;
+  /** A sampling frame for the demo units, ready to upload on the campaign's sampling page. */
+  frameFile: string;
   accounts: { username: string; role: Role; oneTimePassword: string }[];
 }
 
 const csvLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
 
-/** Seeds the demo campaign, its 3-of-5 committee and accounts for every role, only into a database with no staff at all. */
-export async function seedDemoIfEmpty(db: Db): Promise<SeededDemo | null> {
+/** Seeds the demo campaign, its 3-of-5 committee and accounts for every role, only into a database with
+ * no staff at all; writes a demo sampling frame under `dataDir`. */
+export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<SeededDemo | null> {
   if ((await countStaff(db)) > 0) return null;
   const accounts: SeededDemo['accounts'] = [];
   for (const account of ACCOUNTS) {
@@ -86,7 +92,10 @@ export async function seedDemoIfEmpty(db: Db): Promise<SeededDemo | null> {
   const committee = ACCOUNTS.filter((a) => a.role === 'chair' || a.role === 'member').map((a) => a.username);
   const chosen = await setCommitteeMembers(db, 'system', campaign.value, committee);
   if (!chosen.ok) throw new Error('demo seed: committee rejected');
-  return { campaignId: campaign.value, accounts };
+  const frameFile = path.join(dataDir, 'demo', 'khung-mau-demo.csv');
+  mkdirSync(path.dirname(frameFile), { recursive: true });
+  await writeFrameCsv(frameFile, 6000, [...DEPARTMENTS, ...DISTRICTS].map(([code]) => code), 2026);
+  return { campaignId: campaign.value, frameFile, accounts };
 }
 
 /** The one time these passwords are shown: on the console of the first start, never in a log. */
@@ -97,6 +106,7 @@ export function printDemoAccounts(seeded: SeededDemo, publicUrl: string): void {
     `Mở / open ${publicUrl}/login — mật khẩu dùng một lần / one-time passwords (shown once):`,
     ...seeded.accounts.map((a) => `  ${a.role.padEnd(11)} ${a.username.padEnd(13)} ${a.oneTimePassword}`),
     'Lost them? `npx ddci staff reset-password <username>` issues a new one.',
+    `Demo sampling frame to upload / khung mẫu dùng thử: ${seeded.frameFile}`,
     '================================================================================',
     '',
   ];

@@ -8,6 +8,11 @@ function langOf(options: HelperOptions): Lang {
   return (options.data?.root?.lang as Lang | undefined) ?? 'vi';
 }
 
+function vietnamDatePart(value: Date, part: 'day' | 'month' | 'year'): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: 'numeric', month: 'numeric', year: 'numeric' }).formatToParts(new Date(value));
+  return Number(parts.find((p) => p.type === part)!.value);
+}
+
 const helpers = {
   /** {{t "key" name=value}} */
   t(key: string, options: HelperOptions): string {
@@ -49,9 +54,10 @@ const helpers = {
   fixed: (value: number, digits: number) => Number(value).toFixed(typeof digits === 'number' ? digits : 0),
   inc: (value: number) => Number(value) + 1,
   upper: (value: string) => String(value).toLocaleUpperCase('vi-VN'),
-  day: (value: Date) => new Date(value).getDate(),
-  month: (value: Date) => new Date(value).getMonth() + 1,
-  year: (value: Date) => new Date(value).getFullYear(),
+  /** Parts of a date in Vietnam's time zone, for the letters' "ngày … tháng … năm …". */
+  day: (value: Date) => vietnamDatePart(value, 'day'),
+  month: (value: Date) => vietnamDatePart(value, 'month'),
+  year: (value: Date) => vietnamDatePart(value, 'year'),
 };
 
 export function configureViews(app: Express): void {

@@ -12,7 +12,7 @@ import { DEFAULT_DESIGN } from '../../server/sampling/design.js';
 import { freezeFrame, processImport } from '../../server/sampling/frame-import.js';
 import { fileSize } from '../../server/sampling/frame-reader.js';
 import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
-import { writeFrameCsv } from '../support/frame-fixture.js';
+import { writeFrameCsv } from '../../server/demo/frame.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const url = process.env.BENCH_DATABASE_URL;

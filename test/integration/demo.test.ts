@@ -10,8 +10,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 committee and every role, once', async () => {
-  const seeded = await seedDemoIfEmpty(t.db);
+  const seeded = await seedDemoIfEmpty(t.db, t.config.dataDir);
   expect(seeded).not.toBeNull();
+  const { readFileSync } = await import('node:fs');
+  const frame = readFileSync(seeded!.frameFile, 'utf8').split('\n');
+  expect(frame[0]).toBe('tax_code,name,address,district,sector,size_band,email,phone,unit_code,dealings,source');
+  expect(frame.filter(Boolean)).toHaveLength(6001);
   expect(new Set(seeded!.accounts.map((a) => a.role))).toEqual(new Set(ROLES));
   expect(seeded!.accounts.filter((a) => a.role === 'member' || a.role === 'chair')).toHaveLength(5);
   const units = await t.database.db.query.units.findMany();
@@ -19,7 +23,7 @@ test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 commit
   const districts = units.filter((u) => u.kind === 'district').length;
   expect(departments).toBeGreaterThanOrEqual(18);
   expect(districts).toBeGreaterThanOrEqual(9);
-  expect(await seedDemoIfEmpty(t.db)).toBeNull();
+  expect(await seedDemoIfEmpty(t.db, t.config.dataDir)).toBeNull();
   expect((await verifyAuditLog(t.db)).ok).toBe(true);
 
   // The printed one-time password works exactly once: it must be changed at first login.

@@ -130,6 +130,7 @@ describe('frame import', () => {
     expect((await upload(id, xlsx, 'khung-mau.xlsx')).status).toBe(303);
     const page = await waitForImport(id);
     expect(page.text).toContain('Đã nhập khung mẫu: 2 doanh nghiệp, 3 cặp doanh nghiệp – đơn vị.');
+    expect(page.text).toContain('Gộp trùng lặp: 1 cặp doanh nghiệp – đơn vị xuất hiện trên nhiều dòng (1 dòng thừa)');
     expect(page.text).toContain('1 doanh nghiệp có thông tin khác nhau giữa các dòng');
     const [a] = await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq, and }) => and(eq(b.campaignId, id), eq(b.taxCode, '0101234567')) });
     expect(a!.name).toBe('Công ty A (tên mới)');

@@ -29,7 +29,7 @@ export const vi = {
   'frame.importValid': 'Chỉ nhập {count} dòng hợp lệ',
   'frame.imported': 'Đã nhập khung mẫu: {businesses} doanh nghiệp, {dealings} cặp doanh nghiệp – đơn vị.',
   'frame.merged':
-    'Gộp trùng lặp: {duplicateRows} dòng lặp lại mã số thuế của {duplicateBusinesses} doanh nghiệp (giữ thông tin ở dòng cuối cùng; {conflicting} doanh nghiệp có thông tin khác nhau giữa các dòng); {mergedDealings} cặp doanh nghiệp – đơn vị xuất hiện nhiều lần được cộng số lần giao dịch.',
+    'Gộp trùng lặp: {mergedDealings} cặp doanh nghiệp – đơn vị xuất hiện trên nhiều dòng ({duplicateRows} dòng thừa) được gộp bằng cách cộng số lần giao dịch; {conflicting} doanh nghiệp có thông tin khác nhau giữa các dòng — giữ thông tin ở dòng cuối cùng.',
   'frame.failed': 'Không đọc được tệp: {detail}',
   'frame.interrupted': 'Việc nhập bị gián đoạn (máy chủ khởi động lại). Hãy tải tệp lên lại.',
   'frame.freeze': 'Chốt khung mẫu',
@@ -151,7 +151,7 @@ export const en: Record<keyof typeof vi, string> = {
   'frame.importValid': 'Import only the {count} valid rows',
   'frame.imported': 'Frame imported: {businesses} businesses, {dealings} business–unit pairs.',
   'frame.merged':
-    'Duplicates merged: {duplicateRows} rows repeated the tax code of {duplicateBusinesses} businesses (details kept from the last row; {conflicting} businesses had differing details across rows); {mergedDealings} business–unit pairs appearing more than once had their dealings added up.',
+    'Duplicates merged: {mergedDealings} business–unit pairs appearing on several rows ({duplicateRows} extra rows) were merged by adding up their dealings; {conflicting} businesses had differing details across rows — the last row’s details are kept.',
   'frame.failed': 'The file cannot be read: {detail}',
   'frame.interrupted': 'The import was interrupted (the server restarted). Upload the file again.',
   'frame.freeze': 'Freeze the frame',

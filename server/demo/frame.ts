@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 /**
- * Writes a synthetic sampling frame: `rows` lines over the given unit codes, businesses dealing with
- * one to four units, a realistic mix of size bands, deterministic for a given seed (a small LCG: test
- * data only, never the draw).
+ * Writes a synthetic sampling frame (for the demo and the benchmarks): `rows` lines over the given unit
+ * codes, businesses dealing with one to four units, a realistic mix of size bands, deterministic for a
+ * given seed (a small LCG: demonstration data only, never the draw).
  */
 export async function writeFrameCsv(path: string, rows: number, unitCodes: readonly string[], seed = 1): Promise<{ businesses: number }> {
   let state = seed >>> 0 || 1;
