@@ -55,9 +55,9 @@ const helpers = {
   inc: (value: number) => Number(value) + 1,
   upper: (value: string) => String(value).toLocaleUpperCase('vi-VN'),
   /** Parts of a date in Vietnam's time zone, for the letters' "ngày … tháng … năm …". */
-  day: (value: Date) => vietnamDatePart(value, 'day'),
-  month: (value: Date) => vietnamDatePart(value, 'month'),
-  year: (value: Date) => vietnamDatePart(value, 'year'),
+  vnDay: (value: Date) => vietnamDatePart(value, 'day'),
+  vnMonth: (value: Date) => vietnamDatePart(value, 'month'),
+  vnYear: (value: Date) => vietnamDatePart(value, 'year'),
 };
 
 export function configureViews(app: Express): void {
