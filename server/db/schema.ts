@@ -218,6 +218,17 @@ export const frameImports = pgTable('frame_imports', {
   finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
 });
 
+/** A business's details as the frame file gives them (fresh column builders for each table). */
+const businessDetails = () => ({
+  name: text('name').notNull(),
+  address: text('address').notNull(),
+  district: text('district').notNull(),
+  sector: text('sector').notNull(),
+  sizeBand: sizeBand('size_band').notNull(),
+  email: text('email').notNull(),
+  phone: text('phone').notNull(),
+});
+
 /** Every bad row of an import: row, column, reason (a message key and its parameters). */
 export const frameImportErrors = pgTable(
   'frame_import_errors',
@@ -242,13 +253,7 @@ export const frameStaging = pgTable(
       .references(() => frameImports.id, { onDelete: 'cascade' }),
     row: integer('row').notNull(),
     taxCode: text('tax_code').notNull(),
-    name: text('name').notNull(),
-    address: text('address').notNull(),
-    district: text('district').notNull(),
-    sector: text('sector').notNull(),
-    sizeBand: sizeBand('size_band').notNull(),
-    email: text('email').notNull(),
-    phone: text('phone').notNull(),
+    ...businessDetails(),
     unitCode: text('unit_code').notNull(),
     dealings: integer('dealings').notNull(),
     source: dealingSource('source').notNull(),
@@ -264,13 +269,7 @@ export const frameBusinesses = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     taxCode: text('tax_code').notNull(),
-    name: text('name').notNull(),
-    address: text('address').notNull(),
-    district: text('district').notNull(),
-    sector: text('sector').notNull(),
-    sizeBand: sizeBand('size_band').notNull(),
-    email: text('email').notNull(),
-    phone: text('phone').notNull(),
+    ...businessDetails(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.taxCode] })],
 );

@@ -1,19 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  aeadDecrypt,
-  aeadEncrypt,
-  deriveKey,
-  generateX25519,
-  KEY_BYTES,
-  randomBytes,
-  rawPublic,
-  SealingError,
-  x25519PublicFromRaw,
-} from './primitives.js';
+import { aeadDecrypt, aeadEncrypt, KEY_BYTES, openSealed, randomBytes, SealingError, sealTo } from './primitives.js';
 
 /**
  * Documents sealed for the committee (the results, before publication): the document under a fresh
- * AES-256-GCM key, and that key wrapped for each member with X25519 + HKDF-SHA-256 + AES-256-GCM.
+ * AES-256-GCM key, and that key sealed to each member (`sealTo`: X25519 + HKDF-SHA-256 + AES-256-GCM).
  */
 export const DOCUMENT_TAG = 'DDCI-SEALED-DOCUMENT/1 kem=X25519 kdf=HKDF-SHA-256(32) wrap=AES-256-GCM(96-bit nonce) aead=AES-256-GCM(96-bit nonce)';
 const TAG = Buffer.from(DOCUMENT_TAG, 'ascii');
@@ -22,7 +12,8 @@ export interface SealedDocument {
   tag: string;
   /** base64 of nonce ‖ ciphertext ‖ tag */
   payload: string;
-  recipients: { memberId: string; ephemeral: string; wrappedKey: string }[];
+  /** The document key sealed to each member (`sealTo`), base64. */
+  recipients: { memberId: string; wrappedKey: string }[];
 }
 
 const wrapContext = (memberId: string) => Buffer.concat([TAG, Buffer.from(`|${memberId}`, 'utf8')]);
@@ -33,17 +24,10 @@ export function sealDocument(document: Buffer, recipients: { memberId: string; e
     return {
       tag: DOCUMENT_TAG,
       payload: aeadEncrypt(documentKey, document, TAG).toString('base64'),
-      recipients: recipients.map(({ memberId, encryptionPublic }) => {
-        const ephemeral = generateX25519();
-        const ephemeralRaw = rawPublic(ephemeral.publicKey);
-        const context = wrapContext(memberId);
-        const kek = deriveKey(ephemeral.privateKey, x25519PublicFromRaw(encryptionPublic), Buffer.concat([ephemeralRaw, encryptionPublic]), context);
-        try {
-          return { memberId, ephemeral: ephemeralRaw.toString('base64'), wrappedKey: aeadEncrypt(kek, documentKey, context).toString('base64') };
-        } finally {
-          kek.fill(0);
-        }
-      }),
+      recipients: recipients.map(({ memberId, encryptionPublic }) => ({
+        memberId,
+        wrappedKey: sealTo(encryptionPublic, documentKey, wrapContext(memberId)).toString('base64'),
+      })),
     };
   } finally {
     documentKey.fill(0);
@@ -54,15 +38,10 @@ export function openDocument(sealed: SealedDocument, memberId: string, memberKey
   if (sealed.tag !== DOCUMENT_TAG) throw new SealingError('version', 'unknown sealed-document version');
   const entry = sealed.recipients.find((r) => r.memberId === memberId);
   if (!entry) throw new SealingError('authentication', 'this document was not sealed for this member');
-  const ephemeralRaw = Buffer.from(entry.ephemeral, 'base64');
-  const context = wrapContext(memberId);
-  const kek = deriveKey(memberKey, x25519PublicFromRaw(ephemeralRaw), Buffer.concat([ephemeralRaw, rawPublic(memberKey)]), context);
-  let documentKey: Buffer | undefined;
+  const documentKey = openSealed(memberKey, Buffer.from(entry.wrappedKey, 'base64'), wrapContext(memberId));
   try {
-    documentKey = aeadDecrypt(kek, Buffer.from(entry.wrappedKey, 'base64'), context);
     return aeadDecrypt(documentKey, Buffer.from(sealed.payload, 'base64'), TAG);
   } finally {
-    kek.fill(0);
-    documentKey?.fill(0);
+    documentKey.fill(0);
   }
 }

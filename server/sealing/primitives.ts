@@ -96,6 +96,34 @@ export function aeadDecrypt(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
   }
 }
 
+/**
+ * Seals a short secret to one recipient's X25519 key (ECIES-style):
+ * `e.pub ‖ AES-256-GCM(HKDF-SHA-256(X25519(e, R), salt = e.pub ‖ R.pub, info = context), secret, aad = context)`.
+ * The context binds what the secret is for (campaign, member, purpose); opening with another fails.
+ */
+export function sealTo(recipientRaw: Buffer, secret: Buffer, context: Buffer): Buffer {
+  const ephemeral = generateX25519();
+  const ephemeralRaw = rawPublic(ephemeral.publicKey);
+  const key = deriveKey(ephemeral.privateKey, x25519PublicFromRaw(recipientRaw), Buffer.concat([ephemeralRaw, recipientRaw]), context);
+  try {
+    return Buffer.concat([ephemeralRaw, aeadEncrypt(key, secret, context)]);
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** Opens what `sealTo` sealed, with the recipient's private key and the same context. */
+export function openSealed(recipientKey: KeyObject, sealed: Buffer, context: Buffer): Buffer {
+  if (sealed.length < KEY_BYTES + NONCE_BYTES + TAG_BYTES) throw new SealingError('format', 'sealed data too short');
+  const ephemeralRaw = sealed.subarray(0, KEY_BYTES);
+  const key = deriveKey(recipientKey, x25519PublicFromRaw(ephemeralRaw), Buffer.concat([ephemeralRaw, rawPublic(recipientKey)]), context);
+  try {
+    return aeadDecrypt(key, sealed.subarray(KEY_BYTES), context);
+  } finally {
+    key.fill(0);
+  }
+}
+
 /** SHA-256 of the public key bytes, as 16 groups of four hex digits members can read aloud and compare. */
 export function fingerprint(...publicKeys: Uint8Array[]): string {
   const hash = createHash('sha256');

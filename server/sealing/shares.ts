@@ -1,17 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import {
-  aeadDecrypt,
-  aeadEncrypt,
-  deriveKey,
   fingerprint,
   generateX25519,
   KEY_BYTES,
+  openSealed,
   rawPrivate,
   rawPublic,
   SealingError,
+  sealTo,
   x25519PrivateFromRaw,
-  x25519PublicFromRaw,
 } from './primitives.js';
 
 /**
@@ -37,28 +35,9 @@ function shareContext(campaignId: string, memberId: string, campaignPublic: Buff
   return Buffer.concat([TAG, Buffer.from(`|${campaignId}|${memberId}|`, 'utf8'), campaignPublic]);
 }
 
-/** Sealed share: e.pub(32) ‖ AES-256-GCM(HKDF(X25519(e, member)), share, aad = context). */
-function sealShare(share: Uint8Array, recipient: Buffer, context: Buffer): Buffer {
-  const ephemeral = generateX25519();
-  const ephemeralRaw = rawPublic(ephemeral.publicKey);
-  const key = deriveKey(ephemeral.privateKey, x25519PublicFromRaw(recipient), Buffer.concat([ephemeralRaw, recipient]), context);
-  try {
-    return Buffer.concat([ephemeralRaw, aeadEncrypt(key, Buffer.from(share), context)]);
-  } finally {
-    key.fill(0);
-  }
-}
-
 /** A member opens its share with its unlocked X25519 key; any other campaign, member or key fails. */
 export function openShare(sealed: Buffer, memberKey: KeyObject, campaignId: string, memberId: string, campaignPublic: Buffer): Buffer {
-  const context = shareContext(campaignId, memberId, campaignPublic);
-  const ephemeralRaw = sealed.subarray(0, KEY_BYTES);
-  const key = deriveKey(memberKey, x25519PublicFromRaw(ephemeralRaw), Buffer.concat([ephemeralRaw, rawPublic(memberKey)]), context);
-  try {
-    return aeadDecrypt(key, sealed.subarray(KEY_BYTES), context);
-  } finally {
-    key.fill(0);
-  }
+  return openSealed(memberKey, sealed, shareContext(campaignId, memberId, campaignPublic));
 }
 
 /** Generates the campaign key, splits and seals it, and forgets the private key before returning. */
@@ -79,7 +58,7 @@ export async function runCeremony(campaignId: string, recipients: ShareRecipient
       shares: recipients.map((r, i) => ({
         memberId: r.memberId,
         index: i + 1,
-        sealed: sealShare(parts[i]!, r.encryptionPublic, shareContext(campaignId, r.memberId, campaignPublic)),
+        sealed: sealTo(r.encryptionPublic, Buffer.from(parts[i]!), shareContext(campaignId, r.memberId, campaignPublic)),
       })),
     };
   } finally {
