@@ -6,6 +6,7 @@ import { openDatabase } from './db/client.js';
 import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
+import { CatalogError, loadCatalog } from './questionnaires/index.js';
 
 function configOrExit(): Config {
   try {
@@ -19,8 +20,22 @@ function configOrExit(): Config {
   }
 }
 
+/** The questionnaires and the methodology must be valid before anything is served. */
+function catalogOrExit(): void {
+  try {
+    loadCatalog();
+  } catch (error) {
+    if (error instanceof CatalogError) {
+      process.stderr.write(error.message + '\nFix the file(s) above; `npx ddci schemas check` re-checks them.\n');
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
+  catalogOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({
     url: config.databaseUrl,

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, variableDocs } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { seedDemoIfEmpty } from '../demo/seed.js';
 import { verifySample } from '../sampling/verify.js';
+import { CatalogError, loadCatalog, questionsOf } from '../questionnaires/index.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -104,6 +105,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }),
     );
+
+  const schemas = program.command('schemas').description('questionnaires, methodology and their meta-schemas');
+  schemas
+    .command('check')
+    .description('validate every file under survey-schemas/ (or --dir); exit 1 naming file, path and problem')
+    .option('--dir <folder>', 'a survey-schemas folder to check instead of the installed one')
+    .action((options: { dir?: string }) => {
+      try {
+        const catalog = loadCatalog(options.dir);
+        for (const [key, q] of catalog.questionnaires) io.out(`✓ ${key}: ${questionsOf(q).length} questions (${q.unitKind})\n`);
+        io.out(`✓ methodology ${catalog.methodology.version}: ${catalog.methodology.pillars.length} pillars, ${catalog.methodology.indicators.length} indicators\n`);
+      } catch (error) {
+        if (!(error instanceof CatalogError)) throw error;
+        io.err(error.message + '\n');
+        exitCode = 1;
+      }
+    });
 
   const sample = program.command('sample').description('the sampling draw');
   sample

@@ -101,6 +101,25 @@ describe('ddci command line', () => {
     },
   );
 
+  test('schemas check validates the shipped files, and names file, path and problem in a bad folder', async () => {
+    const ok = await cli(['schemas', 'check'], {});
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('✓ department-2026.1: 35 questions (department)');
+    expect(ok.out).toContain('✓ methodology 2026.1: 10 pillars, 40 indicators');
+    const { cpSync, mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { fromRoot } = await import('../../server/paths.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddci-schemas-'));
+    cpSync(fromRoot('survey-schemas'), dir, { recursive: true });
+    const file = path.join(dir, 'questionnaires', 'district-2026.1.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"unitKind": "district"', '"unitKind": "province"'));
+    const bad = await cli(['schemas', 'check', '--dir', dir], {});
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('questionnaires/district-2026.1.json /unitKind: must be equal to one of the allowed values (department, district)');
+    expect((await cli(['schemas', 'check', '--help'], {})).out).toMatch(/^Usage: ddci schemas check/);
+  });
+
   test('a bad configuration is reported, variable by variable, with exit 1', async () => {
     const result = await cli(['migrate'], { PORT: 'eighty', DATABASE_URL: 'mysql://x' });
     expect(result.code).toBe(1);

@@ -1,0 +1,109 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { answerSchema, CatalogError, loadCatalog, questionsOf, type Questionnaire } from '../../server/questionnaires/index.js';
+import { fromRoot } from '../../server/paths.js';
+
+const catalog = loadCatalog();
+const department = catalog.questionnaires.get('department-2026.1')!;
+const district = catalog.questionnaires.get('district-2026.1')!;
+
+/** A copy of survey-schemas/ to break one file at a time. */
+function brokenCopy(file: string, edit: (json: Record<string, any>) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ddci-schemas-'));
+  cpSync(fromRoot('survey-schemas'), dir, { recursive: true });
+  const target = path.join(dir, file);
+  const json = JSON.parse(readFileSync(target, 'utf8'));
+  edit(json);
+  writeFileSync(target, JSON.stringify(json));
+  return dir;
+}
+
+function problemsOf(dir: string) {
+  try {
+    loadCatalog(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CatalogError);
+    return (error as CatalogError).problems;
+  }
+  throw new Error('the catalog loaded');
+}
+
+describe('the shipped questionnaires and methodology', () => {
+  test('30–45 coded questions each, covering every pillar of DESIGN §4', () => {
+    expect(questionsOf(department).length).toBeGreaterThanOrEqual(30);
+    expect(questionsOf(department).length).toBeLessThanOrEqual(45);
+    expect(questionsOf(district).length).toBeGreaterThanOrEqual(30);
+    expect(questionsOf(district).length).toBeLessThanOrEqual(45);
+    const pillarsFor = (kind: 'department' | 'district') => catalog.methodology.pillars.filter((p) => p.weights[kind]).map((p) => p.name.en);
+    expect(pillarsFor('department')).toEqual([
+      'Transparency and access to information', 'Time costs', 'Informal costs', 'Fair competition',
+      'Dynamism of leadership', 'Business support', 'Legal institutions', 'Role of the head of unit',
+    ]);
+    expect(pillarsFor('district')).toEqual([...pillarsFor('department'), 'Land access and security of tenure', 'Security and order']);
+    for (const q of [...questionsOf(department), ...questionsOf(district)]) expect(q.text.vi && q.text.en).toBeTruthy();
+  });
+});
+
+describe('answer schemas derived from a questionnaire', () => {
+  const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile(answerSchema(department));
+  const complete = Object.fromEntries(
+    questionsOf(department)
+      .filter((q) => q.required)
+      .map((q) => [q.code, q.type === 'likert5' ? '4' : q.type === 'yesno' ? 'no' : q.options![0]!.code]),
+  );
+
+  test('complete answers pass; “don’t know” is an answer; numbers are coerced from forms', () => {
+    expect(validate({ ...complete })).toBe(true);
+    expect(validate({ ...complete, A1: 'DK', B1: '12', S2: ['1', '3'], Z1: 'Cần rút ngắn thời gian.' })).toBe(true);
+    expect(validate({ ...complete, B1: 'DK' })).toBe(true);
+  });
+
+  test('every kind of wrong answer is refused, naming its field', () => {
+    const fields = (answers: Record<string, unknown>) => {
+      validate(answers);
+      return (validate.errors ?? []).map((e) => e.instancePath || (e.params as { missingProperty?: string }).missingProperty);
+    };
+    expect(fields({ ...complete, A1: '6' })).toContain('/A1');
+    expect(fields({ ...complete, B1: '400' })).toContain('/B1');
+    expect(fields({ ...complete, S1: 'DK' })).toContain('/S1'); // S1 offers no “don't know”
+    expect(fields({ ...complete, S2: ['1', '1'] })).toContain('/S2');
+    expect(fields({ ...complete, Z1: 'x'.repeat(2001) })).toContain('/Z1');
+    const { A2: _dropped, ...missing } = complete;
+    expect(fields(missing)).toContain('A2');
+    expect(validate({ ...complete, X9: 'injected' })).toBe(false);
+  });
+});
+
+describe('bad schema files', () => {
+  test('a questionnaire breaking its meta-schema is named with its path and problem', () => {
+    const dir = brokenCopy('questionnaires/department-2026.1.json', (q) => {
+      q.sections[1].questions[0].type = 'slider';
+    });
+    expect(problemsOf(dir)).toContainEqual(expect.objectContaining({ file: 'questionnaires/department-2026.1.json', path: '/sections/1/questions/0/type' }));
+  });
+
+  test('a repeated question code and invalid JSON are named', () => {
+    const repeated = brokenCopy('questionnaires/district-2026.1.json', (json) => {
+      (json as Questionnaire).sections[2]!.questions[1]!.code = 'B1';
+    });
+    expect(problemsOf(repeated)).toContainEqual({ file: 'questionnaires/district-2026.1.json', path: '/sections/2/questions/1/code', problem: 'question code B1 is used twice' });
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddci-schemas-'));
+    cpSync(fromRoot('survey-schemas'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'methodology-2026.1.json'), '{ "version": ');
+    expect(problemsOf(dir)[0]).toMatchObject({ file: 'methodology-2026.1.json', problem: expect.stringMatching(/^not valid JSON/) });
+  });
+
+  test('methodology problems between files: unknown question, weights not summing to 1, bad favourable answer', () => {
+    const dir = brokenCopy('methodology-2026.1.json', (m) => {
+      m.indicators[0].question = 'A9';
+      m.indicators[4].favourable = ['7'];
+      m.pillars[0].weights.department = 0.5;
+    });
+    const problems = problemsOf(dir);
+    expect(problems).toContainEqual({ file: 'methodology-2026.1.json', path: '/indicators/0/question', problem: 'A9 is not a question of department-2026.1' });
+    expect(problems).toContainEqual(expect.objectContaining({ path: '/pillars', problem: expect.stringMatching(/^department weights sum to 1\.35/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: '/indicators/4/favourable', problem: '7 is not an answer of B1' }));
+  });
+});
