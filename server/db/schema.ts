@@ -196,7 +196,9 @@ export const dealingSource = pgEnum('dealing_source', ['procedure', 'unit_list']
 export const importStatus = pgEnum('import_status', ['running', 'invalid', 'ready', 'imported', 'failed']);
 
 /** One frame upload being checked and staged; progress lives here so any instance can show it. */
-export const frameImports = pgTable('frame_imports', {
+export const frameImports = pgTable(
+  'frame_imports',
+  {
   id: text('id').primaryKey(),
   campaignId: text('campaign_id')
     .notNull()
@@ -216,7 +218,10 @@ export const frameImports = pgTable('frame_imports', {
   /** Written with every progress update: an import whose heartbeat stopped was interrupted. */
   heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
-});
+},
+  // At most one running import per campaign, whichever instance started it.
+  (t) => [uniqueIndex('frame_imports_one_running_idx').on(t.campaignId).where(sql`${t.status} = 'running'`)],
+);
 
 /** A business's details as the frame file gives them (fresh column builders for each table). */
 const businessDetails = () => ({

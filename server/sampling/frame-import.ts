@@ -48,10 +48,15 @@ export async function startFrameImport(
     return refusal;
   }
   const importId = crypto.randomUUID();
-  await db.transaction(async (tx) => {
-    await q.insertImport(tx, { id: importId, campaignId, fileName: file.name.slice(0, 200), bytesTotal: file.size, createdBy: actor });
+  const started = await db.transaction(async (tx) => {
+    if (!(await q.insertImport(tx, { id: importId, campaignId, fileName: file.name.slice(0, 200), bytesTotal: file.size, createdBy: actor }))) return false;
     await recordAudit(tx, { actor, action: 'frame.import_started', campaignId, subject: importId, details: { file: file.name.slice(0, 200), bytes: file.size } });
+    return true;
   });
+  if (!started) {
+    await discard();
+    return refuse({ key: 'frame.busy' });
+  }
   const unitCodes = new Set((await listUnits(db, campaignId)).map((u) => u.code));
   const done = processImport(db, importId, campaignId, file.path, kind!, unitCodes, actor)
     .catch(async (error: unknown) => {

@@ -8,8 +8,10 @@ import type { FrameRow, SizeBand } from './frame-rows.js';
 export type ImportRow = typeof frameImports.$inferSelect;
 export type PlanRow = typeof samplingPlans.$inferSelect;
 
-export async function insertImport(db: Db, row: typeof frameImports.$inferInsert): Promise<void> {
-  await db.insert(frameImports).values(row);
+/** Starts an import; false when another import of the campaign is running (the partial unique index). */
+export async function insertImport(db: Db, row: typeof frameImports.$inferInsert): Promise<boolean> {
+  const inserted = await db.insert(frameImports).values(row).onConflictDoNothing().returning({ id: frameImports.id });
+  return inserted.length === 1;
 }
 
 export async function findImport(db: Db, campaignId: string, importId: string): Promise<ImportRow | undefined> {

@@ -150,6 +150,31 @@ describe('frame import', () => {
   });
 });
 
+describe('one import at a time', () => {
+  test('a second frame import of a campaign is refused while the first is running', async () => {
+    const { startFrameImport } = await import('../../server/sampling/frame-import.js');
+    const { createLogger } = await import('../../server/logger.js');
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const id = await campaignInSampling('Điện Biên', ['SXD']);
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddci-two-'));
+    const upload = (name: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, smallFrameCsv(['SXD'], 50));
+      return startFrameImport(t.db, createLogger('silent'), adminName, id, { path: file, name, size: 1 });
+    };
+    const first = await upload('a.csv');
+    const second = await upload('b.csv');
+    expect(first.ok).toBe(true);
+    expect(second).toEqual({ ok: false, error: { key: 'frame.busy' } });
+    if (first.ok) await first.value.done;
+    const third = await upload('c.csv');
+    expect(third.ok).toBe(true);
+    if (third.ok) await third.value.done;
+  });
+});
+
 describe('design, draw, invitations', () => {
   let id: string;
   const units = ['SXD', 'SYT', 'HBS'];

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "frame_imports_one_running_idx" ON "frame_imports" USING btree ("campaign_id") WHERE "frame_imports"."status" = 'running';
