@@ -388,3 +388,27 @@ export const dailyAnswerCounts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.unitCode, t.day] })],
 );
+
+export const mailMode = pgEnum('mail_mode', ['invite', 'remind']);
+
+/** One sending of invitation or reminder e-mails, run in the background; progress lives here. */
+export const mailRuns = pgTable(
+  'mail_runs',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    mode: mailMode('mode').notNull(),
+    status: text('status').notNull().default('running'),
+    total: integer('total').notNull().default(0),
+    sent: integer('sent').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+  },
+  // One sending per campaign at a time: two clicks must not mail every business twice.
+  (t) => [uniqueIndex('mail_runs_one_running_idx').on(t.campaignId).where(sql`${t.status} = 'running'`)],
+);

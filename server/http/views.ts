@@ -53,6 +53,7 @@ const helpers = {
   },
   fixed: (value: number, digits: number) => Number(value).toFixed(typeof digits === 'number' ? digits : 0),
   inc: (value: number) => Number(value) + 1,
+  sum: (...args: unknown[]) => args.slice(0, -1).reduce((a: number, b) => a + Number(b), 0),
   upper: (value: string) => String(value).toLocaleUpperCase('vi-VN'),
   /** Parts of a date in Vietnam's time zone, for the letters' "ngày … tháng … năm …". */
   vnDay: (value: Date) => vietnamDatePart(value, 'day'),

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { dailyAnswerCounts, invitations, invitationUnits, sampleEntries } from '../db/schema.js';
+import { dailyAnswerCounts, invitations, invitationUnits, mailRuns, sampleEntries } from '../db/schema.js';
 
 export async function countInvitations(db: Db, campaignId: string): Promise<{ invitations: number; units: number }> {
   const [row] = (
@@ -126,4 +126,20 @@ export function dailyCounts(db: Db, campaignId: string) {
     .from(dailyAnswerCounts)
     .where(eq(dailyAnswerCounts.campaignId, campaignId))
     .orderBy(dailyAnswerCounts.day);
+}
+
+export type MailRun = typeof mailRuns.$inferSelect;
+
+/** Starts a sending; false when another sending of the campaign is running (the partial unique index). */
+export async function insertMailRun(db: Db, row: typeof mailRuns.$inferInsert): Promise<boolean> {
+  return (await db.insert(mailRuns).values(row).onConflictDoNothing().returning({ id: mailRuns.id })).length === 1;
+}
+
+export async function updateMailRun(db: Db, id: string, values: Partial<typeof mailRuns.$inferInsert>): Promise<void> {
+  await db.update(mailRuns).set(values).where(eq(mailRuns.id, id));
+}
+
+export async function latestMailRun(db: Db, campaignId: string): Promise<MailRun | undefined> {
+  const [row] = await db.select().from(mailRuns).where(eq(mailRuns.campaignId, campaignId)).orderBy(sql`${mailRuns.createdAt} desc`).limit(1);
+  return row;
 }

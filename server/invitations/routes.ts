@@ -46,9 +46,13 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaign = await campaignOf(req);
     const counts = await invitations.countInvitations(db, campaign.id);
+    const mailRun = await invitations.latestMailRun(db, campaign.id);
     res.status(status).render('pages/invitations', {
       campaign,
       counts,
+      mailRun,
+      mailing: mailRun?.status === 'running',
+      mailPercent: mailRun?.total ? Math.round((100 * (mailRun.sent + mailRun.skipped + mailRun.failed)) / mailRun.total) : 0,
       pages: Array.from({ length: Math.ceil(counts.invitations / LETTERS_PER_PAGE) }, (_, i) => i),
       units: await listUnits(db, campaign.id),
       reasons: invitations.REPLACEMENT_REASONS,
@@ -87,13 +91,7 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
     if (!mailer) return render(req, res, { problem: { key: 'invitations.noSmtp' } }, 409);
     const mode = req.body?.mode === 'remind' ? 'remind' : 'invite';
     const policy = { publicUrl: config.publicUrl, minIntervalHours: config.emailMinIntervalHours, maxPerInvitation: config.emailMaxPerInvitation };
-    const sent = await invitations.sendEmails(db, mailer, keys, logger, policy, req.staff!.username, String(req.params.id), mode);
-    const notice: Message | undefined = sent.ok
-      ? sent.value.failed
-        ? { key: 'invitations.sendFailed', params: { sent: sent.value.sent, failed: sent.value.failed } }
-        : { key: 'invitations.sent', params: { sent: sent.value.sent, skipped: sent.value.skipped } }
-      : undefined;
-    await after(req, res, sent, notice);
+    await after(req, res, await invitations.startMailRun(db, mailer, keys, logger, policy, req.staff!.username, String(req.params.id), mode));
   });
 
   router.post('/campaigns/:id/invitations/replace', manage, async (req, res) => {

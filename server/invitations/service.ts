@@ -119,11 +119,15 @@ function mailBody(campaign: { province: string; year: number; title: string }, n
   return { text, html };
 }
 
+const MAIL_BATCH = 20;
+
 /**
- * E-mails the invitation (first time) or a reminder (units still unanswered), to businesses with an
- * address, never more often than the policy allows. Counts are audited; addresses and codes are not.
+ * Starts e-mailing, in the background, the invitation (first time) or a reminder (units still
+ * unanswered) to businesses with an address, never more often than the policy allows. Progress is kept
+ * in the database and each batch is marked as sent before the next, so a crash never mails a business
+ * twice. Counts are audited; addresses and codes are not.
  */
-export async function sendEmails(
+export async function startMailRun(
   db: Db,
   mailer: Mailer,
   keys: CodeKeys,
@@ -132,37 +136,56 @@ export async function sendEmails(
   actor: string,
   campaignId: string,
   mode: 'invite' | 'remind',
-  now = new Date(),
-): Promise<Result<MailOutcome>> {
+): Promise<Result<{ runId: string; done: Promise<MailOutcome> }>> {
   const campaign = await findCampaign(db, campaignId);
   if (!campaign) return refuse({ key: 'campaigns.notFound' });
   if (!['sampling', 'fieldwork'].includes(campaign.state)) return refuse({ key: 'sampling.onlyInSampling' });
+  const runId = nanoid(12);
+  if (!(await q.insertMailRun(db, { id: runId, campaignId, mode, createdBy: actor }))) return refuse({ key: 'invitations.mailBusy' });
   const names = await unitNames(db, campaignId);
   const outcome: MailOutcome = { sent: 0, skipped: 0, failed: 0 };
-  const sentIds: string[] = [];
-  for (const r of await q.invitationDetails(db, campaignId)) {
-    const tooSoon = r.lastEmailedAt && now.getTime() - r.lastEmailedAt.getTime() < policy.minIntervalHours * 3_600_000;
-    const due = mode === 'invite' ? r.emailsSent === 0 : r.emailsSent > 0 && r.pending.length > 0;
-    if (!r.email || !due || tooSoon || r.emailsSent >= policy.maxPerInvitation) {
-      outcome.skipped++;
-      continue;
+  const run = async () => {
+    const now = new Date();
+    const rows = await q.invitationDetails(db, campaignId);
+    await q.updateMailRun(db, runId, { total: rows.length });
+    for (let i = 0; i < rows.length; i += MAIL_BATCH) {
+      const sentIds: string[] = [];
+      for (const r of rows.slice(i, i + MAIL_BATCH)) {
+        const tooSoon = r.lastEmailedAt && now.getTime() - r.lastEmailedAt.getTime() < policy.minIntervalHours * 3_600_000;
+        const due = mode === 'invite' ? r.emailsSent === 0 : r.emailsSent > 0 && r.pending.length > 0;
+        if (!r.email || !due || tooSoon || r.emailsSent >= policy.maxPerInvitation) {
+          outcome.skipped++;
+          continue;
+        }
+        const code = accessCodeFor(keys, r.id);
+        const units = (mode === 'remind' ? r.pending : r.units).map((c) => names.get(c) ?? c);
+        try {
+          await mailer.send({
+            to: r.email,
+            subject: translate('vi', 'invitations.mailSubject', { province: campaign.province, year: campaign.year }),
+            ...mailBody(campaign, r.name, units, formatCode(code), surveyUrl(policy.publicUrl, code), mode === 'remind'),
+          });
+          sentIds.push(r.id);
+          outcome.sent++;
+        } catch (error) {
+          outcome.failed++;
+          logger.warn({ err: error, campaignId, invitationId: r.id }, 'invitation e-mail failed');
+        }
+      }
+      await q.markEmailed(db, sentIds, now);
+      await q.updateMailRun(db, runId, { ...outcome });
     }
-    const code = accessCodeFor(keys, r.id);
-    const body = mailBody(campaign, r.name, (mode === 'remind' ? r.pending : r.units).map((c) => names.get(c) ?? c), formatCode(code), surveyUrl(policy.publicUrl, code), mode === 'remind');
-    try {
-      await mailer.send({ to: r.email, subject: translate('vi', 'invitations.mailSubject', { province: campaign.province, year: campaign.year }), ...body });
-      sentIds.push(r.id);
-      outcome.sent++;
-    } catch (error) {
-      outcome.failed++;
-      logger.warn({ err: error, campaignId, invitationId: r.id }, 'invitation e-mail failed');
-    }
-  }
-  await db.transaction(async (tx) => {
-    await q.markEmailed(tx, sentIds, now);
-    await recordAudit(tx, { actor, action: mode === 'invite' ? 'invitations.emailed' : 'invitations.reminded', campaignId, details: { ...outcome } });
-  });
-  return ok(outcome);
+  };
+  const done = run()
+    .catch((error: unknown) => logger.error({ err: error, campaignId, runId }, 'e-mail run stopped'))
+    .then(async () => {
+      await db.transaction(async (tx) => {
+        await q.updateMailRun(tx, runId, { ...outcome, status: 'done', finishedAt: new Date() });
+        await recordAudit(tx, { actor, action: mode === 'invite' ? 'invitations.emailed' : 'invitations.reminded', campaignId, details: { ...outcome } });
+      });
+      return outcome;
+    });
+  return ok({ runId, done });
 }
 
 export const REPLACEMENT_REASONS = ['closed', 'unreachable', 'refused'] as const;
@@ -228,4 +251,4 @@ export async function responseRates(db: Db, campaignId: string): Promise<{ units
   return { units, days: [...perDay].map(([day, answers]) => ({ day, answers })) };
 }
 
-export { countInvitations } from './queries.js';
+export { countInvitations, latestMailRun } from './queries.js';

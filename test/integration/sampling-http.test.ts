@@ -82,6 +82,16 @@ async function waitForImport(id: string) {
   throw new Error('import did not finish');
 }
 
+/** E-mails go out in the background: follow the invitations page until the sending has finished. */
+async function waitForMail(id: string) {
+  for (let i = 0; i < 200; i++) {
+    const page = await admin.get(`/campaigns/${id}/invitations`);
+    if (!page.text.includes('http-equiv="refresh"')) return page;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('sending did not finish');
+}
+
 const tables = async (id: string) => ({
   businesses: (await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq }) => eq(b.campaignId, id) })).length,
   dealings: (await t.database.db.query.frameDealings.findMany({ where: (d, { eq }) => eq(d.campaignId, id) })).length,
@@ -245,6 +255,8 @@ describe('design, draw, invitations', () => {
     received.length = 0;
     const sent = await admin.post(`/campaigns/${id}/invitations/emails`, { mode: 'invite' });
     expect(sent.status).toBe(303);
+    const finished = await waitForMail(id);
+    expect(finished.text).toMatch(/Đã gửi \d+ e-mail; bỏ qua 0/);
     const invitations = await t.database.db.query.invitations.findMany({ where: (i, { eq }) => eq(i.campaignId, id) });
     expect(received).toHaveLength(invitations.length);
     expect(received[0]!.body).toContain('Mã truy cập:');
@@ -255,10 +267,23 @@ describe('design, draw, invitations', () => {
     await t.database.db.update((await import('../../server/db/schema.js')).invitationUnits).set({ status: 'answered' }).where((await import('drizzle-orm')).eq((await import('../../server/db/schema.js')).invitationUnits.invitationId, done.id));
     received.length = 0;
     await admin.post(`/campaigns/${id}/invitations/emails`, { mode: 'remind' });
+    await waitForMail(id);
     expect(received).toHaveLength(invitations.length - 1);
     const doneEmail = (await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq, and }) => and(eq(b.campaignId, id), eq(b.taxCode, done.taxCode)) }))[0]!.email;
     expect(received.map((r) => r.to)).not.toContain(doneEmail);
     expect(received[0]!.body).toContain('chưa hoàn thành');
+
+    // Two clicks must not mail everyone twice: a second sending waits for the first.
+    const { startMailRun } = await import('../../server/invitations/service.js');
+    const { createMailer } = await import('../../server/invitations/mailer.js');
+    const { createLogger } = await import('../../server/logger.js');
+    const mailer = createMailer(t.config.smtpUrl, t.config.mailFrom)!;
+    const policy = { publicUrl: t.config.publicUrl, minIntervalHours: 0, maxPerInvitation: 10 };
+    const first = await startMailRun(t.db, mailer, testCodeKeys, createLogger('silent'), policy, adminName, id, 'remind');
+    const second = await startMailRun(t.db, mailer, testCodeKeys, createLogger('silent'), policy, adminName, id, 'remind');
+    expect(second).toEqual({ ok: false, error: { key: 'invitations.mailBusy' } });
+    if (first.ok) expect((await first.value.done).sent).toBe(invitations.length - 1);
+    mailer.close();
   });
 
   test('a business is replaced by the next reserve of its stratum, audited', async () => {

@@ -92,6 +92,8 @@ export const vi = {
   'invitations.sent': 'Đã gửi {sent} e-mail; bỏ qua {skipped} (không có địa chỉ, đã trả lời đủ, hoặc vừa nhận e-mail gần đây).',
   'invitations.sendFailed': 'Gửi được {sent} e-mail; {failed} e-mail lỗi (đã ghi nhật ký hệ thống).',
   'invitations.noSmtp': 'Chưa cấu hình máy chủ thư (SMTP_URL).',
+  'invitations.mailBusy': 'Đang có một đợt gửi e-mail; hãy đợi xong.',
+  'invitations.mailProgress': 'Đang gửi e-mail: {done}/{total} thư mời đã xử lý.',
   'invitations.replace': 'Thay thế từ danh sách dự phòng',
   'invitations.replaceHelp':
     'Quy tắc: chỉ thay doanh nghiệp không thể tham gia (đã giải thể/ngừng hoạt động, không liên lạc được, hoặc từ chối) bằng doanh nghiệp dự phòng kế tiếp, theo thứ tự rút, trong cùng đơn vị và cùng quy mô. Mọi lần thay đều ghi nhật ký kiểm toán.',
@@ -214,6 +216,8 @@ export const en: Record<keyof typeof vi, string> = {
   'invitations.sent': '{sent} e-mails sent; {skipped} skipped (no address, fully answered, or e-mailed recently).',
   'invitations.sendFailed': '{sent} e-mails sent; {failed} failed (logged).',
   'invitations.noSmtp': 'No mail server is configured (SMTP_URL).',
+  'invitations.mailBusy': 'E-mails are being sent; wait for that to finish.',
+  'invitations.mailProgress': 'Sending e-mails: {done}/{total} invitations processed.',
   'invitations.replace': 'Replace from the reserve list',
   'invitations.replaceHelp':
     'Rule: only a business that cannot take part (dissolved or inactive, unreachable, or refusing) is replaced, by the next unused reserve in draw order of the same unit and size band. Every replacement is written to the audit log.',
