@@ -180,7 +180,7 @@ describe('campaigns', () => {
     expect((await move(admin, 'unsealed')).status).toBe(403);
     expect(await state()).toBe('closed');
 
-    const moves = (await t.database.db.query.auditLog.findMany({ where: (a, { and, eq }) => and(eq(a.campaignId, id), eq(a.action, 'campaign.transition')) })).map((a) => a.details);
+    const moves = (await t.database.db.query.auditLog.findMany({ where: (a, { and, eq }) => and(eq(a.campaignId, id), eq(a.action, 'campaign.transition')), orderBy: (a, { asc }) => [asc(a.seq)] })).map((a) => a.details);
     expect(moves).toEqual([
       { from: 'draft', to: 'sampling' },
       { from: 'sampling', to: 'fieldwork' },

@@ -298,7 +298,7 @@ describe('design, draw, invitations', () => {
     expect(page.text).toContain(`Đã thay ${entry!.taxCode} bằng ${reserves[0]!.taxCode} (dự phòng số ${reserves[0]!.position}) cho đơn vị SYT.`);
     const again = await admin.post(`/campaigns/${id}/invitations/replace`, { taxCode: entry!.taxCode, unitCode: 'SYT', reason: 'closed' });
     expect(again.text).toContain('Không tìm thấy lời mời chưa trả lời của doanh nghiệp này cho đơn vị này.');
-    const audit = await t.database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'invitations.replaced') });
+    const audit = await t.database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'invitations.replaced'), orderBy: (a, { asc }) => [asc(a.seq)] });
     expect(audit.at(-1)!.details).toMatchObject({ replaced: entry!.taxCode, by: reserves[0]!.taxCode, reason: 'closed' });
   });
 
