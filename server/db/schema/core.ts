@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.js';
+
+export const staffRole = pgEnum('staff_role', ['admin', 'enumerator', 'member', 'chair', 'observer']);
+
+export const staffUsers = pgTable('staff_users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: staffRole('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  /** Set for one-time passwords: the account can do nothing but change it. */
+  mustChangePassword: boolean('must_change_password').notNull().default(true),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, precision: 3 }),
+});
+
+/** Server-side sessions, shared by every app instance. Only a SHA-256 of the cookie token is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expiry_idx').on(t.expiresAt)],
+);
+
+/** Fixed-window counters for rate limits, shared by every app instance. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  resetAt: timestamp('reset_at', { withTimezone: true, precision: 3 }).notNull(),
+});
+
+export const campaignState = pgEnum('campaign_state', [
+  'draft',
+  'sampling',
+  'fieldwork',
+  'closed',
+  'unsealed',
+  'published',
+]);
+
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    province: text('province').notNull(),
+    year: integer('year').notNull(),
+    title: text('title').notNull(),
+    state: campaignState('state').notNull().default('draft'),
+    committeeSize: integer('committee_size'),
+    committeeThreshold: integer('committee_threshold'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('campaigns_province_year_idx').on(t.province, t.year),
+    check(
+      'campaigns_committee_check',
+      sql`(${t.committeeSize} IS NULL AND ${t.committeeThreshold} IS NULL) OR (${t.committeeThreshold} >= 2 AND ${t.committeeThreshold} <= ${t.committeeSize})`,
+    ),
+  ],
+);
+
+export const unitKind = pgEnum('unit_kind', ['department', 'district']);
+
+export const units = pgTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    kind: unitKind('kind').notNull(),
+    nameVi: text('name_vi').notNull(),
+    nameEn: text('name_en').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('units_campaign_code_idx').on(t.campaignId, t.code)],
+);
+
+/**
+ * Append-only, hash-chained audit log: `hash = SHA-256(prev_hash ‖ canonical entry)`. A trigger (see the
+ * custom migration) refuses UPDATE and DELETE; `ddci audit verify` detects any change made around it.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    campaignId: text('campaign_id'),
+    subject: text('subject'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_campaign_idx').on(t.campaignId, t.seq)],
+);

@@ -1,0 +1,62 @@
+import { primaryKey, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bytea, createdAt } from './columns.js';
+import { campaigns, staffUsers } from './core.js';
+
+/** A committee member's personal keys: public halves in clear, private halves as encrypted PKCS#8 only. */
+export const memberKeys = pgTable('member_keys', {
+  staffId: text('staff_id')
+    .primaryKey()
+    .references(() => staffUsers.id, { onDelete: 'restrict' }),
+  encryptionPublic: bytea('encryption_public').notNull(),
+  signingPublic: bytea('signing_public').notNull(),
+  encryptionPrivatePem: text('encryption_private_pem').notNull(),
+  signingPrivatePem: text('signing_private_pem').notNull(),
+  kdfSalt: text('kdf_salt').notNull(),
+  kdf: text('kdf').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Who holds a key share of a campaign (chosen while the campaign is a draft). */
+export const committeeMembers = pgTable(
+  'committee_members',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'restrict' }),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.staffId] })],
+);
+
+/** The campaign public key from the key ceremony; its private key exists only as the shares below. */
+export const campaignKeys = pgTable('campaign_keys', {
+  campaignId: text('campaign_id')
+    .primaryKey()
+    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  publicKey: bytea('public_key').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  threshold: integer('threshold').notNull(),
+  shareCount: integer('share_count').notNull(),
+  shareTag: text('share_tag').notNull(),
+  envelopeTag: text('envelope_tag').notNull(),
+  createdAt: createdAt(),
+});
+
+/** One Shamir share per member, sealed to that member's X25519 key. */
+export const keyShares = pgTable(
+  'key_shares',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'restrict' }),
+    shareIndex: integer('share_index').notNull(),
+    sealedShare: bytea('sealed_share').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.staffId] })],
+);
