@@ -3,7 +3,7 @@ import { requirePermission, requireStaff } from '../auth/index.js';
 import { can } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
-import { flash } from '../http/flash.js';
+import { settle } from '../http/flash.js';
 import { singleSmallFile } from '../http/uploads.js';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
@@ -66,14 +66,8 @@ export function campaignRoutes(db: Db): Router {
   router.get('/campaigns/:id', view, (req, res) => renderCampaign(req, res));
 
   /** After a change: back to the page with a notice, or the page again with the refusal. */
-  async function respond(req: Request, res: Response, result: Result<unknown>, notice?: Message, extra: Record<string, unknown> = {}) {
-    if (result.ok) {
-      if (notice) flash(res, notice);
-      return res.redirect(303, `/campaigns/${String(req.params.id)}`);
-    }
-    const status = result.error.key === 'campaigns.notFound' ? 404 : 409;
-    await renderCampaign(req, res, { problem: result.error, ...extra }, status);
-  }
+  const respond = (req: Request, res: Response, result: Result<unknown>, notice?: Message, extra: Record<string, unknown> = {}) =>
+    settle(res, result, `/campaigns/${String(req.params.id)}`, notice, (problem, status) => renderCampaign(req, res, { problem, ...extra }, status));
 
   router.post('/campaigns/:id/units', manage, async (req, res) => {
     const form = validateUnit(req.body);

@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Message } from '../i18n/index.js';
+import type { Result } from '../result.js';
 
 const COOKIE = 'ddci_flash';
 
@@ -20,3 +21,22 @@ export const flashMiddleware: RequestHandler = (req, res, next) => {
   }
   next();
 };
+
+/**
+ * Post/redirect/get after a use case: on success a notice and a redirect to `page`; on a refusal the page
+ * again with the reason (404 when the campaign is gone, 409 otherwise).
+ */
+export async function settle(
+  res: Response,
+  result: Result<unknown>,
+  page: string,
+  notice: Message | undefined,
+  showRefusal: (problem: Message, status: number) => Promise<unknown>,
+): Promise<void> {
+  if (!result.ok) {
+    await showRefusal(result.error, result.error.key === 'campaigns.notFound' ? 404 : 409);
+    return;
+  }
+  if (notice) flash(res, notice);
+  res.redirect(303, page);
+}

@@ -5,7 +5,7 @@ import { findCampaign, listUnits } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
-import { flash } from '../http/flash.js';
+import { settle } from '../http/flash.js';
 import { formValidator } from '../http/validation.js';
 import type { Logger } from '../logger.js';
 import type { Result } from '../result.js';
@@ -61,11 +61,8 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
     });
   }
 
-  async function after(req: Request, res: Response, result: Result<unknown>, notice?: Message) {
-    if (!result.ok) return render(req, res, { problem: result.error }, result.error.key === 'campaigns.notFound' ? 404 : 409);
-    if (notice) flash(res, notice);
-    res.redirect(303, `/campaigns/${String(req.params.id)}/invitations`);
-  }
+  const after = (req: Request, res: Response, result: Result<unknown>, notice?: Message) =>
+    settle(res, result, `/campaigns/${String(req.params.id)}/invitations`, notice, (problem, status) => render(req, res, { problem }, status));
 
   router.get('/campaigns/:id/invitations', manage, (req, res) => render(req, res));
 

@@ -208,18 +208,11 @@ export function sampleOf(db: Db, campaignId: string) {
 
 /** The next unused reserve of a stratum, in draw order, locked; and marks it used. */
 export async function takeReserve(tx: Db, campaignId: string, unitCode: string, sizeBand: SizeBand) {
+  const inStratum = and(eq(sampleEntries.campaignId, campaignId), eq(sampleEntries.unitCode, unitCode), eq(sampleEntries.sizeBand, sizeBand));
   const [next] = await tx
     .select()
     .from(sampleEntries)
-    .where(
-      and(
-        eq(sampleEntries.campaignId, campaignId),
-        eq(sampleEntries.unitCode, unitCode),
-        eq(sampleEntries.sizeBand, sizeBand),
-        eq(sampleEntries.role, 'reserve'),
-        sql`${sampleEntries.usedAt} is null`,
-      ),
-    )
+    .where(and(inStratum, eq(sampleEntries.role, 'reserve'), sql`${sampleEntries.usedAt} is null`))
     .orderBy(asc(sampleEntries.position))
     .limit(1)
     .for('update');
@@ -227,7 +220,7 @@ export async function takeReserve(tx: Db, campaignId: string, unitCode: string, 
   await tx
     .update(sampleEntries)
     .set({ usedAt: new Date() })
-    .where(and(eq(sampleEntries.campaignId, campaignId), eq(sampleEntries.unitCode, unitCode), eq(sampleEntries.sizeBand, sizeBand), eq(sampleEntries.position, next.position)));
+    .where(and(inStratum, eq(sampleEntries.position, next.position)));
   return next;
 }
 

@@ -7,7 +7,7 @@ import { findCampaign } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
-import { flash } from '../http/flash.js';
+import { settle } from '../http/flash.js';
 import { translate, type Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Result } from '../result.js';
@@ -66,11 +66,8 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
   }
 
   /** After a step: back to the page with its notice, or the page again with the refusal. */
-  async function after(req: Request, res: Response, result: Result<unknown>, notice?: Message) {
-    if (!result.ok) return render(req, res, { problem: result.error }, result.error.key === 'campaigns.notFound' ? 404 : 409);
-    if (notice) flash(res, notice);
-    res.redirect(303, `/campaigns/${String(req.params.id)}/sampling`);
-  }
+  const after = (req: Request, res: Response, result: Result<unknown>, notice?: Message) =>
+    settle(res, result, `/campaigns/${String(req.params.id)}/sampling`, notice, (problem, status) => render(req, res, { problem }, status));
 
   router.get('/campaigns/:id/sampling', manage, (req, res) => render(req, res));
 

@@ -69,15 +69,25 @@ export const campaigns = pgTable(
   ],
 );
 
+/** The campaign a row belongs to; the row goes with the campaign. */
+export const campaignRef = () =>
+  text('campaign_id')
+    .notNull()
+    .references(() => campaigns.id, { onDelete: 'cascade' });
+
+/** A staff member a row refers to; accounts that hold keys or shares are never deleted under it. */
+export const staffRef = () =>
+  text('staff_id')
+    .notNull()
+    .references(() => staffUsers.id, { onDelete: 'restrict' });
+
 export const unitKind = pgEnum('unit_kind', ['department', 'district']);
 
 export const units = pgTable(
   'units',
   {
     id: text('id').primaryKey(),
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     code: text('code').notNull(),
     kind: unitKind('kind').notNull(),
     nameVi: text('name_vi').notNull(),

@@ -1,16 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { primaryKey, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
-import { campaigns } from './core.js';
+import { campaignRef } from './core.js';
 
 /** One invitation per sampled business. The access code is never stored: only its keyed hash. */
 export const invitations = pgTable(
   'invitations',
   {
     id: text('id').primaryKey(),
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     taxCode: text('tax_code').notNull(),
     codeHash: text('code_hash').notNull().unique(),
     emailsSent: integer('emails_sent').notNull().default(0),
@@ -39,9 +37,7 @@ export const invitationUnits = pgTable(
 export const dailyAnswerCounts = pgTable(
   'daily_answer_counts',
   {
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     unitCode: text('unit_code').notNull(),
     day: text('day').notNull(),
     answers: integer('answers').notNull(),
@@ -56,9 +52,7 @@ export const mailRuns = pgTable(
   'mail_runs',
   {
     id: text('id').primaryKey(),
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     mode: mailMode('mode').notNull(),
     status: text('status').notNull().default('running'),
     total: integer('total').notNull().default(0),

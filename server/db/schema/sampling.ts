@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, primaryKey, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
-import { campaigns } from './core.js';
+import { campaignRef } from './core.js';
 
 // ---- Sampling (DESIGN §5) ----------------------------------------------------------------------
 
@@ -14,9 +14,7 @@ export const frameImports = pgTable(
   'frame_imports',
   {
   id: text('id').primaryKey(),
-  campaignId: text('campaign_id')
-    .notNull()
-    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  campaignId: campaignRef(),
   fileName: text('file_name').notNull(),
   status: importStatus('status').notNull().default('running'),
   bytesTotal: bigint('bytes_total', { mode: 'number' }).notNull(),
@@ -84,9 +82,7 @@ export const frameStaging = pgTable(
 export const frameBusinesses = pgTable(
   'frame_businesses',
   {
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     taxCode: text('tax_code').notNull(),
     ...businessDetails(),
   },
@@ -97,9 +93,7 @@ export const frameBusinesses = pgTable(
 export const frameDealings = pgTable(
   'frame_dealings',
   {
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     taxCode: text('tax_code').notNull(),
     unitCode: text('unit_code').notNull(),
     /** The business's size band, copied at merge: the design and the draw read strata without a join. */
@@ -114,9 +108,7 @@ export const frameDealings = pgTable(
 
 /** Per campaign: the frozen frame, the design, the seed commitment, the draw. Filled step by step. */
 export const samplingPlans = pgTable('sampling_plans', {
-  campaignId: text('campaign_id')
-    .primaryKey()
-    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  campaignId: campaignRef().primaryKey(),
   importId: text('import_id'),
   frameHash: text('frame_hash'),
   frameBusinesses: integer('frame_businesses'),
@@ -140,9 +132,7 @@ export const drawRole = pgEnum('draw_role', ['sample', 'reserve']);
 export const sampleEntries = pgTable(
   'sample_entries',
   {
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    campaignId: campaignRef(),
     unitCode: text('unit_code').notNull(),
     sizeBand: sizeBand('size_band').notNull(),
     position: integer('position').notNull(),

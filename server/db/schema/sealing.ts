@@ -1,12 +1,10 @@
 import { primaryKey, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { bytea, createdAt } from './columns.js';
-import { campaigns, staffUsers } from './core.js';
+import { campaignRef, staffRef } from './core.js';
 
 /** A committee member's personal keys: public halves in clear, private halves as encrypted PKCS#8 only. */
 export const memberKeys = pgTable('member_keys', {
-  staffId: text('staff_id')
-    .primaryKey()
-    .references(() => staffUsers.id, { onDelete: 'restrict' }),
+  staffId: staffRef().primaryKey(),
   encryptionPublic: bytea('encryption_public').notNull(),
   signingPublic: bytea('signing_public').notNull(),
   encryptionPrivatePem: text('encryption_private_pem').notNull(),
@@ -21,21 +19,15 @@ export const memberKeys = pgTable('member_keys', {
 export const committeeMembers = pgTable(
   'committee_members',
   {
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
-    staffId: text('staff_id')
-      .notNull()
-      .references(() => staffUsers.id, { onDelete: 'restrict' }),
+    campaignId: campaignRef(),
+    staffId: staffRef(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.staffId] })],
 );
 
 /** The campaign public key from the key ceremony; its private key exists only as the shares below. */
 export const campaignKeys = pgTable('campaign_keys', {
-  campaignId: text('campaign_id')
-    .primaryKey()
-    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  campaignId: campaignRef().primaryKey(),
   publicKey: bytea('public_key').notNull(),
   fingerprint: text('fingerprint').notNull(),
   threshold: integer('threshold').notNull(),
@@ -49,12 +41,8 @@ export const campaignKeys = pgTable('campaign_keys', {
 export const keyShares = pgTable(
   'key_shares',
   {
-    campaignId: text('campaign_id')
-      .notNull()
-      .references(() => campaigns.id, { onDelete: 'cascade' }),
-    staffId: text('staff_id')
-      .notNull()
-      .references(() => staffUsers.id, { onDelete: 'restrict' }),
+    campaignId: campaignRef(),
+    staffId: staffRef(),
     shareIndex: integer('share_index').notNull(),
     sealedShare: bytea('sealed_share').notNull(),
   },
