@@ -9,6 +9,9 @@ import { campaignRoutes } from './campaigns/index.js';
 import { memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
 import { codeKeys, samplingRoutes } from './sampling/index.js';
 import { createMailer, invitationRoutes } from './invitations/index.js';
+import { shippedCatalog, type Catalog } from './questionnaires/index.js';
+import { responseRoutes } from './responses/index.js';
+import { submissionKey } from './sealing/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
@@ -24,6 +27,8 @@ export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
+  /** The questionnaires and methodology (default: survey-schemas/, checked at start). */
+  catalog?: Catalog;
 }
 
 export interface App {
@@ -34,7 +39,7 @@ export interface App {
   startDraining(): void;
 }
 
-export function createApp({ config, database, logger }: AppDeps): App {
+export function createApp({ config, database, logger, catalog = shippedCatalog() }: AppDeps): App {
   const app = express();
   const { db } = database;
   let draining = false;
@@ -108,7 +113,9 @@ export function createApp({ config, database, logger }: AppDeps): App {
   app.use(campaignRoutes(db));
   app.use(sealingRoutes(db, config, unsealing));
   app.use(samplingRoutes(db, config, logger));
-  app.use(invitationRoutes(db, config, codeKeys(config.hmacSecret), createMailer(config.smtpUrl, config.mailFrom), logger));
+  const keys = codeKeys(config.hmacSecret);
+  app.use(invitationRoutes(db, config, keys, createMailer(config.smtpUrl, config.mailFrom), logger));
+  app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), logger }, config));
   app.use(authRoutes(db, config));
   app.use(auditRoutes(db));
 

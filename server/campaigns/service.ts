@@ -5,6 +5,8 @@ import type { Db } from '../db/client.js';
 import { countInvitations } from '../invitations/queries.js';
 import { findPlan } from '../sampling/queries.js';
 import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
+import { currentPins } from '../questionnaires/index.js';
+import { movePending } from '../responses/queries.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
@@ -20,8 +22,9 @@ export async function createCampaign(db: Db, actor: string, form: CampaignForm):
       return refuse({ key: 'campaigns.duplicate', params: { province: form.province, year: form.year } });
     }
     const id = nanoid(12);
-    await q.insertCampaign(tx, { id, ...form });
-    await recordAudit(tx, { actor, action: 'campaign.created', campaignId: id, details: { ...form } });
+    const pins = currentPins();
+    await q.insertCampaign(tx, { id, ...form, ...pins });
+    await recordAudit(tx, { actor, action: 'campaign.created', campaignId: id, details: { ...form, ...pins } });
     return ok(id);
   });
 }
@@ -152,6 +155,9 @@ export async function transition(
     if (!check.ok) return refuse(check.reason);
     if (!(await q.updateState(tx, campaignId, campaign.state, to))) return refuse({ key: 'transition.conflict' });
     if (to === 'fieldwork') await runKeyCeremony(tx, campaignId, actor.username, campaign.committeeThreshold!);
+    // Closing waited for every submission in flight (they share-lock the campaign row); what is still
+    // pending moves to the responses now, shuffled.
+    if (to === 'closed') await movePending(tx, campaignId);
     await recordAudit(tx, {
       actor: actor.username,
       action: 'campaign.transition',

@@ -4,3 +4,4 @@ export * from './schema/core.js';
 export * from './schema/sealing.js';
 export * from './schema/sampling.js';
 export * from './schema/invitations.js';
+export * from './schema/responses.js';

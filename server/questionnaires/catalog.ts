@@ -109,6 +109,20 @@ export function loadCatalog(root = fromRoot('survey-schemas')): Catalog {
   };
 }
 
+let installed: Catalog | undefined;
+
+/** The catalogue shipped in survey-schemas/, loaded and checked once per process. */
+export function shippedCatalog(): Catalog {
+  installed ??= loadCatalog();
+  return installed;
+}
+
+/** The versions a new campaign pins: the current methodology and the questionnaires it names. */
+export function currentPins(catalog: Catalog = shippedCatalog()) {
+  const { version, questionnaires } = catalog.methodology;
+  return { methodologyVersion: version, departmentQuestionnaire: questionnaires.department, districtQuestionnaire: questionnaires.district };
+}
+
 /** Rules between files that no single meta-schema can state. */
 function crossCheck(file: string, m: Methodology, questionnaires: Map<string, Questionnaire>): CatalogProblem[] {
   const problems: CatalogProblem[] = [];

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { findCampaign, listUnits } from '../campaigns/queries.js';
 import { openDatabase, type Db } from '../db/client.js';
-import { frameImports } from '../db/schema.js';
+import { campaigns, frameImports } from '../db/schema.js';
 import { drawSample, sampleHash, seedCommitment, type DrawnEntry } from './draw.js';
 import { computeFrameHash, processImport } from './frame-import.js';
 import { kindOf } from './frame-reader.js';
@@ -44,7 +44,7 @@ export async function verifySample(db: Db, input: { campaignId: string; frameFil
   try {
     await scratch.migrate();
     const units = await listUnits(db, campaign.id);
-    await scratch.db.execute(sql`insert into campaigns (id, province, year, title, state) values (${campaign.id}, ${campaign.province}, ${campaign.year}, ${campaign.title}, 'sampling')`);
+    await scratch.db.insert(campaigns).values({ ...campaign, state: 'sampling' });
     for (const u of units) {
       await scratch.db.execute(sql`insert into units (id, campaign_id, code, kind, name_vi, name_en) values (${u.id}, ${campaign.id}, ${u.code}, ${u.kind}, ${u.nameVi}, ${u.nameEn})`);
     }

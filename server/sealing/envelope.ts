@@ -35,6 +35,11 @@ function aad(ephemeral: Buffer, context: string): Buffer {
   return Buffer.concat([TAG, ephemeral, Buffer.from(context, 'utf8')]);
 }
 
+/** The associated data a response envelope is bound to (the same string seals and opens it). */
+export function responseContext(campaignId: string, unitCode: string, questionnaire: string): string {
+  return `campaign=${campaignId};unit=${unitCode};questionnaire=${questionnaire}`;
+}
+
 export type EnvelopeSealer = (plaintext: Buffer, context: string) => Buffer;
 
 /** A sealer for one campaign public key (raw 32 bytes), the key parsed once. */

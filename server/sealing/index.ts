@@ -15,3 +15,5 @@ export { SealingError } from './primitives.js';
 export { MIN_PASSPHRASE_LENGTH } from './member-keys.js';
 export type { SealedDocument } from './documents.js';
 export { sealingRoutes, memberKeysGate } from './routes.js';
+export { receiptOf, submissionKey, nonceHash, sealReceipt, openReceipt, draftKey } from './receipts.js';
+export { responseContext, type EnvelopeSealer } from './envelope.js';

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { combine } from 'shamir-secret-sharing';
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
@@ -19,7 +17,7 @@ import { unlockMemberKey } from '../../server/sealing/member-keys.js';
 import { openShare } from '../../server/sealing/shares.js';
 import { rawPrivate, x25519PrivateFromRaw } from '../../server/sealing/primitives.js';
 import { createAccount, TEST_PASSPHRASE } from '../support/app.js';
-import { freshDatabase, onServer, queryRows, type TestDatabase } from '../support/database.js';
+import { databaseFiles, freshDatabase, onServer, queryRows, tableDumps, type TestDatabase } from '../support/database.js';
 import { completeSampling } from '../support/sampling.js';
 
 let database: TestDatabase;
@@ -169,29 +167,19 @@ describe('a 3-of-5 committee', () => {
     expect(rawPrivate(x25519PrivateFromRaw(privateRaw)).equals(privateRaw)).toBe(true);
     const secrets = [privateRaw, ...shares.map((s) => s.subarray(0, 32))];
 
-    const tables = await queryRows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = 'public'`);
-    expect(tables.length).toBeGreaterThan(5);
-    for (const { table_name } of tables) {
-      const rows = await queryRows<{ row: string }>(db, sql.raw(`select t::text as row from "${table_name}" t`));
-      const dump = rows.map((r) => r.row).join('\n').toLowerCase();
+    const dumps = await tableDumps(db);
+    expect(dumps.length).toBeGreaterThan(5);
+    for (const { table, text } of dumps) {
+      const dump = text.toLowerCase();
       for (const secret of secrets) {
-        expect({ table_name, hex: dump.includes(secret.toString('hex')) }).toEqual({ table_name, hex: false });
-        expect({ table_name, b64: dump.includes(secret.toString('base64').toLowerCase()) }).toEqual({ table_name, b64: false });
+        expect({ table, hex: dump.includes(secret.toString('hex')) }).toEqual({ table, hex: false });
+        expect({ table, b64: dump.includes(secret.toString('base64').toLowerCase()) }).toEqual({ table, b64: false });
       }
     }
     if (!onServer) {
-      await database.db.execute(sql`checkpoint`);
-      const files: string[] = [];
-      const walk = (dir: string) =>
-        readdirSync(dir).forEach((name) => {
-          const full = path.join(dir, name);
-          if (statSync(full).isDirectory()) walk(full);
-          else files.push(full);
-        });
-      walk(database.env.DATA_DIR!);
+      const files = await databaseFiles(database);
       expect(files.length).toBeGreaterThan(10);
-      for (const file of files) {
-        const bytes = readFileSync(file);
+      for (const { file, bytes } of files) {
         for (const secret of secrets) expect({ file, found: bytes.includes(secret) }).toEqual({ file, found: false });
       }
     }

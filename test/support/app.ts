@@ -34,8 +34,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** The real app on a fresh database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await freshDatabase();
+export async function startTestApp(env: Record<string, string> = {}, options: { onDisk?: boolean } = {}): Promise<TestApp> {
+  const database = await freshDatabase(options);
   const config = testConfig(env);
   const { app } = createApp({ config, database, logger: createLogger(config.logLevel) });
   return { app, db: database.db, database, config, close: () => database.close() };
@@ -70,6 +70,13 @@ export function csrfFrom(html: string): string {
   return match[1]!;
 }
 
+/** A form body as a browser sends it: a field with several values repeats its name. */
+export function formBody(fields: Record<string, string | number | string[]>): string {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, String(v));
+  return body.toString();
+}
+
 /** A browser: keeps cookies, reads the CSRF token from the pages it gets, and posts forms with it. */
 export class Browser {
   readonly agent: ReturnType<typeof request.agent>;
@@ -86,9 +93,9 @@ export class Browser {
   }
 
   /** Posts a form with the CSRF token of the current session (fetching a page first when needed). */
-  async post(path: string, fields: Record<string, string | number> = {}) {
+  async post(path: string, fields: Record<string, string | number | string[]> = {}) {
     if (!this.token) await this.get('/');
-    const res = await this.agent.post(path).type('form').send({ _csrf: this.token!, ...fields });
+    const res = await this.agent.post(path).type('form').send(formBody({ _csrf: this.token!, ...fields }));
     if (res.type === 'text/html' && /csrf-token" content="[^"]+"/.test(res.text)) this.token = csrfFrom(res.text);
     return res;
   }

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../server/db/client.js';
 
 /**
@@ -62,4 +62,29 @@ async function freshServerDatabase(url: string): Promise<TestDatabase> {
 /** Rows of a raw query: node-postgres and PGlite both answer `{ rows }`, which Drizzle's shared type leaves unknown. */
 export async function queryRows<T>(db: Database['db'], query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+/** Every public table as text, one dump per table: for checking that something is stored nowhere. */
+export async function tableDumps(db: Database['db']): Promise<{ table: string; text: string }[]> {
+  const tables = await queryRows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
+  const dumps: { table: string; text: string }[] = [];
+  for (const { table_name } of tables) {
+    const rows = await queryRows<{ row: string }>(db, sql.raw(`select t::text as row from "${table_name}" t`));
+    dumps.push({ table: table_name, text: rows.map((r) => r.row).join('\n') });
+  }
+  return dumps;
+}
+
+/** Every file of an embedded database's data directory, after a checkpoint has written the pages out. */
+export async function databaseFiles(database: TestDatabase): Promise<{ file: string; bytes: Buffer }[]> {
+  await database.db.execute(sql`checkpoint`);
+  const files: { file: string; bytes: Buffer }[] = [];
+  const walk = (dir: string) =>
+    readdirSync(dir).forEach((name) => {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.push({ file: full, bytes: readFileSync(full) });
+    });
+  walk(database.env.DATA_DIR!);
+  return files;
 }

@@ -57,6 +57,10 @@ export const campaigns = pgTable(
     state: campaignState('state').notNull().default('draft'),
     committeeSize: integer('committee_size'),
     committeeThreshold: integer('committee_threshold'),
+    /** The methodology and questionnaire versions this campaign uses, pinned at creation. */
+    methodologyVersion: text('methodology_version').notNull(),
+    departmentQuestionnaire: text('department_questionnaire').notNull(),
+    districtQuestionnaire: text('district_questionnaire').notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

@@ -1,0 +1,49 @@
+import { index, pgEnum, pgTable, text } from 'drizzle-orm/pg-core';
+import { bytea } from './columns.js';
+import { campaignRef } from './core.js';
+
+export const responseMode = pgEnum('response_mode', ['online', 'phone', 'paper', 'in_person']);
+
+/**
+ * A sealed response: a random id, the campaign, the unit, the questionnaire version, the mode and the
+ * envelope — nothing else (DESIGN §6): no invitation, no business, no time. The receipt a respondent gets
+ * is SHA-256 of the envelope, so it needs no column. Rows arrive here only from `pending_responses`, moved
+ * in shuffled batches, so neither their transaction ids nor their order match the submissions'.
+ */
+export const responses = pgTable(
+  'responses',
+  {
+    id: text('id').primaryKey(),
+    campaignId: campaignRef(),
+    unitCode: text('unit_code').notNull(),
+    questionnaire: text('questionnaire').notNull(),
+    mode: responseMode('mode').notNull(),
+    envelope: bytea('envelope').notNull(),
+  },
+  (t) => [index('responses_campaign_unit_idx').on(t.campaignId, t.unitCode)],
+);
+
+/** Envelopes just submitted, written in the submission's transaction; the mixer empties it (same columns). */
+export const pendingResponses = pgTable(
+  'pending_responses',
+  {
+    id: text('id').primaryKey(),
+    campaignId: campaignRef(),
+    unitCode: text('unit_code').notNull(),
+    questionnaire: text('questionnaire').notNull(),
+    mode: responseMode('mode').notNull(),
+    envelope: bytea('envelope').notNull(),
+  },
+  (t) => [index('pending_responses_campaign_idx').on(t.campaignId)],
+);
+
+/**
+ * What makes a retried submission idempotent: a keyed hash of (invitation, unit, form nonce) and the
+ * receipt, AES-GCM-sealed under a key derived from the nonce, which only the respondent's form holds. The
+ * row names neither the invitation nor the response; without the nonce it opens to nobody.
+ */
+export const submissionReceipts = pgTable('submission_receipts', {
+  nonceHash: text('nonce_hash').primaryKey(),
+  campaignId: campaignRef(),
+  sealedReceipt: bytea('sealed_receipt').notNull(),
+});

@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { transition } from '../../server/campaigns/index.js';
+import { auditLog, dailyAnswerCounts, invitationUnits, pendingResponses, responses } from '../../server/db/schema.js';
+import { MIX_BATCH } from '../../server/responses/index.js';
+import { randomAnswers, seededRandom } from '../../server/responses/simulate.js';
+import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+import { databaseFiles, onServer, queryRows, tableDumps } from '../support/database.js';
+import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { answerUnit, formOf, startSurvey } from '../support/survey.js';
+
+let t: TestApp;
+let fw: FieldworkCampaign;
+let next = 0;
+const DEPARTMENTS = ['SXD', 'STC', 'SCT', 'SYT', 'STP', 'SNV', 'SKHCN', 'SGDDT'];
+
+/** A fresh invitation (each test answers with its own businesses). */
+const take = () => fw.invitations[next++]!;
+
+async function storedEnvelopes() {
+  const live = await t.db.select().from(responses).where(eq(responses.campaignId, fw.campaignId));
+  const pending = await t.db.select().from(pendingResponses).where(eq(pendingResponses.campaignId, fw.campaignId));
+  return [...live, ...pending];
+}
+
+const unitStatus = async (invitationId: string, unitCode: string) =>
+  (await t.db.select().from(invitationUnits).where(and(eq(invitationUnits.invitationId, invitationId), eq(invitationUnits.unitCode, unitCode))))[0]!.status;
+
+beforeAll(async () => {
+  t = await startTestApp({}, { onDisk: true });
+  fw = await campaignInFieldwork(t.db, 'Lạng Sơn', [...DEPARTMENTS, 'HCL', 'HLB']);
+}, 120_000);
+afterAll(() => t.close());
+
+describe('access codes', () => {
+  test('the QR link opens the business’s units; a typed code works with or without dashes, in lower case', async () => {
+    const invitation = take();
+    const qr = new Browser(t.app);
+    const opened = await qr.get(`/survey?code=${invitation.code}`);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.location).toBe('/survey/units');
+    const units = await qr.get('/survey/units');
+    expect(units.text).toContain(`Đơn vị ${invitation.units[0]}`);
+    expect(units.text).toContain('Chưa trả lời');
+
+    const typed = new Browser(t.app);
+    await startSurvey(typed, invitation.code.replace(/-/g, '').toLowerCase());
+    expect((await typed.get('/survey/units')).text).toContain(`/survey/units/${invitation.units[0]}`);
+  });
+
+  test('a wrong code and a used-up code get the same answer', async () => {
+    const invitation = take();
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    for (const unit of invitation.units) expect((await answerUnit(browser, unit)).res.status).toBe(303);
+
+    const used = await new Browser(t.app).post('/survey', { code: invitation.code });
+    const wrong = await new Browser(t.app).post('/survey', { code: 'ZZZZ-ZZZZ-ZZZZ' });
+    expect(used.status).toBe(400);
+    expect(wrong.status).toBe(400);
+    const problem = (html: string) => /<p class="problem"[^>]*>([^<]+)</.exec(html)?.[1];
+    expect(problem(used.text)).toBe(problem(wrong.text));
+    expect(problem(used.text)).toContain('Mã truy cập không đúng hoặc đã được dùng');
+  });
+});
+
+describe('answering', () => {
+  test('a valid form is sealed and stored; the receipt is SHA-256 of the stored ciphertext; the invitation keeps only a flag', async () => {
+    const invitation = take();
+    const unit = invitation.units[0]!;
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const before = (await storedEnvelopes()).length;
+    const { res } = await answerUnit(browser, unit);
+    expect(res.status).toBe(303);
+    const receiptPage = await browser.get(res.headers.location!);
+    const receipt = /data-receipt="([0-9a-f]{64})"/.exec(receiptPage.text)![1]!;
+    expect(receiptPage.text).toContain('Đã nhận phiếu');
+
+    const stored = await storedEnvelopes();
+    expect(stored).toHaveLength(before + 1);
+    const mine = stored.filter((r) => createHash('sha256').update(r.envelope).digest('hex') === receipt);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ unitCode: unit, questionnaire: unit.startsWith('H') ? 'district-2026.1' : 'department-2026.1', mode: 'online' });
+    expect(mine[0]!.id).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect(await unitStatus(invitation.id, unit)).toBe('answered');
+
+    // The response row holds exactly these columns: no invitation, no business, no time.
+    const columns = await queryRows<{ column_name: string }>(t.db, sql`select column_name from information_schema.columns where table_name = 'responses' order by 1`);
+    expect(columns.map((c) => c.column_name)).toEqual(['campaign_id', 'envelope', 'id', 'mode', 'questionnaire', 'unit_code']);
+    const day = await t.db.select().from(dailyAnswerCounts).where(eq(dailyAnswerCounts.campaignId, fw.campaignId));
+    expect(day.reduce((a, d) => a + d.answers, 0)).toBe(stored.length);
+
+    // Answered units show as done; the form cannot be opened again.
+    expect((await browser.get('/survey/units')).text).toContain('Đã trả lời');
+    const again = await browser.get(`/survey/units/${unit}`);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('đã được trả lời');
+  });
+
+  test('a retry of the same form returns the same receipt; a second, different answer is refused', async () => {
+    const invitation = take();
+    const unit = invitation.units[0]!;
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const first = await answerUnit(browser, unit);
+    const receipt = (await browser.get(first.res.headers.location!)).text.match(/data-receipt="([0-9a-f]{64})"/)![1];
+    const count = (await storedEnvelopes()).length;
+
+    const retry = await browser.post(`/survey/units/${unit}`, { _nonce: first.nonce, ...first.fields });
+    expect(retry.status).toBe(303);
+    expect((await browser.get(retry.headers.location!)).text).toContain(`data-receipt="${receipt}"`);
+
+    const other = await browser.post(`/survey/units/${unit}`, { _nonce: 'A'.repeat(22), ...first.fields });
+    expect(other.status).toBe(409);
+    expect(other.text).toContain('mỗi doanh nghiệp chỉ trả lời một lần cho mỗi đơn vị');
+    expect((await storedEnvelopes()).length).toBe(count);
+  });
+
+  test('concurrent submits store exactly one answer: of the same form (one receipt) and of different forms', async () => {
+    const count = (await storedEnvelopes()).length;
+    const same = take();
+    const browser = new Browser(t.app);
+    await startSurvey(browser, same.code);
+    const { nonce, schema } = formOf((await browser.get(`/survey/units/${same.units[0]}`)).text);
+    const fields = randomAnswers(schema, seededRandom(99));
+    const sameForm = await Promise.all(Array.from({ length: 6 }, () => browser.post(`/survey/units/${same.units[0]}`, { _nonce: nonce, ...fields })));
+    expect(sameForm.map((r) => r.status)).toEqual(Array(6).fill(303));
+    expect((await storedEnvelopes()).length).toBe(count + 1);
+
+    const other = take();
+    const tabs = Array.from({ length: 6 }, () => new Browser(t.app));
+    for (const tab of tabs) await startSurvey(tab, other.code);
+    const forms = await Promise.all(tabs.map(async (tab) => formOf((await tab.get(`/survey/units/${other.units[0]}`)).text)));
+    const posted = await Promise.all(
+      tabs.map((tab, i) => tab.post(`/survey/units/${other.units[0]}`, { _nonce: forms[i]!.nonce, ...randomAnswers(forms[i]!.schema, seededRandom(i)) })),
+    );
+    expect(posted.filter((r) => r.status === 303)).toHaveLength(1);
+    expect(posted.filter((r) => r.status === 409)).toHaveLength(5);
+    expect((await storedEnvelopes()).length).toBe(count + 2);
+  });
+
+  test('invalid answers store nothing, come back with every answer kept and a message beside each wrong field', async () => {
+    const invitation = fw.invitations.find((i, n) => n >= next && i.units[0]!.startsWith('H'))!;
+    fw.invitations.splice(fw.invitations.indexOf(invitation), 1);
+    const unit = invitation.units[0]!;
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const count = (await storedEnvelopes()).length;
+    const { res } = await answerUnit(browser, unit, () => ({ A1: '4', A2: '9', B1: '400', Z1: 'Góp ý giữ lại', S2: ['1', '3'] }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('câu cần sửa hoặc bổ sung');
+    const errorOf = (code: string) => new RegExp(`id="e-${code}">([^<]*)<`).exec(res.text)?.[1];
+    expect(errorOf('A2')).toBe('Vui lòng chọn một phương án trong danh sách.');
+    expect(errorOf('B1')).toBe('Nhập một số từ 0 đến 365, hoặc chọn «Không biết».');
+    expect(errorOf('A3')).toBe('Vui lòng trả lời câu hỏi này.');
+    expect(errorOf('K1')).toBe('Vui lòng trả lời câu hỏi này.'); // district-only question
+    expect(errorOf('A1')).toBe('');
+    expect(res.text).toMatch(/name="A1" value="4" checked/);
+    expect(res.text).toContain('value="400"');
+    expect(res.text).toContain('Góp ý giữ lại');
+    expect(res.text).toMatch(/name="S2" value="3" checked/);
+    expect((await storedEnvelopes()).length).toBe(count);
+    expect(await unitStatus(invitation.id, unit)).toBe('invited');
+
+    const english = await browser.post(`/survey/units/${unit}?lang=en`, { _nonce: formOf(res.text).nonce, A1: '4' });
+    expect(english.status).toBe(422);
+    expect(english.text).toContain('Please answer this question.');
+  });
+
+  test('a plaintext answer appears in no table and in no database file', async () => {
+    const marker = 'Ý kiến riêng 7f3a9c: cán bộ phường hạch sách';
+    const invitation = take();
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const { res } = await answerUnit(browser, invitation.units[0]!, (schema) => ({ ...randomAnswers(schema, seededRandom(7)), Z1: marker }));
+    expect(res.status).toBe(303);
+    const needles = [marker, 'cán bộ phường hạch sách', '7f3a9c'];
+    for (const { table, text } of await tableDumps(t.db)) {
+      for (const needle of needles) expect({ table, found: text.includes(needle) }).toEqual({ table, found: false });
+    }
+    if (!onServer) {
+      const files = await databaseFiles(t.database);
+      expect(files.length).toBeGreaterThan(10);
+      for (const { file, bytes } of files) {
+        for (const needle of needles) expect({ file, found: bytes.includes(Buffer.from(needle, 'utf8')) }).toEqual({ file, found: false });
+      }
+    }
+  }, 120_000);
+});
+
+describe('enumerators', () => {
+  test('an enumerator enters a phone answer under the business’s code; the audit log records the act, never the response', async () => {
+    const invitation = take();
+    const { browser, username } = await loggedIn(t.app, t.db, 'enumerator');
+    const entry = await browser.get(`/campaigns/${fw.campaignId}/entry`);
+    expect(entry.status).toBe(200);
+    const noMode = await browser.post(`/campaigns/${fw.campaignId}/entry`, { code: invitation.code });
+    expect(noMode.status).toBe(422);
+    const started = await browser.post(`/campaigns/${fw.campaignId}/entry`, { code: invitation.code, mode: 'phone' });
+    expect(started.headers.location).toBe('/survey/units');
+    expect((await browser.get('/survey/units')).text).toContain('hình thức: Qua điện thoại');
+    const { res } = await answerUnit(browser, invitation.units[0]!);
+    expect(res.status).toBe(303);
+    const receipt = (await browser.get(res.headers.location!)).text.match(/data-receipt="([0-9a-f]{64})"/)![1]!;
+    const stored = (await storedEnvelopes()).find((r) => createHash('sha256').update(r.envelope).digest('hex') === receipt)!;
+    expect(stored.mode).toBe('phone');
+
+    const entries = await t.db.select().from(auditLog).where(eq(auditLog.action, 'responses.entered'));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: username, campaignId: fw.campaignId, subject: null, details: { mode: 'phone' } });
+    const dump = JSON.stringify(await t.db.select().from(auditLog));
+    expect(dump).not.toContain(receipt);
+    expect(dump).not.toContain(stored.id);
+    expect(dump).not.toContain(invitation.id);
+  });
+
+  test('others may not enter answers; a respondent cannot claim a mode', async () => {
+    const { browser } = await loggedIn(t.app, t.db, 'admin');
+    expect((await browser.get(`/campaigns/${fw.campaignId}/entry`)).status).toBe(403);
+  });
+});
+
+describe('a campaign not open yet', () => {
+  test('shows a clear message and stores nothing', async () => {
+    const early = await campaignInFieldwork(t.db, 'Cao Bằng', ['SXD'], { stopAt: 'sampling' });
+    const invitation = early.invitations[0]!;
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const units = await browser.get('/survey/units');
+    expect(units.text).toContain('Đợt khảo sát chưa mở');
+    expect(units.text).not.toContain(`href="/survey/units/SXD"`);
+    const form = await browser.get('/survey/units/SXD');
+    expect(form.status).toBe(409);
+    const posted = await browser.post('/survey/units/SXD', { _nonce: 'B'.repeat(22), A1: '4' });
+    expect(posted.status).toBe(409);
+    expect(posted.text).toContain('Đợt khảo sát chưa mở');
+    expect(await t.db.select().from(pendingResponses).where(eq(pendingResponses.campaignId, early.campaignId))).toHaveLength(0);
+    expect(await unitStatus(invitation.id, 'SXD')).toBe('invited');
+  });
+});
+
+describe('mixing and closing', () => {
+  test(`envelopes move from pending to responses in batches of ${MIX_BATCH}, and all of them at close; then nothing more is stored`, async () => {
+    const pendingBefore = (await t.db.select().from(pendingResponses)).length;
+    expect(pendingBefore).toBeLessThan(MIX_BATCH);
+    const liveBefore = (await t.db.select().from(responses)).length;
+    let answered = 0;
+    while (pendingBefore + answered < MIX_BATCH) {
+      const invitation = take();
+      const browser = new Browser(t.app);
+      await startSurvey(browser, invitation.code);
+      expect((await answerUnit(browser, invitation.units[0]!)).res.status).toBe(303);
+      answered++;
+    }
+    expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
+    expect(await t.db.select().from(responses)).toHaveLength(liveBefore + MIX_BATCH);
+
+    const late = take();
+    const browser = new Browser(t.app);
+    await startSurvey(browser, late.code);
+    const { nonce } = formOf((await browser.get(`/survey/units/${late.units[0]}`)).text);
+    expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
+    const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed');
+    expect(closed.ok).toBe(true);
+
+    const refused = await browser.post(`/survey/units/${late.units[0]}`, { _nonce: nonce, A1: '4' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Đợt khảo sát đã kết thúc');
+    expect(await unitStatus(late.id, late.units[0]!)).toBe('invited');
+    expect((await browser.get('/survey/units')).text).toContain('Đợt khảo sát đã kết thúc');
+    expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
+  });
+});
+
+describe('guessing codes', () => {
+  test('code entry is rate limited per client: after repeated wrong codes even a right one must wait', async () => {
+    const browser = new Browser(t.app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await browser.post('/survey', { code: `ABCD-EFGH-JK${String(i).padStart(2, '2')}` })).status);
+    expect(statuses).toContain(429);
+    expect(statuses.slice(0, statuses.indexOf(429)).every((s) => s === 400)).toBe(true);
+    const blocked = await browser.post('/survey', { code: fw.invitations.at(-1)!.code });
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('Bạn đã thử quá nhiều lần');
+  });
+});

@@ -1,0 +1,51 @@
+import { eq } from 'drizzle-orm';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
+import { transition } from '../../server/campaigns/service.js';
+import type { StaffPrincipal } from '../../server/auth/index.js';
+import type { Db } from '../../server/db/client.js';
+import { invitations, invitationUnits } from '../../server/db/schema.js';
+import { accessCodeFor, formatCode } from '../../server/sampling/access-codes.js';
+import { createAccount } from './app.js';
+import { completeSampling, testCodeKeys } from './sampling.js';
+
+export interface FieldworkCampaign {
+  campaignId: string;
+  admin: StaffPrincipal;
+  /** Every invitation's access code (as printed) and the units it covers. */
+  invitations: { id: string; code: string; units: string[] }[];
+}
+
+/**
+ * A campaign in fieldwork: units (codes starting with H are districts), a 2-of-3 committee with keys,
+ * a drawn sample with invitations, the key ceremony run (unless it stops at sampling, invitations made).
+ */
+export async function campaignInFieldwork(db: Db, province: string, unitCodes: string[], options: { stopAt?: 'sampling' } = {}): Promise<FieldworkCampaign> {
+  const admin = (await createAccount(db, 'admin')).principal;
+  const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province} 2026` });
+  if (!created.ok) throw new Error('campaign refused');
+  const campaignId = created.value;
+  for (const code of unitCodes) {
+    await addUnit(db, admin.username, campaignId, { code, kind: code.startsWith('H') ? 'district' : 'department', nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
+  }
+  await setCommittee(db, admin.username, campaignId, { size: 3, threshold: 2 });
+  const members = [await createAccount(db, 'chair'), await createAccount(db, 'member'), await createAccount(db, 'member')];
+  await setCommitteeMembers(db, admin.username, campaignId, members.map((m) => m.username));
+  for (const to of ['sampling', 'fieldwork'] as const) {
+    if (to === 'fieldwork') await completeSampling(db, admin.username, campaignId);
+    if (to === 'fieldwork' && options.stopAt === 'sampling') break;
+    const moved = await transition(db, admin, campaignId, to);
+    if (!moved.ok) throw new Error(`${to} refused: ${moved.error.key}`);
+  }
+  const rows = await db
+    .select({ id: invitations.id, unit: invitationUnits.unitCode })
+    .from(invitations)
+    .innerJoin(invitationUnits, eq(invitationUnits.invitationId, invitations.id))
+    .where(eq(invitations.campaignId, campaignId));
+  const byId = new Map<string, string[]>();
+  for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row.unit].sort());
+  return {
+    campaignId,
+    admin,
+    invitations: [...byId].sort(([a], [b]) => a.localeCompare(b)).map(([id, units]) => ({ id, code: formatCode(accessCodeFor(testCodeKeys, id)), units })),
+  };
+}

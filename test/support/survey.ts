@@ -1,0 +1,28 @@
+import type { Browser } from './app.js';
+import { randomAnswers, seededRandom, type AnswerSchema, type FormFields } from '../../server/responses/simulate.js';
+
+/** What a form page carries: its nonce and the answer schema it embeds. */
+export function formOf(html: string): { nonce: string; schema: AnswerSchema } {
+  const nonce = /name="_nonce" value="([^"]+)"/.exec(html)?.[1];
+  const schema = /<script type="application\/json" id="answer-schema">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  if (!nonce || !schema) throw new Error('not a survey form page');
+  return { nonce, schema: JSON.parse(schema) as AnswerSchema };
+}
+
+let seed = 1;
+
+/** Opens a unit's form and sends answers (random valid ones unless given); returns the response and what was sent. */
+export async function answerUnit(browser: Browser, unitCode: string, make?: (schema: AnswerSchema) => FormFields) {
+  const page = await browser.get(`/survey/units/${unitCode}`);
+  if (page.status !== 200) throw new Error(`form of ${unitCode}: ${page.status}`);
+  const { nonce, schema } = formOf(page.text);
+  const fields = make ? make(schema) : randomAnswers(schema, seededRandom(seed++));
+  const res = await browser.post(`/survey/units/${unitCode}`, { _nonce: nonce, ...fields });
+  return { res, nonce, fields, schema };
+}
+
+export async function startSurvey(browser: Browser, code: string) {
+  const res = await browser.post('/survey', { code });
+  if (res.status !== 303) throw new Error(`code refused: ${res.status}`);
+  return res;
+}
