@@ -6,7 +6,7 @@ import { openDatabase } from './db/client.js';
 import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
-import { CatalogError, loadCatalog } from './questionnaires/index.js';
+import { CatalogError, shippedCatalog } from './questionnaires/index.js';
 
 function configOrExit(): Config {
   try {
@@ -23,7 +23,7 @@ function configOrExit(): Config {
 /** The questionnaires and the methodology must be valid before anything is served. */
 function catalogOrExit(): void {
   try {
-    loadCatalog();
+    shippedCatalog();
   } catch (error) {
     if (error instanceof CatalogError) {
       process.stderr.write(error.message + '\nFix the file(s) above; `npx ddci schemas check` re-checks them.\n');
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');
 
   if (config.seedDemo) {
-    const seeded = await seedDemoIfEmpty(database.db, config.dataDir);
+    const seeded = await seedDemoIfEmpty(database.db, { dataDir: config.dataDir, hmacSecret: config.hmacSecret, logger });
     if (seeded) printDemoAccounts(seeded, config.publicUrl);
   }
 

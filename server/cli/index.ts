@@ -4,7 +4,9 @@ import { createStaff, issueOneTimePassword, ROLES, type Role } from '../auth/ind
 import { ConfigError, loadConfig, variableDocs } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { seedDemoIfEmpty } from '../demo/seed.js';
+import { createLogger } from '../logger.js';
 import { verifySample } from '../sampling/verify.js';
+import { simulate } from './simulate.js';
 import { CatalogError, loadCatalog, questionsOf } from '../questionnaires/index.js';
 
 export interface CliIo {
@@ -140,16 +142,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
 
   program
+    .command('simulate')
+    .description('answer survey forms over HTTP as respondents would (random valid answers, some invalid attempts first)')
+    .requiredOption('--url <url>', 'the running app, e.g. http://localhost:3000')
+    .requiredOption('--codes <file>', 'access codes file: code,units (the demo writes DATA_DIR/demo/ma-truy-cap-demo.csv)')
+    .requiredOption('--responses <n>', 'how many forms to send', (v) => Number.parseInt(v, 10))
+    .option('--concurrency <n>', 'respondents at the same time', (v) => Number.parseInt(v, 10), 8)
+    .option('--invalid <share>', 'share of forms first sent with a mistake', Number.parseFloat, 0.1)
+    .option('--seed <n>', 'random seed, to repeat a run', (v) => Number.parseInt(v, 10), 1)
+    .action(async (options: { url: string; codes: string; responses: number; concurrency: number; invalid: number; seed: number }) => {
+      const report = await simulate(
+        { url: options.url, codesFile: options.codes, responses: options.responses, concurrency: options.concurrency, invalidShare: options.invalid, seed: options.seed },
+        (done) => {
+          if (done % 100 === 0) io.err(`… ${done} forms stored\n`);
+        },
+      );
+      io.out(
+        `${report.stored} forms stored, ${report.invalidRefused} invalid attempts refused (422), ${report.unexpected.length} unexpected answers, ` +
+          `${report.seconds.toFixed(1)} s (${(report.stored / Math.max(report.seconds, 1e-9)).toFixed(1)} forms/s)\n`,
+      );
+      for (const u of report.unexpected.slice(0, 10)) io.err(`unexpected ${u.status} at ${u.path}\n`);
+      exitCode = report.unexpected.length ? 1 : 0;
+    });
+
+  program
     .command('seed-demo')
     .description('seed the demo campaign and one account per role (five for the committee) into an empty database')
     .action(() =>
       withDatabase(async ({ db }) => {
-        const seeded = await seedDemoIfEmpty(db, loadConfig(io.env).dataDir);
+        const config = loadConfig(io.env);
+        const seeded = await seedDemoIfEmpty(db, { dataDir: config.dataDir, hmacSecret: config.hmacSecret, logger: createLogger('warn') });
         if (!seeded) {
           io.out('database already has accounts: nothing seeded\n');
           return 0;
         }
         for (const a of seeded.accounts) io.out(`${a.role.padEnd(11)} ${a.username.padEnd(12)} ${a.oneTimePassword}\n`);
+        io.out(`access codes: ${seeded.codesFile}\n`);
         return 0;
       }),
     );

@@ -1,9 +1,18 @@
-import { createStaff, countStaff, type Role } from '../auth/index.js';
-import { createCampaign, setCommittee, setCommitteeMembers } from '../campaigns/index.js';
-import { importUnits } from '../campaigns/service.js';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createStaff, countStaff, type Role, type StaffPrincipal } from '../auth/index.js';
+import { createCampaign, setCommittee, setCommitteeMembers, transition } from '../campaigns/index.js';
+import { importUnits } from '../campaigns/service.js';
 import type { Db } from '../db/client.js';
+import { invitations, invitationUnits } from '../db/schema.js';
+import { generateInvitations } from '../invitations/service.js';
+import type { Logger } from '../logger.js';
+import { accessCodeFor, codeKeys, formatCode } from '../sampling/access-codes.js';
+import { DEFAULT_DESIGN } from '../sampling/design.js';
+import { freezeFrame, startFrameImport } from '../sampling/frame-import.js';
+import { commitSeed, drawCampaignSample, saveDesign } from '../sampling/plan.js';
+import type { Result } from '../result.js';
 import { writeFrameCsv } from './frame.js';
 
 /** A realistic demo: Lạng Sơn's departments and districts (as before the 2025 reorganisation). */
@@ -58,16 +67,37 @@ const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
 
 export interface SeededDemo {
   campaignId: string;
-  /** A sampling frame for the demo units, ready to upload on the campaign's sampling page. */
+  /** The demo sampling frame the campaign's sample was drawn from. */
   frameFile: string;
+  /** Every invitation's access code and units, for `ddci simulate` and for trying the survey. */
+  codesFile: string;
+  invitations: number;
   accounts: { username: string; role: Role; oneTimePassword: string }[];
+}
+
+export interface DemoOptions {
+  dataDir: string;
+  hmacSecret: string;
+  logger: Logger;
+}
+
+const SYSTEM: StaffPrincipal = { id: 'system', username: 'system', displayName: 'System (demo seed)', role: 'admin', mustChangePassword: false };
+
+function expect<T>(step: string, result: Result<T>): T {
+  if (!result.ok) throw new Error(`demo seed: ${step} refused (${result.error.key})`);
+  return result.value;
 }
 
 const csvLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
 
-/** Seeds the demo campaign, its 3-of-5 committee and accounts for every role, only into a database with
- * no staff at all; writes a demo sampling frame under `dataDir`. */
-export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<SeededDemo | null> {
+/**
+ * Seeds, only into a database with no staff at all: accounts for every role, and the demo campaign taken
+ * through sampling the way an administrator would — units, a 3-of-5 committee, a generated frame imported
+ * and frozen, the design, a committed seed, the draw and the invitations. Writes the frame and the access
+ * codes under `dataDir/demo`. It stops there on purpose: fieldwork starts with the key ceremony, which needs
+ * each committee member's own key, made at their first login under a passphrase only they know.
+ */
+export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<SeededDemo | null> {
   if ((await countStaff(db)) > 0) return null;
   const accounts: SeededDemo['accounts'] = [];
   for (const account of ACCOUNTS) {
@@ -75,27 +105,50 @@ export async function seedDemoIfEmpty(db: Db, dataDir: string): Promise<SeededDe
     if (!created.ok) throw new Error(`demo seed: account ${account.username} exists`);
     accounts.push({ username: account.username, role: account.role, oneTimePassword: created.oneTimePassword });
   }
-  const campaign = await createCampaign(db, 'system', {
-    province: 'Lạng Sơn',
-    year: 2026,
-    title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026',
-  });
-  if (!campaign.ok) throw new Error('demo seed: campaign exists');
+  const campaignId = expect('campaign', await createCampaign(db, 'system', { province: 'Lạng Sơn', year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' }));
   const csv = [
     'code,kind,name_vi,name_en',
     ...DEPARTMENTS.map(([code, vi, en]) => csvLine([code, 'department', vi, en])),
     ...DISTRICTS.map(([code, vi, en]) => csvLine([code, 'district', vi, en])),
   ].join('\n');
-  const imported = await importUnits(db, 'system', campaign.value, csv);
-  if (!imported.ok) throw new Error('demo seed: units rejected');
-  await setCommittee(db, 'system', campaign.value, { size: 5, threshold: 3 });
-  const committee = ACCOUNTS.filter((a) => a.role === 'chair' || a.role === 'member').map((a) => a.username);
-  const chosen = await setCommitteeMembers(db, 'system', campaign.value, committee);
-  if (!chosen.ok) throw new Error('demo seed: committee rejected');
-  const frameFile = path.join(dataDir, 'demo', 'khung-mau-demo.csv');
-  mkdirSync(path.dirname(frameFile), { recursive: true });
+  expect('units', await importUnits(db, 'system', campaignId, csv));
+  expect('committee', await setCommittee(db, 'system', campaignId, { size: 5, threshold: 3 }));
+  const committee = accounts.filter((a) => a.role === 'chair' || a.role === 'member');
+  expect('members', await setCommitteeMembers(db, 'system', campaignId, committee.map((a) => a.username)));
+  expect('sampling', await transition(db, SYSTEM, campaignId, 'sampling'));
+
+  const dir = path.join(options.dataDir, 'demo');
+  mkdirSync(dir, { recursive: true });
+  const frameFile = path.join(dir, 'khung-mau-demo.csv');
   await writeFrameCsv(frameFile, 6000, [...DEPARTMENTS, ...DISTRICTS].map(([code]) => code), 2026);
-  return { campaignId: campaign.value, frameFile, accounts };
+  // The importer consumes its upload, so it reads a copy and the frame stays for `ddci sample verify`.
+  const upload = path.join(dir, 'khung-mau-demo.upload.csv');
+  copyFileSync(frameFile, upload);
+  const started = expect('frame import', await startFrameImport(db, options.logger, 'system', campaignId, { path: upload, name: 'khung-mau-demo.csv', size: statSync(upload).size }));
+  await started.done;
+  expect('freeze', await freezeFrame(db, 'system', campaignId));
+  expect('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: 60, bySizeBand: false }));
+  expect('seed', await commitSeed(db, 'system', campaignId, {}));
+  expect('draw', await drawCampaignSample(db, 'system', campaignId));
+  const keys = codeKeys(options.hmacSecret);
+  const invited = expect('invitations', await generateInvitations(db, keys, 'system', campaignId));
+
+  const codesFile = path.join(dir, 'ma-truy-cap-demo.csv');
+  writeFileSync(codesFile, await accessCodesCsv(db, keys, campaignId), { mode: 0o600 });
+  return { campaignId, frameFile, codesFile, invitations: invited, accounts };
+}
+
+/** code,units — one line per invitation (units separated by spaces), for `ddci simulate`. */
+async function accessCodesCsv(db: Db, keys: ReturnType<typeof codeKeys>, campaignId: string): Promise<string> {
+  const rows = await db
+    .select({ id: invitations.id, unit: invitationUnits.unitCode })
+    .from(invitations)
+    .innerJoin(invitationUnits, eq(invitationUnits.invitationId, invitations.id))
+    .where(eq(invitations.campaignId, campaignId))
+    .orderBy(invitations.id, invitationUnits.unitCode);
+  const units = new Map<string, string[]>();
+  for (const row of rows) units.set(row.id, [...(units.get(row.id) ?? []), row.unit]);
+  return ['code,units', ...[...units].map(([id, list]) => `${formatCode(accessCodeFor(keys, id))},${list.join(' ')}`)].join('\n') + '\n';
 }
 
 /** The one time these passwords are shown: on the console of the first start, never in a log. */
@@ -106,7 +159,12 @@ export function printDemoAccounts(seeded: SeededDemo, publicUrl: string): void {
     `Mở / open ${publicUrl}/login — mật khẩu dùng một lần / one-time passwords (shown once):`,
     ...seeded.accounts.map((a) => `  ${a.role.padEnd(11)} ${a.username.padEnd(13)} ${a.oneTimePassword}`),
     'Lost them? `npx ddci staff reset-password <username>` issues a new one.',
-    `Demo sampling frame to upload / khung mẫu dùng thử: ${seeded.frameFile}`,
+    'To open the survey: each committee member (chutich, thanhvien1–4) logs in and creates a personal key;',
+    '  then quantri moves the campaign to fieldwork (the key ceremony). / Để mở khảo sát: 5 thành viên hội đồng',
+    '  đăng nhập và tạo khoá cá nhân, rồi quantri chuyển đợt khảo sát sang giai đoạn thu thập.',
+    `Access codes / mã truy cập (${seeded.invitations}): ${seeded.codesFile} — survey: ${publicUrl}/survey`,
+    `Simulate answers / mô phỏng trả lời: npx ddci simulate --url ${publicUrl} --codes ${seeded.codesFile} --responses 200`,
+    `Demo sampling frame / khung mẫu: ${seeded.frameFile}`,
     '================================================================================',
     '',
   ];

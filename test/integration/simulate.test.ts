@@ -1,0 +1,41 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../server/cli/index.js';
+import { pendingResponses, responses } from '../../server/db/schema.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { campaignInFieldwork } from '../support/fieldwork.js';
+
+let t: TestApp;
+let server: Server;
+beforeAll(async () => {
+  t = await startTestApp();
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+}, 60_000);
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+test('ddci simulate answers forms over HTTP as respondents would: valid answers stored, invalid attempts refused first', async () => {
+  const fw = await campaignInFieldwork(t.db, 'Bắc Giang', ['SXD', 'STC', 'HCL']);
+  const codes = path.join(mkdtempSync(path.join(tmpdir(), 'ddci-codes-')), 'codes.csv');
+  writeFileSync(codes, ['code,units', ...fw.invitations.map((i) => `${i.code},${i.units.join(' ')}`)].join('\n') + '\n');
+  const { port } = server.address() as { port: number };
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['simulate', '--url', `http://127.0.0.1:${port}`, '--codes', codes, '--responses', '9', '--invalid', '0.6', '--concurrency', '3'], {
+    env: {},
+    out: (s) => out.push(s),
+    err: (s) => err.push(s),
+  });
+  expect(err.join('')).toBe('');
+  expect(code).toBe(0);
+  const [, stored, refused] = /^(\d+) forms stored, (\d+) invalid attempts refused \(422\), 0 unexpected/.exec(out.join(''))!;
+  expect(Number(stored)).toBe(9);
+  expect(Number(refused)).toBeGreaterThan(0);
+  const rows = (await t.db.select().from(responses)).length + (await t.db.select().from(pendingResponses)).length;
+  expect(rows).toBe(9);
+});
