@@ -6,7 +6,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/test'],
-  testMatch: ['**/unit/**/*.test.ts', '**/integration/**/*.test.ts'],
+  testMatch: ['**/unit/**/*.test.ts', '**/integration/**/*.test.ts', '**/e2e/**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

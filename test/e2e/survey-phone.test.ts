@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pendingResponses, responses } from '../../server/db/schema.js';
+import { fromRoot } from '../../server/paths.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+
+const artifacts = fromRoot('test-artifacts', 'e2e');
+let t: TestApp;
+let server: Server;
+let browser: Browser;
+let base: string;
+let fw: FieldworkCampaign;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  t = await startTestApp();
+  fw = await campaignInFieldwork(t.db, 'Lạng Sơn', ['SXD', 'HCL']);
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage });
+
+/** Answers every question the way a person taps on a phone: the 4th choice (or the first), 10 for numbers. */
+async function answerAll(page: Page, skip: string[] = []) {
+  for (const question of await page.locator('fieldset.question').all()) {
+    const code = (await question.getAttribute('data-code'))!;
+    const type = (await question.getAttribute('data-type'))!;
+    if (skip.includes(code)) continue;
+    if (type === 'number') await question.locator('input[type=text]').fill('10');
+    else if (type === 'text') await question.locator('textarea').fill('Cán bộ hướng dẫn tận tình.');
+    else {
+      const choices = question.locator('label.choice');
+      await choices.nth(Math.min(3, (await choices.count()) - 2)).tap();
+    }
+  }
+}
+
+test('a business answers a district form on a phone: client-side checks, a draft that survives a reload, a receipt', async () => {
+  const invitation = fw.invitations.find((i) => i.units.includes('HCL'))!;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+  const page = await context.newPage();
+
+  await page.goto(`${base}/survey?code=${invitation.code}`);
+  await shot(page, '1-units');
+  await page.getByRole('link', { name: 'Trả lời' }).first().tap();
+  await page.waitForURL(/\/survey\/units\/HCL$/);
+
+  // Everything but A1, then send: the browser's check from the answer schema stops it and says why.
+  await answerAll(page, ['A1']);
+  await page.getByRole('button', { name: 'Gửi phiếu' }).tap();
+  await page.waitForFunction("document.querySelector('#e-A1').textContent !== ''"); // code run in the page
+  expect(await page.locator('#e-A1').textContent()).toBe('Vui lòng trả lời câu hỏi này.');
+  expect(await page.locator('fieldset.invalid').count()).toBe(1);
+  expect(page.url()).toMatch(/\/survey\/units\/HCL$/);
+  await shot(page, '2-client-check', false); // the screen as the respondent sees it: scrolled to the question
+
+  // A reload loses nothing: the draft comes back from this browser's storage.
+  await page.reload();
+  await page.locator('.draft-restored').waitFor({ state: 'visible' });
+  expect(await page.locator('#q-B1 input[type=text]').inputValue()).toBe('10');
+  expect(await page.locator('#q-A2 input:checked').count()).toBe(1);
+
+  await page.locator('#q-A1 label.choice').nth(4).tap();
+  await page.getByRole('button', { name: 'Gửi phiếu' }).tap();
+  await page.waitForURL(/\/receipt$/);
+  await shot(page, '3-receipt');
+  await page.getByRole('heading', { name: 'Đã nhận phiếu' }).waitFor({ state: 'visible' });
+  const receipt = (await page.locator('#receipt').getAttribute('data-receipt'))!;
+  expect(receipt).toMatch(/^[0-9a-f]{64}$/);
+  const stored = [...(await t.db.select().from(responses)), ...(await t.db.select().from(pendingResponses))];
+  expect(stored.map((r) => createHash('sha256').update(r.envelope).digest('hex'))).toContain(receipt);
+  // The draft is gone once the form is stored.
+  expect(await page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('ddci-draft-'))")).toEqual([]);
+
+  // The page fits the phone: nothing wider than the screen.
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  await context.close();
+}, 120_000);
+
