@@ -6,7 +6,7 @@ import { countInvitations } from '../invitations/queries.js';
 import { findPlan } from '../sampling/queries.js';
 import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
 import { currentPins } from '../questionnaires/index.js';
-import { movePending } from '../responses/queries.js';
+import { movePending, vacuumPending } from '../responses/queries.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
@@ -148,7 +148,7 @@ export async function transition(
   campaignId: string,
   to: CampaignState,
 ): Promise<Result<CampaignState>> {
-  return db.transaction(async (tx) => {
+  const moved = await db.transaction(async (tx): Promise<Result<CampaignState>> => {
     const campaign = await q.lockCampaign(tx, campaignId);
     if (!campaign) return refuse({ key: 'campaigns.notFound' });
     const check = checkTransition(campaign.state, to, actor.role, await factsOf(tx, campaign));
@@ -166,4 +166,6 @@ export async function transition(
     });
     return ok(to);
   });
+  if (moved.ok && to === 'closed') await vacuumPending(db);
+  return moved;
 }

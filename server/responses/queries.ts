@@ -12,11 +12,6 @@ export async function findInvitationByCodeHash(db: Db, codeHash: string) {
   return row;
 }
 
-export async function findInvitation(db: Db, id: string) {
-  const [row] = await db.select({ id: invitations.id, campaignId: invitations.campaignId }).from(invitations).where(eq(invitations.id, id));
-  return row;
-}
-
 export interface InvitedUnit {
   unitCode: string;
   kind: 'department' | 'district';
@@ -25,68 +20,87 @@ export interface InvitedUnit {
   status: 'invited' | 'answered' | 'replaced';
 }
 
-/** The units an invitation covers (replaced ones included: the page says they are closed). */
-export async function invitedUnits(db: Db, invitationId: string): Promise<InvitedUnit[]> {
-  return (
-    (await db.execute(sql`
-      select iu.unit_code as "unitCode", u.kind, u.name_vi as "nameVi", u.name_en as "nameEn", iu.status
-      from ${invitationUnits} iu
-      join ${invitations} i on i.id = iu.invitation_id
-      join ${units} u on u.campaign_id = i.campaign_id and u.code = iu.unit_code
-      where iu.invitation_id = ${invitationId}
-      order by u.kind, u.code`)) as unknown as Rows<InvitedUnit>
-  ).rows;
+/** An invitation's campaign and units (replaced ones included: the page says they are closed), in one query. */
+export async function invitationOverview(db: Db, invitationId: string) {
+  const rows = await db
+    .select({ campaign: campaigns, unitCode: invitationUnits.unitCode, kind: units.kind, nameVi: units.nameVi, nameEn: units.nameEn, status: invitationUnits.status })
+    .from(invitationUnits)
+    .innerJoin(invitations, eq(invitations.id, invitationUnits.invitationId))
+    .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
+    .innerJoin(units, and(eq(units.campaignId, invitations.campaignId), eq(units.code, invitationUnits.unitCode)))
+    .where(eq(invitationUnits.invitationId, invitationId))
+    .orderBy(units.kind, units.code);
+  const [first] = rows;
+  if (!first) return null;
+  return { campaign: first.campaign, units: rows.map(({ campaign: _, ...unit }): InvitedUnit => unit) };
 }
 
-/** The campaign's state, share-locked to the end of the transaction: closing waits for submissions in flight. */
-export async function campaignStateForShare(tx: Db, campaignId: string) {
-  const [row] = await tx.select({ state: campaigns.state }).from(campaigns).where(eq(campaigns.id, campaignId)).for('share');
-  return row?.state;
+export interface StoredSubmission {
+  campaignId: string;
+  invitationId: string;
+  unitCode: string;
+  responseId: string;
+  questionnaire: string;
+  mode: 'online' | 'phone' | 'paper' | 'in_person';
+  envelope: Buffer;
+  nonceHash: string;
+  sealedReceipt: Buffer;
+  day: string;
 }
 
-/** Marks a unit of an invitation answered, only if it was still open: of two concurrent submits one wins. */
-export async function markAnswered(tx: Db, invitationId: string, unitCode: string): Promise<boolean> {
-  const updated = await tx
-    .update(invitationUnits)
-    .set({ status: 'answered' })
-    .where(and(eq(invitationUnits.invitationId, invitationId), eq(invitationUnits.unitCode, unitCode), eq(invitationUnits.status, 'invited')))
-    .returning({ unitCode: invitationUnits.unitCode });
-  return updated.length === 1;
-}
-
-export async function insertPending(tx: Db, row: typeof pendingResponses.$inferInsert): Promise<void> {
-  await tx.insert(pendingResponses).values(row);
-}
-
-export async function insertReceipt(tx: Db, row: typeof submissionReceipts.$inferInsert): Promise<void> {
-  await tx.insert(submissionReceipts).values(row);
-}
-
-export async function findReceipt(db: Db, nonceHash: string) {
-  const [row] = await db.select().from(submissionReceipts).where(eq(submissionReceipts.nonceHash, nonceHash));
-  return row;
-}
-
-export async function countAnswerOfDay(tx: Db, campaignId: string, unitCode: string, day: string): Promise<void> {
-  await tx
-    .insert(dailyAnswerCounts)
-    .values({ campaignId, unitCode, day, answers: 1 })
-    .onConflictDoUpdate({
-      target: [dailyAnswerCounts.campaignId, dailyAnswerCounts.unitCode, dailyAnswerCounts.day],
-      set: { answers: sql`${dailyAnswerCounts.answers} + 1` },
-    });
-}
-
-export async function countPending(db: Db, campaignId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(pendingResponses).where(eq(pendingResponses.campaignId, campaignId));
-  return row?.n ?? 0;
-}
-
-/** Moves every pending envelope of a campaign into `responses`, in random order, in the caller's transaction. */
-export async function movePending(tx: Db, campaignId: string): Promise<number> {
+/**
+ * Stores one answered form in a single statement (one round trip, atomic): share-locks the campaign row
+ * (closing waits for submissions in flight) and, only while it is in fieldwork, flips the invitation's
+ * flag from invited to answered — of two concurrent submits one flips it, the other sees it answered —
+ * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt and the day's count.
+ */
+export async function storeSubmission(db: Db, s: StoredSubmission): Promise<{ state: string | null; stored: boolean }> {
   const [row] = (
-    (await tx.execute(sql`
-      with taken as (delete from ${pendingResponses} where campaign_id = ${campaignId} returning *),
+    (await db.execute(sql`
+      with campaign as (select state from ${campaigns} where id = ${s.campaignId} for share),
+      flag as (
+        update ${invitationUnits} set status = 'answered'
+        where invitation_id = ${s.invitationId} and unit_code = ${s.unitCode} and status = 'invited'
+          and (select state from campaign) = 'fieldwork'
+        returning 1),
+      pending as (
+        insert into ${pendingResponses} (id, campaign_id, unit_code, questionnaire, mode, envelope)
+        select ${s.responseId}, ${s.campaignId}, ${s.unitCode}, ${s.questionnaire}, ${s.mode}::response_mode, ${s.envelope} from flag
+        returning 1),
+      receipt as (
+        insert into ${submissionReceipts} (nonce_hash, campaign_id, sealed_receipt)
+        select ${s.nonceHash}, ${s.campaignId}, ${s.sealedReceipt} from flag
+        returning 1),
+      counted as (
+        insert into ${dailyAnswerCounts} (campaign_id, unit_code, day, answers)
+        select ${s.campaignId}, ${s.unitCode}, ${s.day}, 1 from flag
+        on conflict (campaign_id, unit_code, day) do update set answers = ${dailyAnswerCounts}.answers + 1
+        returning 1)
+      select (select state from campaign)::text as state,
+        (select count(*) from pending)::int + (select count(*) from receipt)::int + (select count(*) from counted)::int as written`)) as unknown as Rows<{
+      state: string | null;
+      written: number;
+    }>
+  ).rows;
+  return { state: row?.state ?? null, stored: row?.written === 3 };
+}
+
+/**
+ * Moves pending envelopes of a campaign into `responses` in random order, in one statement (the moved rows
+ * share one transaction id; none is left half-moved). During fieldwork (`batch` > 0) only when at least
+ * `batch` are pending, and only if no other mover is at work (it is skipped: the next attempt takes these
+ * too); at close (`batch` = 0) all of them, waiting for a mover at work to finish.
+ */
+export async function movePending(db: Db, campaignId: string, batch = 0): Promise<number> {
+  const lock = batch > 0 ? sql`pg_try_advisory_xact_lock` : sql`pg_advisory_xact_lock`;
+  const [row] = (
+    (await db.execute(sql`
+      with mover as (select ${lock}(hashtext('ddci-mix:' || ${campaignId}))::text <> 'false' as got),
+      enough as (select count(*) >= ${batch} as ok from ${pendingResponses} where campaign_id = ${campaignId}),
+      taken as (
+        delete from ${pendingResponses}
+        where campaign_id = ${campaignId} and (select got from mover) and (select ok from enough)
+        returning *),
       moved as (
         insert into ${responses} (id, campaign_id, unit_code, questionnaire, mode, envelope)
         select id, campaign_id, unit_code, questionnaire, mode, envelope from taken order by random()
@@ -96,7 +110,17 @@ export async function movePending(tx: Db, campaignId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
+export async function findReceipt(db: Db, nonceHash: string) {
+  const [row] = await db.select().from(submissionReceipts).where(eq(submissionReceipts.nonceHash, nonceHash));
+  return row;
+}
+
 export async function countResponses(db: Db, campaignId: string): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(responses).where(eq(responses.campaignId, campaignId));
   return row?.n ?? 0;
+}
+
+/** Removes dead pending rows (the copies written with the invitation flags) from the table's pages. */
+export async function vacuumPending(db: Db): Promise<void> {
+  await db.execute(sql`vacuum pending_responses`);
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { nanoid } from 'nanoid';
-import { sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.js';
-import { findCampaign } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import type { Catalog, Questionnaire } from '../questionnaires/index.js';
+import { questionnaireKey, type Catalog, type Questionnaire } from '../questionnaires/index.js';
 import { codeHash, normaliseCode, type CodeKeys } from '../sampling/access-codes.js';
 import { nonceHash, openReceipt, receiptOf, responseContext, responseSealer, sealReceipt, type EnvelopeSealer } from '../sealing/index.js';
 import { answersFromForm, checkAnswers, type AnswerErrors } from './answers.js';
@@ -21,6 +19,8 @@ export type ResponseMode = (typeof RESPONSE_MODES)[number];
  * the invitation flag it was written with. Closing fieldwork moves whatever is left.
  */
 export const MIX_BATCH = 25;
+/** How often (in this process's submissions) a move is attempted. */
+const MIX_ATTEMPT_EVERY = 5;
 
 export interface SurveyContext {
   db: Db;
@@ -35,19 +35,14 @@ export async function openByCode(db: Db, keys: CodeKeys, typed: string): Promise
   const code = normaliseCode(typed);
   const invitation = code && (await q.findInvitationByCodeHash(db, codeHash(keys, code)));
   if (!invitation) return null;
-  const open = (await q.invitedUnits(db, invitation.id)).some((u) => u.status === 'invited');
+  const open = (await q.invitationOverview(db, invitation.id))?.units.some((u) => u.status === 'invited');
   return open ? { invitationId: invitation.id, campaignId: invitation.campaignId } : null;
 }
 
 /** The campaign and the units of an invitation, or null when the invitation is gone. */
-export async function surveyOverview(db: Db, invitationId: string) {
-  const invitation = await q.findInvitation(db, invitationId);
-  const campaign = invitation && (await findCampaign(db, invitation.campaignId));
-  if (!campaign) return null;
-  return { campaign, units: await q.invitedUnits(db, invitationId) };
-}
+export const surveyOverview = q.invitationOverview;
 
-type Campaign = NonNullable<Awaited<ReturnType<typeof findCampaign>>>;
+type Campaign = NonNullable<Awaited<ReturnType<typeof surveyOverview>>>['campaign'];
 
 /** The questionnaire version a campaign pinned for a unit type. */
 export function pinnedQuestionnaire(catalog: Catalog, campaign: Campaign, kind: 'department' | 'district'): Questionnaire {
@@ -86,7 +81,7 @@ export function campaignClosedMessage(state: string): Message['key'] | null {
   return state === 'draft' || state === 'sampling' ? 'survey.notOpen' : 'survey.closed';
 }
 
-/** Seals and stores one answered form; see DESIGN §6 for what is stored and what is not. */
+/** Seals and stores one answered form; see DESIGN §6 and server/sealing/README.md for what is stored. */
 export function responseService(ctx: SurveyContext) {
   const { db, catalog, logger } = ctx;
   const sealers = new Map<string, Promise<EnvelopeSealer>>(); // a campaign key never changes once made
@@ -101,6 +96,7 @@ export function responseService(ctx: SurveyContext) {
     return sealer;
   }
 
+  /** The receipt of an earlier submit of this very form (same invitation, unit and nonce), if any. */
   async function earlierReceipt(hash: string, nonce: string): Promise<string | null> {
     const row = await q.findReceipt(db, hash);
     return row ? openReceipt(nonce, row.sealedReceipt) : null;
@@ -113,69 +109,63 @@ export function responseService(ctx: SurveyContext) {
     if (!overview || !unit) return refusal('survey.unitNotInvited');
     const { campaign } = overview;
     const hash = nonceHash(ctx.submissionKey, s.invitationId, s.unitCode, s.nonce);
-    const repeated = await earlierReceipt(hash, s.nonce);
-    if (repeated) return { ok: true, receipt: repeated, repeated: true };
-
+    // Already answered: a retry of the same form gets its receipt again (written with the flag), others are refused.
+    const answered = async (): Promise<SubmitOutcome> => {
+      const receipt = await earlierReceipt(hash, s.nonce);
+      return receipt ? { ok: true, receipt, repeated: true } : refusal('survey.alreadyAnswered');
+    };
+    if (unit.status === 'answered') return answered();
     const closed = campaignClosedMessage(campaign.state);
     if (closed) return refusal(closed);
-    if (unit.status !== 'invited') return refusal(unit.status === 'answered' ? 'survey.alreadyAnswered' : 'survey.unitReplaced');
+    if (unit.status !== 'invited') return refusal('survey.unitReplaced');
 
     const questionnaire = pinnedQuestionnaire(catalog, campaign, unit.kind);
-    const key = `${questionnaire.id}-${questionnaire.version}`;
+    const key = questionnaireKey(questionnaire);
     const checked = checkAnswers(questionnaire, catalog.answerValidator(key), answersFromForm(questionnaire, s.body));
     if (!checked.ok) return checked;
 
     const envelope = (await sealerFor(campaign.id))(Buffer.from(JSON.stringify(checked.answers), 'utf8'), responseContext(campaign.id, s.unitCode, key));
     const receipt = receiptOf(envelope);
-    const stored = await db.transaction(async (tx): Promise<SubmitOutcome> => {
-      const state = await q.campaignStateForShare(tx, campaign.id);
-      const closedNow = campaignClosedMessage(state ?? 'closed');
-      if (closedNow) return refusal(closedNow);
-      if (!(await q.markAnswered(tx, s.invitationId, s.unitCode))) return refusal('survey.alreadyAnswered');
-      await q.insertPending(tx, { id: nanoid(), campaignId: campaign.id, unitCode: s.unitCode, questionnaire: key, mode: s.mode, envelope });
-      await q.insertReceipt(tx, { nonceHash: hash, campaignId: campaign.id, sealedReceipt: sealReceipt(s.nonce, receipt) });
-      await q.countAnswerOfDay(tx, campaign.id, s.unitCode, vietnamDay(now));
-      if (s.enumerator) {
-        // The act, never the business or the response: who typed in an answer, in which mode.
-        await recordAudit(tx, { actor: s.enumerator, action: 'responses.entered', campaignId: campaign.id, details: { mode: s.mode } }, now);
-      }
-      return { ok: true, receipt, repeated: false };
-    });
-    if (!stored.ok && 'refusal' in stored && stored.refusal.key === 'survey.alreadyAnswered') {
-      // A concurrent submit of this very form won the race: answer as its retry would be answered.
-      const winner = await earlierReceipt(hash, s.nonce);
-      if (winner) return { ok: true, receipt: winner, repeated: true };
+    const submission: q.StoredSubmission = {
+      campaignId: campaign.id,
+      invitationId: s.invitationId,
+      unitCode: s.unitCode,
+      responseId: nanoid(),
+      questionnaire: key,
+      mode: s.mode,
+      envelope,
+      nonceHash: hash,
+      sealedReceipt: sealReceipt(s.nonce, receipt),
+      day: vietnamDay(now),
+    };
+    const { enumerator } = s;
+    const outcome = enumerator
+      ? await db.transaction(async (tx) => {
+          const stored = await q.storeSubmission(tx, submission);
+          // The act, never the business or the response: who typed in an answer, in which mode.
+          if (stored.stored) await recordAudit(tx, { actor: enumerator, action: 'responses.entered', campaignId: campaign.id, details: { mode: s.mode } }, now);
+          return stored;
+        })
+      : await q.storeSubmission(db, submission);
+    if (!outcome.stored) {
+      const closedNow = campaignClosedMessage(outcome.state ?? 'closed');
+      return closedNow ? refusal(closedNow) : answered(); // a concurrent submit won the race
     }
-    if (stored.ok) await mixWhenFull(campaign.id);
-    return stored;
+    await mixNow(campaign.id);
+    return { ok: true, receipt, repeated: false };
   }
 
-  async function mixWhenFull(campaignId: string): Promise<void> {
+  let sinceMix = 0;
+  /** Every few submissions, tries to move a full batch of pending envelopes (see MIX_BATCH). */
+  async function mixNow(campaignId: string): Promise<void> {
+    if (++sinceMix < MIX_ATTEMPT_EVERY) return;
+    sinceMix = 0;
     try {
-      if ((await q.countPending(db, campaignId)) < MIX_BATCH) return;
-      await mixPending(db, campaignId);
+      await q.movePending(db, campaignId, MIX_BATCH);
     } catch (err) {
-      logger.error({ err, campaignId }, 'mixing pending responses failed; they stay pending and move at the next batch or at close');
+      logger.error({ err, campaignId }, 'moving pending responses failed; they stay pending and move with a later batch or at close');
     }
   }
 
   return { submit };
 }
-
-/**
- * Moves a campaign's pending envelopes into `responses` in random order (one mixer at a time per
- * campaign), then vacuums the pending table so the rows written with the invitation flags are gone
- * from the heap too.
- */
-export async function mixPending(db: Db, campaignId: string): Promise<number> {
-  const moved = await db.transaction(async (tx) => {
-    const [lock] = (
-      (await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('ddci-mix:' || ${campaignId})) as got`)) as unknown as { rows: { got: boolean }[] }
-    ).rows;
-    return lock?.got ? q.movePending(tx, campaignId) : 0;
-  });
-  if (moved > 0) await db.execute(sql`vacuum pending_responses`);
-  return moved;
-}
-
-export { movePending } from './queries.js';

@@ -33,7 +33,7 @@ const database = await openDatabase(url ? { url } : { dataDir: path.join(work, '
 await database.migrate();
 const { db } = database;
 await db.execute(sql`delete from campaigns where id = 'bench'`);
-await db.execute(sql`insert into campaigns (id, province, year, title, state) values ('bench', 'Bench', 2026, 'Bench', 'sampling')`);
+await db.execute(sql`insert into campaigns (id, province, year, title, state, methodology_version, department_questionnaire, district_questionnaire) values ('bench', 'Bench', 2026, 'Bench', 'sampling', '2026.1', 'department-2026.1', 'district-2026.1')`);
 for (const code of units) await db.execute(sql`insert into units (id, campaign_id, code, kind, name_vi, name_en) values (${'u-' + code}, 'bench', ${code}, 'department', ${code}, ${code})`);
 await db.execute(sql`insert into frame_imports (id, campaign_id, file_name, bytes_total, created_by) values ('bench', 'bench', 'frame.csv', ${await fileSize(file)}, 'bench')`);
 

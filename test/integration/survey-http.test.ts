@@ -12,7 +12,7 @@ import { answerUnit, formOf, startSurvey } from '../support/survey.js';
 let t: TestApp;
 let fw: FieldworkCampaign;
 let next = 0;
-const DEPARTMENTS = ['SXD', 'STC', 'SCT', 'SYT', 'STP', 'SNV', 'SKHCN', 'SGDDT'];
+const DEPARTMENTS = ['SXD', 'STC', 'SCT', 'SYT', 'STP', 'SNV', 'SKHCN', 'SGDDT', 'SNGV', 'STTTT', 'SLDTBXH', 'SVHTTDL'];
 
 /** A fresh invitation (each test answers with its own businesses). */
 const take = () => fw.invitations[next++]!;
@@ -241,28 +241,32 @@ describe('a campaign not open yet', () => {
 });
 
 describe('mixing and closing', () => {
-  test(`envelopes move from pending to responses in batches of ${MIX_BATCH}, and all of them at close; then nothing more is stored`, async () => {
-    const pendingBefore = (await t.db.select().from(pendingResponses)).length;
-    expect(pendingBefore).toBeLessThan(MIX_BATCH);
+  test(`envelopes move from pending to responses in shuffled batches of at least ${MIX_BATCH}, and all of them at close; then nothing more is stored`, async () => {
     const liveBefore = (await t.db.select().from(responses)).length;
-    let answered = 0;
-    while (pendingBefore + answered < MIX_BATCH) {
+    for (let answered = 0; (await t.db.select().from(responses)).length === liveBefore; answered++) {
+      expect(answered).toBeLessThan(MIX_BATCH + 5);
       const invitation = take();
       const browser = new Browser(t.app);
       await startSurvey(browser, invitation.code);
       expect((await answerUnit(browser, invitation.units[0]!)).res.status).toBe(303);
-      answered++;
     }
+    expect((await t.db.select().from(responses)).length - liveBefore).toBeGreaterThanOrEqual(MIX_BATCH);
     expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
-    expect(await t.db.select().from(responses)).toHaveLength(liveBefore + MIX_BATCH);
+
+    // Below a full batch, envelopes wait; closing moves them all.
+    const waiting = take();
+    const first = new Browser(t.app);
+    await startSurvey(first, waiting.code);
+    expect((await answerUnit(first, waiting.units[0]!)).res.status).toBe(303);
+    expect(await t.db.select().from(pendingResponses)).toHaveLength(1);
 
     const late = take();
     const browser = new Browser(t.app);
     await startSurvey(browser, late.code);
     const { nonce } = formOf((await browser.get(`/survey/units/${late.units[0]}`)).text);
-    expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
     const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed');
     expect(closed.ok).toBe(true);
+    expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
 
     const refused = await browser.post(`/survey/units/${late.units[0]}`, { _nonce: nonce, A1: '4' });
     expect(refused.status).toBe(409);
@@ -274,13 +278,18 @@ describe('mixing and closing', () => {
 });
 
 describe('guessing codes', () => {
-  test('code entry is rate limited per client: after repeated wrong codes even a right one must wait', async () => {
+  test('code entry is rate limited per client: successes never count, even many at once; after repeated wrong codes even a right one must wait', async () => {
     const browser = new Browser(t.app);
+    const code = fw.invitations.at(-1)!.code;
+    await browser.get('/survey');
+    const together = await Promise.all(Array.from({ length: 15 }, () => browser.post('/survey', { code })));
+    expect(together.map((r) => r.status)).toEqual(Array(15).fill(303));
+
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await browser.post('/survey', { code: `ABCD-EFGH-JK${String(i).padStart(2, '2')}` })).status);
     expect(statuses).toContain(429);
     expect(statuses.slice(0, statuses.indexOf(429)).every((s) => s === 400)).toBe(true);
-    const blocked = await browser.post('/survey', { code: fw.invitations.at(-1)!.code });
+    const blocked = await browser.post('/survey', { code });
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Bạn đã thử quá nhiều lần');
   });

@@ -1,0 +1,170 @@
+/**
+ * Form submissions under load (issue 5): target ≥ 500 submissions/s with p99 < 100 ms and zero errors on a
+ * PostgreSQL server, next to a bare Express endpoint in the same run. Every request is a different
+ * business's form for a unit (valid random answers, its own nonce), sealed and stored for real.
+ * Run: npm run bench:submissions [-- SECONDS]   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
+import { createStaff, type StaffPrincipal } from '../../server/auth/index.js';
+import { findStaffByUsername } from '../../server/auth/queries.js';
+import { openDatabase } from '../../server/db/client.js';
+import { generateInvitations } from '../../server/invitations/service.js';
+import { createLogger } from '../../server/logger.js';
+import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
+import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
+import { accessCodeFor, codeKeys, formatCode } from '../../server/sampling/access-codes.js';
+import { DEFAULT_DESIGN } from '../../server/sampling/design.js';
+import { freezeFrame, startFrameImport } from '../../server/sampling/frame-import.js';
+import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
+import { createKeysForMember } from '../../server/sealing/index.js';
+import { fromRoot } from '../../server/paths.js';
+import { formBody } from '../support/app.js';
+import { smallFrameCsv } from '../support/sampling.js';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const CONNECTIONS = 32;
+const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const name = `ddci_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: base });
+await admin.connect();
+await admin.query(`create database ${name}`);
+const url = new URL(base);
+url.pathname = '/' + name;
+const secrets = { SESSION_SECRET: randomBytes(32).toString('hex'), HMAC_SECRET: randomBytes(32).toString('hex') };
+const log = (line: string) => process.stdout.write(line + '\n');
+
+// A campaign in fieldwork with 60 units × 500 businesses, all invited (census).
+const database = await openDatabase({ url: url.toString() });
+await database.migrate();
+const { db } = database;
+const units = Array.from({ length: 60 }, (_, i) => (i < 40 ? `S${String(i).padStart(2, '0')}` : `H${String(i).padStart(2, '0')}`));
+const must = <T>(r: { ok: true; value: T } | { ok: false; error: { key: string } }): T => {
+  if (!r.ok) throw new Error(r.error.key);
+  return r.value;
+};
+const staff = async (username: string, role: 'admin' | 'chair' | 'member'): Promise<StaffPrincipal> => {
+  if (!(await createStaff(db, 'bench', { username, displayName: username, role })).ok) throw new Error('staff');
+  return { ...(await findStaffByUsername(db, username))!, role };
+};
+const boss = await staff('bench-admin', 'admin');
+const campaignId = must(await createCampaign(db, boss.username, { province: 'Bench', year: 2026, title: 'Bench' }));
+for (const code of units) must(await addUnit(db, boss.username, campaignId, { code, kind: code.startsWith('H') ? 'district' : 'department', nameVi: code, nameEn: code }));
+must(await setCommittee(db, boss.username, campaignId, { size: 3, threshold: 2 }));
+const members = [await staff('bench-chair', 'chair'), await staff('bench-m1', 'member'), await staff('bench-m2', 'member')];
+for (const m of members) must(await createKeysForMember(db, m, 'bench passphrase, long enough'));
+must(await setCommitteeMembers(db, boss.username, campaignId, members.map((m) => m.username)));
+must(await transition(db, boss, campaignId, 'sampling'));
+const frame = path.join(mkdtempSync(path.join(tmpdir(), 'ddci-bench-')), 'frame.csv');
+writeFileSync(frame, smallFrameCsv(units, 500));
+const imported = must(await startFrameImport(db, createLogger('warn'), boss.username, campaignId, { path: frame, name: 'frame.csv', size: statSync(frame).size }));
+await imported.done;
+must(await freezeFrame(db, boss.username, campaignId));
+must(await saveDesign(db, boss.username, campaignId, { ...DEFAULT_DESIGN, minPerUnit: 500, maxPerUnit: 500, bySizeBand: false, reserveRatio: 0 }));
+must(await commitSeed(db, boss.username, campaignId, {}));
+must(await drawCampaignSample(db, boss.username, campaignId));
+const keys = codeKeys(secrets.HMAC_SECRET);
+must(await generateInvitations(db, keys, boss.username, campaignId));
+must(await transition(db, boss, campaignId, 'fieldwork'));
+const invited = (
+  (await db.execute(sql`select i.id, u.unit_code as unit from invitations i join invitation_units u on u.invitation_id = i.id where i.campaign_id = ${campaignId}`)) as unknown as {
+    rows: { id: string; unit: string }[];
+  }
+).rows;
+log(`campaign ready: ${units.length} units, ${invited.length} invitations`);
+
+// The app in its own process, on the database server.
+const port = 40000 + Math.floor(Math.random() * 10000);
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', fromRoot('test', 'bench', 'submissions-server.ts')], {
+  env: { ...process.env, ...secrets, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn', NODE_ENV: 'production', COOKIE_SECURE: 'false', BENCH_PORT: String(port), BENCH_BARE_PORT: String(port + 1) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+const origin = `http://127.0.0.1:${port}`;
+const cleanUp = async () => {
+  child.kill('SIGINT');
+  await database.close();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+};
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`${error.stack}\n`);
+  void cleanUp().finally(() => process.exit(1));
+});
+
+// Each business enters its code once (as the QR link does); all share one browser id for CSRF.
+const first = await fetch(`${origin}/survey`);
+const csrfCookie = first.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('ddci_csrf='))!;
+const token = /name="csrf-token" content="([^"]+)"/.exec(await first.text())![1]!;
+const catalog = shippedCatalog();
+const schemas: Record<string, AnswerSchema> = {
+  department: answerSchema(catalog.questionnaires.get('department-2026.1')!) as unknown as AnswerSchema,
+  district: answerSchema(catalog.questionnaires.get('district-2026.1')!) as unknown as AnswerSchema,
+};
+const random = seededRandom(2026);
+const forms: { path: string; headers: Record<string, string>; body: string }[] = [];
+const queue = [...invited];
+await Promise.all(
+  Array.from({ length: 16 }, async () => {
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      const res = await fetch(`${origin}/survey`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: formBody({ _csrf: token, code: formatCode(accessCodeFor(keys, next.id)) }),
+      });
+      if (res.status !== 303) throw new Error(`code entry: ${res.status}`);
+      const survey = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('ddci_survey='))!;
+      const answers = randomAnswers(schemas[next.unit.startsWith('H') ? 'district' : 'department']!, random);
+      forms.push({
+        path: `/survey/units/${next.unit}`,
+        headers: { cookie: `${csrfCookie}; ${survey}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: formBody({ _csrf: token, _nonce: randomBytes(16).toString('base64url'), ...answers }),
+      });
+    }
+  }),
+);
+log(`${forms.length} sessions opened; submitting for ${SECONDS} s with ${CONNECTIONS} connections`);
+
+async function load(target: string, label: string) {
+  let i = 0;
+  const instance = autocannon({
+    url: target,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const form = forms[i++ % forms.length]!;
+          return { ...request, path: form.path, headers: form.headers, body: form.body };
+        },
+      },
+    ],
+  });
+  const result = await instance;
+  const errors = result.errors + result.timeouts + result.non2xx - (result['3xx'] ?? 0);
+  log(
+    `${label.padEnd(22)} ${(result.requests.total / (result.duration || SECONDS)).toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   3xx ${result['3xx']}   errors ${errors}`,
+  );
+  return { result, errors };
+}
+
+await load(`http://127.0.0.1:${port + 1}`, 'bare Express endpoint');
+const app = await load(origin, 'survey submissions');
+const [stored] = (
+  (await db.execute(sql`select (select count(*) from responses) + (select count(*) from pending_responses) as n`)) as unknown as { rows: { n: string }[] }
+).rows;
+log(`stored envelopes: ${stored!.n} (successful submissions: ${app.result['3xx']})`);
+const rate = app.result.requests.total / (app.result.duration || SECONDS);
+log(`target ≥ 500/s, p99 < 100 ms, 0 errors: ${rate >= 500 && app.result.latency.p99 < 100 && app.errors === 0 && Number(stored!.n) === app.result['3xx'] ? 'MET' : 'NOT MET'}`);
+
+await cleanUp();
