@@ -35,6 +35,14 @@ export async function invitationOverview(db: Db, invitationId: string) {
   return { campaign: first.campaign, units: rows.map(({ campaign: _, ...unit }): InvitedUnit => unit) };
 }
 
+/** A campaign and the type of each of its units. */
+export async function campaignUnits(db: Db, campaignId: string) {
+  const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, campaignId));
+  if (!campaign) return null;
+  const kinds = await db.select({ code: units.code, kind: units.kind }).from(units).where(eq(units.campaignId, campaignId));
+  return { campaign, kinds: new Map(kinds.map((u) => [u.code, u.kind])) };
+}
+
 export interface StoredSubmission {
   campaignId: string;
   invitationId: string;
@@ -54,7 +62,7 @@ export interface StoredSubmission {
  * flag from invited to answered — of two concurrent submits one flips it, the other sees it answered —
  * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt and the day's count.
  */
-export async function storeSubmission(db: Db, s: StoredSubmission): Promise<{ state: string | null; stored: boolean }> {
+export async function storeSubmission(db: Db, s: StoredSubmission): Promise<boolean> {
   const [row] = (
     (await db.execute(sql`
       with campaign as (select state from ${campaigns} where id = ${s.campaignId} for share),
@@ -62,6 +70,7 @@ export async function storeSubmission(db: Db, s: StoredSubmission): Promise<{ st
         update ${invitationUnits} set status = 'answered'
         where invitation_id = ${s.invitationId} and unit_code = ${s.unitCode} and status = 'invited'
           and (select state from campaign) = 'fieldwork'
+          and exists (select 1 from ${invitations} where id = ${s.invitationId} and campaign_id = ${s.campaignId})
         returning 1),
       pending as (
         insert into ${pendingResponses} (id, campaign_id, unit_code, questionnaire, mode, envelope)
@@ -76,13 +85,11 @@ export async function storeSubmission(db: Db, s: StoredSubmission): Promise<{ st
         select ${s.campaignId}, ${s.unitCode}, ${s.day}, 1 from flag
         on conflict (campaign_id, unit_code, day) do update set answers = ${dailyAnswerCounts}.answers + 1
         returning 1)
-      select (select state from campaign)::text as state,
-        (select count(*) from pending)::int + (select count(*) from receipt)::int + (select count(*) from counted)::int as written`)) as unknown as Rows<{
-      state: string | null;
+      select (select count(*) from pending)::int + (select count(*) from receipt)::int + (select count(*) from counted)::int as written`)) as unknown as Rows<{
       written: number;
     }>
   ).rows;
-  return { state: row?.state ?? null, stored: row?.written === 3 };
+  return row?.written === 3;
 }
 
 /**

@@ -30,6 +30,7 @@ const SURVEY_HOURS = 4;
 
 interface Respondent {
   invitationId: string;
+  campaignId: string;
   mode: ResponseMode;
 }
 
@@ -64,7 +65,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   async function enterCode(req: Request, res: Response, typed: string) {
     const opened = await openByCode(db, ctx.codeKeys, typed);
     if (!opened) return codePage(res, 400, { problem: { key: 'survey.badCode' }, code: typed });
-    begin(res, { invitationId: opened.invitationId, mode: 'online' });
+    begin(res, { ...opened, mode: 'online' });
   }
 
   router.get('/survey', codeLimit, async (req, res) => {
@@ -134,6 +135,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const nonce = String(body._nonce ?? '');
     const outcome = await service.submit({
+      campaignId: respondent.campaignId,
       invitationId: respondent.invitationId,
       unitCode: String(req.params.unit),
       nonce,
@@ -177,7 +179,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
     if (!RESPONSE_MODES.includes(mode) || mode === 'online') return entryPage(req, res, 422, { modeError: { key: 'survey.chooseMode' }, code: req.body?.code });
     const opened = await openByCode(db, ctx.codeKeys, String(req.body?.code ?? ''));
     if (!opened || opened.campaignId !== req.params.id) return entryPage(req, res, 400, { problem: { key: 'survey.badCode' }, code: req.body?.code, mode });
-    begin(res, { invitationId: opened.invitationId, mode });
+    begin(res, { ...opened, mode });
   });
 
   return router;

@@ -57,6 +57,7 @@ export const newNonce = () => randomBytes(16).toString('base64url');
 const NONCE = /^[A-Za-z0-9_-]{22}$/;
 
 export interface Submission {
+  campaignId: string;
   invitationId: string;
   unitCode: string;
   nonce: string;
@@ -102,27 +103,53 @@ export function responseService(ctx: SurveyContext) {
     return row ? openReceipt(nonce, row.sealedReceipt) : null;
   }
 
-  async function submit(s: Submission, now = new Date()): Promise<SubmitOutcome> {
-    if (!NONCE.test(s.nonce)) return refusal('survey.formExpired');
+  // Pins and unit types never change once a campaign has left its draft: read them once per campaign.
+  const campaigns = new Map<string, NonNullable<Awaited<ReturnType<typeof q.campaignUnits>>>>();
+  async function campaignOf(campaignId: string) {
+    const known = campaigns.get(campaignId);
+    if (known) return known;
+    const found = await q.campaignUnits(db, campaignId);
+    if (found && found.campaign.state !== 'draft') campaigns.set(campaignId, found);
+    return found;
+  }
+
+  /** Why a form was not stored: the campaign is not open, the unit was answered (or replaced), or never invited. */
+  async function notStored(s: Submission, hash: string): Promise<SubmitOutcome> {
     const overview = await surveyOverview(db, s.invitationId);
-    const unit = overview?.units.find((u) => u.unitCode === s.unitCode);
+    const unit = overview?.campaign.id === s.campaignId ? overview.units.find((u) => u.unitCode === s.unitCode) : undefined;
     if (!overview || !unit) return refusal('survey.unitNotInvited');
-    const { campaign } = overview;
-    const hash = nonceHash(ctx.submissionKey, s.invitationId, s.unitCode, s.nonce);
-    // Already answered: a retry of the same form gets its receipt again (written with the flag), others are refused.
-    const answered = async (): Promise<SubmitOutcome> => {
+    if (unit.status === 'answered') {
+      // A retry of the same form gets its receipt again (written with the flag); another answer is refused.
       const receipt = await earlierReceipt(hash, s.nonce);
       return receipt ? { ok: true, receipt, repeated: true } : refusal('survey.alreadyAnswered');
-    };
-    if (unit.status === 'answered') return answered();
-    const closed = campaignClosedMessage(campaign.state);
-    if (closed) return refusal(closed);
-    if (unit.status !== 'invited') return refusal('survey.unitReplaced');
+    }
+    return refusal(campaignClosedMessage(overview.campaign.state) ?? (unit.status === 'replaced' ? 'survey.unitReplaced' : 'survey.alreadyAnswered'));
+  }
 
-    const questionnaire = pinnedQuestionnaire(catalog, campaign, unit.kind);
+  /**
+   * One database round trip on the way in: the answers are checked and sealed first, and the single
+   * storing statement checks everything else (campaign open, invitation of this campaign, unit still
+   * invited); only when it stores nothing is the reason looked up.
+   */
+  async function submit(s: Submission, now = new Date()): Promise<SubmitOutcome> {
+    if (!NONCE.test(s.nonce)) return refusal('survey.formExpired');
+    const known = await campaignOf(s.campaignId);
+    const kind = known?.kinds.get(s.unitCode);
+    if (!known || !kind) return refusal('survey.unitNotInvited');
+    const { campaign } = known;
+    const hash = nonceHash(ctx.submissionKey, s.invitationId, s.unitCode, s.nonce);
+
+    const questionnaire = pinnedQuestionnaire(catalog, campaign, kind);
     const key = questionnaireKey(questionnaire);
     const checked = checkAnswers(questionnaire, catalog.answerValidator(key), answersFromForm(questionnaire, s.body));
-    if (!checked.ok) return checked;
+    if (!checked.ok) {
+      // Say first what no correction would fix: the campaign is not open, the unit is answered.
+      const overview = await surveyOverview(db, s.invitationId);
+      const status = overview?.units.find((u) => u.unitCode === s.unitCode)?.status;
+      const closed = overview && campaignClosedMessage(overview.campaign.state);
+      if (closed) return refusal(closed);
+      return status === 'invited' ? checked : notStored(s, hash);
+    }
 
     const envelope = (await sealerFor(campaign.id))(Buffer.from(JSON.stringify(checked.answers), 'utf8'), responseContext(campaign.id, s.unitCode, key));
     const receipt = receiptOf(envelope);
@@ -139,18 +166,15 @@ export function responseService(ctx: SurveyContext) {
       day: vietnamDay(now),
     };
     const { enumerator } = s;
-    const outcome = enumerator
+    const stored = enumerator
       ? await db.transaction(async (tx) => {
           const stored = await q.storeSubmission(tx, submission);
           // The act, never the business or the response: who typed in an answer, in which mode.
-          if (stored.stored) await recordAudit(tx, { actor: enumerator, action: 'responses.entered', campaignId: campaign.id, details: { mode: s.mode } }, now);
+          if (stored) await recordAudit(tx, { actor: enumerator, action: 'responses.entered', campaignId: campaign.id, details: { mode: s.mode } }, now);
           return stored;
         })
       : await q.storeSubmission(db, submission);
-    if (!outcome.stored) {
-      const closedNow = campaignClosedMessage(outcome.state ?? 'closed');
-      return closedNow ? refusal(closedNow) : answered(); // a concurrent submit won the race
-    }
+    if (!stored) return notStored(s, hash);
     await mixNow(campaign.id);
     return { ok: true, receipt, repeated: false };
   }
