@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { randomAnswers, seededRandom, spoilAnswers, type AnswerSchema, type FormFields, type Random } from '../responses/simulate.js';
+import { randomAnswers, seededRandom, spoilAnswers, type AnswerSchema, type FormFields } from '../responses/simulate.js';
+import type { Random } from '../scoring/random.js';
 
 /**
  * `ddci simulate`: answers survey forms over HTTP exactly as respondents' browsers would — code entry,

@@ -2,8 +2,10 @@
  * Plausible answers generated from a questionnaire's answer schema (the one the form page embeds), as
  * form fields: for `ddci simulate`, the demo, tests and benchmarks. Pure; randomness is injected.
  */
+import type { Random } from '../scoring/random.js';
+
+export { seededRandom } from '../scoring/random.js';
 export type FormFields = Record<string, string | string[]>;
-export type Random = () => number;
 
 interface PropertySchema {
   type?: string;
@@ -55,16 +57,4 @@ export function spoilAnswers(schema: AnswerSchema, fields: FormFields, random: R
   const code = pick(random, schema.required);
   delete spoiled[code];
   return { fields: spoiled, spoiled: code };
-}
-
-/** A small seeded generator (mulberry32), so a simulation can be repeated. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

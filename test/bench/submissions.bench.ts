@@ -163,8 +163,9 @@ const app = await load(origin, 'survey submissions');
 const [stored] = (
   (await db.execute(sql`select (select count(*) from responses) + (select count(*) from pending_responses) as n`)) as unknown as { rows: { n: string }[] }
 ).rows;
-log(`stored envelopes: ${stored!.n} (successful submissions: ${app.result['3xx']})`);
+// Requests still in flight when autocannon stops are stored without being counted by it.
+log(`stored envelopes: ${stored!.n} (submissions autocannon saw succeed: ${app.result['3xx']})`);
 const rate = app.result.requests.total / (app.result.duration || SECONDS);
-log(`target ≥ 500/s, p99 < 100 ms, 0 errors: ${rate >= 500 && app.result.latency.p99 < 100 && app.errors === 0 && Number(stored!.n) === app.result['3xx'] ? 'MET' : 'NOT MET'}`);
+log(`target ≥ 500/s, p99 < 100 ms, 0 errors: ${rate >= 500 && app.result.latency.p99 < 100 && app.errors === 0 && Number(stored!.n) >= app.result['3xx'] ? 'MET' : 'NOT MET'}`);
 
 await cleanUp();

@@ -1,0 +1,277 @@
+import { DONT_KNOW, type Indicator, type Methodology } from '../questionnaires/index.js';
+import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
+import type { Random } from './random.js';
+
+/**
+ * The DDCI scoring method of DESIGN §7, pure: no I/O, no clock, randomness only from the injected source.
+ * Departments and districts are scored and ranked separately. The same function runs at unsealing and in
+ * `ddci score`, so anyone with the anonymised microdata can recompute every published figure.
+ */
+
+export type UnitKind = 'department' | 'district';
+
+export interface ScoringInput {
+  methodology: Methodology;
+  units: { code: string; kind: UnitKind }[];
+  /** Frame count of every stratum (unit × stratum label, e.g. a size band, or "all"). */
+  strata: { unit: string; stratum: string; population: number }[];
+  /** One per response, in a fixed order (the bootstrap draws by position). */
+  responses: { unit: string; stratum: string; answers: Record<string, unknown> }[];
+  /** Indicator bounds from past years, when the methodology asks for pooled bounds. */
+  pooledBounds?: Record<string, [number, number]>;
+}
+
+export interface IndicatorScore {
+  code: string;
+  /** Weighted share of favourable answers (0–1) or weighted mean, over valid answers; null with none. */
+  value: number | null;
+  se: number | null;
+  ci: [number, number] | null;
+  valid: number;
+  /** Normalised score, 1–10. */
+  score: number | null;
+}
+
+export interface PillarScore {
+  code: string;
+  /** Mean of its indicator scores, 1–10. */
+  score: number | null;
+  ci: [number, number] | null;
+}
+
+export type UnitFlag = 'below-minimum' | 'incomplete';
+
+export interface UnitScore {
+  unit: string;
+  kind: UnitKind;
+  respondents: number;
+  /** Why a unit is not ranked: fewer answers than the minimum, or a pillar without any valid answer. */
+  flag: UnitFlag | null;
+  indicators: IndicatorScore[];
+  pillars: PillarScore[];
+  /** Σ weight × pillar × scale (10–100). */
+  composite: number | null;
+  compositeCi: [number, number] | null;
+  /** Rank within the unit type (1 = best); tied units share a rank; null when not ranked. */
+  rank: number | null;
+  /** The ranks the unit held in the central `level` share of bootstrap replicates. */
+  rankRange: [number, number] | null;
+  /** Index into methodology.tiers. */
+  tier: number | null;
+}
+
+export interface ScoringResult {
+  methodology: string;
+  level: number;
+  replicates: number;
+  units: UnitScore[];
+}
+
+/**
+ * Indicator value of one answer: 1 when favourable, 0 when not, for a share; the number, for a mean;
+ * NaN when missing (no answer, or "don't know / not applicable", which is never a zero).
+ */
+export function indicatorValue(indicator: Indicator, answer: unknown): number {
+  if (answer === undefined || answer === null || answer === DONT_KNOW || answer === '') return Number.NaN;
+  if (indicator.measure === 'mean') return typeof answer === 'number' ? answer : Number.NaN;
+  const favourable = indicator.favourable ?? [];
+  const given = Array.isArray(answer) ? answer : [answer];
+  return given.some((a) => favourable.includes(String(a))) ? 1 : 0;
+}
+
+/** Normalised score: 1 + 9·(x − min)/(max − min), or 1 + 9·(max − x)/(max − min) when lower is better; clamped to the scale. */
+export function normalise(x: number, min: number, max: number, direction: 'higher' | 'lower', scale: [number, number], allEqual: number): number {
+  const [low, high] = scale;
+  if (max === min) return allEqual;
+  const share = direction === 'higher' ? (x - min) / (max - min) : (max - x) / (max - min);
+  return Math.min(high, Math.max(low, low + (high - low) * share));
+}
+
+/** Competition ranks, best first: (90, 80, 80, 70) → (1, 2, 2, 4). Values equal to 1e-9 tie. */
+export function shareRanks(values: readonly number[]): number[] {
+  const key = (v: number) => Math.round(v * 1e9);
+  const sorted = [...values].map(key).sort((a, b) => b - a);
+  return values.map((v) => sorted.indexOf(key(v)) + 1);
+}
+
+/** The first tier (bands sorted from the highest minimum) whose minimum the composite reaches. */
+export function tierOf(composite: number, tiers: Methodology['tiers']): number {
+  const order = tiers.map((t, i) => ({ min: t.min, i })).sort((a, b) => b.min - a.min);
+  return (order.find((t) => composite >= t.min) ?? order[order.length - 1]!).i;
+}
+
+/** Quantile of sorted values, R's default (type 7): linear between order statistics. */
+export function quantile(sorted: readonly number[], p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
+}
+
+/** Per unit, its strata and its respondents' indicator values (NaN = missing), grouped by stratum. */
+interface UnitData {
+  code: string;
+  kind: UnitKind;
+  strata: { population: number; start: number; size: number }[];
+  /** values[indicator][respondent] */
+  values: Float64Array[];
+  respondents: number;
+}
+
+interface TypeScores {
+  indicatorScores: (number | null)[][];
+  pillars: (number | null)[][];
+  composites: (number | null)[];
+  ranks: (number | null)[];
+}
+
+export function score(input: ScoringInput, random: Random): ScoringResult {
+  const m = input.methodology;
+  const level = m.bootstrap.confidence;
+  const z = normalQuantile(level);
+  const results: UnitScore[] = [];
+  for (const kind of ['department', 'district'] as const) {
+    const pillars = m.pillars.filter((p) => (p.weights[kind] ?? 0) > 0);
+    const indicators = m.indicators.filter((i) => pillars.some((p) => p.code === i.pillar));
+    const units = unitData(input, kind, indicators);
+    if (!units.length) continue;
+    const rankable = units.map((u) => u.respondents >= m.minAnswersPerUnit);
+    const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, u.values[k]!))));
+    const point = scoreType(m, kind, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, input.pooledBounds);
+
+    // Seeded stratified bootstrap: each replicate redraws every stratum's respondents with replacement.
+    const replicates = m.bootstrap.replicates;
+    const pillarDraws = units.map(() => pillars.map(() => [] as number[]));
+    const compositeDraws = units.map(() => [] as number[]);
+    const rankDraws = units.map(() => [] as number[]);
+    const scratch = units.map((u) => indicators.map(() => new Float64Array(u.respondents)));
+    for (let r = 0; r < replicates; r++) {
+      const values = units.map((u, j) => {
+        const drawn = scratch[j]!;
+        for (const s of u.strata) {
+          for (let i = 0; i < s.size; i++) {
+            const from = s.start + Math.floor(random() * s.size);
+            for (let k = 0; k < indicators.length; k++) drawn[k]![s.start + i] = u.values[k]![from]!;
+          }
+        }
+        return indicators.map((_, k) => stratifiedMean(stratumValues(u, drawn[k]!))?.estimate ?? null);
+      });
+      const replicate = scoreType(m, kind, pillars, indicators, values, rankable, input.pooledBounds);
+      units.forEach((_, j) => {
+        replicate.pillars[j]!.forEach((p, q) => p !== null && pillarDraws[j]![q]!.push(p));
+        const c = replicate.composites[j];
+        if (c !== null && c !== undefined) compositeDraws[j]!.push(c);
+        const rank = replicate.ranks[j];
+        if (rank !== null && rank !== undefined) rankDraws[j]!.push(rank);
+      });
+    }
+    const interval = (draws: number[]): [number, number] | null => {
+      if (!draws.length) return null;
+      const sorted = draws.sort((a, b) => a - b);
+      return [quantile(sorted, (1 - level) / 2), quantile(sorted, (1 + level) / 2)];
+    };
+
+    units.forEach((u, j) => {
+      const composite = point.composites[j] ?? null;
+      const flag: UnitFlag | null = !rankable[j] ? 'below-minimum' : composite === null ? 'incomplete' : null;
+      const ranks = interval(rankDraws[j]!);
+      results.push({
+        unit: u.code,
+        kind,
+        respondents: u.respondents,
+        flag,
+        indicators: indicators.map((indicator, k) => {
+          const e = estimates[j]![k];
+          return {
+            code: indicator.code,
+            value: e?.estimate ?? null,
+            se: e?.se ?? null,
+            ci: e ? [e.estimate - z * e.se, e.estimate + z * e.se] : null,
+            valid: e?.valid ?? 0,
+            score: point.indicatorScores[j]![k] ?? null,
+          };
+        }),
+        pillars: pillars.map((p, q) => ({ code: p.code, score: point.pillars[j]![q] ?? null, ci: interval(pillarDraws[j]![q]!) })),
+        composite,
+        compositeCi: interval(compositeDraws[j]!),
+        rank: flag ? null : (point.ranks[j] ?? null),
+        rankRange: flag || !ranks ? null : [Math.round(ranks[0]), Math.round(ranks[1])],
+        tier: flag || composite === null ? null : tierOf(composite, m.tiers),
+      });
+    });
+  }
+  return { methodology: m.version, level, replicates: m.bootstrap.replicates, units: results };
+}
+
+function stratumValues(unit: UnitData, values: Float64Array): StratumValues[] {
+  return unit.strata.map((s) => ({ population: s.population, values: values.subarray(s.start, s.start + s.size) }));
+}
+
+function unitData(input: ScoringInput, kind: UnitKind, indicators: Indicator[]): UnitData[] {
+  const codes = input.units.filter((u) => u.kind === kind).map((u) => u.code).sort();
+  return codes.map((code) => {
+    const responses = input.responses.filter((r) => r.unit === code);
+    const labels = [...new Set([...input.strata.filter((s) => s.unit === code).map((s) => s.stratum), ...responses.map((r) => r.stratum)])].sort();
+    const ordered: ScoringInput['responses'] = [];
+    const strata = labels.map((label) => {
+      const members = responses.filter((r) => r.stratum === label);
+      const population = input.strata.find((s) => s.unit === code && s.stratum === label)?.population ?? 0;
+      const start = ordered.length;
+      ordered.push(...members);
+      // A stratum with more respondents than its frame count (a frame error) is treated as a census.
+      return { population: Math.max(population, members.length), start, size: members.length };
+    });
+    const values = indicators.map((indicator) => Float64Array.from(ordered, (r) => indicatorValue(indicator, r.answers[indicator.question])));
+    return { code, kind, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length };
+  });
+}
+
+/** Normalised indicator scores, pillars, composites and ranks of one unit type, from indicator values. */
+function scoreType(
+  m: Methodology,
+  kind: UnitKind,
+  pillars: Methodology['pillars'],
+  indicators: Indicator[],
+  values: (number | null)[][],
+  rankable: boolean[],
+  pooled: Record<string, [number, number]> | undefined,
+): TypeScores {
+  const { scale, allEqualScore, bounds } = m.normalisation;
+  const indicatorScores = values.map(() => new Array<number | null>(indicators.length).fill(null));
+  indicators.forEach((indicator, k) => {
+    let min = Infinity;
+    let max = -Infinity;
+    if (bounds === 'observed') {
+      // Bounds from the units that are ranked, so a unit with too few answers cannot stretch the scale.
+      values.forEach((row, j) => {
+        const x = row[k];
+        if (rankable[j] && x !== null && x !== undefined) {
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      });
+    } else {
+      const fixed = bounds === 'fixed' ? m.normalisation.fixedBounds?.[indicator.code] : pooled?.[indicator.code];
+      if (!fixed) throw new Error(`no ${bounds} bounds for indicator ${indicator.code}`);
+      [min, max] = fixed;
+    }
+    if (min === Infinity) return;
+    values.forEach((row, j) => {
+      const x = row[k];
+      if (x !== null && x !== undefined) indicatorScores[j]![k] = normalise(x, min, max, indicator.direction, scale, allEqualScore);
+    });
+  });
+  const pillarScores = indicatorScores.map((row) =>
+    pillars.map((p) => {
+      const scores = indicators.flatMap((indicator, k) => (indicator.pillar === p.code && row[k] !== null ? [row[k]!] : []));
+      return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
+    }),
+  );
+  const composites = pillarScores.map((row) =>
+    row.some((p) => p === null) ? null : pillars.reduce((sum, p, q) => sum + (p.weights[kind] ?? 0) * row[q]! * m.composite.scale, 0),
+  );
+  const ranked = composites.map((c, j) => (rankable[j] && c !== null ? c : null));
+  const rankedValues = ranked.filter((c): c is number => c !== null);
+  const ranks = shareRanks(rankedValues);
+  let next = 0;
+  return { indicatorScores, pillars: pillarScores, composites, ranks: ranked.map((c) => (c === null ? null : ranks[next++]!)) };
+}

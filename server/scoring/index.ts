@@ -1,0 +1,3 @@
+export { score, indicatorValue, normalise, shareRanks, tierOf, type ScoringInput, type ScoringResult, type UnitScore, type UnitKind } from './engine.js';
+export { stratifiedMean, normalQuantile } from './estimate.js';
+export { seededRandom, seedFromText, type Random } from './random.js';

@@ -1,0 +1,166 @@
+import { stratifiedMean, normalQuantile } from '../../server/scoring/estimate.js';
+import { indicatorValue, normalise, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
+import { seededRandom } from '../../server/scoring/random.js';
+import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
+
+const label = { vi: 'x', en: 'x' };
+
+describe('design-based estimates (svymean with strata, weights and fpc)', () => {
+  test('one stratum: the mean, and SE = √((1 − n/N)·s²/n)', () => {
+    const e = stratifiedMean([{ population: 10, values: [1, 0, 1, 1] }])!;
+    expect(e.estimate).toBe(0.75);
+    // s² = (3·0.0625 + 0.5625)/3 = 0.25; SE = √(0.6 · 0.25 / 4)
+    expect(e.se).toBeCloseTo(Math.sqrt(0.6 * 0.0625), 12);
+    expect(e.valid).toBe(4);
+  });
+
+  test('two strata with different weights: the weighted (ratio) mean and its linearised SE, computed by hand', () => {
+    // w1 = 100/2 = 50, w2 = 300/3 = 100; Ŷ = (50·1 + 100·2)/(100 + 300) = 0.625.
+    // z = w(y − Ŷ)/400: stratum 1 ±0.0625 about its mean → Σ(z − z̄)² = 0.0078125, × (1 − 2/100) · 2/1 = 0.0153125;
+    // stratum 2 deviations 1/12, 1/12, −1/6 → 0.0416667, × (1 − 3/300) · 3/2 = 0.061875; V = 0.0771875.
+    const e = stratifiedMean([
+      { population: 100, values: [1, 0] },
+      { population: 300, values: [1, 1, 0] },
+    ])!;
+    expect(e.estimate).toBeCloseTo(0.625, 12);
+    expect(e.se).toBeCloseTo(Math.sqrt(0.0771875), 9);
+  });
+
+  test('missing answers stay in the design with no influence (domain estimation); a census has no sampling error', () => {
+    const census = stratifiedMean([{ population: 3, values: [1, Number.NaN, 0] }])!;
+    expect(census).toEqual({ estimate: 0.5, se: 0, valid: 2 });
+    expect(stratifiedMean([{ population: 5, values: [Number.NaN, Number.NaN] }])).toBeNull();
+  });
+
+  test('normal quantiles as qnorm gives them', () => {
+    expect(normalQuantile(0.95)).toBeCloseTo(1.959963984540054, 8);
+    expect(normalQuantile(0.9)).toBeCloseTo(1.6448536269514722, 8);
+    expect(normalQuantile(0.99)).toBeCloseTo(2.5758293035489004, 8);
+  });
+});
+
+describe('the steps', () => {
+  const share: Indicator = { code: 'I1', question: 'Q1', pillar: 'P1', measure: 'share', favourable: ['4', '5'], direction: 'higher' };
+  test('indicator values: favourable 1, other 0, "don’t know" and no answer missing (never zero)', () => {
+    expect(['5', '3', 'DK', undefined].map((a) => indicatorValue(share, a))).toEqual([1, 0, Number.NaN, Number.NaN]);
+    expect(indicatorValue({ ...share, measure: 'mean', direction: 'lower' }, 12)).toBe(12);
+  });
+  test('min–max on 1–10 with direction; equal bounds give the stated score', () => {
+    expect(normalise(0.75, 1 / 3, 1, 'higher', [1, 10], 5.5)).toBeCloseTo(6.625, 12);
+    expect(normalise(20, 5, 40, 'lower', [1, 10], 5.5)).toBeCloseTo(1 + (9 * 20) / 35, 12);
+    expect(normalise(3, 3, 3, 'higher', [1, 10], 5.5)).toBe(5.5);
+  });
+  test('ties share a rank; tiers from bands; quantiles as R type 7', () => {
+    expect(shareRanks([70, 90, 80, 80])).toEqual([4, 1, 2, 2]);
+    const tiers = [{ min: 80, label }, { min: 50, label }, { min: 0, label }];
+    expect([85, 80, 62, 49.99].map((c) => tierOf(c, tiers))).toEqual([0, 0, 1, 2]);
+    expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12);
+  });
+});
+
+const methodology: Methodology = {
+  version: 'test',
+  questionnaires: { department: 'd', district: 'x' },
+  minAnswersPerUnit: 2,
+  normalisation: { method: 'min-max', scale: [1, 10], allEqualScore: 5.5, bounds: 'observed' },
+  composite: { scale: 10 },
+  bootstrap: { replicates: 200, confidence: 0.95 },
+  tiers: [{ min: 80, label }, { min: 50, label }, { min: 0, label }],
+  pillars: [
+    { code: 'P1', name: label, weights: { department: 0.6 } },
+    { code: 'P2', name: label, weights: { department: 0.4 } },
+  ],
+  indicators: [
+    { code: 'I1', question: 'Q1', pillar: 'P1', measure: 'share', favourable: ['4', '5'], direction: 'higher' },
+    { code: 'I2', question: 'Q2', pillar: 'P1', measure: 'share', favourable: ['yes'], direction: 'higher' },
+    { code: 'I3', question: 'Q3', pillar: 'P2', measure: 'mean', direction: 'lower' },
+  ],
+};
+
+function input(answers: Record<string, [string, string, number | string][]>): ScoringInput {
+  const units = Object.keys(answers);
+  return {
+    methodology,
+    units: units.map((code) => ({ code, kind: 'department' as const })),
+    strata: units.map((unit) => ({ unit, stratum: 'all', population: 100 })),
+    responses: units.flatMap((unit) => answers[unit]!.map(([Q1, Q2, Q3]) => ({ unit, stratum: 'all', answers: { Q1, Q2, Q3 } }))),
+  };
+}
+
+describe('the DDCI of a unit type', () => {
+  const data = {
+    A: [['5', 'yes', 10], ['5', 'yes', 20], ['4', 'no', 'DK'], ['2', 'DK', 30]],
+    B: [['1', 'yes', 5], ['2', 'no', 5], ['4', 'no', 5], ['DK', 'no', 5]],
+    C: [['4', 'yes', 40], ['4', 'yes', 40], ['4', 'yes', 40], ['4', 'yes', 40]],
+    D: [['5', 'yes', 1]],
+  } as Record<string, [string, string, number | string][]>;
+  const result = score(input(data), seededRandom(7));
+  const unit = (code: string) => result.units.find((u) => u.unit === code)!;
+
+  test('indicator values, scores, pillars and composite, computed by hand (lower-is-better days included)', () => {
+    const a = unit('A');
+    expect(a.indicators.map((i) => i.value)).toEqual([0.75, 2 / 3, 20]);
+    // I1: 1 + 9·(0.75 − 1/3)/(2/3); I2: 1 + 9·(2/3 − 1/4)/(3/4); I3 (lower is better): 1 + 9·(40 − 20)/35.
+    const expected = [6.625, 6, 1 + (9 * 20) / 35];
+    a.indicators.forEach((i, k) => expect(i.score).toBeCloseTo(expected[k]!, 10));
+    expect(a.pillars[0]!.score).toBeCloseTo(6.3125, 10);
+    expect(a.composite).toBeCloseTo((0.6 * 6.3125 + 0.4 * expected[2]!) * 10, 10);
+    expect(unit('B').composite).toBeCloseTo((0.6 * 1 + 0.4 * 10) * 10, 10);
+    expect(unit('C').composite).toBeCloseTo((0.6 * 10 + 0.4 * 1) * 10, 10);
+    expect(['C', 'A', 'B'].map((c) => unit(c).rank)).toEqual([1, 2, 3]);
+    expect(['C', 'A', 'B'].map((c) => unit(c).tier)).toEqual([1, 1, 2]);
+  });
+
+  test('a unit under the minimum is flagged, not ranked, and does not stretch the bounds', () => {
+    const d = unit('D');
+    expect(d).toMatchObject({ respondents: 1, flag: 'below-minimum', rank: null, rankRange: null, tier: null });
+    // D's 1 day would have been the best of I3; B's 5 days still score 10.
+    expect(unit('B').indicators[2]!.score).toBe(10);
+  });
+
+  test('standard errors and intervals of indicators are the design-based ones', () => {
+    const a = unit('A').indicators[0]!;
+    const direct = stratifiedMean([{ population: 100, values: [1, 1, 1, 0] }])!;
+    expect(a.se).toBeCloseTo(direct.se, 12);
+    expect(a.ci![0]).toBeCloseTo(0.75 - 1.959963984540054 * direct.se, 8);
+  });
+
+  test('the bootstrap is repeatable from its seed and brackets the point scores', () => {
+    const again = score(input(data), seededRandom(7));
+    expect(again).toEqual(result);
+    const other = score(input(data), seededRandom(8));
+    expect(other.units.map((u) => u.compositeCi)).not.toEqual(result.units.map((u) => u.compositeCi));
+    for (const u of result.units.filter((x) => x.rank !== null)) {
+      expect(u.compositeCi![0]).toBeLessThanOrEqual(u.composite!);
+      expect(u.compositeCi![1]).toBeGreaterThanOrEqual(u.composite!);
+      expect(u.rankRange![0]).toBeLessThanOrEqual(u.rank!);
+      expect(u.rankRange![1]).toBeGreaterThanOrEqual(u.rank!);
+    }
+  });
+
+  test('all units equal: every score is the stated value and every unit shares rank 1', () => {
+    const same = [['4', 'yes', 10], ['2', 'no', 20]] as [string, string, number][];
+    const r = score(input({ A: same, B: same, C: same }), seededRandom(1));
+    for (const u of r.units) {
+      expect(u.indicators.map((i) => i.score)).toEqual([5.5, 5.5, 5.5]);
+      expect(u.composite).toBeCloseTo(55, 10);
+      expect(u.rank).toBe(1);
+    }
+  });
+
+  test('a unit with no valid answers for a pillar has no composite and is not ranked; ties share a rank', () => {
+    const r = score(
+      input({
+        A: [['5', 'yes', 10], ['4', 'yes', 10]],
+        B: [['5', 'yes', 10], ['4', 'yes', 10]],
+        C: [['1', 'no', 30], ['2', 'no', 20]],
+        E: [['5', 'yes', 'DK'], ['4', 'yes', 'DK']],
+      }),
+      seededRandom(3),
+    );
+    const byCode = Object.fromEntries(r.units.map((u) => [u.unit, u]));
+    expect(byCode.E).toMatchObject({ flag: 'incomplete', composite: null, rank: null });
+    expect(byCode.E!.indicators[2]).toMatchObject({ value: null, valid: 0, score: null });
+    expect([byCode.A!.rank, byCode.B!.rank, byCode.C!.rank]).toEqual([1, 1, 3]);
+  });
+});
