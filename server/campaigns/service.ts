@@ -6,7 +6,8 @@ import { countInvitations } from '../invitations/queries.js';
 import { findPlan } from '../sampling/queries.js';
 import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
 import { currentPins } from '../questionnaires/index.js';
-import { movePending, vacuumPending } from '../responses/queries.js';
+import { vacuumPending } from '../responses/queries.js';
+import { closeFieldwork } from '../responses/service.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
@@ -155,9 +156,9 @@ export async function transition(
     if (!check.ok) return refuse(check.reason);
     if (!(await q.updateState(tx, campaignId, campaign.state, to))) return refuse({ key: 'transition.conflict' });
     if (to === 'fieldwork') await runKeyCeremony(tx, campaignId, actor.username, campaign.committeeThreshold!);
-    // Closing waited for every submission in flight (they share-lock the campaign row); what is still
-    // pending moves to the responses now, shuffled.
-    if (to === 'closed') await movePending(tx, campaignId);
+    // Closing waited for every submission in flight (they share-lock the campaign row): what is still
+    // pending moves to the responses now, shuffled, and the bulletin is published.
+    if (to === 'closed') await closeFieldwork(tx, actor.username, campaignId);
     await recordAudit(tx, {
       actor: actor.username,
       action: 'campaign.transition',

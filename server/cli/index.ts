@@ -7,7 +7,9 @@ import { seedDemoIfEmpty } from '../demo/seed.js';
 import { createLogger } from '../logger.js';
 import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
-import { CatalogError, loadCatalog, questionsOf } from '../questionnaires/index.js';
+import { CatalogError, loadCatalog, loadMethodology, questionsOf } from '../questionnaires/index.js';
+import { rankingTables, scoreMicrodata } from './score.js';
+import { writeFileSync } from 'node:fs';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -140,6 +142,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return report.ok ? 0 : 1;
       }),
     );
+
+  program
+    .command('score')
+    .description('recompute every published figure (indicators, pillars, DDCI, intervals, ranks, tiers) from the anonymised microdata')
+    .requiredOption('--microdata <file>', 'the published microdata (DDCI-MICRODATA/1 JSON)')
+    .option('--methodology <file>', 'the methodology file (default: the shipped one of the microdata’s version)')
+    .option('--json <file>', 'also write the full results as JSON')
+    .action((options: { microdata: string; methodology?: string; json?: string }) => {
+      try {
+        const methodology = options.methodology ? loadMethodology(options.methodology) : loadCatalog().methodology;
+        const scored = scoreMicrodata(options.microdata, methodology);
+        io.out(rankingTables(scored, methodology));
+        if (options.json) writeFileSync(options.json, JSON.stringify(scored.result, null, 1) + '\n');
+        exitCode = 0;
+      } catch (error) {
+        io.err(`${error instanceof CatalogError ? error.message : `ddci score: ${(error as Error).message}`}\n`);
+        exitCode = 1;
+      }
+    });
 
   program
     .command('simulate')

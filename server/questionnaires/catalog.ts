@@ -109,6 +109,16 @@ export function loadCatalog(root = fromRoot('survey-schemas')): Catalog {
   };
 }
 
+/** A methodology file on its own (for `ddci score`), checked against its meta-schema. */
+export function loadMethodology(file: string, root = fromRoot('survey-schemas')): Methodology {
+  const problems: CatalogProblem[] = [];
+  const data = readJson(file, problems, path.dirname(file));
+  const check = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(root, 'meta', 'methodology.schema.json'), 'utf8')));
+  if (data !== undefined && !check(data)) problems.push(...describe(path.basename(file), check.errors));
+  if (problems.length) throw new CatalogError(problems);
+  return data as Methodology;
+}
+
 let installed: Catalog | undefined;
 
 /** The catalogue shipped in survey-schemas/, loaded and checked once per process. */

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, submissionReceipts, units } from '../db/schema.js';
+import { bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, submissionReceipts, units } from '../db/schema.js';
 
 type Rows<T> = { rows: T[] };
 
@@ -130,4 +130,22 @@ export async function countResponses(db: Db, campaignId: string): Promise<number
 /** Removes dead pending rows (the copies written with the invitation flags) from the table's pages. */
 export async function vacuumPending(db: Db): Promise<void> {
   await db.execute(sql`vacuum pending_responses`);
+}
+
+/** Every stored response's unit and receipt (SHA-256 of its envelope, computed by the database). */
+export async function receiptsOf(db: Db, campaignId: string): Promise<{ unitCode: string; receipt: string }[]> {
+  return (
+    (await db.execute(sql`
+      select unit_code as "unitCode", encode(sha256(envelope), 'hex') as receipt
+      from ${responses} where campaign_id = ${campaignId}`)) as unknown as Rows<{ unitCode: string; receipt: string }>
+  ).rows;
+}
+
+export async function insertBulletin(db: Db, row: typeof bulletins.$inferInsert): Promise<void> {
+  await db.insert(bulletins).values(row);
+}
+
+export async function findBulletin(db: Db, campaignId: string) {
+  const [row] = await db.select().from(bulletins).where(eq(bulletins.campaignId, campaignId));
+  return row;
 }

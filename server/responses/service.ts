@@ -8,6 +8,7 @@ import { questionnaireKey, type Catalog, type Questionnaire } from '../questionn
 import { codeHash, normaliseCode, type CodeKeys } from '../sampling/access-codes.js';
 import { nonceHash, openReceipt, receiptOf, responseContext, responseSealer, sealReceipt, type EnvelopeSealer } from '../sealing/index.js';
 import { answersFromForm, checkAnswers, type AnswerErrors } from './answers.js';
+import { buildBulletin } from './bulletin.js';
 import * as q from './queries.js';
 
 export const RESPONSE_MODES = ['online', 'phone', 'paper', 'in_person'] as const;
@@ -193,3 +194,23 @@ export function responseService(ctx: SurveyContext) {
 
   return { submit };
 }
+
+/**
+ * At close, in the closing transaction: every pending envelope moves to `responses`, then the bulletin is
+ * built from what is stored and published (audited with its hash).
+ */
+export async function closeFieldwork(tx: Db, actor: string, campaignId: string): Promise<void> {
+  await q.movePending(tx, campaignId);
+  const { content, hash } = buildBulletin(campaignId, await q.receiptsOf(tx, campaignId));
+  await q.insertBulletin(tx, { campaignId, content, hash, responses: content.receipts.length });
+  await recordAudit(tx, { actor, action: 'responses.bulletin_published', campaignId, details: { hash, responses: content.receipts.length, counts: content.counts } });
+}
+
+/** Whether a receipt is in a closed campaign's bulletin (null before the bulletin exists). */
+export async function receiptInBulletin(db: Db, campaignId: string, receipt: string): Promise<boolean | null> {
+  const bulletin = await q.findBulletin(db, campaignId);
+  if (!bulletin) return null;
+  return bulletin.content.receipts.includes(receipt.trim().toLowerCase().replace(/\s+/g, ''));
+}
+
+export { findBulletin } from './queries.js';

@@ -19,6 +19,7 @@ import { FRAME_HASH_VERSION } from './frame-hash.js';
 import { freezeFrame, importValidRows, startFrameImport } from './frame-import.js';
 import { commitSeed, drawCampaignSample, saveDesign, type StoredDesign } from './plan.js';
 import * as q from './queries.js';
+import { findBulletin, receiptInBulletin } from '../responses/service.js';
 import { designFromForm, validateDesignForm, validateDraw, validateSeed } from './schemas.js';
 
 const ERRORS_SHOWN = 50;
@@ -135,7 +136,11 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
     const campaign = await findCampaign(db, String(req.params.id));
     if (!campaign) throw notFound('campaigns.notFound');
     const plan = await q.findPlan(db, campaign.id);
+    const bulletin = await findBulletin(db, campaign.id);
+    const asked = typeof req.query.receipt === 'string' ? req.query.receipt.trim() : '';
     res.render('pages/transparency', {
+      bulletin: bulletin && { hash: bulletin.hash, responses: bulletin.responses, counts: Object.entries(bulletin.content.counts).map(([unit, n]) => ({ unit, n })) },
+      receiptCheck: asked && bulletin ? { receipt: asked, found: await receiptInBulletin(db, campaign.id, asked) } : null,
       campaign,
       plan,
       revealed: Boolean(plan?.drawnAt),
@@ -143,6 +148,13 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
       drawAlgorithm: DRAW_ALGORITHM,
       keyFingerprint: await campaignKeyFingerprint(db, campaign.id),
     });
+  });
+
+  /** Public: the bulletin itself, for anyone to check its hash and look up receipts. */
+  router.get('/campaigns/:id/bulletin.json', async (req, res) => {
+    const bulletin = await findBulletin(db, String(req.params.id));
+    if (!bulletin) throw notFound('bulletin.none');
+    res.type('application/json').attachment(`bulletin-${bulletin.campaignId}.json`).send(JSON.stringify(bulletin.content, null, 1));
   });
 
   return router;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { transition } from '../../server/campaigns/index.js';
-import { auditLog, dailyAnswerCounts, invitationUnits, pendingResponses, responses } from '../../server/db/schema.js';
+import { auditLog, bulletins, dailyAnswerCounts, invitationUnits, pendingResponses, responses } from '../../server/db/schema.js';
+import { canonicalJson } from '../../server/scoring/index.js';
 import { MIX_BATCH } from '../../server/responses/index.js';
 import { randomAnswers, seededRandom } from '../../server/responses/simulate.js';
 import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
@@ -274,6 +275,23 @@ describe('mixing and closing', () => {
     expect(await unitStatus(late.id, late.units[0]!)).toBe('invited');
     expect((await browser.get('/survey/units')).text).toContain('Đợt khảo sát đã kết thúc');
     expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
+
+    // The bulletin: the count per unit and the receipt of every stored ciphertext, hashed, public.
+    const stored = await t.db.select().from(responses).where(eq(responses.campaignId, fw.campaignId));
+    const [bulletin] = await t.db.select().from(bulletins).where(eq(bulletins.campaignId, fw.campaignId));
+    const receipts = stored.map((r) => createHash('sha256').update(r.envelope).digest('hex')).sort();
+    expect(bulletin!.content.receipts).toEqual(receipts);
+    expect(bulletin!.responses).toBe(stored.length);
+    expect(Object.values(bulletin!.content.counts).reduce((a, b) => a + b, 0)).toBe(stored.length);
+    expect(bulletin!.hash).toBe(createHash('sha256').update(canonicalJson(bulletin!.content)).digest('hex'));
+    const anyone = new Browser(t.app);
+    const found = await anyone.get(`/campaigns/${fw.campaignId}/transparency?receipt=${receipts[0]}`);
+    expect(found.text).toContain(bulletin!.hash);
+    expect(found.text).toContain('nằm trong bảng công bố và sẽ được tính');
+    const missing = await anyone.get(`/campaigns/${fw.campaignId}/transparency?receipt=${'0'.repeat(64)}`);
+    expect(missing.text).toContain('Không tìm thấy mã biên nhận này');
+    const json = await anyone.get(`/campaigns/${fw.campaignId}/bulletin.json`);
+    expect(JSON.parse(json.text)).toEqual(bulletin!.content);
   });
 });
 

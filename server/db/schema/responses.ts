@@ -1,5 +1,5 @@
-import { index, pgEnum, pgTable, text } from 'drizzle-orm/pg-core';
-import { bytea } from './columns.js';
+import { index, integer, jsonb, pgEnum, pgTable, text } from 'drizzle-orm/pg-core';
+import { bytea, createdAt } from './columns.js';
 import { campaignRef } from './core.js';
 
 export const responseMode = pgEnum('response_mode', ['online', 'phone', 'paper', 'in_person']);
@@ -46,4 +46,17 @@ export const submissionReceipts = pgTable('submission_receipts', {
   nonceHash: text('nonce_hash').primaryKey(),
   campaignId: campaignRef(),
   sealedReceipt: bytea('sealed_receipt').notNull(),
+});
+
+/**
+ * The bulletin published at close (DDCI-BULLETIN/1): the count of responses per unit and the receipt
+ * (SHA-256) of every stored ciphertext, so each respondent can check that its answer is counted, and the
+ * unsealing can check that it decrypts exactly these.
+ */
+export const bulletins = pgTable('bulletins', {
+  campaignId: campaignRef().primaryKey(),
+  content: jsonb('content').$type<{ format: string; campaign: string; counts: Record<string, number>; receipts: string[] }>().notNull(),
+  hash: text('hash').notNull(),
+  responses: integer('responses').notNull(),
+  createdAt: createdAt(),
 });

@@ -52,6 +52,15 @@ export const vi = {
   'survey.chooseMode': 'Chọn hình thức thu thập.',
   'survey.enterResponses': 'Nhập phiếu',
   'survey.pinned': 'Phiên bản: phương pháp {methodology}; phiếu sở, ngành {department}; phiếu huyện {district}.',
+  'bulletin.title': 'Bảng công bố phiếu đã lưu',
+  'bulletin.intro': 'Khi kết thúc thu thập, {count} phiếu đã được lưu. Bảng công bố liệt kê số phiếu của từng đơn vị và mã biên nhận (SHA-256 của phiếu đã mã hoá) của từng phiếu; khi mở niêm phong, hệ thống kiểm tra đúng các phiếu này được giải mã.',
+  'bulletin.hash': 'Mã băm của bảng công bố',
+  'bulletin.download': 'Tải bảng công bố (JSON)',
+  'bulletin.check': 'Kiểm tra mã biên nhận',
+  'bulletin.found': 'Có: phiếu mang mã biên nhận này nằm trong bảng công bố và sẽ được tính.',
+  'bulletin.notFound': 'Không tìm thấy mã biên nhận này trong bảng công bố. Vui lòng kiểm tra lại mã đã nhập.',
+  'bulletin.responses': 'Số phiếu',
+  'bulletin.none': 'Đợt khảo sát chưa có bảng công bố (chưa kết thúc thu thập).',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -107,4 +116,13 @@ export const en: Record<keyof typeof vi, string> = {
   'survey.chooseMode': 'Choose how the answers were collected.',
   'survey.enterResponses': 'Enter answers',
   'survey.pinned': 'Versions: methodology {methodology}; department form {department}; district form {district}.',
+  'bulletin.title': 'Bulletin of stored responses',
+  'bulletin.intro': 'When fieldwork closed, {count} responses were stored. The bulletin lists the count per unit and the receipt (SHA-256 of the encrypted form) of every response; unsealing checks that exactly these are decrypted.',
+  'bulletin.hash': 'Bulletin hash',
+  'bulletin.download': 'Download the bulletin (JSON)',
+  'bulletin.check': 'Check a receipt',
+  'bulletin.found': 'Yes: the response with this receipt is in the bulletin and will be counted.',
+  'bulletin.notFound': 'This receipt is not in the bulletin. Please check the code you typed.',
+  'bulletin.responses': 'Responses',
+  'bulletin.none': 'This campaign has no bulletin yet (fieldwork has not closed).',
 };

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../server/cli/index.js';
+import { answersFromForm } from '../../server/responses/answers.js';
+import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
+import { answerSchema, loadCatalog } from '../../server/questionnaires/index.js';
+import { MICRODATA_FORMAT, score, scoringInputOf, seedFromText, type Microdata } from '../../server/scoring/index.js';
+
+const catalog = loadCatalog();
+const dir = mkdtempSync(path.join(tmpdir(), 'ddci-score-'));
+
+/** Microdata for three departments and two districts, answered at random from the real questionnaires. */
+function microdata(): Microdata {
+  const random = seededRandom(11);
+  const units = [
+    ...['SXD', 'STC', 'SCT'].map((code) => ({ code, kind: 'department' as const, nameVi: `Sở ${code}`, nameEn: code })),
+    ...['HCL', 'HLB'].map((code) => ({ code, kind: 'district' as const, nameVi: `Huyện ${code}`, nameEn: code })),
+  ];
+  const responses = units.flatMap((u) => {
+    const questionnaire = catalog.questionnaires.get(`${u.kind}-2026.1`)!;
+    const schema = answerSchema(questionnaire) as unknown as AnswerSchema;
+    return Array.from({ length: u.code === 'SCT' ? 6 : 14 }, () => ({
+      unit: u.code,
+      stratum: 'all',
+      questionnaire: `${u.kind}-2026.1`,
+      mode: 'online',
+      answers: answersFromForm(questionnaire, randomAnswers(schema, random)),
+    }));
+  });
+  return {
+    format: MICRODATA_FORMAT,
+    campaign: { id: 'c1', province: 'Lạng Sơn', year: 2026, title: 'DDCI' },
+    methodology: '2026.1',
+    seed: 'bulletin-hash-of-the-campaign',
+    units,
+    strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: 120 })),
+    responses,
+  };
+}
+
+async function cli(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { env: {}, out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+test('ddci score recomputes the ranking from microdata, whatever the order of its responses', async () => {
+  const data = microdata();
+  const file = path.join(dir, 'microdata.json');
+  // Published with responses in another order: the figures must not depend on it.
+  writeFileSync(file, JSON.stringify({ ...data, responses: [...data.responses].reverse() }));
+  const json = path.join(dir, 'results.json');
+  const result = await cli(['score', '--microdata', file, '--json', json]);
+  expect(result.err).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.out).toContain('Sở, ban, ngành / Departments');
+  expect(result.out).toContain('Huyện, thị xã, thành phố / Districts');
+  expect(result.out).toMatch(/below-minimum .* SCT Sở SCT/); // 6 answers, under the minimum of 10
+
+  const expected = score(scoringInputOf(data, catalog.methodology), seededRandom(seedFromText(data.seed)));
+  expect(JSON.parse(readFileSync(json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(expected)));
+  const ranked = expected.units.filter((u) => u.kind === 'department' && u.rank !== null);
+  expect(ranked).toHaveLength(2);
+  expect(ranked.map((u) => u.rank).sort()).toEqual([1, 2]);
+}, 60_000);
+
+test('a bad methodology file is named with the path of the problem', async () => {
+  const bad = path.join(dir, 'methodology-bad.json');
+  const methodology = JSON.parse(JSON.stringify(catalog.methodology)) as Record<string, unknown>;
+  delete methodology.tiers;
+  writeFileSync(bad, JSON.stringify(methodology));
+  const file = path.join(dir, 'microdata2.json');
+  writeFileSync(file, JSON.stringify(microdata()));
+  const result = await cli(['score', '--microdata', file, '--methodology', bad]);
+  expect(result.code).toBe(1);
+  expect(result.err).toContain('methodology-bad.json');
+  expect(result.err).toContain('tiers');
+});
