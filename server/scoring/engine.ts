@@ -143,17 +143,43 @@ export function score(input: ScoringInput, random: Random): ScoringResult {
     const pillarDraws = units.map(() => pillars.map(() => [] as number[]));
     const compositeDraws = units.map(() => [] as number[]);
     const rankDraws = units.map(() => [] as number[]);
-    const scratch = units.map((u) => indicators.map(() => new Float64Array(u.respondents)));
+    // Respondent-major copies of the values (one row of indicators per respondent) keep the inner loop on
+    // contiguous memory; a replicate needs only the weighted means, accumulated as respondents are drawn.
+    const K = indicators.length;
+    const rows = units.map((u) => {
+      const matrix = new Float64Array(u.respondents * K);
+      for (let k = 0; k < K; k++) for (let i = 0; i < u.respondents; i++) matrix[i * K + k] = u.values[k]![i]!;
+      return matrix;
+    });
+    const sums = new Float64Array(K);
+    const counts = new Float64Array(K);
+    const weighted = new Float64Array(K);
+    const weights = new Float64Array(K);
     for (let r = 0; r < replicates; r++) {
       const values = units.map((u, j) => {
-        const drawn = scratch[j]!;
+        const matrix = rows[j]!;
+        weighted.fill(0);
+        weights.fill(0);
         for (const s of u.strata) {
+          sums.fill(0);
+          counts.fill(0);
           for (let i = 0; i < s.size; i++) {
-            const from = s.start + Math.floor(random() * s.size);
-            for (let k = 0; k < indicators.length; k++) drawn[k]![s.start + i] = u.values[k]![from]!;
+            const base = (s.start + Math.floor(random() * s.size)) * K;
+            for (let k = 0; k < K; k++) {
+              const y = matrix[base + k]!;
+              if (y === y) {
+                sums[k]! += y;
+                counts[k]! += 1;
+              }
+            }
+          }
+          const w = s.population / s.size; // the stratum's design weight, as in the point estimate
+          for (let k = 0; k < K; k++) {
+            weighted[k]! += w * sums[k]!;
+            weights[k]! += w * counts[k]!;
           }
         }
-        return indicators.map((_, k) => stratifiedMean(stratumValues(u, drawn[k]!))?.estimate ?? null);
+        return indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
       });
       const replicate = scoreType(m, kind, pillars, indicators, values, rankable, input.pooledBounds);
       units.forEach((_, j) => {
