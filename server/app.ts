@@ -11,6 +11,7 @@ import { codeKeys, samplingRoutes } from './sampling/index.js';
 import { createMailer, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes } from './responses/index.js';
+import { publicationRoutes, unsealingStatus } from './publication/index.js';
 import { submissionKey } from './sealing/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -112,7 +113,9 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(memberKeysGate(db));
 
   app.use(campaignRoutes(db));
-  app.use(sealingRoutes(db, config, unsealing));
+  const publication = { db, catalog, registry: unsealing, logger };
+  app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
+  app.use(publicationRoutes(publication, config));
   app.use(samplingRoutes(db, config, logger));
   const keys = codeKeys(config.hmacSecret);
   app.use(invitationRoutes(db, config, keys, createMailer(config.smtpUrl, config.mailFrom), logger));

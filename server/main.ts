@@ -6,6 +6,7 @@ import { openDatabase } from './db/client.js';
 import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
+import { failRunningRuns } from './publication/index.js';
 import { CatalogError, shippedCatalog } from './questionnaires/index.js';
 
 function configOrExit(): Config {
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   logger.info({ database: database.kind }, 'database ready');
   const interrupted = await failInterruptedImports(database.db);
   if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');
+  const runs = await failRunningRuns(database.db); // their approvals and decrypted data died with the process
+  if (runs) logger.warn({ runs }, 'unsealing runs interrupted by the last stop were marked failed');
 
   if (config.seedDemo) {
     const seeded = await seedDemoIfEmpty(database.db, { dataDir: config.dataDir, hmacSecret: config.hmacSecret, logger });

@@ -138,27 +138,36 @@ async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> 
       campaign.committeeSize !== null && campaign.committeeThreshold !== null
         ? { size: campaign.committeeSize, threshold: campaign.committeeThreshold }
         : null,
-    unsealApprovals: 0, // approvals arrive with the sealing capability
+    unsealApprovals: 0, // held in one process's memory: the unsealing service passes its count
   };
 }
 
 /** Moves a campaign one step along its lifecycle, if the actor's role and the campaign's facts allow. */
+export interface TransitionOptions {
+  /** Facts only the caller knows (the approvals this process holds). */
+  facts?: Partial<CampaignFacts>;
+  /** Work that must commit with the move, or not at all (sealed results, the publication). */
+  within?: (tx: Db) => Promise<void>;
+}
+
 export async function transition(
   db: Db,
   actor: StaffPrincipal,
   campaignId: string,
   to: CampaignState,
+  options: TransitionOptions = {},
 ): Promise<Result<CampaignState>> {
   const moved = await db.transaction(async (tx): Promise<Result<CampaignState>> => {
     const campaign = await q.lockCampaign(tx, campaignId);
     if (!campaign) return refuse({ key: 'campaigns.notFound' });
-    const check = checkTransition(campaign.state, to, actor.role, await factsOf(tx, campaign));
+    const check = checkTransition(campaign.state, to, actor.role, { ...(await factsOf(tx, campaign)), ...options.facts });
     if (!check.ok) return refuse(check.reason);
     if (!(await q.updateState(tx, campaignId, campaign.state, to))) return refuse({ key: 'transition.conflict' });
     if (to === 'fieldwork') await runKeyCeremony(tx, campaignId, actor.username, campaign.committeeThreshold!);
     // Closing waited for every submission in flight (they share-lock the campaign row): what is still
     // pending moves to the responses now, shuffled, and the bulletin is published.
     if (to === 'closed') await closeFieldwork(tx, actor.username, campaignId);
+    await options.within?.(tx);
     await recordAudit(tx, {
       actor: actor.username,
       action: 'campaign.transition',

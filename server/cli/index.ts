@@ -7,6 +7,7 @@ import { seedDemoIfEmpty } from '../demo/seed.js';
 import { createLogger } from '../logger.js';
 import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
+import { verifyPublication } from '../publication/index.js';
 import { CatalogError, loadCatalog, loadMethodology, questionsOf } from '../questionnaires/index.js';
 import { rankingTables, scoreMicrodata } from './score.js';
 import { writeFileSync } from 'node:fs';
@@ -161,6 +162,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         exitCode = 1;
       }
     });
+
+  program
+    .command('publication')
+    .description('the published results')
+    .command('verify')
+    .description('check the chair’s signature, every hash (results, microdata, bulletin, frame, seed commitment, sample) and that the microdata reproduce the published figures; exit 1 naming what fails')
+    .requiredOption('--campaign <id>', 'campaign id')
+    .action((options: { campaign: string }) =>
+      withDatabase(async ({ db }) => {
+        const report = await verifyPublication(db, loadCatalog(), options.campaign);
+        (report.ok ? io.out : io.err)(report.lines.join('\n') + `\n${report.ok ? 'publication verified' : 'PUBLICATION DOES NOT VERIFY'}\n`);
+        return report.ok ? 0 : 1;
+      }),
+    );
 
   program
     .command('simulate')

@@ -5,3 +5,4 @@ export * from './schema/sealing.js';
 export * from './schema/sampling.js';
 export * from './schema/invitations.js';
 export * from './schema/responses.js';
+export * from './schema/publication.js';

@@ -3,10 +3,11 @@ import * as common from './messages/common.js';
 import * as sampling from './messages/sampling.js';
 import * as sealing from './messages/sealing.js';
 import * as responses from './messages/responses.js';
+import * as publication from './messages/publication.js';
 
 /** Every user-facing string, Vietnamese first, one file per capability; `en` has exactly the same keys. */
-export const vi = { ...common.vi, ...campaigns.vi, ...sealing.vi, ...sampling.vi, ...responses.vi } as const;
+export const vi = { ...common.vi, ...campaigns.vi, ...sealing.vi, ...sampling.vi, ...responses.vi, ...publication.vi } as const;
 
 export type MessageKey = keyof typeof vi;
 
-export const en: Record<MessageKey, string> = { ...common.en, ...campaigns.en, ...sealing.en, ...sampling.en, ...responses.en };
+export const en: Record<MessageKey, string> = { ...common.en, ...campaigns.en, ...sealing.en, ...sampling.en, ...responses.en, ...publication.en };

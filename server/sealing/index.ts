@@ -8,6 +8,7 @@ export {
   responseSealer,
   runKeyCeremony,
   sealForCommittee,
+  signAsMember,
   withCampaignDecryptor,
 } from './service.js';
 export { UnsealingRegistry, type Decryptor } from './unsealing.js';
@@ -17,3 +18,4 @@ export type { SealedDocument } from './documents.js';
 export { sealingRoutes, memberKeysGate } from './routes.js';
 export { receiptOf, submissionKey, nonceHash, sealReceipt, openReceipt, draftKey } from './receipts.js';
 export { responseContext, type EnvelopeSealer } from './envelope.js';
+export { verifyEd25519 } from './primitives.js';

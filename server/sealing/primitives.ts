@@ -8,6 +8,7 @@ import {
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
+  verify,
   type KeyObject,
 } from 'node:crypto';
 
@@ -29,6 +30,15 @@ export class SealingError extends Error {
     super(message);
     this.name = 'SealingError';
   }
+}
+
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** Checks an Ed25519 signature against a raw 32-byte public key. */
+export function verifyEd25519(publicRaw: Buffer, message: Buffer, signature: Buffer): boolean {
+  if (publicRaw.length !== KEY_BYTES) return false;
+  const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, publicRaw]), format: 'der', type: 'spki' });
+  return verify(null, message, key, signature);
 }
 
 export function x25519PublicFromRaw(raw: Uint8Array): KeyObject {

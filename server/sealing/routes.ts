@@ -45,7 +45,13 @@ export function memberKeysGate(db: Db): RequestHandler {
   };
 }
 
-export function sealingRoutes(db: Db, config: Config, registry: UnsealingRegistry): Router {
+export function sealingRoutes(
+  db: Db,
+  config: Config,
+  registry: UnsealingRegistry,
+  /** What the unseal page also shows (the scoring runs, from the publication capability). */
+  unsealExtras: (campaignId: string) => Promise<Record<string, unknown>> = async () => ({}),
+): Router {
   const router = Router();
   const committee = requirePermission('unseal.approve');
   const passphraseLimit = formRateLimit(db, 'passphrase', config.loginRateLimit, config.loginRateWindowMinutes);
@@ -77,6 +83,7 @@ export function sealingRoutes(db: Db, config: Config, registry: UnsealingRegistr
       held: registry.approvers(campaignId).length,
       fingerprint: await sealing.campaignKeyFingerprint(db, campaignId),
       ttlMinutes: config.unsealShareTtlMinutes,
+      ...(await unsealExtras(campaignId)),
       ...extra,
     });
   }

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
@@ -175,4 +175,17 @@ export async function openForMember(db: Db, document: SealedDocument, staff: Sta
   } catch {
     return refuse({ key: 'unseal.notMember' });
   }
+}
+
+/** A member signs a message with the Ed25519 key unlocked by the passphrase (the chair, at publication). */
+export async function signAsMember(
+  db: Db,
+  staff: StaffPrincipal,
+  passphrase: string,
+  message: Buffer,
+): Promise<Result<{ signature: Buffer; signingPublic: Buffer; fingerprint: string }>> {
+  const key = await unlock(db, staff.id, passphrase, 'signing');
+  const record = await q.findMemberKeys(db, staff.id);
+  if (!key || !record) return refuse({ key: 'unseal.wrongPassphrase' });
+  return ok({ signature: sign(null, message, key), signingPublic: record.signingPublic, fingerprint: record.fingerprint });
 }

@@ -7,10 +7,13 @@ import { invitations, invitationUnits } from '../../server/db/schema.js';
 import { accessCodeFor, formatCode } from '../../server/sampling/access-codes.js';
 import { createAccount } from './app.js';
 import { completeSampling, testCodeKeys } from './sampling.js';
+import type { DesignParams } from '../../server/sampling/design.js';
 
 export interface FieldworkCampaign {
   campaignId: string;
   admin: StaffPrincipal;
+  /** The committee (2 of 3), chair first, each with keys under TEST_PASSPHRASE and password TEST_PASSWORD. */
+  members: StaffPrincipal[];
   /** Every invitation's access code (as printed) and the units it covers. */
   invitations: { id: string; code: string; units: string[] }[];
 }
@@ -19,7 +22,12 @@ export interface FieldworkCampaign {
  * A campaign in fieldwork: units (codes starting with H are districts), a 2-of-3 committee with keys,
  * a drawn sample with invitations, the key ceremony run (unless it stops at sampling, invitations made).
  */
-export async function campaignInFieldwork(db: Db, province: string, unitCodes: string[], options: { stopAt?: 'sampling' } = {}): Promise<FieldworkCampaign> {
+export async function campaignInFieldwork(
+  db: Db,
+  province: string,
+  unitCodes: string[],
+  options: { stopAt?: 'sampling'; perUnit?: number; design?: Partial<DesignParams> } = {},
+): Promise<FieldworkCampaign> {
   const admin = (await createAccount(db, 'admin')).principal;
   const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province} 2026` });
   if (!created.ok) throw new Error('campaign refused');
@@ -31,7 +39,7 @@ export async function campaignInFieldwork(db: Db, province: string, unitCodes: s
   const members = [await createAccount(db, 'chair'), await createAccount(db, 'member'), await createAccount(db, 'member')];
   await setCommitteeMembers(db, admin.username, campaignId, members.map((m) => m.username));
   for (const to of ['sampling', 'fieldwork'] as const) {
-    if (to === 'fieldwork') await completeSampling(db, admin.username, campaignId);
+    if (to === 'fieldwork') await completeSampling(db, admin.username, campaignId, options.design, options.perUnit);
     if (to === 'fieldwork' && options.stopAt === 'sampling') break;
     const moved = await transition(db, admin, campaignId, to);
     if (!moved.ok) throw new Error(`${to} refused: ${moved.error.key}`);
@@ -46,6 +54,7 @@ export async function campaignInFieldwork(db: Db, province: string, unitCodes: s
   return {
     campaignId,
     admin,
+    members: members.map((m) => m.principal),
     invitations: [...byId].sort(([a], [b]) => a.localeCompare(b)).map(([id, units]) => ({ id, code: formatCode(accessCodeFor(testCodeKeys, id)), units })),
   };
 }

@@ -37,9 +37,9 @@ export async function importFrame(db: Db, actor: string, campaignId: string, con
 }
 
 /** Takes a campaign in the sampling stage through frame, design, seed, draw and invitations; returns the frame file's content. */
-export async function completeSampling(db: Db, actor: string, campaignId: string, design: Partial<DesignParams> = {}): Promise<string> {
+export async function completeSampling(db: Db, actor: string, campaignId: string, design: Partial<DesignParams> = {}, perUnit = 6): Promise<string> {
   const units = (await listUnits(db, campaignId)).map((u) => u.code);
-  const frame = smallFrameCsv(units);
+  const frame = smallFrameCsv(units, perUnit);
   await importFrame(db, actor, campaignId, frame);
   const steps = [
     await freezeFrame(db, actor, campaignId),

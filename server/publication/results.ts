@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, type Microdata, type ScoringResult } from '../scoring/index.js';
+
+/**
+ * What unsealing produces and publication makes public. Pure.
+ *
+ *   DDCI-RESULTS/1      the scores, with what they were computed from (methodology, bulletin hash, seed)
+ *   DDCI-PUBLICATION/1  the record the chair signs (Ed25519 over its canonical JSON): the hashes of the
+ *                       results, the microdata, the bulletin, the frame, the seed commitment and the sample
+ */
+export const RESULTS_FORMAT = 'DDCI-RESULTS/1';
+export const PUBLICATION_FORMAT = 'DDCI-PUBLICATION/1';
+
+export interface ResultsDocument {
+  format: typeof RESULTS_FORMAT;
+  campaign: Microdata['campaign'];
+  methodology: string;
+  bulletinHash: string;
+  seed: string;
+  responses: number;
+  /** Decrypted answers that failed validation and were left out (expected 0). */
+  invalid: number;
+  units: Microdata['units'];
+  result: ScoringResult;
+}
+
+export interface PublicationRecord {
+  format: typeof PUBLICATION_FORMAT;
+  campaign: string;
+  resultsHash: string;
+  microdataHash: string;
+  bulletinHash: string;
+  frameHash: string | null;
+  seedCommitment: string | null;
+  sampleHash: string | null;
+  chair: string;
+  chairKeyFingerprint: string;
+  /** The chair's Ed25519 public key, hex. */
+  signingPublic: string;
+  publishedAt: string;
+}
+
+export const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
+
+export const recordBytes = (record: PublicationRecord) => Buffer.from(canonicalJson(record), 'utf8');

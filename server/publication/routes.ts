@@ -1,0 +1,89 @@
+import { Router, type Request, type Response } from 'express';
+import { requirePermission } from '../auth/index.js';
+import { findCampaign } from '../campaigns/queries.js';
+import type { Config } from '../config.js';
+import { notFound } from '../http/errors.js';
+import { flash } from '../http/flash.js';
+import { formRateLimit } from '../http/rate-limit.js';
+import * as publication from './service.js';
+import { rankingView } from './view.js';
+import type { ResultsDocument } from './results.js';
+
+/**
+ * Unsealing runs, the sealed results (committee only, passphrase each time, audited), publication by the
+ * chair, and the public results once — and only once — published.
+ */
+export function publicationRoutes(ctx: publication.PublicationContext, config: Config): Router {
+  const router = Router();
+  const { db, catalog } = ctx;
+  const committee = requirePermission('unseal.approve');
+  const passphraseLimit = formRateLimit(db, 'passphrase', config.loginRateLimit, config.loginRateWindowMinutes);
+  const campaignOf = async (req: Request) => {
+    const campaign = await findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    return campaign;
+  };
+  const tables = (req: Request, results: ResultsDocument) => ({
+    tables: rankingView(results, catalog.methodology, req.lang),
+    level: Math.round(results.result.level * 100),
+    replicates: results.result.replicates,
+    minimum: catalog.methodology.minAnswersPerUnit,
+  });
+
+  router.post('/campaigns/:id/unseal/run', committee, async (req, res) => {
+    const campaign = await campaignOf(req);
+    const started = await publication.startUnsealing(ctx, req.staff!, campaign.id);
+    if (!started.ok) flash(res, started.error);
+    res.redirect(303, `/campaigns/${campaign.id}/unseal`);
+  });
+
+  const sealedPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    res.status(status).render('pages/results-sealed', { campaign: await campaignOf(req), ...extra });
+  router.get('/campaigns/:id/results/sealed', committee, (req, res) => sealedPage(req, res));
+  router.post('/campaigns/:id/results/sealed', committee, passphraseLimit, async (req, res) => {
+    const campaign = await campaignOf(req);
+    const opened = await publication.readSealedResults(db, campaign.id, req.staff!, String(req.body?.passphrase ?? ''));
+    if (!opened.ok) return sealedPage(req, res, { problem: opened.error }, opened.error.key === 'unseal.wrongPassphrase' ? 401 : 409);
+    res.set('Cache-Control', 'no-store');
+    await sealedPage(req, res, { opened: true, results: opened.value.results, ...tables(req, opened.value.results), canPublish: req.staff!.role === 'chair' && campaign.state === 'unsealed' });
+  });
+
+  router.post('/campaigns/:id/publish', requirePermission('results.publish'), passphraseLimit, async (req, res) => {
+    const campaign = await campaignOf(req);
+    const published = await publication.publish(db, campaign.id, req.staff!, String(req.body?.passphrase ?? ''));
+    if (!published.ok) return sealedPage(req, res, { problem: published.error }, published.error.key === 'unseal.wrongPassphrase' ? 401 : 409);
+    flash(res, { key: 'results.published' });
+    res.redirect(303, `/campaigns/${campaign.id}/results`);
+  });
+
+  /** Public, after publication only: before it, the same answer as for a campaign without results. */
+  const publishedOf = async (req: Request) => {
+    const found = await publication.publishedResults(db, String(req.params.id));
+    if (!found) throw notFound('results.notPublished');
+    return found;
+  };
+  router.get('/campaigns/:id/results', async (req, res) => {
+    const found = await publishedOf(req);
+    res.render('pages/results', { campaign: await campaignOf(req), record: found.record, signature: found.signature, ...tables(req, found.results) });
+  });
+  const download = (name: string, pick: (p: publication.Published) => unknown) =>
+    router.get(`/campaigns/:id/${name}.json`, async (req, res) => {
+      const found = await publishedOf(req);
+      res.type('application/json').attachment(`${name}-${String(req.params.id)}.json`).send(JSON.stringify(pick(found), null, 1));
+    });
+  download('results', (p) => p.results);
+  download('microdata', (p) => p.microdata);
+  download('publication', (p) => ({ record: p.record, signature: p.signature }));
+
+  return router;
+}
+
+/** What the unseal page shows about scoring runs and the sealed results. */
+export async function unsealingStatus(db: publication.PublicationContext['db'], campaignId: string) {
+  const run = await publication.latestRun(db, campaignId);
+  return {
+    run,
+    running: run?.status === 'running',
+    runPercent: run?.total ? Math.round((100 * run.done) / run.total) : 0,
+  };
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { nanoid } from 'nanoid';
+import { recordAudit } from '../audit/index.js';
+import type { StaffPrincipal } from '../auth/index.js';
+import { findStaffByUsername } from '../auth/queries.js';
+import { findCampaign, listUnits } from '../campaigns/queries.js';
+import { transition } from '../campaigns/service.js';
+import type { Db } from '../db/client.js';
+import type { Message } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
+import type { Catalog } from '../questionnaires/index.js';
+import { findBulletin } from '../responses/service.js';
+import { ok, refuse, type Result } from '../result.js';
+import { MICRODATA_FORMAT, score, scoringInputOf, seededRandom, seedFromText, sortResponses, type Microdata } from '../scoring/index.js';
+import { openForMember, responseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
+import { findMemberKeys } from '../sealing/queries.js';
+import * as q from './queries.js';
+import { hashOf, PUBLICATION_FORMAT, recordBytes, RESULTS_FORMAT, type PublicationRecord, type ResultsDocument } from './results.js';
+
+export interface PublicationContext {
+  db: Db;
+  catalog: Catalog;
+  registry: UnsealingRegistry;
+  logger: Logger;
+}
+
+/** Why a run stopped, as a message for the committee (never an answer, a key or a share). */
+class RunFailure extends Error {
+  constructor(readonly key: Message['key']) {
+    super(key);
+  }
+}
+
+const PROGRESS_EVERY = 2000;
+
+/**
+ * With k approvals held, starts unsealing in the background: every response decrypted in memory, checked
+ * against the bulletin, validated and scored; the results and the microdata sealed for the committee; the
+ * campaign moved to unsealed. Progress is stored in `scoring_runs`; nothing decrypted is ever written.
+ */
+export async function startUnsealing(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string): Promise<Result<{ runId: string; done: Promise<void> }>> {
+  const { db } = ctx;
+  const campaign = await findCampaign(db, campaignId);
+  if (!campaign) return refuse({ key: 'campaigns.notFound' });
+  if (campaign.state !== 'closed') return refuse({ key: 'results.notClosed' });
+  const held = ctx.registry.approvers(campaignId).length;
+  if (held < (campaign.committeeThreshold ?? Infinity)) return refuse({ key: 'transition.needsQuorum', params: { k: campaign.committeeThreshold ?? 0 } });
+  const runId = nanoid(12);
+  if (!(await q.insertRun(db, { id: runId, campaignId, createdBy: actor.username }))) return refuse({ key: 'results.busy' });
+  await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_started', campaignId, details: { run: runId, approvals: held } }));
+  const done = unsealAndScore(ctx, actor, campaignId, runId).catch(async (error: unknown) => {
+    const key = error instanceof RunFailure ? error.key : 'results.failed';
+    if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');
+    await q.updateRun(db, runId, { status: 'failed', failure: key, finishedAt: new Date() });
+    await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_failed', campaignId, details: { run: runId, reason: key } }));
+  });
+  return ok({ runId, done });
+}
+
+async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string, runId: string): Promise<void> {
+  const { db, catalog } = ctx;
+  const campaign = (await findCampaign(db, campaignId))!;
+  const bulletin = await findBulletin(db, campaignId);
+  if (!bulletin) throw new RunFailure('bulletin.none');
+  if (catalog.methodology.version !== campaign.methodologyVersion) throw new RunFailure('results.methodologyMissing');
+  const stored = await q.storedResponses(db, campaignId);
+  await q.updateRun(db, runId, { total: stored.length });
+
+  // The bulletin lists every receipt once per response: each stored envelope must match one, and none may be left.
+  const expected = new Map<string, number>();
+  for (const receipt of bulletin.content.receipts) expected.set(receipt, (expected.get(receipt) ?? 0) + 1);
+  const answered: Microdata['responses'] = [];
+  let invalid = 0;
+  await withCampaignDecryptor(db, ctx.registry, campaignId, async (decryptor) => {
+    for (const [i, row] of stored.entries()) {
+      const receipt = createHash('sha256').update(row.envelope).digest('hex');
+      const left = expected.get(receipt) ?? 0;
+      if (left === 0) throw new RunFailure('results.bulletinMismatch');
+      expected.set(receipt, left - 1);
+      const plaintext = decryptor.open(row.envelope, responseContext(campaignId, row.unitCode, row.questionnaire));
+      const answers = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
+      plaintext.fill(0);
+      if (catalog.answerValidator(row.questionnaire)(answers)) {
+        answered.push({ unit: row.unitCode, stratum: 'all', questionnaire: row.questionnaire, mode: row.mode, answers });
+      } else invalid++;
+      if ((i + 1) % PROGRESS_EVERY === 0) await q.updateRun(db, runId, { done: i + 1 });
+    }
+  });
+  if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
+
+  const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, kind: u.kind, nameVi: u.nameVi, nameEn: u.nameEn }));
+  const populations = new Map((await q.frameCounts(db, campaignId)).map((c) => [c.unitCode, c.population]));
+  const microdata: Microdata = {
+    format: MICRODATA_FORMAT,
+    campaign: { id: campaign.id, province: campaign.province, year: campaign.year, title: campaign.title },
+    methodology: campaign.methodologyVersion,
+    seed: bulletin.hash,
+    units,
+    strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: populations.get(u.code) ?? 0 })),
+    responses: sortResponses(answered),
+  };
+  const result = score(scoringInputOf(microdata, catalog.methodology), seededRandom(seedFromText(microdata.seed)));
+  const results: ResultsDocument = {
+    format: RESULTS_FORMAT,
+    campaign: microdata.campaign,
+    methodology: microdata.methodology,
+    bulletinHash: bulletin.hash,
+    seed: microdata.seed,
+    responses: stored.length,
+    invalid,
+    units,
+    result,
+  };
+  const resultsHash = hashOf(results);
+  const document = await sealForCommittee(db, campaignId, Buffer.from(JSON.stringify({ results, microdata }), 'utf8'));
+  const moved = await transition(db, actor, campaignId, 'unsealed', {
+    facts: { unsealApprovals: ctx.registry.approvers(campaignId).length || (campaign.committeeThreshold ?? 0) },
+    within: async (tx) => {
+      await q.insertSealedResults(tx, { campaignId, document, resultsHash });
+      await q.updateRun(tx, runId, { status: 'done', done: stored.length, finishedAt: new Date() });
+      await recordAudit(tx, { actor: actor.username, action: 'results.sealed', campaignId, details: { run: runId, resultsHash, responses: stored.length, invalid } });
+    },
+  });
+  if (!moved.ok) throw new RunFailure(moved.error.key);
+}
+
+export interface OpenedResults {
+  results: ResultsDocument;
+  microdata: Microdata;
+}
+
+/** A committee member reads the sealed results with the passphrase; who read them, and when, is audited. */
+export async function readSealedResults(db: Db, campaignId: string, staff: StaffPrincipal, passphrase: string): Promise<Result<OpenedResults>> {
+  const sealed = await q.findSealedResults(db, campaignId);
+  if (!sealed) return refuse({ key: 'results.none' });
+  const opened = await openForMember(db, sealed.document, staff, passphrase);
+  if (!opened.ok) return opened;
+  await db.transaction((tx) => recordAudit(tx, { actor: staff.username, action: 'results.viewed', campaignId, subject: staff.username, details: { resultsHash: sealed.resultsHash } }));
+  return ok(JSON.parse(opened.value.toString('utf8')) as OpenedResults);
+}
+
+/** The chair publishes: the results and microdata become public with a record signed by the chair's key. */
+export async function publish(db: Db, campaignId: string, chair: StaffPrincipal, passphrase: string, now = new Date()): Promise<Result<PublicationRecord>> {
+  const sealed = await q.findSealedResults(db, campaignId);
+  if (!sealed) return refuse({ key: 'results.none' });
+  const opened = await openForMember(db, sealed.document, chair, passphrase);
+  if (!opened.ok) return opened;
+  const { results, microdata } = JSON.parse(opened.value.toString('utf8')) as OpenedResults;
+  if (hashOf(results) !== sealed.resultsHash) return refuse({ key: 'results.hashMismatch' });
+  const sampling = await q.samplingHashes(db, campaignId);
+  const memberKey = await findMemberKeys(db, chair.id);
+  if (!memberKey) return refuse({ key: 'unseal.notMember' });
+  const record: PublicationRecord = {
+    format: PUBLICATION_FORMAT,
+    campaign: campaignId,
+    resultsHash: sealed.resultsHash,
+    microdataHash: hashOf(microdata),
+    bulletinHash: results.bulletinHash,
+    frameHash: sampling.frameHash,
+    seedCommitment: sampling.seedCommitment,
+    sampleHash: sampling.sampleHash,
+    chair: chair.username,
+    chairKeyFingerprint: memberKey.fingerprint,
+    signingPublic: memberKey.signingPublic.toString('hex'),
+    publishedAt: now.toISOString(),
+  };
+  const signed = await signAsMember(db, chair, passphrase, recordBytes(record));
+  if (!signed.ok) return signed;
+  const signature = signed.value.signature.toString('base64');
+  const moved = await transition(db, chair, campaignId, 'published', {
+    within: async (tx) => {
+      await q.insertPublication(tx, { campaignId, results: results as unknown as Record<string, unknown>, microdata: microdata as unknown as Record<string, unknown>, record: record as unknown as Record<string, unknown>, signature });
+      await recordAudit(tx, { actor: chair.username, action: 'results.published', campaignId, details: { resultsHash: record.resultsHash, signature } }, now);
+    },
+  });
+  return moved.ok ? ok(record) : moved;
+}
+
+export interface Published {
+  results: ResultsDocument;
+  microdata: Microdata;
+  record: PublicationRecord;
+  signature: string;
+}
+
+/** The public results, once published; null before (no page reveals anything sooner). */
+export async function publishedResults(db: Db, campaignId: string): Promise<Published | null> {
+  const row = await q.findPublication(db, campaignId);
+  if (!row) return null;
+  return { results: row.results as unknown as ResultsDocument, microdata: row.microdata as unknown as Microdata, record: row.record as unknown as PublicationRecord, signature: row.signature };
+}
+
+/**
+ * `ddci publication verify`: the signature, every hash, that the key is the chair's, and that the
+ * microdata reproduce the published figures. Returns ✓/✗ lines.
+ */
+export async function verifyPublication(db: Db, catalog: Catalog, campaignId: string): Promise<{ ok: boolean; lines: string[] }> {
+  const published = await publishedResults(db, campaignId);
+  if (!published) return { ok: false, lines: ['✗ the campaign has no publication'] };
+  const { results, microdata, record, signature } = published;
+  const lines: string[] = [];
+  let allOk = true;
+  const check = (good: boolean, what: string) => {
+    allOk &&= good;
+    lines.push(`${good ? '✓' : '✗'} ${what}`);
+  };
+  check(verifyEd25519(Buffer.from(record.signingPublic, 'hex'), recordBytes(record), Buffer.from(signature, 'base64')), `signature by ${record.chair} (key ${record.chairKeyFingerprint})`);
+  const chair = await findStaffByUsername(db, record.chair);
+  const chairKey = chair && (await findMemberKeys(db, chair.id));
+  check(Boolean(chairKey && chairKey.signingPublic.toString('hex') === record.signingPublic && chair?.role === 'chair'), 'the signing key is the chair’s personal key');
+  check(hashOf(results) === record.resultsHash, `results hash ${record.resultsHash}`);
+  check(hashOf(microdata) === record.microdataHash, `microdata hash ${record.microdataHash}`);
+  check((await findBulletin(db, campaignId))?.hash === record.bulletinHash, `bulletin hash ${record.bulletinHash}`);
+  const sampling = await q.samplingHashes(db, campaignId);
+  check(sampling.frameHash === record.frameHash && sampling.seedCommitment === record.seedCommitment && sampling.sampleHash === record.sampleHash, 'frame hash, seed commitment and sample hash');
+  const recomputed = score(scoringInputOf(microdata, catalog.methodology), seededRandom(seedFromText(microdata.seed)));
+  check(isDeepStrictEqual(JSON.parse(JSON.stringify(recomputed)), JSON.parse(JSON.stringify(results.result))), 'the microdata reproduce every published figure');
+  return { ok: allOk, lines };
+}
+
+export { latestRun, failRunningRuns } from './queries.js';

@@ -1,0 +1,28 @@
+import type { Lang } from '../i18n/index.js';
+import type { Methodology } from '../questionnaires/index.js';
+import type { ResultsDocument } from './results.js';
+
+/** The two ranking tables of a results document, in the reader's language. Pure. */
+export function rankingView(results: ResultsDocument, methodology: Methodology, lang: Lang) {
+  const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
+  const fixed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(2));
+  return (['department', 'district'] as const)
+    .map((kind) => ({
+      kind,
+      rows: results.result.units
+        .filter((u) => u.kind === kind)
+        .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (b.composite ?? -1) - (a.composite ?? -1) || a.unit.localeCompare(b.unit))
+        .map((u) => ({
+          unit: u.unit,
+          name: names.get(u.unit) ?? u.unit,
+          rank: u.rank,
+          rankRange: u.rankRange ? `${u.rankRange[0]}–${u.rankRange[1]}` : '',
+          composite: fixed(u.composite),
+          interval: u.compositeCi ? `${fixed(u.compositeCi[0])}–${fixed(u.compositeCi[1])}` : '',
+          respondents: u.respondents,
+          tier: u.tier === null ? '' : methodology.tiers[u.tier]!.label[lang],
+          flag: u.flag,
+        })),
+    }))
+    .filter((table) => table.rows.length);
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { transition } from '../../server/campaigns/index.js';
+import { runCli } from '../../server/cli/index.js';
+import { auditLog, publications } from '../../server/db/schema.js';
+import { verifyPublication } from '../../server/publication/index.js';
+import { shippedCatalog } from '../../server/questionnaires/index.js';
+import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { answerUnit, startSurvey } from '../support/survey.js';
+
+let t: TestApp;
+let fw: FieldworkCampaign;
+const UNITS = ['SXD', 'STC', 'SCT', 'HCL', 'HLB'];
+const FEW = 'SCT'; // answered by fewer businesses than the minimum: flagged, not ranked
+
+async function member(index: number) {
+  const browser = new Browser(t.app);
+  const login = await browser.login(fw.members[index]!.username, TEST_PASSWORD);
+  if (login.status !== 303) throw new Error('member login');
+  return browser;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  fw = await campaignInFieldwork(t.db, 'Lạng Sơn', UNITS, { perUnit: 14, design: { minPerUnit: 14, maxPerUnit: 14 } });
+  const counts = new Map<string, number>();
+  for (const invitation of fw.invitations) {
+    const unit = invitation.units[0]!;
+    const answered = counts.get(unit) ?? 0;
+    if (answered >= (unit === FEW ? 5 : 12)) continue;
+    counts.set(unit, answered + 1);
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const { res } = await answerUnit(browser, unit);
+    if (res.status !== 303) throw new Error(`answer: ${res.status}`);
+  }
+  const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed');
+  if (!closed.ok) throw new Error('close');
+}, 180_000);
+afterAll(() => t.close());
+
+/** Every page a role can reach about the campaign, with what each returned. */
+async function everyPage(browser: Browser) {
+  const id = fw.campaignId;
+  const paths = ['/', '/campaigns', `/campaigns/${id}`, `/campaigns/${id}/transparency`, `/campaigns/${id}/bulletin.json`, `/campaigns/${id}/results`,
+    `/campaigns/${id}/results.json`, `/campaigns/${id}/microdata.json`, `/campaigns/${id}/publication.json`, `/campaigns/${id}/unseal`,
+    `/campaigns/${id}/results/sealed`, `/campaigns/${id}/responses`, `/campaigns/${id}/sampling`, `/campaigns/${id}/invitations`, '/audit'];
+  return Promise.all(paths.map(async (p) => ({ path: p, res: await browser.get(p) })));
+}
+
+test('close → bulletin → 2-of-3 approvals → unseal and score in the background → sealed results → the chair publishes, signed', async () => {
+  const first = await member(1);
+  const second = await member(2);
+  // One approval is not enough.
+  await first.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+  const early = await first.post(`/campaigns/${fw.campaignId}/unseal/run`);
+  expect(early.status).toBe(303);
+  expect((await t.db.select().from(auditLog).where(eq(auditLog.action, 'results.unsealing_started')))).toHaveLength(0);
+  await second.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+  expect((await second.post(`/campaigns/${fw.campaignId}/unseal/run`)).status).toBe(303);
+  let page = await second.get(`/campaigns/${fw.campaignId}/unseal`);
+  for (let i = 0; i < 200 && page.text.includes('http-equiv="refresh"'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    page = await second.get(`/campaigns/${fw.campaignId}/unseal`);
+  }
+  expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
+
+  // A member reads the sealed results with the passphrase; the reading is audited.
+  const sealed = await second.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });
+  expect(sealed.status).toBe(200);
+  expect(sealed.headers['cache-control']).toBe('no-store');
+  const composites = [...sealed.text.matchAll(/<td class="num">(\d+\.\d\d)<\/td>/g)].map((m) => m[1]!);
+  expect(composites.length).toBeGreaterThanOrEqual(4);
+  expect(sealed.text).toContain('dưới số phiếu tối thiểu');
+  const viewed = await t.db.select().from(auditLog).where(eq(auditLog.action, 'results.viewed'));
+  expect(viewed.map((v) => v.actor)).toEqual([fw.members[2]!.username]);
+
+  // Before publication, no page for any role shows a score.
+  const roles = await Promise.all((['admin', 'enumerator', 'observer', 'member'] as const).map(async (role) => (await loggedIn(t.app, t.db, role)).browser));
+  for (const browser of [new Browser(t.app), ...roles, first]) {
+    for (const { path: p, res } of await everyPage(browser)) {
+      for (const composite of composites) expect({ path: p, leaked: res.text.includes(composite) }).toEqual({ path: p, leaked: false });
+    }
+  }
+  expect((await new Browser(t.app).get(`/campaigns/${fw.campaignId}/results`)).status).toBe(404);
+
+  // The chair publishes with the passphrase: the results become public with a signed record.
+  const chair = await member(0);
+  const wrong = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: 'not the passphrase at all' });
+  expect(wrong.status).toBe(401);
+  const published = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: TEST_PASSPHRASE });
+  expect(published.status).toBe(303);
+  const anyone = new Browser(t.app);
+  const results = await anyone.get(`/campaigns/${fw.campaignId}/results`);
+  expect(results.status).toBe(200);
+  for (const composite of composites) expect(results.text).toContain(composite);
+
+  // Anyone recomputes every published figure from the anonymised microdata.
+  const dir = mkdtempSync(path.join(tmpdir(), 'ddci-published-'));
+  const microdata = (await anyone.get(`/campaigns/${fw.campaignId}/microdata.json`)).text;
+  const rows = (JSON.parse(microdata) as { responses: Record<string, unknown>[] }).responses;
+  expect(rows.length).toBe(4 * 12 + 5);
+  for (const row of rows) expect(Object.keys(row).sort()).toEqual(['answers', 'mode', 'questionnaire', 'stratum', 'unit']); // no id, receipt or time
+  writeFileSync(path.join(dir, 'microdata.json'), microdata);
+  let err = '';
+  const code = await runCli(['score', '--microdata', path.join(dir, 'microdata.json'), '--json', path.join(dir, 'scored.json')], { env: {}, out: () => undefined, err: (s) => (err += s) });
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  const publishedResults = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/results.json`)).text) as { result: unknown };
+  expect(JSON.parse(readFileSync(path.join(dir, 'scored.json'), 'utf8'))).toEqual(publishedResults.result);
+
+  // The publication verifies; a changed figure does not.
+  const verified = await verifyPublication(t.db, shippedCatalog(), fw.campaignId);
+  expect(verified.lines.filter((l) => l.startsWith('✗'))).toEqual([]);
+  expect(verified.ok).toBe(true);
+  await t.db.execute(sql`update ${publications} set results = jsonb_set(results, '{responses}', '9999') where campaign_id = ${fw.campaignId}`);
+  const tampered = await verifyPublication(t.db, shippedCatalog(), fw.campaignId);
+  expect(tampered.ok).toBe(false);
+  expect(tampered.lines.some((l) => l.startsWith('✗ results hash'))).toBe(true);
+}, 180_000);
