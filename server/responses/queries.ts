@@ -122,11 +122,6 @@ export async function findReceipt(db: Db, nonceHash: string) {
   return row;
 }
 
-export async function countResponses(db: Db, campaignId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(responses).where(eq(responses.campaignId, campaignId));
-  return row?.n ?? 0;
-}
-
 /** Removes dead pending rows (the copies written with the invitation flags) from the table's pages. */
 export async function vacuumPending(db: Db): Promise<void> {
   await db.execute(sql`vacuum pending_responses`);
