@@ -9,7 +9,7 @@ import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
 import { verifyPublication } from '../publication/index.js';
 import { CatalogError, loadCatalog, loadMethodology, questionsOf } from '../questionnaires/index.js';
-import { rankingTables, scoreMicrodata } from './score.js';
+import { rankingTables, scoreMicrodataFile } from './score.js';
 import { writeFileSync } from 'node:fs';
 
 export interface CliIo {
@@ -153,7 +153,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action((options: { microdata: string; methodology?: string; json?: string }) => {
       try {
         const methodology = options.methodology ? loadMethodology(options.methodology) : loadCatalog().methodology;
-        const scored = scoreMicrodata(options.microdata, methodology);
+        const scored = scoreMicrodataFile(options.microdata, methodology);
         io.out(rankingTables(scored, methodology));
         if (options.json) writeFileSync(options.json, JSON.stringify(scored.result, null, 1) + '\n');
         exitCode = 0;

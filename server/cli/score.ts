@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Methodology } from '../questionnaires/index.js';
-import { score, scoringInputOf, seededRandom, seedFromText, type Microdata, type ScoringResult } from '../scoring/index.js';
+import { scoreMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /** `ddci score`: every figure of the results, recomputed from the published microdata. */
-export function scoreMicrodata(microdataFile: string, methodology: Methodology): { microdata: Microdata; result: ScoringResult } {
+export function scoreMicrodataFile(microdataFile: string, methodology: Methodology): { microdata: Microdata; result: ScoringResult } {
   const microdata = JSON.parse(readFileSync(microdataFile, 'utf8')) as Microdata;
-  const result = score(scoringInputOf(microdata, methodology), seededRandom(seedFromText(microdata.seed)));
+  const result = scoreMicrodata(microdata, methodology);
   return { microdata, result };
 }
 

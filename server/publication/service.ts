@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Catalog } from '../questionnaires/index.js';
 import { findBulletin } from '../responses/service.js';
 import { ok, refuse, type Result } from '../result.js';
-import { MICRODATA_FORMAT, score, scoringInputOf, seededRandom, seedFromText, sortResponses, type Microdata } from '../scoring/index.js';
+import { MICRODATA_FORMAT, scoreMicrodataInParallel, sortResponses, type Microdata } from '../scoring/index.js';
 import { openForMember, responseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
 import { findMemberKeys } from '../sealing/queries.js';
 import * as q from './queries.js';
@@ -100,7 +100,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: populations.get(u.code) ?? 0 })),
     responses: sortResponses(answered),
   };
-  const result = score(scoringInputOf(microdata, catalog.methodology), seededRandom(seedFromText(microdata.seed)));
+  const result = await scoreMicrodataInParallel(microdata, catalog.methodology);
   const results: ResultsDocument = {
     format: RESULTS_FORMAT,
     campaign: microdata.campaign,
@@ -214,7 +214,7 @@ export async function verifyPublication(db: Db, catalog: Catalog, campaignId: st
   check((await findBulletin(db, campaignId))?.hash === record.bulletinHash, `bulletin hash ${record.bulletinHash}`);
   const sampling = await q.samplingHashes(db, campaignId);
   check(sampling.frameHash === record.frameHash && sampling.seedCommitment === record.seedCommitment && sampling.sampleHash === record.sampleHash, 'frame hash, seed commitment and sample hash');
-  const recomputed = score(scoringInputOf(microdata, catalog.methodology), seededRandom(seedFromText(microdata.seed)));
+  const recomputed = await scoreMicrodataInParallel(microdata, catalog.methodology);
   check(isDeepStrictEqual(JSON.parse(JSON.stringify(recomputed)), JSON.parse(JSON.stringify(results.result))), 'the microdata reproduce every published figure');
   return { ok: allOk, lines };
 }

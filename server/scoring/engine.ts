@@ -1,6 +1,6 @@
 import { DONT_KNOW, type Indicator, type Methodology } from '../questionnaires/index.js';
 import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
-import type { Random } from './random.js';
+import type { ReplicateStreams } from './random.js';
 
 /**
  * The DDCI scoring method of DESIGN §7, pure: no I/O, no clock, randomness only from the injected source.
@@ -124,29 +124,47 @@ interface TypeScores {
   ranks: (number | null)[];
 }
 
-export function score(input: ScoringInput, random: Random): ScoringResult {
+/** One bootstrap replicate of a unit type: per unit (in code order) its pillar scores, composite and rank. */
+export interface ReplicateDraw {
+  pillars: (number | null)[][];
+  composites: (number | null)[];
+  ranks: (number | null)[];
+}
+
+/** The bootstrap replicates of each unit type, by replicate number. */
+export type BootstrapDraws = Record<UnitKind, ReplicateDraw[]>;
+
+interface PreparedType {
+  kind: UnitKind;
+  pillars: Methodology['pillars'];
+  indicators: Indicator[];
+  units: UnitData[];
+  rankable: boolean[];
+}
+
+function prepare(input: ScoringInput): PreparedType[] {
   const m = input.methodology;
-  const level = m.bootstrap.confidence;
-  const z = normalQuantile(level);
-  const results: UnitScore[] = [];
-  for (const kind of ['department', 'district'] as const) {
+  return (['department', 'district'] as const).flatMap((kind) => {
     const pillars = m.pillars.filter((p) => (p.weights[kind] ?? 0) > 0);
     const indicators = m.indicators.filter((i) => pillars.some((p) => p.code === i.pillar));
     const units = unitData(input, kind, indicators);
-    if (!units.length) continue;
-    const rankable = units.map((u) => u.respondents >= m.minAnswersPerUnit);
-    const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, u.values[k]!))));
-    const point = scoreType(m, kind, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, input.pooledBounds);
+    return units.length ? [{ kind, pillars, indicators, units, rankable: units.map((u) => u.respondents >= m.minAnswersPerUnit) }] : [];
+  });
+}
 
-    // Seeded stratified bootstrap: each replicate redraws every stratum's respondents with replacement.
-    const replicates = m.bootstrap.replicates;
-    const pillarDraws = units.map(() => pillars.map(() => [] as number[]));
-    const compositeDraws = units.map(() => [] as number[]);
-    const rankDraws = units.map(() => [] as number[]);
+/**
+ * Replicates `from` … `to − 1` of the seeded stratified bootstrap: replicate r redraws every stratum's
+ * respondents with replacement using the stream `streams(r)`, and rescores the unit type (bounds, pillars,
+ * composites, ranks) from the redrawn weighted means. Replicates are independent, so any split of them
+ * (over worker threads) gives the same draws.
+ */
+export function bootstrapReplicates(input: ScoringInput, streams: ReplicateStreams, from: number, to: number): BootstrapDraws {
+  const draws: BootstrapDraws = { department: [], district: [] };
+  for (const t of prepare(input)) {
     // Respondent-major copies of the values (one row of indicators per respondent) keep the inner loop on
     // contiguous memory; a replicate needs only the weighted means, accumulated as respondents are drawn.
-    const K = indicators.length;
-    const rows = units.map((u) => {
+    const K = t.indicators.length;
+    const rows = t.units.map((u) => {
       const matrix = new Float64Array(u.respondents * K);
       for (let k = 0; k < K; k++) for (let i = 0; i < u.respondents; i++) matrix[i * K + k] = u.values[k]![i]!;
       return matrix;
@@ -155,8 +173,9 @@ export function score(input: ScoringInput, random: Random): ScoringResult {
     const counts = new Float64Array(K);
     const weighted = new Float64Array(K);
     const weights = new Float64Array(K);
-    for (let r = 0; r < replicates; r++) {
-      const values = units.map((u, j) => {
+    for (let r = from; r < to; r++) {
+      const random = streams(r);
+      const values = t.units.map((u, j) => {
         const matrix = rows[j]!;
         weighted.fill(0);
         weights.fill(0);
@@ -179,27 +198,46 @@ export function score(input: ScoringInput, random: Random): ScoringResult {
             weights[k]! += w * counts[k]!;
           }
         }
-        return indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
+        return t.indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
       });
-      const replicate = scoreType(m, kind, pillars, indicators, values, rankable, input.pooledBounds);
-      units.forEach((_, j) => {
-        replicate.pillars[j]!.forEach((p, q) => p !== null && pillarDraws[j]![q]!.push(p));
-        const c = replicate.composites[j];
-        if (c !== null && c !== undefined) compositeDraws[j]!.push(c);
-        const rank = replicate.ranks[j];
-        if (rank !== null && rank !== undefined) rankDraws[j]!.push(rank);
-      });
+      const scored = scoreType(input.methodology, t.kind, t.pillars, t.indicators, values, t.rankable, input.pooledBounds);
+      draws[t.kind].push({ pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
     }
-    const interval = (draws: number[]): [number, number] | null => {
-      if (!draws.length) return null;
-      const sorted = draws.sort((a, b) => a - b);
+  }
+  return draws;
+}
+
+/**
+ * Scores every unit. `draws` are the bootstrap replicates when computed elsewhere (worker threads, see
+ * parallel.ts); by default they are computed here from `streams`.
+ */
+export function score(input: ScoringInput, streams: ReplicateStreams, draws?: BootstrapDraws): ScoringResult {
+  const m = input.methodology;
+  const level = m.bootstrap.confidence;
+  const z = normalQuantile(level);
+  const replicated = draws ?? bootstrapReplicates(input, streams, 0, m.bootstrap.replicates);
+  const results: UnitScore[] = [];
+  for (const { kind, pillars, indicators, units, rankable } of prepare(input)) {
+    const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, u.values[k]!))));
+    const point = scoreType(m, kind, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, input.pooledBounds);
+    const collect = (pick: (d: ReplicateDraw) => number | null | undefined) => {
+      const values: number[] = [];
+      for (const d of replicated[kind]) {
+        const v = pick(d);
+        if (v !== null && v !== undefined) values.push(v);
+      }
+      return values;
+    };
+    const interval = (values: number[]): [number, number] | null => {
+      if (!values.length) return null;
+      const sorted = values.sort((a, b) => a - b);
       return [quantile(sorted, (1 - level) / 2), quantile(sorted, (1 + level) / 2)];
     };
 
     units.forEach((u, j) => {
       const composite = point.composites[j] ?? null;
       const flag: UnitFlag | null = !rankable[j] ? 'below-minimum' : composite === null ? 'incomplete' : null;
-      const ranks = interval(rankDraws[j]!);
+      const ranks = interval(collect((d) => d.ranks[j]));
       results.push({
         unit: u.code,
         kind,
@@ -216,9 +254,9 @@ export function score(input: ScoringInput, random: Random): ScoringResult {
             score: point.indicatorScores[j]![k] ?? null,
           };
         }),
-        pillars: pillars.map((p, q) => ({ code: p.code, score: point.pillars[j]![q] ?? null, ci: interval(pillarDraws[j]![q]!) })),
+        pillars: pillars.map((p, q) => ({ code: p.code, score: point.pillars[j]![q] ?? null, ci: interval(collect((d) => d.pillars[j]![q])) })),
         composite,
-        compositeCi: interval(compositeDraws[j]!),
+        compositeCi: interval(collect((d) => d.composites[j])),
         rank: flag ? null : (point.ranks[j] ?? null),
         rankRange: flag || !ranks ? null : [Math.round(ranks[0]), Math.round(ranks[1])],
         tier: flag || composite === null ? null : tierOf(composite, m.tiers),

@@ -1,4 +1,5 @@
-export { score, indicatorValue, normalise, shareRanks, tierOf, type ScoringInput, type ScoringResult, type UnitScore, type UnitKind } from './engine.js';
+export { score, bootstrapReplicates, indicatorValue, normalise, shareRanks, tierOf, type ScoringInput, type ScoringResult, type UnitScore, type UnitKind, type BootstrapDraws } from './engine.js';
 export { stratifiedMean, normalQuantile } from './estimate.js';
-export { seededRandom, seedFromText, type Random } from './random.js';
-export { MICRODATA_FORMAT, canonicalJson, sortResponses, scoringInputOf, type Microdata } from './microdata.js';
+export { seededRandom, seedFromText, replicateStreams, type Random, type ReplicateStreams } from './random.js';
+export { MICRODATA_FORMAT, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata } from './microdata.js';
+export { scoreMicrodataInParallel } from './parallel.js';

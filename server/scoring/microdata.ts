@@ -1,5 +1,6 @@
 import type { Methodology } from '../questionnaires/index.js';
-import type { ScoringInput, UnitKind } from './engine.js';
+import { score, type BootstrapDraws, type ScoringInput, type ScoringResult, type UnitKind } from './engine.js';
+import { replicateStreams, seedFromText } from './random.js';
 
 /**
  * The anonymised microdata a campaign publishes with its results (`DDCI-MICRODATA/1`): per response only
@@ -48,4 +49,9 @@ export function scoringInputOf(microdata: Microdata, methodology: Methodology): 
     strata: microdata.strata,
     responses: sortResponses(microdata.responses),
   };
+}
+
+/** Every figure from microdata: the bootstrap streams come from the microdata's published seed. */
+export function scoreMicrodata(microdata: Microdata, methodology: Methodology, draws?: BootstrapDraws): ScoringResult {
+  return score(scoringInputOf(microdata, methodology), replicateStreams(seedFromText(microdata.seed)), draws);
 }

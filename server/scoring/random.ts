@@ -18,3 +18,10 @@ export function seedFromText(text: string): number {
   for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
   return h;
 }
+
+/** Independent streams, one per bootstrap replicate, from one seed: replicate r draws from `streams(r)`. */
+export type ReplicateStreams = (replicate: number) => Random;
+
+export function replicateStreams(seed: number): ReplicateStreams {
+  return (replicate) => seededRandom((seed ^ Math.imul(replicate + 1, 0x9e3779b1)) >>> 0);
+}

@@ -5,7 +5,7 @@
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, type AnswerSchema } from '../../server/responses/simulate.js';
 import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
-import { score, seededRandom, type ScoringInput } from '../../server/scoring/index.js';
+import { replicateStreams, score, seededRandom, type ScoringInput } from '../../server/scoring/index.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const catalog = shippedCatalog();
@@ -31,7 +31,7 @@ const input: ScoringInput = {
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 const started = process.hrtime.bigint();
-const result = score(input, seededRandom(2026));
+const result = score(input, replicateStreams(2026));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);

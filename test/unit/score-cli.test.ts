@@ -5,7 +5,7 @@ import { runCli } from '../../server/cli/index.js';
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
 import { answerSchema, loadCatalog } from '../../server/questionnaires/index.js';
-import { MICRODATA_FORMAT, score, scoringInputOf, seedFromText, type Microdata } from '../../server/scoring/index.js';
+import { MICRODATA_FORMAT, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
 
 const catalog = loadCatalog();
 const dir = mkdtempSync(path.join(tmpdir(), 'ddci-score-'));
@@ -59,7 +59,7 @@ test('ddci score recomputes the ranking from microdata, whatever the order of it
   expect(result.out).toContain('Huyện, thị xã, thành phố / Districts');
   expect(result.out).toMatch(/below-minimum .* SCT Sở SCT/); // 6 answers, under the minimum of 10
 
-  const expected = score(scoringInputOf(data, catalog.methodology), seededRandom(seedFromText(data.seed)));
+  const expected = scoreMicrodata(data, catalog.methodology);
   expect(JSON.parse(readFileSync(json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(expected)));
   const ranked = expected.units.filter((u) => u.kind === 'department' && u.rank !== null);
   expect(ranked).toHaveLength(2);
@@ -78,3 +78,10 @@ test('a bad methodology file is named with the path of the problem', async () =>
   expect(result.err).toContain('methodology-bad.json');
   expect(result.err).toContain('tiers');
 });
+
+test('bootstrap replicates shared among worker threads give the same figures as one thread', async () => {
+  const { scoreMicrodataInParallel } = await import('../../server/scoring/index.js');
+  const data = microdata();
+  const serial = scoreMicrodata(data, catalog.methodology);
+  expect(await scoreMicrodataInParallel(data, catalog.methodology, 3)).toEqual(serial);
+}, 60_000);

@@ -1,6 +1,6 @@
 import { stratifiedMean, normalQuantile } from '../../server/scoring/estimate.js';
 import { indicatorValue, normalise, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
-import { seededRandom } from '../../server/scoring/random.js';
+import { replicateStreams } from '../../server/scoring/random.js';
 import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
 
 const label = { vi: 'x', en: 'x' };
@@ -30,6 +30,30 @@ describe('design-based estimates (svymean with strata, weights and fpc)', () => 
     const census = stratifiedMean([{ population: 3, values: [1, Number.NaN, 0] }])!;
     expect(census).toEqual({ estimate: 0.5, se: 0, valid: 2 });
     expect(stratifiedMean([{ population: 5, values: [Number.NaN, Number.NaN] }])).toBeNull();
+  });
+
+  test('three strata with missing values: the numbers R’s survey package gives', () => {
+    // R 4.2, survey: d <- data.frame(stratum, N, y, days) below; w = N / n_h;
+    // des <- svydesign(ids = ~1, strata = ~stratum, weights = ~w, fpc = ~N, data = d)
+    // svymean(~y, des, na.rm = TRUE); svymean(~days, des, na.rm = TRUE); confint(svymean(~days, ...))
+    const NA = Number.NaN;
+    const share = stratifiedMean([
+      { population: 120, values: [1, 0, 1, NA, 1] },
+      { population: 40, values: [0, 0, 1, NA] },
+      { population: 300, values: [1, 1, 0, 1, 1, NA] },
+    ])!;
+    expect(share.estimate).toBeCloseTo(0.75, 12);
+    expect(share.se).toBeCloseTo(0.144971206223067, 12);
+    const days = stratifiedMean([
+      { population: 120, values: [12, 30, NA, 7, 15] },
+      { population: 40, values: [40, 22, NA, 18] },
+      { population: 300, values: [5, 9, 14, 11, NA, 6] },
+    ])!;
+    expect(days.estimate).toBeCloseTo(12.196808510638299, 10);
+    expect(days.se).toBeCloseTo(1.777037960385916, 10);
+    const z = normalQuantile(0.95);
+    expect(days.estimate - z * days.se).toBeCloseTo(8.713878109121389, 8);
+    expect(days.estimate + z * days.se).toBeCloseTo(15.679738912155209, 8);
   });
 
   test('normal quantiles as qnorm gives them', () => {
@@ -94,7 +118,7 @@ describe('the DDCI of a unit type', () => {
     C: [['4', 'yes', 40], ['4', 'yes', 40], ['4', 'yes', 40], ['4', 'yes', 40]],
     D: [['5', 'yes', 1]],
   } as Record<string, [string, string, number | string][]>;
-  const result = score(input(data), seededRandom(7));
+  const result = score(input(data), replicateStreams(7));
   const unit = (code: string) => result.units.find((u) => u.unit === code)!;
 
   test('indicator values, scores, pillars and composite, computed by hand (lower-is-better days included)', () => {
@@ -126,9 +150,9 @@ describe('the DDCI of a unit type', () => {
   });
 
   test('the bootstrap is repeatable from its seed and brackets the point scores', () => {
-    const again = score(input(data), seededRandom(7));
+    const again = score(input(data), replicateStreams(7));
     expect(again).toEqual(result);
-    const other = score(input(data), seededRandom(8));
+    const other = score(input(data), replicateStreams(8));
     expect(other.units.map((u) => u.compositeCi)).not.toEqual(result.units.map((u) => u.compositeCi));
     for (const u of result.units.filter((x) => x.rank !== null)) {
       expect(u.compositeCi![0]).toBeLessThanOrEqual(u.composite!);
@@ -140,7 +164,7 @@ describe('the DDCI of a unit type', () => {
 
   test('all units equal: every score is the stated value and every unit shares rank 1', () => {
     const same = [['4', 'yes', 10], ['2', 'no', 20]] as [string, string, number][];
-    const r = score(input({ A: same, B: same, C: same }), seededRandom(1));
+    const r = score(input({ A: same, B: same, C: same }), replicateStreams(1));
     for (const u of r.units) {
       expect(u.indicators.map((i) => i.score)).toEqual([5.5, 5.5, 5.5]);
       expect(u.composite).toBeCloseTo(55, 10);
@@ -156,7 +180,7 @@ describe('the DDCI of a unit type', () => {
         C: [['1', 'no', 30], ['2', 'no', 20]],
         E: [['5', 'yes', 'DK'], ['4', 'yes', 'DK']],
       }),
-      seededRandom(3),
+      replicateStreams(3),
     );
     const byCode = Object.fromEntries(r.units.map((u) => [u.unit, u]));
     expect(byCode.E).toMatchObject({ flag: 'incomplete', composite: null, rank: null });

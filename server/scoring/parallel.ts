@@ -1,0 +1,36 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Methodology } from '../questionnaires/index.js';
+import type { BootstrapDraws, ScoringResult } from './engine.js';
+import { scoreMicrodata, type Microdata } from './microdata.js';
+
+/**
+ * `scoreMicrodata` with the bootstrap replicates shared among worker threads. Each replicate draws from
+ * its own seeded stream, so the figures are the same whatever the number of threads.
+ */
+export async function scoreMicrodataInParallel(microdata: Microdata, methodology: Methodology, threads = Math.min(availableParallelism(), 4)): Promise<ScoringResult> {
+  const replicates = methodology.bootstrap.replicates;
+  if (threads <= 1 || replicates < 2) return scoreMicrodata(microdata, methodology);
+  const per = Math.ceil(replicates / threads);
+  const ranges = Array.from({ length: threads }, (_, i) => [i * per, Math.min(replicates, (i + 1) * per)] as const).filter(([from, to]) => from < to);
+  const parts = await Promise.all(ranges.map(([from, to]) => inWorker({ microdata, methodology, from, to })));
+  const draws: BootstrapDraws = { department: parts.flatMap((p) => p.department), district: parts.flatMap((p) => p.district) };
+  return scoreMicrodata(microdata, methodology, draws);
+}
+
+function inWorker(data: { microdata: Microdata; methodology: Methodology; from: number; to: number }): Promise<BootstrapDraws> {
+  // Compiled, the worker is a sibling .js file; run from the TypeScript sources (tests, benchmarks), the
+  // worker first registers tsx's loader (a development dependency) and then imports the .ts file.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const worker = fromSources
+    ? new Worker(
+        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./bootstrap-worker.ts', import.meta.url).href)}); })`,
+        { eval: true, workerData: data },
+      )
+    : new Worker(new URL('./bootstrap-worker.js', import.meta.url), { workerData: data });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (draws: BootstrapDraws) => resolve(draws));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`bootstrap worker exited with code ${code}`)));
+  });
+}
