@@ -2,7 +2,7 @@ import type { Lang } from '../i18n/index.js';
 import type { Methodology } from '../questionnaires/index.js';
 import type { ResultsDocument } from './results.js';
 
-/** The two ranking tables of a results document, in the reader's language. Pure. */
+/** The two ranking tables of a results document, in the reader's language; small cells suppressed. Pure. */
 export function rankingView(results: ResultsDocument, methodology: Methodology, lang: Lang) {
   const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
   const fixed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(2));
@@ -17,8 +17,9 @@ export function rankingView(results: ResultsDocument, methodology: Methodology, 
           name: names.get(u.unit) ?? u.unit,
           rank: u.rank,
           rankRange: u.rankRange ? `${u.rankRange[0]}–${u.rankRange[1]}` : '',
-          composite: fixed(u.composite),
-          interval: u.compositeCi ? `${fixed(u.compositeCi[0])}–${fixed(u.compositeCi[1])}` : '',
+          // Reports suppress figures built from fewer answers than the minimum (DESIGN §6).
+          composite: u.flag === 'below-minimum' ? '—' : fixed(u.composite),
+          interval: u.compositeCi && u.flag !== 'below-minimum' ? `${fixed(u.compositeCi[0])}–${fixed(u.compositeCi[1])}` : '',
           respondents: u.respondents,
           tier: u.tier === null ? '' : methodology.tiers[u.tier]!.label[lang],
           flag: u.flag,

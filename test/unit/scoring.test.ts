@@ -188,3 +188,22 @@ describe('the DDCI of a unit type', () => {
     expect([byCode.A!.rank, byCode.B!.rank, byCode.C!.rank]).toEqual([1, 1, 3]);
   });
 });
+
+describe('the ranking view', () => {
+  test('figures of a unit under the minimum are suppressed in reports', async () => {
+    const { rankingView } = await import('../../server/publication/view.js');
+    const data = {
+      A: [['5', 'yes', 10], ['4', 'yes', 20]],
+      B: [['1', 'no', 30], ['2', 'no', 20]],
+      D: [['5', 'yes', 1]],
+    } as Record<string, [string, string, number | string][]>;
+    const result = score(input(data), replicateStreams(5));
+    const units = Object.keys(data).map((code) => ({ code, kind: 'department' as const, nameVi: `Sở ${code}`, nameEn: code }));
+    const document = { format: 'DDCI-RESULTS/1' as const, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 5, invalid: 0, units, result };
+    const [table] = rankingView(document, methodology, 'vi');
+    const d = table!.rows.find((r) => r.unit === 'D')!;
+    expect(result.units.find((u) => u.unit === 'D')!.composite).not.toBeNull();
+    expect(d).toMatchObject({ composite: '—', interval: '', rank: null, flag: 'below-minimum' });
+    expect(table!.rows.find((r) => r.unit === 'A')!.composite).toMatch(/^\d+\.\d\d$/);
+  });
+});
