@@ -3,9 +3,8 @@ import { can, requirePermission } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { formRateLimit } from '../http/rate-limit.js';
 import type { Message } from '../i18n/index.js';
-import { questionnaireKey } from '../questionnaires/index.js';
+import { answerSchema, questionnaireKey } from '../questionnaires/index.js';
 import { draftKey } from '../sealing/index.js';
-import { answerSchema } from '../questionnaires/index.js';
 import { formView } from './form-view.js';
 import {
   campaignClosedMessage,

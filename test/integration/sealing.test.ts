@@ -17,7 +17,7 @@ import { unlockMemberKey } from '../../server/sealing/member-keys.js';
 import { openShare } from '../../server/sealing/shares.js';
 import { rawPrivate, x25519PrivateFromRaw } from '../../server/sealing/primitives.js';
 import { createAccount, TEST_PASSPHRASE } from '../support/app.js';
-import { databaseFiles, freshDatabase, onServer, queryRows, tableDumps, type TestDatabase } from '../support/database.js';
+import { databaseFiles, freshDatabase, onServer, tableDumps, type TestDatabase } from '../support/database.js';
 import { completeSampling } from '../support/sampling.js';
 
 let database: TestDatabase;
