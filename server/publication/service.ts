@@ -49,7 +49,7 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
   const runId = nanoid(12);
   if (!(await q.insertRun(db, { id: runId, campaignId, createdBy: actor.username }))) return refuse({ key: 'results.busy' });
   await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_started', campaignId, details: { run: runId, approvals: held } }));
-  const done = unsealAndScore(ctx, actor, campaignId, runId).catch(async (error: unknown) => {
+  const done = unsealAndScore(ctx, actor, campaignId, runId, held).catch(async (error: unknown) => {
     const key = error instanceof RunFailure ? error.key : 'results.failed';
     if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');
     await q.updateRun(db, runId, { status: 'failed', failure: key, finishedAt: new Date() });
@@ -58,7 +58,8 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
   return ok({ runId, done });
 }
 
-async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string, runId: string): Promise<void> {
+/** `approvals`: the approvals held when the run started (the decryptor drops the shares once it returns). */
+async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string, runId: string, approvals: number): Promise<void> {
   const { db, catalog } = ctx;
   const campaign = (await findCampaign(db, campaignId))!;
   const bulletin = await findBulletin(db, campaignId);
@@ -115,7 +116,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   const resultsHash = hashOf(results);
   const document = await sealForCommittee(db, campaignId, Buffer.from(JSON.stringify({ results, microdata }), 'utf8'));
   const moved = await transition(db, actor, campaignId, 'unsealed', {
-    facts: { unsealApprovals: ctx.registry.approvers(campaignId).length || (campaign.committeeThreshold ?? 0) },
+    facts: { unsealApprovals: approvals },
     within: async (tx) => {
       await q.insertSealedResults(tx, { campaignId, document, resultsHash });
       await q.updateRun(tx, runId, { status: 'done', done: stored.length, finishedAt: new Date() });
