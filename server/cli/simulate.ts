@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { randomAnswers, seededRandom, spoilAnswers, type AnswerSchema, type FormFields } from '../responses/simulate.js';
+import { randomAnswers, readSurveyForm, seededRandom, spoilAnswers, type FormFields } from '../responses/simulate.js';
 import type { Random } from '../scoring/random.js';
 
 /**
@@ -85,8 +85,7 @@ export async function simulate(options: SimulateOptions, progress: (done: number
       const path = `/survey/units/${encodeURIComponent(unit)}`;
       const page = await session.request(path);
       if (!expectStatus(page.status, 200, path)) continue;
-      const nonce = /name="_nonce" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-      const schema = JSON.parse(/id="answer-schema">([\s\S]*?)<\/script>/.exec(page.text)?.[1] ?? '{}') as AnswerSchema;
+      const { nonce, schema } = readSurveyForm(page.text);
       const answers = randomAnswers(schema, random);
       if (random() < options.invalidShare) {
         const invalid = await session.request(path, { _nonce: nonce, ...spoilAnswers(schema, answers, random).fields });

@@ -23,6 +23,14 @@ export interface AnswerSchema {
   required: string[];
 }
 
+/** What a survey form page carries for answering it: its nonce and the answer schema it embeds. */
+export function readSurveyForm(html: string): { nonce: string; schema: AnswerSchema } {
+  const nonce = /name="_nonce" value="([^"]+)"/.exec(html)?.[1];
+  const schema = /<script type="application\/json" id="answer-schema">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  if (!nonce || !schema) throw new Error('not a survey form page');
+  return { nonce, schema: JSON.parse(schema) as AnswerSchema };
+}
+
 const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
 
 const REMARKS = ['Đề nghị rút ngắn thời gian giải quyết hồ sơ.', 'Cán bộ hướng dẫn tận tình.', 'Cần công khai thêm thông tin trên cổng điện tử.'];

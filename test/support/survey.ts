@@ -1,13 +1,8 @@
 import type { Browser } from './app.js';
-import { randomAnswers, seededRandom, type AnswerSchema, type FormFields } from '../../server/responses/simulate.js';
+import { randomAnswers, readSurveyForm, seededRandom, type AnswerSchema, type FormFields } from '../../server/responses/simulate.js';
 
 /** What a form page carries: its nonce and the answer schema it embeds. */
-export function formOf(html: string): { nonce: string; schema: AnswerSchema } {
-  const nonce = /name="_nonce" value="([^"]+)"/.exec(html)?.[1];
-  const schema = /<script type="application\/json" id="answer-schema">([\s\S]*?)<\/script>/.exec(html)?.[1];
-  if (!nonce || !schema) throw new Error('not a survey form page');
-  return { nonce, schema: JSON.parse(schema) as AnswerSchema };
-}
+export const formOf = readSurveyForm;
 
 let seed = 1;
 
