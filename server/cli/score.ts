@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Methodology } from '../questionnaires/index.js';
+import { rankingView } from '../publication/view.js';
 import { scoreMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /** `ddci score`: every figure of the results, recomputed from the published microdata. */
@@ -9,25 +10,16 @@ export function scoreMicrodataFile(microdataFile: string, methodology: Methodolo
   return { microdata, result };
 }
 
-const fixed = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
-
-/** The two ranking tables as text. */
+/** The two ranking tables as text (the same rows as the results page). */
 export function rankingTables({ microdata, result }: { microdata: Microdata; result: ScoringResult }, methodology: Methodology): string {
-  const names = new Map(microdata.units.map((u) => [u.code, u.nameVi]));
   const lines: string[] = [];
-  for (const kind of ['department', 'district'] as const) {
-    const units = result.units
-      .filter((u) => u.kind === kind)
-      .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (b.composite ?? -1) - (a.composite ?? -1) || a.unit.localeCompare(b.unit));
-    if (!units.length) continue;
-    lines.push(kind === 'department' ? 'Sở, ban, ngành / Departments' : 'Huyện, thị xã, thành phố / Districts');
+  for (const table of rankingView({ units: microdata.units, result }, methodology, 'vi')) {
+    lines.push(table.kind === 'department' ? 'Sở, ban, ngành / Departments' : 'Huyện, thị xã, thành phố / Districts');
     lines.push('rank  ranks    DDCI    95% interval      n  unit');
-    for (const u of units) {
-      const rank = u.rank === null ? (u.flag ?? '—') : String(u.rank);
-      const range = u.rankRange ? `${u.rankRange[0]}–${u.rankRange[1]}` : '';
-      const ci = u.compositeCi ? `${fixed(u.compositeCi[0])}–${fixed(u.compositeCi[1])}` : '';
-      const tier = u.tier === null ? '' : ` (${methodology.tiers[u.tier]!.label.vi})`;
-      lines.push(`${rank.padEnd(5)} ${range.padEnd(8)} ${fixed(u.composite).padStart(6)}  ${ci.padEnd(15)} ${String(u.respondents).padStart(4)}  ${u.unit} ${names.get(u.unit) ?? ''}${tier}`);
+    for (const row of table.rows) {
+      const rank = row.rank === null ? (row.flag ?? '—') : String(row.rank);
+      const tier = row.tier ? ` (${row.tier})` : '';
+      lines.push(`${rank.padEnd(5)} ${row.rankRange.padEnd(8)} ${row.composite.padStart(6)}  ${row.interval.padEnd(15)} ${String(row.respondents).padStart(4)}  ${row.unit} ${row.name}${tier}`);
     }
     lines.push('');
   }

@@ -2,8 +2,8 @@ import type { Lang } from '../i18n/index.js';
 import type { Methodology } from '../questionnaires/index.js';
 import type { ResultsDocument } from './results.js';
 
-/** The two ranking tables of a results document, in the reader's language; small cells suppressed. Pure. */
-export function rankingView(results: ResultsDocument, methodology: Methodology, lang: Lang) {
+/** The two ranking tables of results, in the reader's language; small cells suppressed. Pure. */
+export function rankingView(results: Pick<ResultsDocument, 'units' | 'result'>, methodology: Methodology, lang: Lang) {
   const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
   const fixed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(2));
   return (['department', 'district'] as const)
