@@ -7,7 +7,6 @@ import {
   KEY_BYTES,
   NONCE_BYTES,
   randomBytes,
-  rawPublic,
   SealingError,
   TAG_BYTES,
   x25519PublicFromRaw,
@@ -56,7 +55,7 @@ export function sealEnvelope(plaintext: Buffer, campaignPublicRaw: Buffer, conte
 
 function seal(plaintext: Buffer, campaignPublic: KeyObject, campaignPublicRaw: Buffer, context: string): Buffer {
   const ephemeral = generateX25519();
-  const ephemeralRaw = rawPublic(ephemeral.publicKey);
+  const ephemeralRaw = ephemeral.publicRaw;
   const kek = deriveKey(ephemeral.privateKey, campaignPublic, Buffer.concat([ephemeralRaw, campaignPublicRaw]), TAG);
   const dataKey = randomBytes(KEY_BYTES);
   try {

@@ -44,7 +44,7 @@ export function openShare(sealed: Buffer, memberKey: KeyObject, campaignId: stri
 export async function runCeremony(campaignId: string, recipients: ShareRecipient[], threshold: number): Promise<CeremonyOutput> {
   if (threshold < 2 || threshold > recipients.length) throw new SealingError('format', 'need 2 ≤ k ≤ n');
   const pair = generateX25519();
-  const campaignPublic = rawPublic(pair.publicKey);
+  const campaignPublic = pair.publicRaw;
   const raw = rawPrivate(pair.privateKey);
   // Plain Uint8Array copies: the library checks `instanceof Uint8Array`, which a Buffer from another realm fails.
   const secret = new Uint8Array(raw);

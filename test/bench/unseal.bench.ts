@@ -12,13 +12,13 @@ import { randomAnswers, type AnswerSchema } from '../../server/responses/simulat
 import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
 import { MICRODATA_FORMAT, scoreMicrodataInParallel, seededRandom, sortResponses, type Microdata } from '../../server/scoring/index.js';
 import { envelopeSealer, openEnvelope, responseContext } from '../../server/sealing/envelope.js';
-import { generateX25519, rawPublic } from '../../server/sealing/primitives.js';
+import { generateX25519 } from '../../server/sealing/primitives.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const catalog = shippedCatalog();
 const units = Array.from({ length: 60 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, kind: i < 40 ? ('department' as const) : ('district' as const), nameVi: `Đơn vị ${i}`, nameEn: `Unit ${i}` }));
 const campaignKey = generateX25519();
-const campaignPublic = rawPublic(campaignKey.publicKey);
+const campaignPublic = campaignKey.publicRaw;
 const seal = envelopeSealer(campaignPublic);
 const random = seededRandom(1);
 const schemas = { department: answerSchema(catalog.questionnaires.get('department-2026.1')!), district: answerSchema(catalog.questionnaires.get('district-2026.1')!) };

@@ -1,9 +1,9 @@
 import { ENVELOPE_TAG, openEnvelope, sealEnvelope } from '../../server/sealing/envelope.js';
 import { openDocument, sealDocument } from '../../server/sealing/documents.js';
-import { generateX25519, rawPublic, SealingError } from '../../server/sealing/primitives.js';
+import { generateX25519, SealingError } from '../../server/sealing/primitives.js';
 
 const campaign = generateX25519();
-const campaignPublic = rawPublic(campaign.publicKey);
+const campaignPublic = campaign.publicRaw;
 const context = 'campaign=c1;unit=SXD;questionnaire=department-2026.1';
 const answers = Buffer.from(JSON.stringify({ A1: 4, A2: 'yes', C3: 'Thủ tục còn rườm rà' }), 'utf8');
 
@@ -47,7 +47,7 @@ describe('response envelopes', () => {
     expect(() => openEnvelope(envelope, campaign.privateKey, campaignPublic, context.replace('SXD', 'SYT'))).toThrow(SealingError);
     expect(() => openEnvelope(envelope.subarray(0, 80), campaign.privateKey, campaignPublic, context)).toThrow(/too short/);
     const other = generateX25519();
-    expect(() => openEnvelope(envelope, other.privateKey, rawPublic(other.publicKey), context)).toThrow(SealingError);
+    expect(() => openEnvelope(envelope, other.privateKey, other.publicRaw, context)).toThrow(SealingError);
   });
 });
 
@@ -57,7 +57,7 @@ describe('documents sealed for the committee', () => {
     const document = Buffer.from(JSON.stringify({ ranking: ['SXD', 'SYT'] }));
     const sealed = sealDocument(
       document,
-      members.map((m, i) => ({ memberId: `m${i}`, encryptionPublic: rawPublic(m.publicKey) })),
+      members.map((m, i) => ({ memberId: `m${i}`, encryptionPublic: m.publicRaw })),
     );
     members.forEach((m, i) => expect(openDocument(sealed, `m${i}`, m.privateKey)).toEqual(document));
     expect(() => openDocument(sealed, 'm0', members[1]!.privateKey)).toThrow(SealingError);
