@@ -1,6 +1,6 @@
 import { DONT_KNOW, type Indicator, type Methodology } from '../questionnaires/index.js';
 import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
-import type { ReplicateStreams } from './random.js';
+import type { Random, ReplicateStreams } from './random.js';
 
 /**
  * The DDCI scoring method of DESIGN §7, pure: no I/O, no clock, randomness only from the injected source.
@@ -142,14 +142,25 @@ interface PreparedType {
   rankable: boolean[];
 }
 
-function prepare(input: ScoringInput): PreparedType[] {
+/**
+ * The input made ready to score: per unit type its pillars, indicators and every unit's indicator values
+ * in typed arrays. Plain data, so worker threads receive it cheaply (typed arrays copy as blocks).
+ */
+export interface PreparedScoring {
+  methodology: Methodology;
+  pooledBounds?: Record<string, [number, number]>;
+  types: PreparedType[];
+}
+
+export function prepareScoring(input: ScoringInput): PreparedScoring {
   const m = input.methodology;
-  return (['department', 'district'] as const).flatMap((kind) => {
+  const types = (['department', 'district'] as const).flatMap((kind) => {
     const pillars = m.pillars.filter((p) => (p.weights[kind] ?? 0) > 0);
     const indicators = m.indicators.filter((i) => pillars.some((p) => p.code === i.pillar));
     const units = unitData(input, kind, indicators);
     return units.length ? [{ kind, pillars, indicators, units, rankable: units.map((u) => u.respondents >= m.minAnswersPerUnit) }] : [];
   });
+  return { methodology: m, ...(input.pooledBounds ? { pooledBounds: input.pooledBounds } : {}), types };
 }
 
 /**
@@ -158,68 +169,85 @@ function prepare(input: ScoringInput): PreparedType[] {
  * composites, ranks) from the redrawn weighted means. Replicates are independent, so any split of them
  * (over worker threads) gives the same draws.
  */
-export function bootstrapReplicates(input: ScoringInput, streams: ReplicateStreams, from: number, to: number): BootstrapDraws {
+export function bootstrapReplicates(prepared: PreparedScoring, streams: ReplicateStreams, from: number, to: number): BootstrapDraws {
   const draws: BootstrapDraws = { department: [], district: [] };
-  for (const t of prepare(input)) {
-    // Respondent-major copies of the values (one row of indicators per respondent) keep the inner loop on
-    // contiguous memory; a replicate needs only the weighted means, accumulated as respondents are drawn.
-    const K = t.indicators.length;
-    const rows = t.units.map((u) => {
-      const matrix = new Float64Array(u.respondents * K);
-      for (let k = 0; k < K; k++) for (let i = 0; i < u.respondents; i++) matrix[i * K + k] = u.values[k]![i]!;
-      return matrix;
-    });
-    const sums = new Float64Array(K);
-    const counts = new Float64Array(K);
-    const weighted = new Float64Array(K);
-    const weights = new Float64Array(K);
+  for (const t of prepared.types) {
+    const columns = t.units.map((u) => u.values.map(drawableColumn));
+    const weighted = new Float64Array(t.indicators.length);
+    const weights = new Float64Array(t.indicators.length);
+    const multiplicity = new Float64Array(Math.max(0, ...t.units.map((u) => u.respondents)));
     for (let r = from; r < to; r++) {
       const random = streams(r);
       const values = t.units.map((u, j) => {
-        const matrix = rows[j]!;
-        weighted.fill(0);
-        weights.fill(0);
-        for (const s of u.strata) {
-          sums.fill(0);
-          counts.fill(0);
-          for (let i = 0; i < s.size; i++) {
-            const base = (s.start + Math.floor(random() * s.size)) * K;
-            for (let k = 0; k < K; k++) {
-              const y = matrix[base + k]!;
-              if (y === y) {
-                sums[k]! += y;
-                counts[k]! += 1;
-              }
-            }
-          }
-          const w = s.population / s.size; // the stratum's design weight, as in the point estimate
-          for (let k = 0; k < K; k++) {
-            weighted[k]! += w * sums[k]!;
-            weights[k]! += w * counts[k]!;
-          }
-        }
+        resampledSums(columns[j]!, u.strata, random, multiplicity, weighted, weights);
         return t.indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
       });
-      const scored = scoreType(input.methodology, t.kind, t.pillars, t.indicators, values, t.rankable, input.pooledBounds);
+      const scored = scoreType(prepared.methodology, t.kind, t.pillars, t.indicators, values, t.rankable, prepared.pooledBounds);
       draws[t.kind].push({ pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
     }
   }
   return draws;
 }
 
+/** An indicator column ready for the bootstrap: missing values as 0, with a 0/1 validity column if any is missing. */
+interface DrawableColumn {
+  values: Float64Array;
+  valid: Float64Array | null;
+}
+
+function drawableColumn(column: Float64Array): DrawableColumn {
+  if (!column.some((y) => y !== y)) return { values: column, valid: null };
+  return { values: column.map((y) => (y === y ? y : 0)), valid: column.map((y) => (y === y ? 1 : 0)) };
+}
+
+/**
+ * One unit's redrawn weighted sums. In every stratum h, n_h respondents are drawn with replacement: m_i
+ * counts how often respondent i was drawn. Then per indicator, Σ_h w_h·Σ_i m_i·y_i goes to `weighted`
+ * and Σ_h w_h·Σ_i m_i·[y_i valid] to `weights`, with w_h = N_h / n_h the design weight of the point
+ * estimate. Counting draws first and then reading each column in order keeps memory access sequential;
+ * this loop is the whole cost of the bootstrap.
+ */
+function resampledSums(columns: DrawableColumn[], strata: UnitData['strata'], random: Random, multiplicity: Float64Array, weighted: Float64Array, weights: Float64Array): void {
+  weighted.fill(0);
+  weights.fill(0);
+  for (const { start, size, population } of strata) {
+    const end = start + size;
+    multiplicity.fill(0, start, end);
+    for (let i = 0; i < size; i++) multiplicity[start + Math.floor(random() * size)]! += 1;
+    const w = population / size;
+    for (let k = 0; k < columns.length; k++) {
+      const { values, valid } = columns[k]!;
+      let sum = 0;
+      for (let i = start; i < end; i++) sum += multiplicity[i]! * values[i]!;
+      let count = size;
+      if (valid) {
+        count = 0;
+        for (let i = start; i < end; i++) count += multiplicity[i]! * valid[i]!;
+      }
+      weighted[k]! += w * sum;
+      weights[k]! += w * count;
+    }
+  }
+}
+
+/** Scores every unit; see `scorePrepared`. */
+export function score(input: ScoringInput, streams: ReplicateStreams, draws?: BootstrapDraws): ScoringResult {
+  return scorePrepared(prepareScoring(input), streams, draws);
+}
+
 /**
  * Scores every unit. `draws` are the bootstrap replicates when computed elsewhere (worker threads, see
  * parallel.ts); by default they are computed here from `streams`.
  */
-export function score(input: ScoringInput, streams: ReplicateStreams, draws?: BootstrapDraws): ScoringResult {
-  const m = input.methodology;
+export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStreams, draws?: BootstrapDraws): ScoringResult {
+  const m = prepared.methodology;
   const level = m.bootstrap.confidence;
   const z = normalQuantile(level);
-  const replicated = draws ?? bootstrapReplicates(input, streams, 0, m.bootstrap.replicates);
+  const replicated = draws ?? bootstrapReplicates(prepared, streams, 0, m.bootstrap.replicates);
   const results: UnitScore[] = [];
-  for (const { kind, pillars, indicators, units, rankable } of prepare(input)) {
+  for (const { kind, pillars, indicators, units, rankable } of prepared.types) {
     const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, u.values[k]!))));
-    const point = scoreType(m, kind, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, input.pooledBounds);
+    const point = scoreType(m, kind, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, prepared.pooledBounds);
     const collect = (pick: (d: ReplicateDraw) => number | null | undefined) => {
       const values: number[] = [];
       for (const d of replicated[kind]) {

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Methodology } from '../questionnaires/index.js';
-import type { BootstrapDraws, ScoringResult } from './engine.js';
-import { scoreMicrodata, type Microdata } from './microdata.js';
+import { prepareScoring, scorePrepared, type BootstrapDraws, type PreparedScoring, type ScoringResult } from './engine.js';
+import { scoreMicrodata, scoringInputOf, type Microdata } from './microdata.js';
+import { replicateStreams, seedFromText } from './random.js';
 
 /**
  * `scoreMicrodata` with the bootstrap replicates shared among worker threads. Each replicate draws from
@@ -13,12 +14,15 @@ export async function scoreMicrodataInParallel(microdata: Microdata, methodology
   if (threads <= 1 || replicates < 2) return scoreMicrodata(microdata, methodology);
   const per = Math.ceil(replicates / threads);
   const ranges = Array.from({ length: threads }, (_, i) => [i * per, Math.min(replicates, (i + 1) * per)] as const).filter(([from, to]) => from < to);
-  const parts = await Promise.all(ranges.map(([from, to]) => inWorker({ microdata, methodology, from, to })));
+  // Prepared once here; the workers receive the typed arrays, not the responses.
+  const prepared = prepareScoring(scoringInputOf(microdata, methodology));
+  const seed = seedFromText(microdata.seed);
+  const parts = await Promise.all(ranges.map(([from, to]) => inWorker({ prepared, seed, from, to })));
   const draws: BootstrapDraws = { department: parts.flatMap((p) => p.department), district: parts.flatMap((p) => p.district) };
-  return scoreMicrodata(microdata, methodology, draws);
+  return scorePrepared(prepared, replicateStreams(seed), draws);
 }
 
-function inWorker(data: { microdata: Microdata; methodology: Methodology; from: number; to: number }): Promise<BootstrapDraws> {
+function inWorker(data: { prepared: PreparedScoring; seed: number; from: number; to: number }): Promise<BootstrapDraws> {
   // Compiled, the worker is a sibling .js file; run from the TypeScript sources (tests, benchmarks), the
   // worker first registers tsx's loader (a development dependency) and then imports the .ts file.
   const fromSources = import.meta.url.endsWith('.ts');

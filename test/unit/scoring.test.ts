@@ -1,5 +1,5 @@
 import { stratifiedMean, normalQuantile } from '../../server/scoring/estimate.js';
-import { indicatorValue, normalise, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
+import { bootstrapReplicates, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
 import { replicateStreams } from '../../server/scoring/random.js';
 import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
 
@@ -159,6 +159,30 @@ describe('the DDCI of a unit type', () => {
       expect(u.compositeCi![1]).toBeGreaterThanOrEqual(u.composite!);
       expect(u.rankRange![0]).toBeLessThanOrEqual(u.rank!);
       expect(u.rankRange![1]).toBeGreaterThanOrEqual(u.rank!);
+    }
+  });
+
+  test('a bootstrap replicate scores exactly like the data set its draws make up', () => {
+    // Replicate r draws, unit by unit in code order, n respondents with replacement from the stream
+    // streams(r). Redraw them here by hand and score the redrawn data: its point scores are the replicate's.
+    const original = input(data);
+    for (const r of [0, 1, 57]) {
+      const random = replicateStreams(7)(r);
+      const redrawn: ScoringInput = {
+        ...original,
+        responses: ['A', 'B', 'C', 'D'].flatMap((unit) => {
+          const own = original.responses.filter((x) => x.unit === unit);
+          return own.map(() => own[Math.floor(random() * own.length)]!);
+        }),
+      };
+      const direct = score(redrawn, replicateStreams(1));
+      const [replicate] = bootstrapReplicates(prepareScoring(original), replicateStreams(7), r, r + 1).department;
+      ['A', 'B', 'C', 'D'].forEach((code, j) => {
+        const unitScore = direct.units.find((u) => u.unit === code)!;
+        expect(replicate!.composites[j]).toBeCloseTo(unitScore.composite!, 10);
+        unitScore.pillars.forEach((p, q) => expect(replicate!.pillars[j]![q]).toBeCloseTo(p.score!, 10));
+        expect(replicate!.ranks[j]).toBe(code === 'D' ? null : unitScore.rank);
+      });
     }
   });
 
