@@ -41,13 +41,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openServer(options.url, options.onIdleError ?? (() => undefined)) : openEmbedded(options.dataDir);
 }
 
+// PGlite's own bytea conversions go byte by byte through parseInt and string padding: 144 µs to read one
+// 700-byte envelope, 14 s for a campaign's 100,000. Through Buffer's hex codec instead: ~10 µs.
+const BYTEA = 17;
+const parseBytea = (text: string) => Buffer.from(text.slice(2), 'hex');
+const serializeBytea = (value: Uint8Array) => `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+
 async function openEmbedded(dataDir: string | undefined): Promise<Database> {
   let location: string | undefined;
   if (dataDir) {
     location = path.join(dataDir, 'pgdata');
     mkdirSync(location, { recursive: true });
   }
-  const client = location ? new PGlite(location) : new PGlite();
+  const client = new PGlite(location, { parsers: { [BYTEA]: parseBytea }, serializers: { [BYTEA]: serializeBytea } });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
