@@ -218,12 +218,15 @@ function resampledSums(columns: DrawableColumn[], strata: UnitData['strata'], ra
     for (let k = 0; k < columns.length; k++) {
       const { values, valid } = columns[k]!;
       let sum = 0;
-      for (let i = start; i < end; i++) sum += multiplicity[i]! * values[i]!;
       let count = size;
       if (valid) {
         count = 0;
-        for (let i = start; i < end; i++) count += multiplicity[i]! * valid[i]!;
-      }
+        for (let i = start; i < end; i++) {
+          const m = multiplicity[i]!;
+          sum += m * values[i]!;
+          count += m * valid[i]!;
+        }
+      } else for (let i = start; i < end; i++) sum += multiplicity[i]! * values[i]!;
       weighted[k]! += w * sum;
       weights[k]! += w * count;
     }
