@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { frameDealings, publications, responses, samplingPlans, scoringRuns, sealedResults } from '../db/schema.js';
 
@@ -13,13 +13,23 @@ export async function frameCounts(db: Db, campaignId: string): Promise<{ unitCod
     .groupBy(frameDealings.unitCode);
 }
 
-/** The stored responses, in id order (random ids: an order that says nothing about arrival). */
-export function storedResponses(db: Db, campaignId: string) {
-  return db
-    .select({ unitCode: responses.unitCode, questionnaire: responses.questionnaire, mode: responses.mode, envelope: responses.envelope })
-    .from(responses)
-    .where(eq(responses.campaignId, campaignId))
-    .orderBy(responses.id);
+/**
+ * The stored responses in id order (random ids: an order that says nothing about arrival), `batch` rows
+ * at a time by key: the run holds one batch of envelopes, never all, and the database never sorts them.
+ */
+export async function* storedResponses(db: Db, campaignId: string, batch: number) {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .select({ id: responses.id, unitCode: responses.unitCode, questionnaire: responses.questionnaire, mode: responses.mode, envelope: responses.envelope })
+      .from(responses)
+      .where(and(eq(responses.campaignId, campaignId), gt(responses.id, after)))
+      .orderBy(responses.id)
+      .limit(batch);
+    if (rows.length) yield rows;
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.id;
+  }
 }
 
 export async function insertRun(db: Db, row: typeof scoringRuns.$inferInsert): Promise<boolean> {

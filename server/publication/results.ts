@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { canonicalJson, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /**
@@ -43,3 +44,18 @@ export interface PublicationRecord {
 export const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
 
 export const recordBytes = (record: PublicationRecord) => Buffer.from(canonicalJson(record), 'utf8');
+
+/** What unsealing seals for the committee: the results and the microdata they were computed from. */
+export interface OpenedResults {
+  results: ResultsDocument;
+  microdata: Microdata;
+}
+
+/**
+ * The plaintext sealed for the committee: their JSON, gzipped — the microdata of 100,000 responses is
+ * ~60 MB of JSON and a tenth of that gzipped. Compressing before encrypting reveals only the document's
+ * length, once: nobody can have it re-sealed with chosen changes to probe it.
+ */
+export const packResults = (opened: OpenedResults) => gzipSync(Buffer.from(JSON.stringify(opened), 'utf8'));
+
+export const unpackResults = (packed: Buffer) => JSON.parse(gunzipSync(packed).toString('utf8')) as OpenedResults;

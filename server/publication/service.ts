@@ -16,7 +16,7 @@ import { MICRODATA_FORMAT, scoreMicrodataInParallel, sortResponses, type Microda
 import { openForMember, responseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
 import { findMemberKeys } from '../sealing/queries.js';
 import * as q from './queries.js';
-import { hashOf, PUBLICATION_FORMAT, recordBytes, RESULTS_FORMAT, type PublicationRecord, type ResultsDocument } from './results.js';
+import { hashOf, packResults, PUBLICATION_FORMAT, recordBytes, RESULTS_FORMAT, unpackResults, type OpenedResults, type PublicationRecord, type ResultsDocument } from './results.js';
 
 export interface PublicationContext {
   db: Db;
@@ -32,7 +32,8 @@ class RunFailure extends Error {
   }
 }
 
-const PROGRESS_EVERY = 2000;
+/** Envelopes read, opened and counted in the progress bar at a time. */
+const BATCH = 2000;
 
 /**
  * With k approvals held, starts unsealing in the background: every response decrypted in memory, checked
@@ -65,27 +66,30 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   const bulletin = await findBulletin(db, campaignId);
   if (!bulletin) throw new RunFailure('bulletin.none');
   if (catalog.methodology.version !== campaign.methodologyVersion) throw new RunFailure('results.methodologyMissing');
-  const stored = await q.storedResponses(db, campaignId);
-  await q.updateRun(db, runId, { total: stored.length });
+  await q.updateRun(db, runId, { total: bulletin.responses });
 
   // The bulletin lists every receipt once per response: each stored envelope must match one, and none may be left.
   const expected = new Map<string, number>();
   for (const receipt of bulletin.content.receipts) expected.set(receipt, (expected.get(receipt) ?? 0) + 1);
   const answered: Microdata['responses'] = [];
+  let read = 0;
   let invalid = 0;
   await withCampaignDecryptor(db, ctx.registry, campaignId, async (decryptor) => {
-    for (const [i, row] of stored.entries()) {
-      const receipt = createHash('sha256').update(row.envelope).digest('hex');
-      const left = expected.get(receipt) ?? 0;
-      if (left === 0) throw new RunFailure('results.bulletinMismatch');
-      expected.set(receipt, left - 1);
-      const plaintext = decryptor.open(row.envelope, responseContext(campaignId, row.unitCode, row.questionnaire));
-      const answers = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
-      plaintext.fill(0);
-      if (catalog.answerValidator(row.questionnaire)(answers)) {
-        answered.push({ unit: row.unitCode, stratum: 'all', questionnaire: row.questionnaire, mode: row.mode, answers });
-      } else invalid++;
-      if ((i + 1) % PROGRESS_EVERY === 0) await q.updateRun(db, runId, { done: i + 1 });
+    for await (const batch of q.storedResponses(db, campaignId, BATCH)) {
+      for (const row of batch) {
+        const receipt = createHash('sha256').update(row.envelope).digest('hex');
+        const left = expected.get(receipt) ?? 0;
+        if (left === 0) throw new RunFailure('results.bulletinMismatch');
+        expected.set(receipt, left - 1);
+        const plaintext = decryptor.open(row.envelope, responseContext(campaignId, row.unitCode, row.questionnaire));
+        const answers = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
+        plaintext.fill(0);
+        if (catalog.answerValidator(row.questionnaire)(answers)) {
+          answered.push({ unit: row.unitCode, stratum: 'all', questionnaire: row.questionnaire, mode: row.mode, answers });
+        } else invalid++;
+      }
+      read += batch.length;
+      await q.updateRun(db, runId, { done: read });
     }
   });
   if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
@@ -108,27 +112,22 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     methodology: microdata.methodology,
     bulletinHash: bulletin.hash,
     seed: microdata.seed,
-    responses: stored.length,
+    responses: read,
     invalid,
     units,
     result,
   };
   const resultsHash = hashOf(results);
-  const document = await sealForCommittee(db, campaignId, Buffer.from(JSON.stringify({ results, microdata }), 'utf8'));
+  const document = await sealForCommittee(db, campaignId, packResults({ results, microdata }));
   const moved = await transition(db, actor, campaignId, 'unsealed', {
     facts: { unsealApprovals: approvals },
     within: async (tx) => {
       await q.insertSealedResults(tx, { campaignId, document, resultsHash });
-      await q.updateRun(tx, runId, { status: 'done', done: stored.length, finishedAt: new Date() });
-      await recordAudit(tx, { actor: actor.username, action: 'results.sealed', campaignId, details: { run: runId, resultsHash, responses: stored.length, invalid } });
+      await q.updateRun(tx, runId, { status: 'done', done: read, finishedAt: new Date() });
+      await recordAudit(tx, { actor: actor.username, action: 'results.sealed', campaignId, details: { run: runId, resultsHash, responses: read, invalid } });
     },
   });
   if (!moved.ok) throw new RunFailure(moved.error.key);
-}
-
-export interface OpenedResults {
-  results: ResultsDocument;
-  microdata: Microdata;
 }
 
 /** A committee member reads the sealed results with the passphrase; who read them, and when, is audited. */
@@ -138,7 +137,7 @@ export async function readSealedResults(db: Db, campaignId: string, staff: Staff
   const opened = await openForMember(db, sealed.document, staff, passphrase);
   if (!opened.ok) return opened;
   await db.transaction((tx) => recordAudit(tx, { actor: staff.username, action: 'results.viewed', campaignId, subject: staff.username, details: { resultsHash: sealed.resultsHash } }));
-  return ok(JSON.parse(opened.value.toString('utf8')) as OpenedResults);
+  return ok(unpackResults(opened.value));
 }
 
 /** The chair publishes: the results and microdata become public with a record signed by the chair's key. */
@@ -147,7 +146,7 @@ export async function publish(db: Db, campaignId: string, chair: StaffPrincipal,
   if (!sealed) return refuse({ key: 'results.none' });
   const opened = await openForMember(db, sealed.document, chair, passphrase);
   if (!opened.ok) return opened;
-  const { results, microdata } = JSON.parse(opened.value.toString('utf8')) as OpenedResults;
+  const { results, microdata } = unpackResults(opened.value);
   if (hashOf(results) !== sealed.resultsHash) return refuse({ key: 'results.hashMismatch' });
   const sampling = await q.samplingHashes(db, campaignId);
   const memberKey = await findMemberKeys(db, chair.id);
