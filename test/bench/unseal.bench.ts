@@ -1,65 +1,82 @@
 /**
  * Unseal + validate + score (issue 6): 100,000 sealed responses over 60 units, 1,000 bootstrap replicates,
- * target ≤ 60 s on 2 cores with peak memory ≤ 1.5 GB. The envelopes are sealed first (not timed); then, as
- * the unsealing run does: open each with the campaign key, check its receipt against the bulletin, parse,
- * validate with the questionnaire's answer schema, build the microdata, score with the bootstrap shared
- * between two threads. Reading the envelopes from the database is not included.
- * Run: npm run bench:unseal [-- N]
+ * target ≤ 60 s on 2 cores with peak memory ≤ 1.5 GB. The real path, on a real database: a closed campaign
+ * with its bulletin and 2 of 3 approvals held, then the unsealing run the committee starts — read every
+ * envelope, open it, check it against the bulletin, validate it with the pinned questionnaire, build the
+ * microdata, score (bootstrap in worker threads), seal the results for the committee, move to unsealed.
+ * The responses are sealed and stored directly first (not timed). Embedded PGlite by default;
+ * BENCH_DATABASE_URL for a server. Run: npm run bench:unseal [-- N]
  */
-import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { nanoid } from 'nanoid';
+import { transition } from '../../server/campaigns/service.js';
+import { openDatabase } from '../../server/db/client.js';
+import { responses } from '../../server/db/schema.js';
+import { createLogger } from '../../server/logger.js';
+import { latestRun, startUnsealing } from '../../server/publication/service.js';
+import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, type AnswerSchema } from '../../server/responses/simulate.js';
-import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
-import { MICRODATA_FORMAT, scoreMicrodataInParallel, seededRandom, sortResponses, type Microdata } from '../../server/scoring/index.js';
-import { envelopeSealer, openEnvelope, responseContext } from '../../server/sealing/envelope.js';
-import { generateX25519 } from '../../server/sealing/primitives.js';
+import { seededRandom } from '../../server/scoring/index.js';
+import { approveUnsealing, responseContext, UnsealingRegistry } from '../../server/sealing/index.js';
+import { responseSealer } from '../../server/sealing/service.js';
+import { TEST_PASSPHRASE } from '../support/app.js';
+import { campaignInFieldwork } from '../support/fieldwork.js';
 
 const N = Number(process.argv[2] ?? 100_000);
+const url = process.env.BENCH_DATABASE_URL;
+const work = mkdtempSync(path.join(tmpdir(), 'ddci-bench-'));
+const database = await openDatabase(url ? { url } : { dataDir: path.join(work, 'db') });
+await database.migrate();
+const { db } = database;
 const catalog = shippedCatalog();
-const units = Array.from({ length: 60 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, kind: i < 40 ? ('department' as const) : ('district' as const), nameVi: `Đơn vị ${i}`, nameEn: `Unit ${i}` }));
-const campaignKey = generateX25519();
-const campaignPublic = campaignKey.publicRaw;
-const seal = envelopeSealer(campaignPublic);
+
+// 40 departments and 20 districts (codes starting with H), a 2-of-3 committee, the key ceremony run.
+const units = Array.from({ length: 60 }, (_, i) => (i < 40 ? `S${String(i).padStart(2, '0')}` : `H${String(i - 40).padStart(2, '0')}`));
+const fw = await campaignInFieldwork(db, `Bench ${nanoid(6)}`, units, { perUnit: 2 });
+process.stdout.write(`sealing and storing ${N.toLocaleString('en')} responses (not timed)…\n`);
+const seal = await responseSealer(db, fw.campaignId);
 const random = seededRandom(1);
-const schemas = { department: answerSchema(catalog.questionnaires.get('department-2026.1')!), district: answerSchema(catalog.questionnaires.get('district-2026.1')!) };
-process.stdout.write(`sealing ${N} responses (not timed)…\n`);
-const stored = Array.from({ length: N }, (_, i) => {
-  const unit = units[i % units.length]!;
-  const questionnaire = `${unit.kind}-2026.1`;
-  const answers = answersFromForm(catalog.questionnaires.get(questionnaire)!, randomAnswers(schemas[unit.kind] as unknown as AnswerSchema, random));
-  return { unit: unit.code, questionnaire, envelope: seal(Buffer.from(JSON.stringify(answers)), responseContext('bench', unit.code, questionnaire)) };
-});
-const bulletin = new Set(stored.map((s) => createHash('sha256').update(s.envelope).digest('hex')));
+const forms = Object.fromEntries(
+  (['department', 'district'] as const).map((kind) => {
+    const questionnaire = catalog.questionnaires.get(`${kind}-2026.1`)!;
+    return [kind, { id: `${kind}-2026.1`, questionnaire, schema: answerSchema(questionnaire) as unknown as AnswerSchema }];
+  }),
+);
+for (let from = 0; from < N; from += 2000) {
+  const batch = Array.from({ length: Math.min(2000, N - from) }, (_, i) => {
+    const unit = units[(from + i) % units.length]!;
+    const form = forms[unit.startsWith('H') ? 'district' : 'department']!;
+    const answers = answersFromForm(form.questionnaire, randomAnswers(form.schema, random));
+    const envelope = seal(Buffer.from(JSON.stringify(answers)), responseContext(fw.campaignId, unit, form.id));
+    return { id: nanoid(), campaignId: fw.campaignId, unitCode: unit, questionnaire: form.id, mode: 'online' as const, envelope };
+  });
+  await db.insert(responses).values(batch);
+}
+const closed = await transition(db, fw.admin, fw.campaignId, 'closed');
+if (!closed.ok) throw new Error(`close refused: ${closed.error.key}`);
+const registry = new UnsealingRegistry(3_600_000);
+for (const member of fw.members.slice(1)) {
+  const approved = await approveUnsealing(db, registry, fw.campaignId, member, TEST_PASSPHRASE);
+  if (!approved.ok) throw new Error(`approval refused: ${approved.error.key}`);
+}
 
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-const t0 = process.hrtime.bigint();
-const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
-const answered: Microdata['responses'] = [];
-for (const s of stored) {
-  if (!bulletin.has(createHash('sha256').update(s.envelope).digest('hex'))) throw new Error('not in the bulletin');
-  const plaintext = openEnvelope(s.envelope, campaignKey.privateKey, campaignPublic, responseContext('bench', s.unit, s.questionnaire));
-  const answers = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
-  if (!catalog.answerValidator(s.questionnaire)(answers)) throw new Error('invalid');
-  answered.push({ unit: s.unit, stratum: 'all', questionnaire: s.questionnaire, mode: 'online', answers });
-}
-const opened = seconds(t0);
-const microdata: Microdata = {
-  format: MICRODATA_FORMAT,
-  campaign: { id: 'bench', province: 'Bench', year: 2026, title: 'Bench' },
-  methodology: catalog.methodology.version,
-  seed: 'bench',
-  units,
-  strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: Math.ceil((N / units.length) * 3) })),
-  responses: sortResponses(answered),
-};
-const t1 = process.hrtime.bigint();
-const result = await scoreMicrodataInParallel(microdata, catalog.methodology, 2);
-const scored = seconds(t1);
-const total = seconds(t0);
+const start = process.hrtime.bigint();
+const started = await startUnsealing({ db, catalog, registry, logger: createLogger('error') }, fw.members[1]!, fw.campaignId);
+if (!started.ok) throw new Error(`unsealing refused: ${started.error.key}`);
+await started.value.done;
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
-process.stdout.write(
-  `${N} responses, ${units.length} units, ${result.replicates} replicates on 2 threads: open + check + validate ${opened.toFixed(1)} s, ` +
-    `score ${scored.toFixed(1)} s, total ${total.toFixed(1)} s (target ≤ 60 s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (target ≤ 1,536 MiB)\n`,
-);
+const run = (await latestRun(db, fw.campaignId))!;
+if (run.status !== 'done') throw new Error(`the run ended ${run.status}: ${run.failure}`);
+
+console.log(`\nUnseal + validate + score: ${N.toLocaleString('en')} responses, ${units.length} units, ${catalog.methodology.bootstrap.replicates} bootstrap replicates, ${database.kind}`);
+console.log(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}\n`);
+console.log(`total ${seconds.toFixed(1)} s (target ≤ 60 s), peak RSS ${Math.round(peak / 2 ** 20)} MiB (target ≤ 1,536 MiB)`);
+await database.close();
+rmSync(work, { recursive: true, force: true });
