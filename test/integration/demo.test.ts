@@ -1,21 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { seedDemoIfEmpty, type SeededDemo } from '../../server/demo/seed.js';
 import { transition } from '../../server/campaigns/index.js';
 import { findStaffByUsername } from '../../server/auth/queries.js';
 import { createLogger } from '../../server/logger.js';
 import { createKeysForMember } from '../../server/sealing/index.js';
-import { Browser, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
+import { runCli } from '../../server/cli/index.js';
+import { Browser, capturingLogger, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
+import { everyPage } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 import { ROLES } from '../../server/auth/policy.js';
 import { verifyAuditLog } from '../../server/audit/index.js';
 
 let t: TestApp;
 let seeded: SeededDemo | null;
+/** Every log line of the app and of the seeding, at debug level. */
+const logs: string[] = [];
 beforeAll(async () => {
-  t = await startTestApp();
-  seeded = await seedDemoIfEmpty(t.db, { dataDir: t.config.dataDir, hmacSecret: t.config.hmacSecret, logger: createLogger('silent') });
+  t = await startTestApp({}, { logs });
+  seeded = await seedDemoIfEmpty(t.db, { dataDir: t.config.dataDir, hmacSecret: t.config.hmacSecret, logger: capturingLogger(logs) });
 }, 120_000);
 afterAll(() => t.close());
+
+const ADMIN_PASSWORD = 'quan tri tinh lang son';
 
 test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 committee and every role, once', async () => {
   expect(seeded).not.toBeNull();
@@ -39,7 +48,7 @@ test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 commit
   expect(login.headers.location).toBe('/account/password');
   const page = await browser.get('/account/password');
   expect(page.text).toContain('Đây là mật khẩu dùng một lần.');
-  await browser.post('/account/password', { current: admin.oneTimePassword, next: 'quan tri tinh lang son', confirm: 'quan tri tinh lang son' });
+  await browser.post('/account/password', { current: admin.oneTimePassword, next: ADMIN_PASSWORD, confirm: ADMIN_PASSWORD });
   const campaign = await browser.get(`/campaigns/${seeded!.campaignId}`);
   expect(campaign.status).toBe(200);
   expect(campaign.text).toContain('Huyện Hữu Lũng');
@@ -68,3 +77,89 @@ test('the demo campaign is sampled with invitations and its access codes are in 
   const { res } = await answerUnit(early, unit);
   expect(res.status).toBe(303);
 }, 120_000);
+
+/** A browser signed in as a demo account, its one-time password replaced at this first login. */
+async function signIn(account: SeededDemo['accounts'][number]): Promise<Browser> {
+  const browser = new Browser(t.app);
+  if (account.role === 'admin') {
+    expect((await browser.login(account.username, ADMIN_PASSWORD)).status).toBe(303);
+    return browser;
+  }
+  const first = await browser.login(account.username, account.oneTimePassword);
+  expect(first.headers.location).toBe('/account/password');
+  await browser.get('/account/password');
+  const password = `mat khau moi cua ${account.username}`;
+  expect((await browser.post('/account/password', { current: account.oneTimePassword, next: password, confirm: password })).status).toBe(303);
+  return browser;
+}
+
+test('the full cycle on the demo campaign: simulated answers → close → 3-of-5 unsealing → sealed results → publication equal to ddci score on the export; nothing shown or logged before', async () => {
+  const id = seeded!.campaignId;
+  // Respondents answer over HTTP, as browsers would.
+  const server: Server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const out: string[] = [];
+  const simulated = await runCli(
+    ['simulate', '--url', `http://127.0.0.1:${(server.address() as { port: number }).port}`, '--codes', seeded!.codesFile, '--responses', '420', '--concurrency', '4', '--invalid', '0.05'],
+    { env: {}, out: (s) => out.push(s), err: (s) => out.push(s) },
+  );
+  await new Promise((resolve) => server.close(resolve));
+  expect(simulated).toBe(0);
+  expect(out.join('')).toMatch(/(^|\n)420 forms stored, \d+ invalid attempts refused \(422\), 0 unexpected/);
+
+  const accounts = seeded!.accounts;
+  const admin = await signIn(accounts.find((a) => a.role === 'admin')!);
+  expect((await admin.post(`/campaigns/${id}/transition`, { to: 'closed' })).status).toBe(303);
+
+  // Chair first, then the four members: two approvals do not start the run; the third does.
+  const committee = await Promise.all(accounts.filter((a) => a.role === 'chair' || a.role === 'member').sort((a, b) => (a.role === 'chair' ? -1 : b.role === 'chair' ? 1 : 0)).map(signIn));
+  for (const member of committee.slice(1, 3)) expect((await member.post(`/campaigns/${id}/unseal`, { passphrase: TEST_PASSPHRASE })).status).toBe(200);
+  await committee[2]!.post(`/campaigns/${id}/unseal/run`);
+  expect((await committee[2]!.get(`/campaigns/${id}/unseal`)).text).not.toContain('http-equiv="refresh"');
+  expect((await committee[3]!.post(`/campaigns/${id}/unseal`, { passphrase: TEST_PASSPHRASE })).status).toBe(200);
+  expect((await committee[3]!.post(`/campaigns/${id}/unseal/run`)).status).toBe(303);
+  let page = await committee[3]!.get(`/campaigns/${id}/unseal`);
+  for (let i = 0; i < 600 && page.text.includes('http-equiv="refresh"'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    page = await committee[3]!.get(`/campaigns/${id}/unseal`);
+  }
+  expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
+
+  const sealed = await committee[4]!.post(`/campaigns/${id}/results/sealed`, { passphrase: TEST_PASSPHRASE });
+  expect(sealed.status).toBe(200);
+  const shown = [...sealed.text.matchAll(/<td class="num">(\d+\.\d\d)<\/td>/g)].map((m) => m[1]!);
+  expect(shown.length).toBeGreaterThanOrEqual(20);
+
+  // Before publication: no page or API shows a score to anyone who has not unlocked them…
+  const others = await Promise.all(accounts.filter((a) => !['admin', 'chair', 'member'].includes(a.role)).map(signIn));
+  for (const browser of [new Browser(t.app), admin, ...others, ...committee]) {
+    for (const { path: p, res } of await everyPage(browser, id)) {
+      for (const figure of shown) expect({ path: p, leaked: res.text.includes(figure) }).toEqual({ path: p, leaked: false });
+    }
+  }
+  const loggedBefore = logs.length;
+
+  // The chair publishes.
+  expect((await committee[0]!.post(`/campaigns/${id}/publish`, { passphrase: TEST_PASSPHRASE })).status).toBe(303);
+  const anyone = new Browser(t.app);
+  const publicPage = await anyone.get(`/campaigns/${id}/results`);
+  for (const figure of shown) expect(publicPage.text).toContain(figure);
+  const published = JSON.parse((await anyone.get(`/campaigns/${id}/results.json`)).text) as { result: { units: { unit: string; composite: number | null; rank: number | null; pillars: { score: number | null }[] }[] } };
+
+  // …and no log line, from the seeding to the publication, carries one (in full or as shown), or a rank.
+  const before = logs.slice(0, loggedBefore).join('');
+  const figures = published.result.units.flatMap((u) => [u.composite, ...u.pillars.map((p) => p.score)]).filter((x): x is number => x !== null);
+  for (const figure of [...figures.map(String), ...shown]) expect({ figure, logged: before.includes(figure) }).toEqual({ figure, logged: false });
+  expect(before).not.toMatch(/"(composite|rank|rankRange|score)"/);
+
+  // The published ranking is what anyone recomputes from the anonymised export with `ddci score`.
+  const dir = mkdtempSync(path.join(tmpdir(), 'ddci-demo-published-'));
+  writeFileSync(path.join(dir, 'microdata.json'), (await anyone.get(`/campaigns/${id}/microdata.json`)).text);
+  const scored = await runCli(['score', '--microdata', path.join(dir, 'microdata.json'), '--json', path.join(dir, 'scored.json')], { env: {}, out: () => undefined, err: (s) => out.push(s) });
+  expect(scored).toBe(0);
+  const recomputed = JSON.parse(readFileSync(path.join(dir, 'scored.json'), 'utf8')) as typeof published.result;
+  expect(recomputed).toEqual(published.result);
+  const ranked = published.result.units.filter((u) => u.rank !== null);
+  expect(ranked.length).toBeGreaterThanOrEqual(20);
+  expect(recomputed.units.map((u) => [u.unit, u.rank])).toEqual(published.result.units.map((u) => [u.unit, u.rank]));
+}, 300_000);

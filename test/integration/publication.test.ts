@@ -9,6 +9,7 @@ import { verifyPublication } from '../../server/publication/index.js';
 import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { everyPage } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 let t: TestApp;
@@ -42,15 +43,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.close());
 
-/** Every page a role can reach about the campaign, with what each returned. */
-async function everyPage(browser: Browser) {
-  const id = fw.campaignId;
-  const paths = ['/', '/campaigns', `/campaigns/${id}`, `/campaigns/${id}/transparency`, `/campaigns/${id}/bulletin.json`, `/campaigns/${id}/results`,
-    `/campaigns/${id}/results.json`, `/campaigns/${id}/microdata.json`, `/campaigns/${id}/publication.json`, `/campaigns/${id}/unseal`,
-    `/campaigns/${id}/results/sealed`, `/campaigns/${id}/responses`, `/campaigns/${id}/sampling`, `/campaigns/${id}/invitations`, '/audit'];
-  return Promise.all(paths.map(async (p) => ({ path: p, res: await browser.get(p) })));
-}
-
 test('close → bulletin → 2-of-3 approvals → unseal and score in the background → sealed results → the chair publishes, signed', async () => {
   const first = await member(1);
   const second = await member(2);
@@ -81,7 +73,7 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   // Before publication, no page for any role shows a score.
   const roles = await Promise.all((['admin', 'enumerator', 'observer', 'member'] as const).map(async (role) => (await loggedIn(t.app, t.db, role)).browser));
   for (const browser of [new Browser(t.app), ...roles, first]) {
-    for (const { path: p, res } of await everyPage(browser)) {
+    for (const { path: p, res } of await everyPage(browser, fw.campaignId)) {
       for (const composite of composites) expect({ path: p, leaked: res.text.includes(composite) }).toEqual({ path: p, leaked: false });
     }
   }

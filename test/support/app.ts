@@ -33,11 +33,16 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-/** The real app on a fresh database. */
-export async function startTestApp(env: Record<string, string> = {}, options: { onDisk?: boolean } = {}): Promise<TestApp> {
+/** A logger at debug level whose every line lands in `lines`: for checking what logs never contain. */
+export function capturingLogger(lines: string[]) {
+  return createLogger('debug', { write: (line: string) => void lines.push(line) });
+}
+
+/** The real app on a fresh database; with `logs`, every log line at debug level is kept there. */
+export async function startTestApp(env: Record<string, string> = {}, options: { onDisk?: boolean; logs?: string[] } = {}): Promise<TestApp> {
   const database = await freshDatabase(options);
   const config = testConfig(env);
-  const { app } = createApp({ config, database, logger: createLogger(config.logLevel) });
+  const { app } = createApp({ config, database, logger: options.logs ? capturingLogger(options.logs) : createLogger(config.logLevel) });
   return { app, db: database.db, database, config, close: () => database.close() };
 }
 

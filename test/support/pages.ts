@@ -1,0 +1,13 @@
+import type { Browser } from './app.js';
+
+/** Every page and API about a campaign that some role can reach, public ones included. */
+export function campaignPaths(id: string): string[] {
+  return ['/', '/campaigns', `/campaigns/${id}`, `/campaigns/${id}/transparency`, `/campaigns/${id}/bulletin.json`, `/campaigns/${id}/results`,
+    `/campaigns/${id}/results.json`, `/campaigns/${id}/microdata.json`, `/campaigns/${id}/publication.json`, `/campaigns/${id}/unseal`,
+    `/campaigns/${id}/results/sealed`, `/campaigns/${id}/responses`, `/campaigns/${id}/sampling`, `/campaigns/${id}/invitations`, '/audit'];
+}
+
+/** What `browser` gets from every one of those pages. */
+export function everyPage(browser: Browser, campaignId: string) {
+  return Promise.all(campaignPaths(campaignId).map(async (path) => ({ path, res: await browser.get(path) })));
+}
