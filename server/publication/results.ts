@@ -53,7 +53,7 @@ export interface OpenedResults {
 
 /**
  * The plaintext sealed for the committee: their JSON, gzipped — the microdata of 100,000 responses is
- * ~60 MB of JSON and a tenth of that gzipped. Compressing before encrypting reveals only the document's
+ * ~46 MB of JSON and an eleventh of that gzipped. Compressing before encrypting reveals only the document's
  * length, once: nobody can have it re-sealed with chosen changes to probe it.
  */
 export const packResults = (opened: OpenedResults) => gzipSync(Buffer.from(JSON.stringify(opened), 'utf8'));
