@@ -32,6 +32,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   };
 
+  /** Prints a verification's ✓/✗ lines and its verdict (to stderr when it fails); the exit code. */
+  const verdict = (report: { ok: boolean; lines: string[] }, verified: string, failed: string): number => {
+    (report.ok ? io.out : io.err)(`${report.lines.join('\n')}\n${report.ok ? verified : failed}\n`);
+    return report.ok ? 0 : 1;
+  };
+
   const program = new Command('ddci')
     .description('DDCI survey platform — command line')
     .exitOverride()
@@ -139,8 +145,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action((options: { campaign: string; frame: string; seed: string; publicValue?: string }) =>
       withDatabase(async ({ db }) => {
         const report = await verifySample(db, { campaignId: options.campaign, frameFile: options.frame, seed: options.seed, publicValue: options.publicValue });
-        (report.ok ? io.out : io.err)(report.lines.join('\n') + `\n${report.ok ? 'sample verified' : 'SAMPLE DOES NOT VERIFY'}\n`);
-        return report.ok ? 0 : 1;
+        return verdict(report, 'sample verified', 'SAMPLE DOES NOT VERIFY');
       }),
     );
 
@@ -171,9 +176,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .requiredOption('--campaign <id>', 'campaign id')
     .action((options: { campaign: string }) =>
       withDatabase(async ({ db }) => {
-        const report = await verifyPublication(db, loadCatalog(), options.campaign);
-        (report.ok ? io.out : io.err)(report.lines.join('\n') + `\n${report.ok ? 'publication verified' : 'PUBLICATION DOES NOT VERIFY'}\n`);
-        return report.ok ? 0 : 1;
+        return verdict(await verifyPublication(db, loadCatalog(), options.campaign), 'publication verified', 'PUBLICATION DOES NOT VERIFY');
       }),
     );
 
