@@ -198,7 +198,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       );
       io.out(
         `${report.stored} forms stored, ${report.invalidRefused} invalid attempts refused (422), ${report.unexpected.length} unexpected answers, ` +
-          `${report.seconds.toFixed(1)} s (${(report.stored / Math.max(report.seconds, 1e-9)).toFixed(1)} forms/s)\n`,
+          `${report.notOffered} units not offered (answered before, or code refused), ${report.seconds.toFixed(1)} s (${(report.stored / Math.max(report.seconds, 1e-9)).toFixed(1)} forms/s)\n`,
       );
       for (const u of report.unexpected.slice(0, 10)) io.err(`unexpected ${u.status} at ${u.path}\n`);
       exitCode = report.unexpected.length ? 1 : 0;

@@ -19,6 +19,8 @@ export interface SimulateOptions {
 export interface SimulateReport {
   stored: number;
   invalidRefused: number;
+  /** Units of the codes file not offered: answered before (the list has no link, or the whole code is used up), or the campaign not open. */
+  notOffered: number;
   unexpected: { status: number; path: string }[];
   seconds: number;
 }
@@ -66,7 +68,7 @@ export function readCodes(file: string): { code: string; units: string[] }[] {
 export async function simulate(options: SimulateOptions, progress: (done: number) => void = () => undefined): Promise<SimulateReport> {
   const random: Random = seededRandom(options.seed);
   const queue = readCodes(options.codesFile).sort(() => random() - 0.5);
-  const report: SimulateReport = { stored: 0, invalidRefused: 0, unexpected: [], seconds: 0 };
+  const report: SimulateReport = { stored: 0, invalidRefused: 0, notOffered: 0, unexpected: [], seconds: 0 };
   const started = performance.now();
   let claimed = 0;
   const expectStatus = (status: number, wanted: number, path: string) => {
@@ -78,8 +80,19 @@ export async function simulate(options: SimulateOptions, progress: (done: number
     const session = new Session(options.url);
     await session.request('/survey');
     const entered = await session.request('/survey', { code: entry.code });
+    // A code whose units are all answered is refused exactly as a wrong one is (400).
+    if (entered.status === 400) {
+      report.notOffered += entry.units.length;
+      return;
+    }
     if (!expectStatus(entered.status, 303, '/survey')) return;
-    for (const unit of entry.units) {
+    // As a respondent would: answer the units the list offers (a unit answered before, in an earlier run
+    // or on paper, has no link any more).
+    const list = await session.request('/survey/units');
+    if (!expectStatus(list.status, 200, '/survey/units')) return;
+    const offered = new Set([...list.text.matchAll(/href="\/survey\/units\/([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!)));
+    report.notOffered += entry.units.filter((unit) => !offered.has(unit)).length;
+    for (const unit of entry.units.filter((u) => offered.has(u))) {
       if (claimed >= options.responses) return;
       claimed++;
       const path = `/survey/units/${encodeURIComponent(unit)}`;

@@ -38,4 +38,15 @@ test('ddci simulate answers forms over HTTP as respondents would: valid answers 
   expect(Number(refused)).toBeGreaterThan(0);
   const rows = (await t.db.select().from(responses)).length + (await t.db.select().from(pendingResponses)).length;
   expect(rows).toBe(9);
+
+  // Run again: the units answered the first time are not offered any more, so they are skipped, not errors.
+  const again: string[] = [];
+  const rerun = await runCli(['simulate', '--url', `http://127.0.0.1:${port}`, '--codes', codes, '--responses', '1000', '--invalid', '0', '--concurrency', '3'], {
+    env: {},
+    out: (s) => again.push(s),
+    err: (s) => again.push(s),
+  });
+  const units = fw.invitations.reduce((n, i) => n + i.units.length, 0);
+  expect(again.join('')).toMatch(new RegExp(`^${units - 9} forms stored, 0 invalid attempts refused \\(422\\), 0 unexpected answers, 9 units not offered \\(answered before, or code refused\\)`));
+  expect(rerun).toBe(0);
 });
