@@ -169,12 +169,14 @@ describe('one import at a time', () => {
     const path = await import('node:path');
     const id = await campaignInSampling('Điện Biên', ['SXD']);
     const dir = mkdtempSync(path.join(tmpdir(), 'ddci-two-'));
-    const upload = (name: string) => {
+    // The first file is large enough (20,000 rows, seconds to import) to be still running when the
+    // second arrives a few milliseconds later; with 50 rows it sometimes finished first on PostgreSQL.
+    const upload = (name: string, rows = 50) => {
       const file = path.join(dir, name);
-      writeFileSync(file, smallFrameCsv(['SXD'], 50));
+      writeFileSync(file, smallFrameCsv(['SXD'], rows));
       return startFrameImport(t.db, createLogger('silent'), adminName, id, { path: file, name, size: 1 });
     };
-    const first = await upload('a.csv');
+    const first = await upload('a.csv', 20_000);
     const second = await upload('b.csv');
     expect(first.ok).toBe(true);
     expect(second).toEqual({ ok: false, error: { key: 'frame.busy' } });
