@@ -76,6 +76,6 @@ export async function samplingHashes(db: Db, campaignId: string) {
   const [row] = await db
     .select({ frameHash: samplingPlans.frameHash, seedCommitment: samplingPlans.seedCommitment, sampleHash: samplingPlans.sampleHash })
     .from(samplingPlans)
-    .where(and(eq(samplingPlans.campaignId, campaignId)));
+    .where(eq(samplingPlans.campaignId, campaignId));
   return row ?? { frameHash: null, seedCommitment: null, sampleHash: null };
 }

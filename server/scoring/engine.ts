@@ -233,9 +233,9 @@ function resampledSums(columns: DrawableColumn[], strata: UnitData['strata'], ra
   }
 }
 
-/** Scores every unit; see `scorePrepared`. */
-export function score(input: ScoringInput, streams: ReplicateStreams, draws?: BootstrapDraws): ScoringResult {
-  return scorePrepared(prepareScoring(input), streams, draws);
+/** Scores every unit, the bootstrap on this thread; see `scorePrepared`. */
+export function score(input: ScoringInput, streams: ReplicateStreams): ScoringResult {
+  return scorePrepared(prepareScoring(input), streams);
 }
 
 /**

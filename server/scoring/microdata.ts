@@ -1,5 +1,5 @@
 import type { Methodology } from '../questionnaires/index.js';
-import { score, type BootstrapDraws, type ScoringInput, type ScoringResult, type UnitKind } from './engine.js';
+import { score, type ScoringInput, type ScoringResult, type UnitKind } from './engine.js';
 import { replicateStreams, seedFromText } from './random.js';
 
 /**
@@ -52,6 +52,6 @@ export function scoringInputOf(microdata: Microdata, methodology: Methodology): 
 }
 
 /** Every figure from microdata: the bootstrap streams come from the microdata's published seed. */
-export function scoreMicrodata(microdata: Microdata, methodology: Methodology, draws?: BootstrapDraws): ScoringResult {
-  return score(scoringInputOf(microdata, methodology), replicateStreams(seedFromText(microdata.seed)), draws);
+export function scoreMicrodata(microdata: Microdata, methodology: Methodology): ScoringResult {
+  return score(scoringInputOf(microdata, methodology), replicateStreams(seedFromText(microdata.seed)));
 }
