@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { FreeTextGroup } from './microdata-input.js';
 import { canonicalJson, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /**
@@ -49,6 +50,8 @@ export const recordBytes = (record: PublicationRecord) => Buffer.from(canonicalJ
 export interface OpenedResults {
   results: ResultsDocument;
   microdata: Microdata;
+  /** Free-text answers per unit and question, shuffled: for the committee only (absent before DDCI-MICRODATA/2). */
+  freeText?: FreeTextGroup[];
 }
 
 /**

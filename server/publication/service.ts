@@ -12,10 +12,14 @@ import type { Logger } from '../logger.js';
 import type { Catalog } from '../questionnaires/index.js';
 import { findBulletin } from '../responses/service.js';
 import { ok, refuse, type Result } from '../result.js';
-import { MICRODATA_FORMAT, scoreMicrodataInParallel, sortResponses, type Microdata } from '../scoring/index.js';
+import { SIZE_BANDS } from '../sampling/frame-rows.js';
+import { findPlan, type StoredDesign } from '../sampling/plan.js';
+import { readAnswerPayload } from '../responses/payload.js';
+import { buildMicrodata, DEFAULT_MIN_STRATUM_RESPONDENTS, frameCountProblem, scoreMicrodataInParallel, WHOLE_UNIT, type Microdata } from '../scoring/index.js';
 import { openForMember, responseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
 import { findMemberKeys } from '../sealing/queries.js';
 import * as q from './queries.js';
+import { sampledStrata, shuffledByUnit, withoutFreeText, type FreeText, type StratifiedResponse } from './microdata-input.js';
 import { hashOf, packResults, PUBLICATION_FORMAT, recordBytes, RESULTS_FORMAT, unpackResults, type OpenedResults, type PublicationRecord, type ResultsDocument } from './results.js';
 
 export interface PublicationContext {
@@ -27,7 +31,10 @@ export interface PublicationContext {
 
 /** Why a run stopped, as a message for the committee (never an answer, a key or a share). */
 class RunFailure extends Error {
-  constructor(readonly key: Message['key']) {
+  constructor(
+    readonly key: Message['key'],
+    readonly params?: Record<string, string | number>,
+  ) {
     super(key);
   }
 }
@@ -52,9 +59,10 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
   await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_started', campaignId, details: { run: runId, approvals: held } }));
   const done = unsealAndScore(ctx, actor, campaignId, runId, held).catch(async (error: unknown) => {
     const key = error instanceof RunFailure ? error.key : 'results.failed';
+    const params = error instanceof RunFailure ? (error.params ?? null) : null;
     if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');
-    await q.updateRun(db, runId, { status: 'failed', failure: key, finishedAt: new Date() });
-    await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_failed', campaignId, details: { run: runId, reason: key } }));
+    await q.updateRun(db, runId, { status: 'failed', failure: key, failureParams: params, finishedAt: new Date() });
+    await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_failed', campaignId, details: { run: runId, reason: key, ...params } }));
   });
   return ok({ runId, done });
 }
@@ -71,7 +79,8 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   // The bulletin lists every receipt once per response: each stored envelope must match one, and none may be left.
   const expected = new Map<string, number>();
   for (const receipt of bulletin.content.receipts) expected.set(receipt, (expected.get(receipt) ?? 0) + 1);
-  const answered: Microdata['responses'] = [];
+  const answered: StratifiedResponse[] = [];
+  const freeText: FreeText[] = [];
   let read = 0;
   let invalid = 0;
   await withCampaignDecryptor(db, ctx.registry, campaignId, async (decryptor) => {
@@ -82,10 +91,11 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
         if (left === 0) throw new RunFailure('results.bulletinMismatch');
         expected.set(receipt, left - 1);
         const plaintext = decryptor.open(row.envelope, responseContext(campaignId, row.unitCode, row.questionnaire));
-        const answers = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
+        const { stratum, answers } = readAnswerPayload(plaintext);
         plaintext.fill(0);
         if (catalog.answerValidator(row.questionnaire)(answers)) {
-          answered.push({ unit: row.unitCode, stratum: 'all', questionnaire: row.questionnaire, mode: row.mode, answers });
+          const coded = withoutFreeText(catalog, row.questionnaire, row.unitCode, answers, freeText);
+          answered.push({ unit: row.unitCode, stratum: stratum ?? WHOLE_UNIT, questionnaire: row.questionnaire, mode: row.mode, answers: coded });
         } else invalid++;
       }
       read += batch.length;
@@ -95,16 +105,21 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
 
   const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, kind: u.kind, nameVi: u.nameVi, nameEn: u.nameEn }));
-  const populations = new Map((await q.frameCounts(db, campaignId)).map((c) => [c.unitCode, c.population]));
-  const microdata: Microdata = {
-    format: MICRODATA_FORMAT,
+  const design = (await findPlan(db, campaignId))?.design as StoredDesign | null | undefined;
+  const strata = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaignId), answered);
+  // Refuse rather than guess: a stratum without a frame count would silently become a census.
+  const problem = frameCountProblem(strata.strata, strata.responses);
+  if (problem) throw new RunFailure('results.frameCountMissing', problem);
+  const microdata = buildMicrodata({
     campaign: { id: campaign.id, province: campaign.province, year: campaign.year, title: campaign.title },
     methodology: campaign.methodologyVersion,
     seed: bulletin.hash,
     units,
-    strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: populations.get(u.code) ?? 0 })),
-    responses: sortResponses(answered),
-  };
+    strata: strata.strata,
+    responses: strata.responses,
+    minStratumRespondents: catalog.methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
+    bandOrder: SIZE_BANDS,
+  });
   const result = await scoreMicrodataInParallel(microdata, catalog.methodology);
   const results: ResultsDocument = {
     format: RESULTS_FORMAT,
@@ -118,7 +133,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     result,
   };
   const resultsHash = hashOf(results);
-  const document = await sealForCommittee(db, campaignId, packResults({ results, microdata }));
+  const document = await sealForCommittee(db, campaignId, packResults({ results, microdata, freeText: shuffledByUnit(freeText) }));
   const moved = await transition(db, actor, campaignId, 'unsealed', {
     facts: { unsealApprovals: approvals },
     within: async (tx) => {

@@ -44,6 +44,10 @@ export interface Methodology {
   version: string;
   questionnaires: { department: string; district: string };
   minAnswersPerUnit: number;
+  /** Share of a pillar's indicators that need valid answers for the pillar to be scored (default 1: all). */
+  pillarMinIndicatorShare?: number;
+  /** Disclosure control: a size-band stratum with fewer respondents is collapsed within its unit (default 5). */
+  minStratumRespondents?: number;
   normalisation: { method: 'min-max'; scale: [number, number]; allEqualScore: number; bounds: 'observed' | 'pooled' | 'fixed'; fixedBounds?: Record<string, [number, number]> };
   composite: { scale: number; description?: Text };
   bootstrap: { replicates: number; confidence: number };

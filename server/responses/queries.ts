@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, submissionReceipts, units } from '../db/schema.js';
+import { bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, sampleEntries, submissionReceipts, units } from '../db/schema.js';
 
 type Rows<T> = { rows: T[] };
 
@@ -41,6 +41,17 @@ export async function campaignUnits(db: Db, campaignId: string) {
   if (!campaign) return null;
   const kinds = await db.select({ code: units.code, kind: units.kind }).from(units).where(eq(units.campaignId, campaignId));
   return { campaign, kinds: new Map(kinds.map((u) => [u.code, u.kind])) };
+}
+
+/** The size band an invitation's business was drawn in for a unit (its stratum); undefined if not drawn. */
+export async function respondentStratum(db: Db, invitationId: string, unitCode: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ sizeBand: sampleEntries.sizeBand })
+    .from(invitations)
+    .innerJoin(sampleEntries, and(eq(sampleEntries.campaignId, invitations.campaignId), eq(sampleEntries.taxCode, invitations.taxCode)))
+    .where(and(eq(invitations.id, invitationId), eq(sampleEntries.unitCode, unitCode)))
+    .limit(1);
+  return row?.sizeBand;
 }
 
 export interface StoredSubmission {

@@ -7,8 +7,10 @@ import type { Logger } from '../logger.js';
 import { questionnaireKey, type Catalog, type Questionnaire } from '../questionnaires/index.js';
 import { codeHash, normaliseCode, type CodeKeys } from '../sampling/access-codes.js';
 import { nonceHash, openReceipt, receiptOf, responseContext, responseSealer, sealReceipt, type EnvelopeSealer } from '../sealing/index.js';
+import { WHOLE_UNIT } from '../scoring/index.js';
 import { answersFromForm, checkAnswers, type AnswerErrors } from './answers.js';
 import { buildBulletin } from './bulletin.js';
+import { answerPayload } from './payload.js';
 import * as q from './queries.js';
 
 export const RESPONSE_MODES = ['online', 'phone', 'paper', 'in_person'] as const;
@@ -152,7 +154,10 @@ export function responseService(ctx: SurveyContext) {
       return status === 'invited' ? checked : notStored(s, hash);
     }
 
-    const envelope = (await sealerFor(campaign.id))(Buffer.from(JSON.stringify(checked.answers), 'utf8'), responseContext(campaign.id, s.unitCode, key));
+    // The stratum the business was drawn in travels inside the envelope, never in clear (DESIGN §7.1).
+    const stratum = await q.respondentStratum(db, s.invitationId, s.unitCode);
+    if (!stratum) logger.warn({ campaignId: campaign.id, unit: s.unitCode }, 'an invited unit has no sample entry; its answer is stored without a stratum and the unit is scored as one stratum');
+    const envelope = (await sealerFor(campaign.id))(answerPayload(stratum ?? WHOLE_UNIT, checked.answers), responseContext(campaign.id, s.unitCode, key));
     const receipt = receiptOf(envelope);
     const submission: q.StoredSubmission = {
       campaignId: campaign.id,

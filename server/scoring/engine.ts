@@ -25,8 +25,11 @@ export interface IndicatorScore {
   code: string;
   /** Weighted share of favourable answers (0–1) or weighted mean, over valid answers; null with none. */
   value: number | null;
+  /** Linearised design-based SE and normal interval (R's svymean and confint). */
   se: number | null;
   ci: [number, number] | null;
+  /** SE over the rescaled bootstrap replicates (R's subbootstrap, with the finite-population correction). */
+  bootstrapSe: number | null;
   valid: number;
   /** Normalised score, 1–10. */
   score: number | null;
@@ -41,12 +44,26 @@ export interface PillarScore {
 
 export type UnitFlag = 'below-minimum' | 'incomplete';
 
+/** A stratum whose frame count is missing or smaller than its respondents: the weights would be a guess. */
+export class FrameCountError extends Error {
+  constructor(
+    readonly unit: string,
+    readonly stratum: string,
+    readonly population: number,
+    readonly respondents: number,
+  ) {
+    super(`unit ${unit}, stratum ${stratum}: frame count ${population} for ${respondents} respondents`);
+  }
+}
+
 export interface UnitScore {
   unit: string;
   kind: UnitKind;
   respondents: number;
-  /** Why a unit is not ranked: fewer answers than the minimum, or a pillar without any valid answer. */
+  /** Why a unit is not ranked: fewer answers than the minimum, or a pillar short of its indicators. */
   flag: UnitFlag | null;
+  /** Pillars without enough indicators with valid answers (methodology.pillarMinIndicatorShare). */
+  incompletePillars: string[];
   indicators: IndicatorScore[];
   pillars: PillarScore[];
   /** Σ weight × pillar × scale (10–100). */
@@ -124,8 +141,9 @@ interface TypeScores {
   ranks: (number | null)[];
 }
 
-/** One bootstrap replicate of a unit type: per unit (in code order) its pillar scores, composite and rank. */
+/** One bootstrap replicate of a unit type: per unit (in code order) its indicator values, pillar scores, composite and rank. */
 export interface ReplicateDraw {
+  indicators: (number | null)[][];
   pillars: (number | null)[][];
   composites: (number | null)[];
   ranks: (number | null)[];
@@ -164,9 +182,9 @@ export function prepareScoring(input: ScoringInput): PreparedScoring {
 }
 
 /**
- * Replicates `from` … `to − 1` of the seeded stratified bootstrap: replicate r redraws every stratum's
- * respondents with replacement using the stream `streams(r)`, and rescores the unit type (bounds, pillars,
- * composites, ranks) from the redrawn weighted means. Replicates are independent, so any split of them
+ * Replicates `from` … `to − 1` of the seeded Rao–Wu rescaled bootstrap (see `rescaledSums`): replicate r
+ * reweights every stratum's respondents from the stream `streams(r)` and rescores the unit type (bounds,
+ * pillars, composites, ranks) from the reweighted means. Replicates are independent, so any split of them
  * (over worker threads) gives the same draws.
  */
 export function bootstrapReplicates(prepared: PreparedScoring, streams: ReplicateStreams, from: number, to: number): BootstrapDraws {
@@ -175,15 +193,15 @@ export function bootstrapReplicates(prepared: PreparedScoring, streams: Replicat
     const columns = t.units.map((u) => u.values.map(drawableColumn));
     const weighted = new Float64Array(t.indicators.length);
     const weights = new Float64Array(t.indicators.length);
-    const multiplicity = new Float64Array(Math.max(0, ...t.units.map((u) => u.respondents)));
+    const factors = new Float64Array(Math.max(0, ...t.units.map((u) => u.respondents)));
     for (let r = from; r < to; r++) {
       const random = streams(r);
       const values = t.units.map((u, j) => {
-        resampledSums(columns[j]!, u.strata, random, multiplicity, weighted, weights);
+        rescaledSums(columns[j]!, u.strata, random, factors, weighted, weights);
         return t.indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
       });
       const scored = scoreType(prepared.methodology, t.kind, t.pillars, t.indicators, values, t.rankable, prepared.pooledBounds);
-      draws[t.kind].push({ pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
+      draws[t.kind].push({ indicators: values, pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
     }
   }
   return draws;
@@ -201,32 +219,45 @@ function drawableColumn(column: Float64Array): DrawableColumn {
 }
 
 /**
- * One unit's redrawn weighted sums. In every stratum h, n_h respondents are drawn with replacement: m_i
- * counts how often respondent i was drawn. Then per indicator, Σ_h w_h·Σ_i m_i·y_i goes to `weighted`
- * and Σ_h w_h·Σ_i m_i·[y_i valid] to `weights`, with w_h = N_h / n_h the design weight of the point
- * estimate. Counting draws first and then reading each column in order keeps memory access sequential;
- * this loop is the whole cost of the bootstrap.
+ * One unit's reweighted sums in one replicate of the Rao–Wu rescaled bootstrap (Rao, Wu & Yue 1992) with
+ * m_h = n_h − 1, the `subbootstrap` of R's survey package plus the finite-population correction. In every
+ * stratum h, n_h − 1 respondents are drawn with replacement (r_i: how often respondent i was drawn) and
+ * each gets the factor a_i = 1 − λ_h + λ_h · n_h/(n_h − 1) · r_i with λ_h = √(1 − n_h/N_h). Then per
+ * indicator Σ_h w_h·Σ_i a_i·y_i goes to `weighted` and Σ_h w_h·Σ_i a_i·[y_i valid] to `weights`, with
+ * w_h = N_h / n_h the design weight. For a mean the replicates' variance is then (1 − f_h)·s²_h/n_h per
+ * stratum, as the linearised estimate has it; a census stratum (λ = 0) and a stratum of one respondent keep
+ * a_i = 1 and add no variance. Counting draws first and then reading each column in order keeps memory
+ * access sequential; this loop is the whole cost of the bootstrap.
  */
-function resampledSums(columns: DrawableColumn[], strata: UnitData['strata'], random: Random, multiplicity: Float64Array, weighted: Float64Array, weights: Float64Array): void {
+function rescaledSums(columns: DrawableColumn[], strata: UnitData['strata'], random: Random, factors: Float64Array, weighted: Float64Array, weights: Float64Array): void {
   weighted.fill(0);
   weights.fill(0);
   for (const { start, size, population } of strata) {
     const end = start + size;
-    multiplicity.fill(0, start, end);
-    for (let i = 0; i < size; i++) multiplicity[start + Math.floor(random() * size)]! += 1;
+    const lambda = size < 2 ? 0 : Math.sqrt(Math.max(0, 1 - size / population));
+    factors.fill(1 - lambda, start, end);
+    if (lambda > 0) {
+      const step = (lambda * size) / (size - 1);
+      for (let i = 1; i < size; i++) factors[start + Math.floor(random() * size)]! += step;
+    }
     const w = population / size;
     for (let k = 0; k < columns.length; k++) {
       const { values, valid } = columns[k]!;
       let sum = 0;
-      let count = size;
+      let count = 0;
       if (valid) {
-        count = 0;
         for (let i = start; i < end; i++) {
-          const m = multiplicity[i]!;
-          sum += m * values[i]!;
-          count += m * valid[i]!;
+          const a = factors[i]!;
+          sum += a * values[i]!;
+          count += a * valid[i]!;
         }
-      } else for (let i = start; i < end; i++) sum += multiplicity[i]! * values[i]!;
+      } else {
+        for (let i = start; i < end; i++) {
+          const a = factors[i]!;
+          sum += a * values[i]!;
+          count += a;
+        }
+      }
       weighted[k]! += w * sum;
       weights[k]! += w * count;
     }
@@ -267,6 +298,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
 
     units.forEach((u, j) => {
       const composite = point.composites[j] ?? null;
+      const incompletePillars = pillars.filter((_, q) => point.pillars[j]![q] === null).map((p) => p.code);
       const flag: UnitFlag | null = !rankable[j] ? 'below-minimum' : composite === null ? 'incomplete' : null;
       const ranks = interval(collect((d) => d.ranks[j]));
       results.push({
@@ -274,6 +306,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
         kind,
         respondents: u.respondents,
         flag,
+        incompletePillars,
         indicators: indicators.map((indicator, k) => {
           const e = estimates[j]![k];
           return {
@@ -281,6 +314,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
             value: e?.estimate ?? null,
             se: e?.se ?? null,
             ci: e ? [e.estimate - z * e.se, e.estimate + z * e.se] : null,
+            bootstrapSe: e ? standardDeviation(collect((d) => d.indicators[j]![k])) : null,
             valid: e?.valid ?? 0,
             score: point.indicatorScores[j]![k] ?? null,
           };
@@ -297,6 +331,20 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
   return { methodology: m.version, level, replicates: m.bootstrap.replicates, units: results };
 }
 
+/** Standard deviation with divisor R − 1, as R's svrepdesign computes a bootstrap SE (mse = FALSE); null under two values. */
+export function standardDeviation(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  // Deviations from the first value: identical replicates (a census) give exactly 0, not rounding noise.
+  const origin = values[0]!;
+  let sum = 0;
+  let squares = 0;
+  for (const v of values) {
+    sum += v - origin;
+    squares += (v - origin) ** 2;
+  }
+  return Math.sqrt(Math.max(0, (squares - (sum * sum) / values.length) / (values.length - 1)));
+}
+
 function stratumValues(unit: UnitData, values: Float64Array): StratumValues[] {
   return unit.strata.map((s) => ({ population: s.population, values: values.subarray(s.start, s.start + s.size) }));
 }
@@ -310,10 +358,11 @@ function unitData(input: ScoringInput, kind: UnitKind, indicators: Indicator[]):
     const strata = labels.map((label) => {
       const members = responses.filter((r) => r.stratum === label);
       const population = input.strata.find((s) => s.unit === code && s.stratum === label)?.population ?? 0;
+      // Refuse rather than guess: a missing or too small frame count would silently make a census.
+      if (members.length > 0 && !(population >= members.length)) throw new FrameCountError(code, label, population, members.length);
       const start = ordered.length;
       ordered.push(...members);
-      // A stratum with more respondents than its frame count (a frame error) is treated as a census.
-      return { population: Math.max(population, members.length), start, size: members.length };
+      return { population, start, size: members.length };
     });
     const values = indicators.map((indicator) => Float64Array.from(ordered, (r) => indicatorValue(indicator, r.answers[indicator.question])));
     return { code, kind, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length };
@@ -355,10 +404,13 @@ function scoreType(
       if (x !== null && x !== undefined) indicatorScores[j]![k] = normalise(x, min, max, indicator.direction, scale, allEqualScore);
     });
   });
+  // A pillar is scored only from enough of its indicators (default: all of them), never from whatever is left.
+  const share = m.pillarMinIndicatorShare ?? 1;
+  const needed = pillars.map((p) => Math.max(1, Math.ceil(share * indicators.filter((i) => i.pillar === p.code).length - 1e-9)));
   const pillarScores = indicatorScores.map((row) =>
-    pillars.map((p) => {
+    pillars.map((p, q) => {
       const scores = indicators.flatMap((indicator, k) => (indicator.pillar === p.code && row[k] !== null ? [row[k]!] : []));
-      return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
+      return scores.length >= needed[q]! ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
     }),
   );
   const composites = pillarScores.map((row) =>

@@ -1,5 +1,6 @@
-export { score, scorePrepared, prepareScoring, bootstrapReplicates, indicatorValue, normalise, shareRanks, tierOf, type ScoringInput, type ScoringResult, type UnitScore, type UnitKind, type BootstrapDraws, type PreparedScoring } from './engine.js';
+export { FrameCountError, standardDeviation, score, scorePrepared, prepareScoring, bootstrapReplicates, indicatorValue, normalise, shareRanks, tierOf, type ScoringInput, type ScoringResult, type UnitScore, type UnitKind, type BootstrapDraws, type PreparedScoring } from './engine.js';
 export { stratifiedMean, normalQuantile } from './estimate.js';
 export { seededRandom, seedFromText, replicateStreams, type Random, type ReplicateStreams } from './random.js';
-export { MICRODATA_FORMAT, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata } from './microdata.js';
+export { MICRODATA_FORMAT, WHOLE_UNIT, buildMicrodata, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata, type MicrodataResponse } from './microdata.js';
+export { collapseStrata, frameCountProblem, DEFAULT_MIN_STRATUM_RESPONDENTS, type StratumCount, type Collapsed } from './strata.js';
 export { scoreMicrodataInParallel } from './parallel.js';

@@ -1,14 +1,31 @@
 import type { Methodology } from '../questionnaires/index.js';
 import { score, type ScoringInput, type ScoringResult, type UnitKind } from './engine.js';
 import { replicateStreams, seedFromText } from './random.js';
+import { collapseStrata, respondentCounts, stratumKey, type Collapsed, type StratumCount } from './strata.js';
 
 /**
- * The anonymised microdata a campaign publishes with its results (`DDCI-MICRODATA/1`): per response only
- * the unit, the stratum, the questionnaire version, the mode and the answers — no id, no receipt, no
- * order of arrival (responses are sorted by content) — with the frame counts the weights come from and
- * the bootstrap seed. `ddci score` recomputes every published figure from it. Pure.
+ * The anonymised microdata a campaign publishes with its results (`DDCI-MICRODATA/2`): per response only
+ * the unit, its stratum (size band, after disclosure control), design weight and fpc, the questionnaire
+ * version, the mode and the coded answers — no id, no receipt, no free text, no order of arrival
+ * (responses are sorted by content) — with the frame counts the weights come from and the bootstrap seed.
+ * `ddci score` recomputes every published figure from it. Pure.
  */
-export const MICRODATA_FORMAT = 'DDCI-MICRODATA/1';
+export const MICRODATA_FORMAT = 'DDCI-MICRODATA/2';
+
+/** The stratum of responses stored before the size band travelled in the envelope: the whole unit. */
+export const WHOLE_UNIT = 'all';
+
+export interface MicrodataResponse {
+  unit: string;
+  stratum: string;
+  /** Design weight N_h / n_h: the stratum's frame count over its respondents. */
+  weight: number;
+  /** The stratum's frame count N_h (R's svydesign `fpc` as a population size). */
+  fpc: number;
+  questionnaire: string;
+  mode: string;
+  answers: Record<string, unknown>;
+}
 
 export interface Microdata {
   format: typeof MICRODATA_FORMAT;
@@ -17,8 +34,45 @@ export interface Microdata {
   /** Text the bootstrap's seed is derived from (seedFromText), published with the results. */
   seed: string;
   units: { code: string; kind: UnitKind; nameVi: string; nameEn: string }[];
-  strata: { unit: string; stratum: string; population: number }[];
-  responses: { unit: string; stratum: string; questionnaire: string; mode: string; answers: Record<string, unknown> }[];
+  strata: StratumCount[];
+  /** The disclosure rule (server/scoring/strata.ts) and the band cells it merged. */
+  disclosure: { minStratumRespondents: number; collapsed: Collapsed[] };
+  responses: MicrodataResponse[];
+}
+
+export interface MicrodataInput {
+  campaign: Microdata['campaign'];
+  methodology: string;
+  seed: string;
+  units: Microdata['units'];
+  /** Frame counts of the unit × band strata the sample was drawn from. */
+  strata: StratumCount[];
+  responses: Omit<MicrodataResponse, 'weight' | 'fpc'>[];
+  minStratumRespondents: number;
+  bandOrder: readonly string[];
+}
+
+/** Applies the disclosure rule, then gives every response its stratum's weight and fpc. */
+export function buildMicrodata(input: MicrodataInput): Microdata {
+  const { strata, labelOf, collapsed } = collapseStrata(input.strata, input.responses, input.minStratumRespondents, input.bandOrder);
+  const relabelled = input.responses.map((r) => ({ ...r, stratum: labelOf(r.unit, r.stratum) }));
+  const respondents = respondentCounts(relabelled);
+  const population = new Map(strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
+  const responses = relabelled.map(({ unit, stratum, questionnaire, mode, answers }) => {
+    const key = stratumKey(unit, stratum);
+    const fpc = population.get(key) ?? 0;
+    return { unit, stratum, weight: fpc / respondents.get(key)!, fpc, questionnaire, mode, answers };
+  });
+  return {
+    format: MICRODATA_FORMAT,
+    campaign: input.campaign,
+    methodology: input.methodology,
+    seed: input.seed,
+    units: input.units,
+    strata,
+    disclosure: { minStratumRespondents: input.minStratumRespondents, collapsed },
+    responses: sortResponses(responses),
+  };
 }
 
 /** Canonical JSON: object keys sorted, so equal answers serialise equally whatever their key order. */
@@ -34,7 +88,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Responses in the published order: by unit, stratum, then canonical answers (nothing about arrival). */
-export function sortResponses(responses: Microdata['responses']): Microdata['responses'] {
+export function sortResponses<T extends Omit<MicrodataResponse, 'weight' | 'fpc'>>(responses: T[]): T[] {
   const keyed = responses.map((r) => ({ r, key: `${r.unit}\u0000${r.stratum}\u0000${canonicalJson(r.answers)}\u0000${r.mode}\u0000${r.questionnaire}` }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.r);
@@ -43,6 +97,7 @@ export function sortResponses(responses: Microdata['responses']): Microdata['res
 export function scoringInputOf(microdata: Microdata, methodology: Methodology): ScoringInput {
   if (microdata.format !== MICRODATA_FORMAT) throw new Error(`not ${MICRODATA_FORMAT} microdata`);
   if (microdata.methodology !== methodology.version) throw new Error(`the microdata was scored with methodology ${microdata.methodology}, not ${methodology.version}`);
+  checkWeights(microdata);
   return {
     methodology,
     units: microdata.units.map((u) => ({ code: u.code, kind: u.kind })),
@@ -54,4 +109,17 @@ export function scoringInputOf(microdata: Microdata, methodology: Methodology): 
 /** Every figure from microdata: the bootstrap streams come from the microdata's published seed. */
 export function scoreMicrodata(microdata: Microdata, methodology: Methodology): ScoringResult {
   return score(scoringInputOf(microdata, methodology), replicateStreams(seedFromText(microdata.seed)));
+}
+
+/** Each record's weight and fpc must be its stratum's: N_h / n_h and N_h (a hand-edited file fails here). */
+function checkWeights(microdata: Microdata): void {
+  const respondents = respondentCounts(microdata.responses);
+  const population = new Map(microdata.strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
+  for (const r of microdata.responses) {
+    const key = stratumKey(r.unit, r.stratum);
+    const N = population.get(key);
+    if (N === undefined || r.fpc !== N || Math.abs(r.weight - N / respondents.get(key)!) > 1e-9 * Math.max(1, r.weight)) {
+      throw new Error(`unit ${r.unit}, stratum ${r.stratum}: weight ${r.weight} and fpc ${r.fpc} do not match the frame count ${N ?? 'missing'}`);
+    }
+  }
 }

@@ -5,12 +5,15 @@ import { runCli } from '../../server/cli/index.js';
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
 import { answerSchema, loadCatalog } from '../../server/questionnaires/index.js';
-import { MICRODATA_FORMAT, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
+import { buildMicrodata, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
 
 const catalog = loadCatalog();
 const dir = mkdtempSync(path.join(tmpdir(), 'ddci-score-'));
 
-/** Microdata for three departments and two districts, answered at random from the real questionnaires. */
+/**
+ * Microdata for three departments and two districts, answered at random from the real questionnaires,
+ * each unit stratified by size band (small 80, medium 40 in the frame).
+ */
 function microdata(): Microdata {
   const random = seededRandom(11);
   const units = [
@@ -20,23 +23,27 @@ function microdata(): Microdata {
   const responses = units.flatMap((u) => {
     const questionnaire = catalog.questionnaires.get(`${u.kind}-2026.1`)!;
     const schema = answerSchema(questionnaire) as unknown as AnswerSchema;
-    return Array.from({ length: u.code === 'SCT' ? 6 : 14 }, () => ({
+    return Array.from({ length: u.code === 'SCT' ? 6 : 14 }, (_, i) => ({
       unit: u.code,
-      stratum: 'all',
+      stratum: i % 2 ? 'medium' : 'small',
       questionnaire: `${u.kind}-2026.1`,
       mode: 'online',
       answers: answersFromForm(questionnaire, randomAnswers(schema, random)),
     }));
   });
-  return {
-    format: MICRODATA_FORMAT,
+  return buildMicrodata({
     campaign: { id: 'c1', province: 'Lạng Sơn', year: 2026, title: 'DDCI' },
     methodology: '2026.1',
     seed: 'bulletin-hash-of-the-campaign',
     units,
-    strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: 120 })),
+    strata: units.flatMap((u) => [
+      { unit: u.code, stratum: 'small', population: 80 },
+      { unit: u.code, stratum: 'medium', population: 40 },
+    ]),
     responses,
-  };
+    minStratumRespondents: 5,
+    bandOrder: ['micro', 'small', 'medium', 'large'],
+  });
 }
 
 async function cli(argv: string[]) {

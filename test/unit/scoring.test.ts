@@ -1,5 +1,5 @@
 import { stratifiedMean, normalQuantile } from '../../server/scoring/estimate.js';
-import { bootstrapReplicates, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
+import { bootstrapReplicates, FrameCountError, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
 import { replicateStreams } from '../../server/scoring/random.js';
 import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
 
@@ -162,28 +162,86 @@ describe('the DDCI of a unit type', () => {
     }
   });
 
-  test('a bootstrap replicate scores exactly like the data set its draws make up', () => {
-    // Replicate r draws, unit by unit in code order, n respondents with replacement from the stream
-    // streams(r). Redraw them here by hand and score the redrawn data: its point scores are the replicate's.
+  test('a replicate reweights each stratum as Rao–Wu’s rescaled bootstrap says, and scores those means', () => {
+    // Replicate r, unit by unit in code order: n − 1 draws with replacement from streams(r) (r_i counts
+    // them), factor a_i = 1 − λ + λ·n/(n − 1)·r_i with λ = √(1 − n/N); D (one respondent) draws nothing.
     const original = input(data);
+    const prepared = prepareScoring(original);
     for (const r of [0, 1, 57]) {
       const random = replicateStreams(7)(r);
-      const redrawn: ScoringInput = {
-        ...original,
-        responses: ['A', 'B', 'C', 'D'].flatMap((unit) => {
-          const own = original.responses.filter((x) => x.unit === unit);
-          return own.map(() => own[Math.floor(random() * own.length)]!);
-        }),
-      };
-      const direct = score(redrawn, replicateStreams(1));
-      const [replicate] = bootstrapReplicates(prepareScoring(original), replicateStreams(7), r, r + 1).department;
-      ['A', 'B', 'C', 'D'].forEach((code, j) => {
-        const unitScore = direct.units.find((u) => u.unit === code)!;
-        expect(replicate!.composites[j]).toBeCloseTo(unitScore.composite!, 10);
-        unitScore.pillars.forEach((p, q) => expect(replicate!.pillars[j]![q]).toBeCloseTo(p.score!, 10));
-        expect(replicate!.ranks[j]).toBe(code === 'D' ? null : unitScore.rank);
+      const means = ['A', 'B', 'C', 'D'].map((unit) => {
+        const own = original.responses.filter((x) => x.unit === unit);
+        const n = own.length;
+        const lambda = n < 2 ? 0 : Math.sqrt(1 - n / 100);
+        const drawn = new Array<number>(n).fill(0);
+        if (lambda > 0) for (let i = 1; i < n; i++) drawn[Math.floor(random() * n)]! += 1;
+        const a = drawn.map((d) => (lambda > 0 ? 1 - lambda + (lambda * n * d) / (n - 1) : 1));
+        return methodology.indicators.map((indicator) => {
+          let sum = 0;
+          let weight = 0;
+          own.forEach((x, i) => {
+            const y = indicatorValue(indicator, x.answers[indicator.question]);
+            if (y === y) {
+              sum += a[i]! * y;
+              weight += a[i]!;
+            }
+          });
+          return weight > 0 ? sum / weight : null;
+        });
       });
+      const [replicate] = bootstrapReplicates(prepared, replicateStreams(7), r, r + 1).department;
+      means.forEach((row, j) =>
+        row.forEach((v, k) => (v === null ? expect(replicate!.indicators[j]![k]).toBeNull() : expect(replicate!.indicators[j]![k]).toBeCloseTo(v, 12))),
+      );
+      // Scored from those means as the point estimates are: bounds over the ranked units A–C.
+      const scores = means.map((row) =>
+        row.map((v, k) => {
+          const ranked = means.slice(0, 3).map((m) => m[k]!);
+          return normalise(v!, Math.min(...ranked), Math.max(...ranked), methodology.indicators[k]!.direction, [1, 10], 5.5);
+        }),
+      );
+      scores.forEach((row, j) => {
+        const p1 = (row[0]! + row[1]!) / 2;
+        expect(replicate!.pillars[j]![0]).toBeCloseTo(p1, 10);
+        expect(replicate!.composites[j]).toBeCloseTo((0.6 * p1 + 0.4 * row[2]!) * 10, 10);
+      });
+      expect(replicate!.ranks[3]).toBeNull();
     }
+  });
+
+  test('census strata add no variance: zero-width intervals, a bootstrap SE of 0, and a single rank', () => {
+    const census: ScoringInput = { ...input(data), strata: ['A', 'B', 'C', 'D'].map((unit) => ({ unit, stratum: 'all', population: data[unit]!.length })) };
+    const r = score(census, replicateStreams(7));
+    for (const u of r.units) {
+      for (const i of u.indicators.filter((x) => x.value !== null)) {
+        expect(i.se).toBe(0);
+        expect(i.bootstrapSe).toBe(0);
+        expect(i.ci![0]).toBe(i.ci![1]);
+      }
+      expect(u.compositeCi![1] - u.compositeCi![0]).toBeCloseTo(0, 10);
+      if (u.rank !== null) expect(u.rankRange).toEqual([u.rank, u.rank]);
+    }
+  });
+
+  test('the bootstrap SE of a mean matches its linearised SE with the finite-population correction', () => {
+    // 40 of 60 businesses answered (f = 2/3): without the correction the bootstrap SE would be √3 ≈ 1.73× too large.
+    const values = Array.from({ length: 40 }, (_, i) => [String(1 + (i % 5)), i % 3 ? 'yes' : 'no', (i * 7) % 23] as [string, string, number]);
+    const many: Methodology = { ...methodology, bootstrap: { replicates: 4000, confidence: 0.95 } };
+    const base = input({ A: values, B: values.slice(5), C: values.slice(10) });
+    const r = score({ ...base, methodology: many, strata: base.strata.map((s) => ({ ...s, population: 60 })) }, replicateStreams(3));
+    for (const i of r.units.find((u) => u.unit === 'A')!.indicators) {
+      // The bootstrap SE from 4,000 replicates is within ±1.1 % (one SD) of its expectation; allow 6 %.
+      expect(i.bootstrapSe! / i.se!).toBeGreaterThan(0.94);
+      expect(i.bootstrapSe! / i.se!).toBeLessThan(1.06);
+    }
+  });
+
+  test('a frame count that is missing or smaller than the respondents stops scoring with the unit and stratum named', () => {
+    const short: ScoringInput = { ...input(data), strata: input(data).strata.map((s) => (s.unit === 'B' ? { ...s, population: 3 } : s)) };
+    expect(() => score(short, replicateStreams(1))).toThrow(FrameCountError);
+    expect(() => score(short, replicateStreams(1))).toThrow(/unit B, stratum all: frame count 3 for 4 respondents/);
+    const missing: ScoringInput = { ...input(data), strata: input(data).strata.filter((s) => s.unit !== 'C') };
+    expect(() => score(missing, replicateStreams(1))).toThrow(/unit C, stratum all: frame count 0/);
   });
 
   test('all units equal: every score is the stated value and every unit shares rank 1', () => {
@@ -207,9 +265,31 @@ describe('the DDCI of a unit type', () => {
       replicateStreams(3),
     );
     const byCode = Object.fromEntries(r.units.map((u) => [u.unit, u]));
-    expect(byCode.E).toMatchObject({ flag: 'incomplete', composite: null, rank: null });
+    expect(byCode.E).toMatchObject({ flag: 'incomplete', composite: null, rank: null, incompletePillars: ['P2'] });
     expect(byCode.E!.indicators[2]).toMatchObject({ value: null, valid: 0, score: null });
     expect([byCode.A!.rank, byCode.B!.rank, byCode.C!.rank]).toEqual([1, 1, 3]);
+  });
+});
+
+describe('a pillar needs enough of its indicators', () => {
+  // F answered Q1 but never Q2 (only “don’t know”): pillar P1 has one of its two indicators.
+  const answers = {
+    A: [['5', 'yes', 10], ['4', 'no', 12]],
+    B: [['2', 'no', 30], ['3', 'yes', 20]],
+    F: [['5', 'DK', 15], ['4', 'DK', 11]],
+  } as Record<string, [string, string, number | string][]>;
+  test('by default all of them: the unit is flagged incomplete, with the pillar named, and not ranked', () => {
+    const f = score(input(answers), replicateStreams(2)).units.find((u) => u.unit === 'F')!;
+    expect(f).toMatchObject({ flag: 'incomplete', incompletePillars: ['P1'], composite: null, rank: null, tier: null });
+    expect(f.pillars[0]!.score).toBeNull();
+    expect(f.indicators[0]!.score).not.toBeNull();
+  });
+  test('with a share of one half, the pillar is the mean of the indicators it has', () => {
+    const half = { ...input(answers), methodology: { ...methodology, pillarMinIndicatorShare: 0.5 } };
+    const f = score(half, replicateStreams(2)).units.find((u) => u.unit === 'F')!;
+    expect(f).toMatchObject({ flag: null, incompletePillars: [] });
+    expect(f.pillars[0]!.score).toBeCloseTo(f.indicators[0]!.score!, 12);
+    expect(f.rank).not.toBeNull();
   });
 });
 

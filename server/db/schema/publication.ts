@@ -14,6 +14,8 @@ export const scoringRuns = pgTable(
     total: integer('total').notNull().default(0),
     /** A message key: why the run failed (never an answer, a key or a share). */
     failure: text('failure'),
+    /** The failure message's parameters (e.g. the unit and stratum without a frame count). */
+    failureParams: jsonb('failure_params').$type<Record<string, string | number>>(),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
