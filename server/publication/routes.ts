@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import { requirePermission } from '../auth/index.js';
 import { findCampaign } from '../campaigns/queries.js';
@@ -6,7 +7,9 @@ import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { formRateLimit } from '../http/rate-limit.js';
 import * as publication from './service.js';
-import { rankingView } from './view.js';
+import { fromRoot } from '../paths.js';
+import { codebook, microdataCsv } from './codebook.js';
+import { freeTextView, rankingView } from './view.js';
 import type { ResultsDocument } from './results.js';
 
 /**
@@ -45,7 +48,13 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
     const opened = await publication.readSealedResults(db, campaign.id, req.staff!, String(req.body?.passphrase ?? ''));
     if (!opened.ok) return sealedPage(req, res, { problem: opened.error }, opened.error.key === 'unseal.wrongPassphrase' ? 401 : 409);
     res.set('Cache-Control', 'no-store');
-    await sealedPage(req, res, { opened: true, results: opened.value.results, ...tables(req, opened.value.results), canPublish: req.staff!.role === 'chair' && campaign.state === 'unsealed' });
+    await sealedPage(req, res, {
+      opened: true,
+      results: opened.value.results,
+      ...tables(req, opened.value.results),
+      freeText: freeTextView(opened.value, catalog, req.lang),
+      canPublish: req.staff!.role === 'chair' && campaign.state === 'unsealed',
+    });
   });
 
   router.post('/campaigns/:id/publish', requirePermission('results.publish'), passphraseLimit, async (req, res) => {
@@ -74,6 +83,19 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
   download('results', (p) => p.results);
   download('microdata', (p) => p.microdata);
   download('publication', (p) => ({ record: p.record, signature: p.signature }));
+  download('codebook', (p) => codebook(p.microdata, catalog.methodology, catalog.questionnaires));
+  download('methodology', () => catalog.methodology);
+  router.get('/campaigns/:id/microdata.csv', async (req, res) => {
+    const { microdata } = await publishedOf(req);
+    const book = codebook(microdata, catalog.methodology, catalog.questionnaires);
+    res.type('text/csv; charset=utf-8').attachment(book.file).send(microdataCsv(microdata, book, catalog.methodology));
+  });
+  // The estimation rules, shipped with every microdata download.
+  const estimationRules = readFileSync(fromRoot('docs', 'estimation.md'), 'utf8');
+  router.get('/campaigns/:id/estimation.md', async (req, res) => {
+    await publishedOf(req);
+    res.type('text/markdown; charset=utf-8').attachment('estimation.md').send(estimationRules);
+  });
 
   return router;
 }

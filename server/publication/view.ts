@@ -1,6 +1,6 @@
 import type { Lang } from '../i18n/index.js';
-import type { Methodology } from '../questionnaires/index.js';
-import type { ResultsDocument } from './results.js';
+import type { Catalog, Methodology } from '../questionnaires/index.js';
+import type { OpenedResults, ResultsDocument } from './results.js';
 
 /** The two ranking tables of results, in the reader's language; small cells suppressed. Pure. */
 export function rankingView(results: Pick<ResultsDocument, 'units' | 'result'>, methodology: Methodology, lang: Lang) {
@@ -26,4 +26,11 @@ export function rankingView(results: Pick<ResultsDocument, 'units' | 'result'>, 
         })),
     }))
     .filter((table) => table.rows.length);
+}
+
+/** The committee's free-text answers per unit, each with its question's text, in the reader's language. */
+export function freeTextView(opened: OpenedResults, catalog: Catalog, lang: Lang) {
+  const names = new Map(opened.results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
+  const questions = new Map([...catalog.questionnaires.values()].flatMap((form) => form.sections.flatMap((s) => s.questions)).map((q) => [q.code, q.text[lang]]));
+  return (opened.freeText ?? []).map((g) => ({ unit: g.unit, name: names.get(g.unit) ?? g.unit, question: g.question, questionText: questions.get(g.question) ?? g.question, texts: g.texts, count: g.texts.length }));
 }

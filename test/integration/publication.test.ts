@@ -95,7 +95,7 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   const microdata = (await anyone.get(`/campaigns/${fw.campaignId}/microdata.json`)).text;
   const rows = (JSON.parse(microdata) as { responses: Record<string, unknown>[] }).responses;
   expect(rows.length).toBe(4 * 12 + 5);
-  for (const row of rows) expect(Object.keys(row).sort()).toEqual(['answers', 'mode', 'questionnaire', 'stratum', 'unit']); // no id, receipt or time
+  for (const row of rows) expect(Object.keys(row).sort()).toEqual(['answers', 'fpc', 'mode', 'questionnaire', 'stratum', 'unit', 'weight']); // no id, receipt or time
   writeFileSync(path.join(dir, 'microdata.json'), microdata);
   let err = '';
   const code = await runCli(['score', '--microdata', path.join(dir, 'microdata.json'), '--json', path.join(dir, 'scored.json')], { env: {}, out: () => undefined, err: (s) => (err += s) });

@@ -1,0 +1,168 @@
+import type { Methodology, Question, Questionnaire, Text } from '../questionnaires/index.js';
+import { DONT_KNOW, type Indicator } from '../questionnaires/index.js';
+import { indicatorValue, type Microdata } from '../scoring/index.js';
+
+/**
+ * The microdata as a flat table (CSV) and its codebook (`DDCI-CODEBOOK/1`), pure. One row per response:
+ * its unit, stratum (`stratum_id` is unique across units, as svydesign needs), weight and fpc, every coded
+ * answer, and every indicator variable the scores are built from (0/1 or the number; empty = missing).
+ * The codebook names each column, its question text in Vietnamese and English, its type, value labels and
+ * missing codes, and gives the R `svydesign(...)` call that reproduces the published estimates and SEs.
+ */
+export const CODEBOOK_FORMAT = 'DDCI-CODEBOOK/1';
+
+export interface CodebookVariable {
+  name: string;
+  label: Text;
+  type: 'string' | 'number' | 'integer';
+  /** What the column holds: the design, a coded answer, or an indicator derived from one. */
+  role: 'design' | 'answer' | 'indicator';
+  question?: string;
+  questionType?: Question['type'];
+  questionnaires?: string[];
+  indicator?: string;
+  pillar?: string;
+  valueLabels?: Record<string, Text>;
+  missing?: Record<string, Text>;
+  derivation?: Text;
+}
+
+export interface Codebook {
+  format: typeof CODEBOOK_FORMAT;
+  microdata: { format: string; campaign: Microdata['campaign']; methodology: string; responses: number };
+  file: string;
+  variables: CodebookVariable[];
+  disclosure: Microdata['disclosure'];
+  rules: Text[];
+  r: { packages: string[]; script: string; design: string; estimate: string };
+}
+
+/** An R-friendly column name for an indicator code: I-B2.1 → I_B2_1. */
+export const indicatorColumn = (code: string) => code.replace(/[^A-Za-z0-9]/g, '_');
+
+/** The coded questions of the microdata's questionnaires (free text never leaves the sealed results). */
+function codedQuestions(microdata: Microdata, questionnaires: ReadonlyMap<string, Questionnaire>) {
+  const used = [...new Set(microdata.responses.map((r) => r.questionnaire))].sort();
+  const byCode = new Map<string, { question: Question; questionnaires: string[]; scales: Questionnaire['scales'] }>();
+  for (const key of used) {
+    const form = questionnaires.get(key);
+    if (!form) throw new Error(`questionnaire ${key} is not installed`);
+    for (const question of form.sections.flatMap((s) => s.questions)) {
+      if (question.type === 'text') continue;
+      const known = byCode.get(question.code);
+      if (known) known.questionnaires.push(key);
+      else byCode.set(question.code, { question, questionnaires: [key], scales: form.scales });
+    }
+  }
+  return [...byCode.values()];
+}
+
+const text = (vi: string, en: string): Text => ({ vi, en });
+
+function valueLabels(question: Question, scales: Questionnaire['scales']): Record<string, Text> | undefined {
+  if (question.type === 'likert5') return scales.likert5;
+  if (question.type === 'yesno') return scales.yesno;
+  if (question.options) return Object.fromEntries(question.options.map((o) => [o.code, o.label]));
+  return undefined;
+}
+
+function derivation(indicator: Indicator): Text {
+  if (indicator.measure === 'mean') return text(`Giá trị của câu ${indicator.question}; “${DONT_KNOW}” hoặc không trả lời → thiếu.`, `The value of ${indicator.question}; “${DONT_KNOW}” or no answer → missing.`);
+  const codes = (indicator.favourable ?? []).join(', ');
+  return text(`1 nếu câu ${indicator.question} là một trong {${codes}}, 0 nếu là câu trả lời khác; “${DONT_KNOW}” hoặc không trả lời → thiếu.`, `1 when ${indicator.question} is one of {${codes}}, 0 for any other answer; “${DONT_KNOW}” or no answer → missing.`);
+}
+
+export function codebook(microdata: Microdata, methodology: Methodology, questionnaires: ReadonlyMap<string, Questionnaire>): Codebook {
+  const file = `microdata-${microdata.campaign.id}.csv`;
+  const design: CodebookVariable[] = [
+    { name: 'unit', role: 'design', type: 'string', label: text('Mã đơn vị được đánh giá', 'Code of the unit rated'), valueLabels: Object.fromEntries(microdata.units.map((u) => [u.code, text(u.nameVi, u.nameEn)])) },
+    { name: 'stratum', role: 'design', type: 'string', label: text('Tầng trong đơn vị: quy mô doanh nghiệp (sau khi gộp tầng nhỏ)', 'Stratum within the unit: business size band (after small cells were merged)') },
+    { name: 'stratum_id', role: 'design', type: 'string', label: text('Tầng của thiết kế: đơn vị/tầng', 'Design stratum: unit/stratum') },
+    { name: 'weight', role: 'design', type: 'number', label: text('Trọng số thiết kế N_h / n_h', 'Design weight N_h / n_h') },
+    { name: 'fpc', role: 'design', type: 'integer', label: text('Số doanh nghiệp của tầng trong khung mẫu (N_h)', 'Businesses of the stratum in the frame (N_h)') },
+    { name: 'questionnaire', role: 'design', type: 'string', label: text('Phiếu hỏi và phiên bản', 'Questionnaire and version') },
+    { name: 'mode', role: 'design', type: 'string', label: text('Hình thức trả lời', 'Mode of answering'), valueLabels: { online: text('Trực tuyến', 'Online'), phone: text('Điện thoại', 'Phone'), paper: text('Phiếu giấy', 'Paper'), in_person: text('Trực tiếp', 'In person') } },
+  ];
+  const answers: CodebookVariable[] = codedQuestions(microdata, questionnaires).map(({ question, questionnaires: forms, scales }) => ({
+    name: question.code,
+    role: 'answer',
+    type: question.type === 'number' ? 'number' : 'string',
+    label: question.text,
+    question: question.code,
+    questionType: question.type,
+    questionnaires: forms,
+    ...(valueLabels(question, scales) ? { valueLabels: valueLabels(question, scales)! } : {}),
+    missing: { '': text('Không trả lời', 'No answer'), ...(question.dontKnow ? { [DONT_KNOW]: scales.dontKnow } : {}) },
+    ...(question.type === 'multiple' ? { derivation: text('Các mã đã chọn, cách nhau bởi “;”.', 'The codes chosen, separated by “;”.') } : {}),
+  }));
+  const indicators: CodebookVariable[] = methodology.indicators.map((indicator) => ({
+    name: indicatorColumn(indicator.code),
+    role: 'indicator',
+    type: 'number',
+    label: answers.find((a) => a.question === indicator.question)?.label ?? text(indicator.code, indicator.code),
+    indicator: indicator.code,
+    pillar: indicator.pillar,
+    question: indicator.question,
+    missing: { '': text('Thiếu: không biết / không áp dụng / không trả lời', 'Missing: don’t know / not applicable / no answer') },
+    derivation: derivation(indicator),
+  }));
+  const first = indicatorColumn(methodology.indicators[0]!.code);
+  const read = `d <- read.csv("${file}", na.strings = "", fileEncoding = "UTF-8-BOM", colClasses = c(unit = "character", stratum = "character", stratum_id = "character"))`;
+  const designCall = 'des <- svydesign(ids = ~1, strata = ~stratum_id, weights = ~weight, fpc = ~fpc, data = d)';
+  const estimate = `svyby(~${first}, ~unit, des, svymean, na.rm = TRUE)`;
+  return {
+    format: CODEBOOK_FORMAT,
+    microdata: { format: microdata.format, campaign: microdata.campaign, methodology: microdata.methodology, responses: microdata.responses.length },
+    file,
+    variables: [...design, ...answers, ...indicators],
+    disclosure: microdata.disclosure,
+    rules: [
+      text('Thiết kế: mẫu ngẫu nhiên đơn giản phân tầng, không hoàn lại; mỗi đơn vị × quy mô doanh nghiệp là một tầng.', 'Design: stratified simple random sampling without replacement; each unit × business size band is a stratum.'),
+      text('Trọng số = số doanh nghiệp của tầng trong khung mẫu ÷ số phiếu trả lời của tầng.', 'Weight = businesses of the stratum in the frame ÷ responses of the stratum.'),
+      text(`“${DONT_KNOW}” (không biết / không áp dụng) và câu bỏ trống là giá trị thiếu, không bao giờ là 0; người trả lời vẫn ở trong thiết kế (ước lượng theo miền).`, `“${DONT_KNOW}” (don’t know / not applicable) and unanswered questions are missing, never zero; the respondent stays in the design (domain estimation).`),
+      text('Tầng chỉ có một phiếu không đóng góp phương sai (survey.lonely.psu = "certainty").', 'A stratum with a single response adds no variance (survey.lonely.psu = "certainty").'),
+      text(`Tầng quy mô có ít hơn ${microdata.disclosure.minStratumRespondents} phiếu được gộp với tầng liền kề của cùng đơn vị, cộng số doanh nghiệp trong khung mẫu.`, `A size-band stratum with fewer than ${microdata.disclosure.minStratumRespondents} responses is merged with its neighbouring band of the same unit, adding their frame counts.`),
+      text('Câu trả lời tự do không có trong dữ liệu công bố: chỉ Hội đồng đọc.', 'Free-text answers are not in the published data: only the committee reads them.'),
+    ],
+    r: {
+      packages: ['survey'],
+      design: designCall,
+      estimate,
+      script: ['library(survey)', 'options(survey.lonely.psu = "certainty")', read, designCall, estimate].join('\n'),
+    },
+  };
+}
+
+/** CSV cells: quoted when needed; text that a spreadsheet would run as a formula is prefixed with '. */
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d/.test(value) ? `'${value}` : value;
+  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The microdata as CSV (UTF-8 with BOM, CRLF), the columns the codebook describes, in its order. */
+export function microdataCsv(microdata: Microdata, book: Codebook, methodology: Methodology): string {
+  const columns = book.variables;
+  const lines = [columns.map((c) => c.name).join(',')];
+  for (const r of microdata.responses) {
+    const cells = columns.map((c): string | number | null => {
+      switch (c.role) {
+        case 'design':
+          return c.name === 'stratum_id' ? `${r.unit}/${r.stratum}` : (r as unknown as Record<string, string | number>)[c.name]!;
+        case 'answer': {
+          const a = r.answers[c.name];
+          if (a === undefined || a === null || a === '') return null;
+          return Array.isArray(a) ? a.join(';') : (a as string | number);
+        }
+        default: {
+          const indicator = methodology.indicators.find((i) => i.code === c.indicator)!;
+          const y = indicatorValue(indicator, r.answers[indicator.question]);
+          return Number.isNaN(y) ? null : y;
+        }
+      }
+    });
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
