@@ -1,0 +1,153 @@
+import { answerPayload, readAnswerPayload } from '../../server/responses/payload.js';
+import { codebook, microdataCsv } from '../../server/publication/codebook.js';
+import { sampledStrata, shuffledByUnit, withoutFreeText, type FreeText } from '../../server/publication/microdata-input.js';
+import { loadCatalog } from '../../server/questionnaires/index.js';
+import { buildMicrodata, collapseStrata, frameCountProblem, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
+
+const BANDS = ['micro', 'small', 'medium', 'large', 'unknown'];
+const catalog = loadCatalog();
+const responsesOf = (unit: string, counts: Record<string, number>) => Object.entries(counts).flatMap(([stratum, n]) => Array.from({ length: n }, () => ({ unit, stratum })));
+
+describe('disclosure control: small size-band cells are collapsed within their unit', () => {
+  const strata = [
+    { unit: 'U', stratum: 'micro', population: 500 },
+    { unit: 'U', stratum: 'small', population: 200 },
+    { unit: 'U', stratum: 'medium', population: 60 },
+    { unit: 'U', stratum: 'large', population: 10 },
+    { unit: 'U', stratum: 'unknown', population: 0 },
+  ];
+
+  test('a cell under k merges with its neighbour that has fewer answers; frame counts add up; empty bands drop', () => {
+    const { strata: merged, labelOf, collapsed } = collapseStrata(strata, responsesOf('U', { micro: 30, small: 12, medium: 6, large: 2 }), 5, BANDS);
+    expect(merged).toEqual([
+      { unit: 'U', stratum: 'micro', population: 500 },
+      { unit: 'U', stratum: 'small', population: 200 },
+      { unit: 'U', stratum: 'medium+large', population: 70 },
+    ]);
+    expect(labelOf('U', 'large')).toBe('medium+large');
+    expect(labelOf('U', 'micro')).toBe('micro');
+    expect(collapsed).toEqual([{ unit: 'U', strata: ['medium', 'large'], into: 'medium+large' }]);
+  });
+
+  test('a band drawn but never answered is merged too, so its frame count is still covered', () => {
+    const { strata: merged } = collapseStrata(strata, responsesOf('U', { micro: 30, small: 0, medium: 9, large: 7 }), 5, BANDS);
+    expect(merged.map((s) => s.stratum)).toEqual(['micro', 'small+medium', 'large']);
+    expect(merged[1]!.population).toBe(260);
+  });
+
+  test('it repeats until every cell reaches k, or the unit is one cell', () => {
+    const few = collapseStrata(strata, responsesOf('U', { micro: 2, small: 1, medium: 1, large: 1 }), 5, BANDS);
+    expect(few.strata).toEqual([{ unit: 'U', stratum: 'micro+small+medium+large', population: 770 }]);
+    const enough = collapseStrata(strata, responsesOf('U', { micro: 5, small: 5, medium: 5, large: 5 }), 5, BANDS);
+    expect(enough.collapsed).toEqual([]);
+  });
+
+  test('a stratum with answers and no (or too small a) frame count is named', () => {
+    expect(frameCountProblem(strata, responsesOf('U', { micro: 3, unknown: 1 }))).toEqual({ unit: 'U', stratum: 'unknown' });
+    expect(frameCountProblem(strata, responsesOf('U', { large: 11 }))).toEqual({ unit: 'U', stratum: 'large' });
+    expect(frameCountProblem(strata, responsesOf('U', { micro: 3, large: 10 }))).toBeNull();
+  });
+});
+
+describe('the strata unsealing scores with', () => {
+  const plans = [
+    { unitCode: 'A', frameSize: 300, planned: 0, census: false, expectedAnswers: 0, expectedMargin: 0, strata: [{ sizeBand: 'micro' as const, size: 200, sample: 0, reserve: 0 }, { sizeBand: 'small' as const, size: 100, sample: 0, reserve: 0 }] },
+    { unitCode: 'B', frameSize: 80, planned: 0, census: false, expectedAnswers: 0, expectedMargin: 0, strata: [{ sizeBand: 'unknown' as const, size: 80, sample: 0, reserve: 0 }] },
+  ];
+  const response = (unit: string, stratum: string) => ({ unit, stratum, questionnaire: 'q', mode: 'online', answers: {} });
+
+  test('the design’s bands with their frame counts; a unit with an answer stored before bands were recorded is one stratum', () => {
+    const mixed = sampledStrata([{ code: 'A' }, { code: 'B' }], plans, [], [response('A', 'micro'), response('A', 'all'), response('B', 'unknown')]);
+    expect(mixed.strata).toEqual([
+      { unit: 'A', stratum: 'all', population: 300 },
+      { unit: 'B', stratum: 'unknown', population: 80 },
+    ]);
+    expect(mixed.responses.map((r) => r.stratum)).toEqual(['all', 'all', 'unknown']);
+    const banded = sampledStrata([{ code: 'A' }], plans, [], [response('A', 'micro'), response('A', 'small')]);
+    expect(banded.strata.map((s) => [s.stratum, s.population])).toEqual([['micro', 200], ['small', 100]]);
+  });
+
+  test('a unit the design does not know takes its frame count from the frame', () => {
+    const { strata } = sampledStrata([{ code: 'C' }], plans, [{ unitCode: 'C', population: 40 }], [response('C', 'small')]);
+    expect(strata).toEqual([{ unit: 'C', stratum: 'all', population: 40 }]);
+  });
+});
+
+describe('free text stays with the committee', () => {
+  test('text answers are taken out of the coded answers and shuffled per unit and question', () => {
+    const sink: FreeText[] = [];
+    const form = catalog.questionnaires.get('department-2026.1')!;
+    const textCode = form.sections.flatMap((s) => s.questions).find((q) => q.type === 'text')!.code;
+    const coded = withoutFreeText(catalog, 'department-2026.1', 'SXD', { A1: '4', [textCode]: '  Công ty chúng tôi chờ 3 tháng  ' }, sink);
+    expect(coded).toEqual({ A1: '4' });
+    expect(sink).toEqual([{ unit: 'SXD', question: textCode, text: 'Công ty chúng tôi chờ 3 tháng' }]);
+    const many = Array.from({ length: 40 }, (_, i) => ({ unit: 'U', question: 'Z1', text: `t${i}` }));
+    const [group] = shuffledByUnit(many);
+    expect([...group!.texts].sort()).toEqual(many.map((m) => m.text).sort());
+    expect(group!.texts).not.toEqual(many.map((m) => m.text)); // 1 chance in 40! to stay in order
+  });
+});
+
+describe('the envelope’s payload', () => {
+  test('answers and stratum round-trip; the band does not change the length; old envelopes read as no stratum', () => {
+    const answers = { A1: '4', B2: 12 };
+    expect(readAnswerPayload(answerPayload('medium', answers))).toEqual({ stratum: 'medium', answers });
+    expect(new Set(['micro', 'small', 'medium', 'large', 'unknown', 'all'].map((b) => answerPayload(b, answers).length)).size).toBe(1);
+    expect(readAnswerPayload(Buffer.from(JSON.stringify(answers)))).toEqual({ stratum: null, answers });
+  });
+});
+
+describe('microdata that documents itself', () => {
+  function sample(): Microdata {
+    const units = [{ code: 'SXD', kind: 'department' as const, nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' }];
+    const answers = (i: number) => ({ A1: String(1 + (i % 5)), A2: i % 4 === 0 ? 'DK' : String(1 + (i % 5)), S2: ['1', '3'] });
+    return buildMicrodata({
+      campaign: { id: 'c1', province: 'Lạng Sơn', year: 2026, title: 'DDCI' },
+      methodology: catalog.methodology.version,
+      seed: 's',
+      units,
+      strata: [
+        { unit: 'SXD', stratum: 'small', population: 120 },
+        { unit: 'SXD', stratum: 'large', population: 9 },
+      ],
+      responses: Array.from({ length: 14 }, (_, i) => ({ unit: 'SXD', stratum: i < 11 ? 'small' : 'large', questionnaire: 'department-2026.1', mode: 'online', answers: answers(i) })),
+      minStratumRespondents: 3,
+      bandOrder: BANDS,
+    });
+  }
+
+  test('every record carries its stratum, weight N_h/n_h and fpc N_h', () => {
+    const m = sample();
+    const small = m.responses.filter((r) => r.stratum === 'small');
+    expect(small).toHaveLength(11);
+    for (const r of small) expect([r.weight, r.fpc]).toEqual([120 / 11, 120]);
+    for (const r of m.responses.filter((x) => x.stratum === 'large')) expect([r.weight, r.fpc]).toEqual([3, 9]);
+  });
+
+  test('ddci score refuses microdata whose weights were edited', () => {
+    const m = sample();
+    m.responses[0]!.weight *= 2;
+    expect(() => scoreMicrodata(m, catalog.methodology)).toThrow(/weight .* do not match the frame count/);
+  });
+
+  test('the CSV holds the codebook’s columns: design, coded answers (DK kept as a code), indicators (missing empty)', () => {
+    const m = sample();
+    const book = codebook(m, catalog.methodology, catalog.questionnaires);
+    const csv = microdataCsv(m, book, catalog.methodology);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const [header, ...rows] = csv.slice(1).trimEnd().split('\r\n');
+    const columns = header!.split(',');
+    expect(columns.slice(0, 7)).toEqual(['unit', 'stratum', 'stratum_id', 'weight', 'fpc', 'questionnaire', 'mode']);
+    expect(columns).toEqual(book.variables.map((v) => v.name));
+    expect(book.variables.some((v) => v.questionType === 'text')).toBe(false);
+    const at = (row: string, name: string) => row.split(',')[columns.indexOf(name)];
+    const indicatorA2 = book.variables.find((v) => v.role === 'indicator' && v.question === 'A2')!.name;
+    expect(at(rows[0]!, 'stratum_id')).toBe('SXD/large');
+    expect(rows.some((r) => at(r, 'A2') === 'DK' && at(r, indicatorA2) === '')).toBe(true);
+    expect(rows.filter((r) => ['4', '5'].includes(at(r, 'A2')!)).every((r) => at(r, indicatorA2) === '1')).toBe(true);
+    expect(rows.filter((r) => ['1', '2', '3'].includes(at(r, 'A2')!)).every((r) => at(r, indicatorA2) === '0')).toBe(true);
+    expect(csv).toContain('"1;3"');
+    expect(book.r.script).toContain('svydesign(ids = ~1, strata = ~stratum_id, weights = ~weight, fpc = ~fpc, data = d)');
+    expect(book.variables.find((v) => v.name === 'A1')!.valueLabels!['5']).toEqual({ vi: 'Rất đồng ý', en: 'Strongly agree' });
+  });
+});
