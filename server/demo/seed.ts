@@ -127,7 +127,7 @@ export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<See
   const started = expect('frame import', await startFrameImport(db, options.logger, 'system', campaignId, { path: upload, name: 'khung-mau-demo.csv', size: statSync(upload).size }));
   await started.done;
   expect('freeze', await freezeFrame(db, 'system', campaignId));
-  expect('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: 60, bySizeBand: false }));
+  expect('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: 60 }));
   expect('seed', await commitSeed(db, 'system', campaignId, {}));
   expect('draw', await drawCampaignSample(db, 'system', campaignId));
   const keys = codeKeys(options.hmacSecret);

@@ -33,7 +33,8 @@ export function readSurveyForm(html: string): { nonce: string; schema: AnswerSch
 
 const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
 
-const REMARKS = ['Đề nghị rút ngắn thời gian giải quyết hồ sơ.', 'Cán bộ hướng dẫn tận tình.', 'Cần công khai thêm thông tin trên cổng điện tử.'];
+/** The free-text remarks simulated respondents write (tests look for them where they must not be). */
+export const REMARKS = ['Đề nghị rút ngắn thời gian giải quyết hồ sơ.', 'Cán bộ hướng dẫn tận tình.', 'Cần công khai thêm thông tin trên cổng điện tử.'];
 
 /** One answer per question (optional ones answered four times in five), "don't know" now and then. */
 export function randomAnswers(schema: AnswerSchema, random: Random): FormFields {

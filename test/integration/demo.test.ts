@@ -13,6 +13,8 @@ import { everyPage } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 import { ROLES } from '../../server/auth/policy.js';
 import { verifyAuditLog } from '../../server/audit/index.js';
+import { REMARKS } from '../../server/responses/simulate.js';
+import type { Microdata } from '../../server/scoring/index.js';
 
 let t: TestApp;
 let seeded: SeededDemo | null;
@@ -129,6 +131,10 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   expect(sealed.status).toBe(200);
   const shown = [...sealed.text.matchAll(/<td class="num">(\d+\.\d\d)<\/td>/g)].map((m) => m[1]!);
   expect(shown.length).toBeGreaterThanOrEqual(20);
+  // The committee reads the businesses' free-text answers there (ddci simulate writes some)…
+  const remarks = REMARKS.filter((r) => sealed.text.includes(r));
+  expect(remarks.length).toBeGreaterThan(0);
+  expect(sealed.text).toContain('Ý kiến tự do của doanh nghiệp');
 
   // Before publication: no page or API shows a score to anyone who has not unlocked them…
   const others = await Promise.all(accounts.filter((a) => !['admin', 'chair', 'member'].includes(a.role)).map(signIn));
@@ -153,6 +159,23 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   expect(figures.length).toBeGreaterThan(100);
   for (const figure of [...figures, ...shown]) expect({ figure, logged: before.includes(figure) }).toEqual({ figure, logged: false });
   expect(before).not.toMatch(/"(composite|rank|rankRange|score)"/);
+
+  // …and no public file carries one, the anonymised microdata included.
+  for (const file of ['results', 'results.json', 'microdata.json', 'microdata.csv', 'codebook.json', 'methodology.json', 'estimation.md', 'publication.json', 'bulletin.json', 'transparency']) {
+    const res = await anyone.get(`/campaigns/${id}/${file}`);
+    expect({ file, status: res.status }).toEqual({ file, status: 200 });
+    for (const remark of REMARKS) expect({ file, remark, found: res.text.includes(remark) }).toEqual({ file, remark, found: false });
+  }
+
+  // The microdata documents its design: size-band strata whose weights add up to each unit's frame count.
+  const microdata = JSON.parse((await anyone.get(`/campaigns/${id}/microdata.json`)).text) as Microdata;
+  expect(microdata.format).toBe('DDCI-MICRODATA/2');
+  expect(new Set(microdata.responses.map((r) => r.stratum)).size).toBeGreaterThan(2);
+  for (const unit of new Set(microdata.responses.map((r) => r.unit))) {
+    const frame = microdata.strata.filter((s) => s.unit === unit).reduce((a, s) => a + s.population, 0);
+    const weights = microdata.responses.filter((r) => r.unit === unit).reduce((a, r) => a + r.weight, 0);
+    expect({ unit, weights: Math.round(weights * 1e6) / 1e6 }).toEqual({ unit, weights: frame });
+  }
 
   // The published ranking is what anyone recomputes from the anonymised export with `ddci score`.
   const dir = mkdtempSync(path.join(tmpdir(), 'ddci-demo-published-'));
