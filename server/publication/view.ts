@@ -23,6 +23,8 @@ export function rankingView(results: Pick<ResultsDocument, 'units' | 'result'>, 
           respondents: u.respondents,
           tier: u.tier === null ? '' : methodology.tiers[u.tier]!.label[lang],
           flag: u.flag,
+          // Which pillars lack answers (absent from results scored before the rule named them).
+          incompletePillars: u.flag === 'incomplete' ? (u.incompletePillars ?? []).map((code) => methodology.pillars.find((p) => p.code === code)?.name[lang] ?? code).join('; ') : '',
         })),
     }))
     .filter((table) => table.rows.length);

@@ -13,7 +13,9 @@ import path from 'node:path';
 import { nanoid } from 'nanoid';
 import { transition } from '../../server/campaigns/service.js';
 import { openDatabase } from '../../server/db/client.js';
-import { responses } from '../../server/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { responses, samplingPlans } from '../../server/db/schema.js';
+import { answerPayload } from '../../server/responses/payload.js';
 import { createLogger } from '../../server/logger.js';
 import { latestRun, startUnsealing } from '../../server/publication/service.js';
 import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
@@ -36,6 +38,13 @@ const catalog = shippedCatalog();
 // 40 departments and 20 districts (codes starting with H), a 2-of-3 committee, the key ceremony run.
 const units = Array.from({ length: 60 }, (_, i) => (i < 40 ? `S${String(i).padStart(2, '0')}` : `H${String(i - 40).padStart(2, '0')}`));
 const fw = await campaignInFieldwork(db, `Bench ${nanoid(6)}`, units, { perUnit: 2 });
+// A provincial-scale frame per unit, by size band (the design records these frame counts); answers are
+// spread over the bands 5 : 3 : 1 : 1, so each band's respondents stay within its frame count up to 1M responses.
+const BAND_FRAME = { micro: 300_000, small: 180_000, medium: 60_000, large: 60_000 };
+const bandOf = (i: number) => (['micro', 'micro', 'micro', 'micro', 'micro', 'small', 'small', 'small', 'medium', 'large'] as const)[i % 10]!;
+const frameSize = Object.values(BAND_FRAME).reduce((a, b) => a + b, 0);
+const design = { params: {}, plans: units.map((unitCode) => ({ unitCode, frameSize, strata: Object.entries(BAND_FRAME).map(([sizeBand, size]) => ({ sizeBand, size, sample: 0, reserve: 0 })) })) };
+await db.update(samplingPlans).set({ design }).where(eq(samplingPlans.campaignId, fw.campaignId));
 process.stdout.write(`sealing and storing ${N.toLocaleString('en')} responses (not timed)…\n`);
 const seal = await responseSealer(db, fw.campaignId);
 const random = seededRandom(1);
@@ -50,7 +59,7 @@ for (let from = 0; from < N; from += 2000) {
     const unit = units[(from + i) % units.length]!;
     const form = forms[unit.startsWith('H') ? 'district' : 'department']!;
     const answers = answersFromForm(form.questionnaire, randomAnswers(form.schema, random));
-    const envelope = seal(Buffer.from(JSON.stringify(answers)), responseContext(fw.campaignId, unit, form.id));
+    const envelope = seal(answerPayload(bandOf(Math.floor((from + i) / units.length)), answers), responseContext(fw.campaignId, unit, form.id));
     return { id: nanoid(), campaignId: fw.campaignId, unitCode: unit, questionnaire: form.id, mode: 'online' as const, envelope };
   });
   await db.insert(responses).values(batch);

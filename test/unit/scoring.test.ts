@@ -284,6 +284,14 @@ describe('a pillar needs enough of its indicators', () => {
     expect(f.pillars[0]!.score).toBeNull();
     expect(f.indicators[0]!.score).not.toBeNull();
   });
+  test('the ranking says why: the pillars short of answers, by name', async () => {
+    const { rankingView } = await import('../../server/publication/view.js');
+    const named: Methodology = { ...methodology, pillars: methodology.pillars.map((p, i) => ({ ...p, name: { vi: `Trụ cột ${i + 1}`, en: `Pillar ${i + 1}` } })) };
+    const result = score({ ...input(answers), methodology: named }, replicateStreams(2));
+    const units = Object.keys(answers).map((code) => ({ code, kind: 'department' as const, nameVi: code, nameEn: code }));
+    const [table] = rankingView({ units, result }, named, 'en');
+    expect(table!.rows.find((r) => r.unit === 'F')).toMatchObject({ flag: 'incomplete', incompletePillars: 'Pillar 1', composite: '—' });
+  });
   test('with a share of one half, the pillar is the mean of the indicators it has', () => {
     const half = { ...input(answers), methodology: { ...methodology, pillarMinIndicatorShare: 0.5 } };
     const f = score(half, replicateStreams(2)).units.find((u) => u.unit === 'F')!;
