@@ -152,7 +152,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program
     .command('score')
     .description('recompute every published figure (indicators, pillars, DDCI, intervals, ranks, tiers) from the anonymised microdata')
-    .requiredOption('--microdata <file>', 'the published microdata (DDCI-MICRODATA/1 JSON)')
+    .requiredOption('--microdata <file>', 'the published microdata (DDCI-MICRODATA/2 JSON)')
     .option('--methodology <file>', 'the methodology file (default: the shipped one of the microdata’s version)')
     .option('--json <file>', 'also write the full results as JSON')
     .action((options: { microdata: string; methodology?: string; json?: string }) => {

@@ -6,11 +6,13 @@ import { canonicalJson, type Microdata, type ScoringResult } from '../scoring/in
 /**
  * What unsealing produces and publication makes public. Pure.
  *
- *   DDCI-RESULTS/1      the scores, with what they were computed from (methodology, bulletin hash, seed)
+ *   DDCI-RESULTS/2      the scores, with what they were computed from (methodology, bulletin hash, seed,
+ *                       the disclosure rule and the strata it merged); /2 adds indicators' bootstrap SEs,
+ *                       the pillars an incomplete unit lacks, and the rescaled bootstrap behind the intervals
  *   DDCI-PUBLICATION/1  the record the chair signs (Ed25519 over its canonical JSON): the hashes of the
  *                       results, the microdata, the bulletin, the frame, the seed commitment and the sample
  */
-export const RESULTS_FORMAT = 'DDCI-RESULTS/1';
+export const RESULTS_FORMAT = 'DDCI-RESULTS/2';
 export const PUBLICATION_FORMAT = 'DDCI-PUBLICATION/1';
 
 export interface ResultsDocument {
@@ -23,6 +25,8 @@ export interface ResultsDocument {
   /** Decrypted answers that failed validation and were left out (expected 0). */
   invalid: number;
   units: Microdata['units'];
+  /** The disclosure rule applied to the size-band strata, and what it merged (as in the microdata). */
+  disclosure: Microdata['disclosure'];
   result: ScoringResult;
 }
 

@@ -130,6 +130,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     responses: read,
     invalid,
     units,
+    disclosure: microdata.disclosure,
     result,
   };
   const resultsHash = hashOf(results);

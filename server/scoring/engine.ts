@@ -1,6 +1,8 @@
-import { DONT_KNOW, type Indicator, type Methodology } from '../questionnaires/index.js';
+import type { Indicator, Methodology } from '../questionnaires/index.js';
+import { bootstrapReplicates } from './bootstrap.js';
 import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
-import type { Random, ReplicateStreams } from './random.js';
+import type { ReplicateStreams } from './random.js';
+import { indicatorValue, quantile, scoreType, standardDeviation, tierOf } from './steps.js';
 
 /**
  * The DDCI scoring method of DESIGN §7, pure: no I/O, no clock, randomness only from the injected source.
@@ -84,61 +86,14 @@ export interface ScoringResult {
   units: UnitScore[];
 }
 
-/**
- * Indicator value of one answer: 1 when favourable, 0 when not, for a share; the number, for a mean;
- * NaN when missing (no answer, or "don't know / not applicable", which is never a zero).
- */
-export function indicatorValue(indicator: Indicator, answer: unknown): number {
-  if (answer === undefined || answer === null || answer === DONT_KNOW || answer === '') return Number.NaN;
-  if (indicator.measure === 'mean') return typeof answer === 'number' ? answer : Number.NaN;
-  const favourable = indicator.favourable ?? [];
-  const given = Array.isArray(answer) ? answer : [answer];
-  return given.some((a) => favourable.includes(String(a))) ? 1 : 0;
-}
-
-/** Normalised score: 1 + 9·(x − min)/(max − min), or 1 + 9·(max − x)/(max − min) when lower is better; clamped to the scale. */
-export function normalise(x: number, min: number, max: number, direction: 'higher' | 'lower', scale: [number, number], allEqual: number): number {
-  const [low, high] = scale;
-  if (max === min) return allEqual;
-  const share = direction === 'higher' ? (x - min) / (max - min) : (max - x) / (max - min);
-  return Math.min(high, Math.max(low, low + (high - low) * share));
-}
-
-/** Competition ranks, best first: (90, 80, 80, 70) → (1, 2, 2, 4). Values equal to 1e-9 tie. */
-export function shareRanks(values: readonly number[]): number[] {
-  const key = (v: number) => Math.round(v * 1e9);
-  const sorted = [...values].map(key).sort((a, b) => b - a);
-  return values.map((v) => sorted.indexOf(key(v)) + 1);
-}
-
-/** The first tier (bands sorted from the highest minimum) whose minimum the composite reaches. */
-export function tierOf(composite: number, tiers: Methodology['tiers']): number {
-  const order = tiers.map((t, i) => ({ min: t.min, i })).sort((a, b) => b.min - a.min);
-  return (order.find((t) => composite >= t.min) ?? order[order.length - 1]!).i;
-}
-
-/** Quantile of sorted values, R's default (type 7): linear between order statistics. */
-export function quantile(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
-}
-
 /** Per unit, its strata and its respondents' indicator values (NaN = missing), grouped by stratum. */
-interface UnitData {
+export interface UnitData {
   code: string;
   kind: UnitKind;
   strata: { population: number; start: number; size: number }[];
   /** values[indicator][respondent] */
   values: Float64Array[];
   respondents: number;
-}
-
-interface TypeScores {
-  indicatorScores: (number | null)[][];
-  pillars: (number | null)[][];
-  composites: (number | null)[];
-  ranks: (number | null)[];
 }
 
 /** One bootstrap replicate of a unit type: per unit (in code order) its indicator values, pillar scores, composite and rank. */
@@ -179,89 +134,6 @@ export function prepareScoring(input: ScoringInput): PreparedScoring {
     return units.length ? [{ kind, pillars, indicators, units, rankable: units.map((u) => u.respondents >= m.minAnswersPerUnit) }] : [];
   });
   return { methodology: m, ...(input.pooledBounds ? { pooledBounds: input.pooledBounds } : {}), types };
-}
-
-/**
- * Replicates `from` … `to − 1` of the seeded Rao–Wu rescaled bootstrap (see `rescaledSums`): replicate r
- * reweights every stratum's respondents from the stream `streams(r)` and rescores the unit type (bounds,
- * pillars, composites, ranks) from the reweighted means. Replicates are independent, so any split of them
- * (over worker threads) gives the same draws.
- */
-export function bootstrapReplicates(prepared: PreparedScoring, streams: ReplicateStreams, from: number, to: number): BootstrapDraws {
-  const draws: BootstrapDraws = { department: [], district: [] };
-  for (const t of prepared.types) {
-    const columns = t.units.map((u) => u.values.map(drawableColumn));
-    const weighted = new Float64Array(t.indicators.length);
-    const weights = new Float64Array(t.indicators.length);
-    const factors = new Float64Array(Math.max(0, ...t.units.map((u) => u.respondents)));
-    for (let r = from; r < to; r++) {
-      const random = streams(r);
-      const values = t.units.map((u, j) => {
-        rescaledSums(columns[j]!, u.strata, random, factors, weighted, weights);
-        return t.indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
-      });
-      const scored = scoreType(prepared.methodology, t.kind, t.pillars, t.indicators, values, t.rankable, prepared.pooledBounds);
-      draws[t.kind].push({ indicators: values, pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
-    }
-  }
-  return draws;
-}
-
-/** An indicator column ready for the bootstrap: missing values as 0, with a 0/1 validity column if any is missing. */
-interface DrawableColumn {
-  values: Float64Array;
-  valid: Float64Array | null;
-}
-
-function drawableColumn(column: Float64Array): DrawableColumn {
-  if (!column.some((y) => y !== y)) return { values: column, valid: null };
-  return { values: column.map((y) => (y === y ? y : 0)), valid: column.map((y) => (y === y ? 1 : 0)) };
-}
-
-/**
- * One unit's reweighted sums in one replicate of the Rao–Wu rescaled bootstrap (Rao, Wu & Yue 1992) with
- * m_h = n_h − 1, the `subbootstrap` of R's survey package plus the finite-population correction. In every
- * stratum h, n_h − 1 respondents are drawn with replacement (r_i: how often respondent i was drawn) and
- * each gets the factor a_i = 1 − λ_h + λ_h · n_h/(n_h − 1) · r_i with λ_h = √(1 − n_h/N_h). Then per
- * indicator Σ_h w_h·Σ_i a_i·y_i goes to `weighted` and Σ_h w_h·Σ_i a_i·[y_i valid] to `weights`, with
- * w_h = N_h / n_h the design weight. For a mean the replicates' variance is then (1 − f_h)·s²_h/n_h per
- * stratum, as the linearised estimate has it; a census stratum (λ = 0) and a stratum of one respondent keep
- * a_i = 1 and add no variance. Counting draws first and then reading each column in order keeps memory
- * access sequential; this loop is the whole cost of the bootstrap.
- */
-function rescaledSums(columns: DrawableColumn[], strata: UnitData['strata'], random: Random, factors: Float64Array, weighted: Float64Array, weights: Float64Array): void {
-  weighted.fill(0);
-  weights.fill(0);
-  for (const { start, size, population } of strata) {
-    const end = start + size;
-    const lambda = size < 2 ? 0 : Math.sqrt(Math.max(0, 1 - size / population));
-    factors.fill(1 - lambda, start, end);
-    if (lambda > 0) {
-      const step = (lambda * size) / (size - 1);
-      for (let i = 1; i < size; i++) factors[start + Math.floor(random() * size)]! += step;
-    }
-    const w = population / size;
-    for (let k = 0; k < columns.length; k++) {
-      const { values, valid } = columns[k]!;
-      let sum = 0;
-      let count = 0;
-      if (valid) {
-        for (let i = start; i < end; i++) {
-          const a = factors[i]!;
-          sum += a * values[i]!;
-          count += a * valid[i]!;
-        }
-      } else {
-        for (let i = start; i < end; i++) {
-          const a = factors[i]!;
-          sum += a * values[i]!;
-          count += a;
-        }
-      }
-      weighted[k]! += w * sum;
-      weights[k]! += w * count;
-    }
-  }
 }
 
 /** Scores every unit, the bootstrap on this thread; see `scorePrepared`. */
@@ -331,20 +203,6 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
   return { methodology: m.version, level, replicates: m.bootstrap.replicates, units: results };
 }
 
-/** Standard deviation with divisor R − 1, as R's svrepdesign computes a bootstrap SE (mse = FALSE); null under two values. */
-export function standardDeviation(values: readonly number[]): number | null {
-  if (values.length < 2) return null;
-  // Deviations from the first value: identical replicates (a census) give exactly 0, not rounding noise.
-  const origin = values[0]!;
-  let sum = 0;
-  let squares = 0;
-  for (const v of values) {
-    sum += v - origin;
-    squares += (v - origin) ** 2;
-  }
-  return Math.sqrt(Math.max(0, (squares - (sum * sum) / values.length) / (values.length - 1)));
-}
-
 function stratumValues(unit: UnitData, values: Float64Array): StratumValues[] {
   return unit.strata.map((s) => ({ population: s.population, values: values.subarray(s.start, s.start + s.size) }));
 }
@@ -369,56 +227,3 @@ function unitData(input: ScoringInput, kind: UnitKind, indicators: Indicator[]):
   });
 }
 
-/** Normalised indicator scores, pillars, composites and ranks of one unit type, from indicator values. */
-function scoreType(
-  m: Methodology,
-  kind: UnitKind,
-  pillars: Methodology['pillars'],
-  indicators: Indicator[],
-  values: (number | null)[][],
-  rankable: boolean[],
-  pooled: Record<string, [number, number]> | undefined,
-): TypeScores {
-  const { scale, allEqualScore, bounds } = m.normalisation;
-  const indicatorScores = values.map(() => new Array<number | null>(indicators.length).fill(null));
-  indicators.forEach((indicator, k) => {
-    let min = Infinity;
-    let max = -Infinity;
-    if (bounds === 'observed') {
-      // Bounds from the units that are ranked, so a unit with too few answers cannot stretch the scale.
-      values.forEach((row, j) => {
-        const x = row[k];
-        if (rankable[j] && x !== null && x !== undefined) {
-          min = Math.min(min, x);
-          max = Math.max(max, x);
-        }
-      });
-    } else {
-      const fixed = bounds === 'fixed' ? m.normalisation.fixedBounds?.[indicator.code] : pooled?.[indicator.code];
-      if (!fixed) throw new Error(`no ${bounds} bounds for indicator ${indicator.code}`);
-      [min, max] = fixed;
-    }
-    if (min === Infinity) return;
-    values.forEach((row, j) => {
-      const x = row[k];
-      if (x !== null && x !== undefined) indicatorScores[j]![k] = normalise(x, min, max, indicator.direction, scale, allEqualScore);
-    });
-  });
-  // A pillar is scored only from enough of its indicators (default: all of them), never from whatever is left.
-  const share = m.pillarMinIndicatorShare ?? 1;
-  const needed = pillars.map((p) => Math.max(1, Math.ceil(share * indicators.filter((i) => i.pillar === p.code).length - 1e-9)));
-  const pillarScores = indicatorScores.map((row) =>
-    pillars.map((p, q) => {
-      const scores = indicators.flatMap((indicator, k) => (indicator.pillar === p.code && row[k] !== null ? [row[k]!] : []));
-      return scores.length >= needed[q]! ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
-    }),
-  );
-  const composites = pillarScores.map((row) =>
-    row.some((p) => p === null) ? null : pillars.reduce((sum, p, q) => sum + (p.weights[kind] ?? 0) * row[q]! * m.composite.scale, 0),
-  );
-  const ranked = composites.map((c, j) => (rankable[j] && c !== null ? c : null));
-  const rankedValues = ranked.filter((c): c is number => c !== null);
-  const ranks = shareRanks(rankedValues);
-  let next = 0;
-  return { indicatorScores, pillars: pillarScores, composites, ranks: ranked.map((c) => (c === null ? null : ranks[next++]!)) };
-}

@@ -1,5 +1,5 @@
 import { stratifiedMean, normalQuantile } from '../../server/scoring/estimate.js';
-import { bootstrapReplicates, FrameCountError, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/engine.js';
+import { bootstrapReplicates, FrameCountError, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/index.js';
 import { replicateStreams } from '../../server/scoring/random.js';
 import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
 
@@ -311,7 +311,7 @@ describe('the ranking view', () => {
     } as Record<string, [string, string, number | string][]>;
     const result = score(input(data), replicateStreams(5));
     const units = Object.keys(data).map((code) => ({ code, kind: 'department' as const, nameVi: `Sở ${code}`, nameEn: code }));
-    const document = { format: 'DDCI-RESULTS/1' as const, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 5, invalid: 0, units, result };
+    const document = { format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 5, invalid: 0, units, result };
     const [table] = rankingView(document, methodology, 'vi');
     const d = table!.rows.find((r) => r.unit === 'D')!;
     expect(result.units.find((u) => u.unit === 'D')!.composite).not.toBeNull();
