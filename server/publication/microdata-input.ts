@@ -21,13 +21,27 @@ export interface FreeTextGroup {
   texts: string[];
 }
 
+const textCodesOf = new WeakMap<Catalog, Map<string, Set<string>>>();
+
+/** The codes of a questionnaire's free-text questions (looked up once per questionnaire). */
+function textCodes(catalog: Catalog, questionnaire: string): Set<string> {
+  const known = textCodesOf.get(catalog) ?? new Map<string, Set<string>>();
+  textCodesOf.set(catalog, known);
+  let codes = known.get(questionnaire);
+  if (!codes) {
+    const form = catalog.questionnaires.get(questionnaire);
+    codes = new Set(form?.sections.flatMap((s) => s.questions.filter((q) => q.type === 'text').map((q) => q.code)) ?? []);
+    known.set(questionnaire, codes);
+  }
+  return codes;
+}
+
 /** The answers without the free-text ones; the non-empty texts go to `sink`. */
 export function withoutFreeText(catalog: Catalog, questionnaire: string, unit: string, answers: Record<string, unknown>, sink: FreeText[]): Record<string, unknown> {
-  const form = catalog.questionnaires.get(questionnaire);
-  const textCodes = new Set(form?.sections.flatMap((s) => s.questions.filter((q) => q.type === 'text').map((q) => q.code)) ?? []);
+  const free = textCodes(catalog, questionnaire);
   const coded: Record<string, unknown> = {};
   for (const [question, value] of Object.entries(answers)) {
-    if (!textCodes.has(question)) coded[question] = value;
+    if (!free.has(question)) coded[question] = value;
     else if (typeof value === 'string' && value.trim()) sink.push({ unit, question, text: value.trim() });
   }
   return coded;
