@@ -8,8 +8,7 @@ export type CampaignState = (typeof STATES)[number];
 
 /** What the guards look at; each capability contributes its facts as it lands. */
 export interface CampaignFacts {
-  departmentCount: number;
-  districtCount: number;
+  unitCount: number;
   committee: { size: number; threshold: number } | null;
   /** Members chosen to hold key shares. */
   committeeChosen: number;
@@ -31,7 +30,7 @@ interface Transition {
 }
 
 const needsUnits = (f: CampaignFacts): Message | null =>
-  f.departmentCount + f.districtCount > 0 ? null : { key: 'transition.needsUnits' };
+  f.unitCount > 0 ? null : { key: 'transition.needsUnits' };
 const needsCommittee = (f: CampaignFacts): Message | null => (f.committee ? null : { key: 'transition.needsCommittee' });
 const needsMembers = (f: CampaignFacts): Message | null =>
   f.committee && f.committeeChosen === f.committee.size

@@ -51,17 +51,12 @@ export async function updateState(db: Db, id: string, from: CampaignState, to: C
 }
 
 export function listUnits(db: Db, campaignId: string): Promise<UnitRow[]> {
-  return db.select().from(units).where(eq(units.campaignId, campaignId)).orderBy(asc(units.kind), asc(units.code));
+  return db.select().from(units).where(eq(units.campaignId, campaignId)).orderBy(asc(units.block), asc(units.code));
 }
 
-export async function unitCounts(db: Db, campaignId: string): Promise<{ department: number; district: number }> {
-  const rows = await db
-    .select({ kind: units.kind, n: sql<number>`count(*)::int` })
-    .from(units)
-    .where(eq(units.campaignId, campaignId))
-    .groupBy(units.kind);
-  const count = (kind: string) => rows.find((r) => r.kind === kind)?.n ?? 0;
-  return { department: count('department'), district: count('district') };
+export async function unitCount(db: Db, campaignId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(units).where(eq(units.campaignId, campaignId));
+  return row?.n ?? 0;
 }
 
 export async function insertUnits(db: Db, rows: (typeof units.$inferInsert)[]): Promise<void> {

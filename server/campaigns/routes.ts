@@ -50,8 +50,7 @@ export function campaignRoutes(db: Db): Router {
     const next = nextState(campaign.state);
     res.status(status).render('pages/campaign', {
       campaign,
-      departments: units.filter((u) => u.kind === 'department'),
-      districts: units.filter((u) => u.kind === 'district'),
+      blocks: campaigns.campaignBlocks(campaign).map((b) => ({ code: b.code, name: b.name[req.lang], units: units.filter((u) => u.block === b.code) })),
       isDraft: campaign.state === 'draft',
       candidates: candidates.map((c) => ({ ...c, chosen: chosenIds.includes(c.id), noKey: withoutKeys.has(c.id) })),
       committee: candidates.filter((c) => chosenIds.includes(c.id)).map((c) => ({ ...c, noKey: withoutKeys.has(c.id) })),

@@ -21,7 +21,8 @@ export const validateCampaign = formValidator<CampaignForm>({
 
 export interface UnitForm {
   code: string;
-  kind: 'department' | 'district';
+  /** Checked against the campaign's methodology by the service. */
+  block: string;
   nameVi: string;
   nameEn: string;
 }
@@ -30,11 +31,11 @@ export const validateUnit = formValidator<UnitForm>(
     type: 'object',
     properties: {
       code: { type: 'string', pattern: UNIT_CODE_PATTERN },
-      kind: { type: 'string', enum: ['department', 'district'] },
+      block: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
       nameVi: { type: 'string', minLength: 1, maxLength: UNIT_NAME_MAX },
       nameEn: { type: 'string', minLength: 1, maxLength: UNIT_NAME_MAX },
     },
-    required: ['code', 'kind', 'nameVi', 'nameEn'],
+    required: ['code', 'block', 'nameVi', 'nameEn'],
   } as JSONSchemaType<UnitForm>,
   { code: 'field.unitCode' },
 );

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { countInvitations } from '../invitations/queries.js';
 import { findPlan } from '../sampling/queries.js';
 import { committeeReadiness, runKeyCeremony } from '../sealing/index.js';
-import { currentPins } from '../questionnaires/index.js';
+import { currentPins, shippedCatalog, type Block, type Catalog } from '../questionnaires/index.js';
 import { vacuumPending } from '../responses/queries.js';
 import { closeFieldwork } from '../responses/service.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
@@ -34,12 +34,12 @@ export async function createCampaign(db: Db, actor: string, form: CampaignForm):
  * Runs a change that is only allowed while the campaign is a draft, with the campaign row locked so
  * a concurrent move out of draft cannot slip in between the check and the change.
  */
-async function inDraft<T>(db: Db, campaignId: string, change: (tx: Db) => Promise<Result<T>>): Promise<Result<T>> {
+async function inDraft<T>(db: Db, campaignId: string, change: (tx: Db, campaign: q.CampaignRow) => Promise<Result<T>>): Promise<Result<T>> {
   return db.transaction(async (tx) => {
     const campaign = await q.lockCampaign(tx, campaignId);
     if (!campaign) return refuse({ key: 'campaigns.notFound' });
     if (campaign.state !== 'draft') return refuse({ key: 'campaigns.draftOnly' });
-    return change(tx);
+    return change(tx, campaign);
   });
 }
 
@@ -60,8 +60,15 @@ async function insertAndAudit(tx: Db, actor: string, campaignId: string, inputs:
   });
 }
 
+/** The block codes a campaign's pinned methodology defines. */
+export function campaignBlocks(campaign: Pick<q.CampaignRow, 'methodologyVersion'>, catalog: Catalog = shippedCatalog()): Block[] {
+  return catalog.methodologies.get(campaign.methodologyVersion)?.blocks ?? [];
+}
+
 export function addUnit(db: Db, actor: string, campaignId: string, form: UnitForm): Promise<Result<string>> {
-  return inDraft(db, campaignId, async (tx) => {
+  return inDraft(db, campaignId, async (tx, campaign) => {
+    const blocks = campaignBlocks(campaign).map((b) => b.code);
+    if (!blocks.includes(form.block)) return refuse({ key: 'units.unknownBlock', params: { blocks: blocks.join(', ') } });
     if ((await existingCodes(tx, campaignId)).has(form.code)) {
       return refuse({ key: 'units.duplicateCode', params: { code: form.code } });
     }
@@ -75,8 +82,8 @@ export type ImportOutcome = Result<number> & { rowErrors?: RowError[] };
 /** All or nothing: a file with any bad row imports no unit and reports every bad row. */
 export async function importUnits(db: Db, actor: string, campaignId: string, csv: string): Promise<ImportOutcome> {
   let rowErrors: RowError[] | undefined;
-  const result = await inDraft(db, campaignId, async (tx) => {
-    const parsed = parseUnitsCsv(csv, await existingCodes(tx, campaignId));
+  const result = await inDraft(db, campaignId, async (tx, campaign) => {
+    const parsed = parseUnitsCsv(csv, campaignBlocks(campaign).map((b) => b.code), await existingCodes(tx, campaignId));
     if (!parsed.ok) {
       rowErrors = parsed.errors;
       return refuse({ key: 'units.importFailed', params: { count: parsed.errors.length } });
@@ -123,7 +130,7 @@ export function setCommitteeMembers(db: Db, actor: string, campaignId: string, u
 }
 
 async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> {
-  const counts = await q.unitCounts(tx, campaign.id);
+  const unitCount = await q.unitCount(tx, campaign.id);
   const readiness = await committeeReadiness(tx, campaign.id);
   const plan = await findPlan(tx, campaign.id);
   return {
@@ -132,8 +139,7 @@ async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> 
     invitationsCreated: (await countInvitations(tx, campaign.id)).invitations > 0,
     committeeChosen: readiness.chosen,
     committeeWithoutKeys: readiness.withoutKeys,
-    departmentCount: counts.department,
-    districtCount: counts.district,
+    unitCount,
     committee:
       campaign.committeeSize !== null && campaign.committeeThreshold !== null
         ? { size: campaign.committeeSize, threshold: campaign.committeeThreshold }

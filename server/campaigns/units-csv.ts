@@ -3,22 +3,24 @@ import type { Message } from '../i18n/index.js';
 import type { RowError } from '../result.js';
 import { UNIT_CODE_PATTERN, UNIT_NAME_MAX } from './schemas.js';
 
-/** Pure parsing and checking of a units CSV (`code,kind,name_vi,name_en`). */
+/** Pure parsing and checking of a units CSV (`code,block,name_vi,name_en`). */
 
 export interface UnitInput {
   code: string;
-  kind: 'department' | 'district';
+  /** A block code of the campaign's methodology. */
+  block: string;
   nameVi: string;
   nameEn: string;
 }
 
 export type UnitsCsvResult = { ok: true; units: UnitInput[] } | { ok: false; errors: RowError[] };
 
-const COLUMNS = ['code', 'kind', 'name_vi', 'name_en'] as const;
+const COLUMNS = ['code', 'block', 'name_vi', 'name_en'] as const;
 export const MAX_UNIT_ROWS = 500;
 const codePattern = new RegExp(UNIT_CODE_PATTERN);
 
-export function parseUnitsCsv(text: string, existingCodes: ReadonlySet<string> = new Set()): UnitsCsvResult {
+/** `blocks`: the block codes the campaign's methodology defines. */
+export function parseUnitsCsv(text: string, blocks: readonly string[], existingCodes: ReadonlySet<string> = new Set()): UnitsCsvResult {
   let records: string[][];
   try {
     records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true });
@@ -46,19 +48,19 @@ export function parseUnitsCsv(text: string, existingCodes: ReadonlySet<string> =
     const value = (column: (typeof COLUMNS)[number]) => cells[at[column]] ?? '';
     const fail = (column: string, reason: Message) => errors.push({ row, column, reason });
     const code = value('code');
-    const kind = value('kind').toLowerCase();
+    const block = value('block').toLowerCase();
     if (!code) fail('code', { key: 'field.required' });
     else if (!codePattern.test(code)) fail('code', { key: 'field.unitCode' });
     else if (seen.has(code)) fail('code', { key: 'csv.duplicateInFile', params: { code, row: seen.get(code)! } });
     else if (existingCodes.has(code)) fail('code', { key: 'units.duplicateCode', params: { code } });
     if (code) seen.set(code, seen.get(code) ?? row);
-    if (kind !== 'department' && kind !== 'district') fail('kind', { key: 'field.enum' });
+    if (!blocks.includes(block)) fail('block', { key: 'units.unknownBlock', params: { blocks: blocks.join(', ') } });
     for (const column of ['name_vi', 'name_en'] as const) {
       const name = value(column);
       if (!name) fail(column, { key: 'field.required' });
       else if (name.length > UNIT_NAME_MAX) fail(column, { key: 'field.tooLong', params: { limit: UNIT_NAME_MAX } });
     }
-    units.push({ code, kind: kind as UnitInput['kind'], nameVi: value('name_vi'), nameEn: value('name_en') });
+    units.push({ code, block, nameVi: value('name_vi'), nameEn: value('name_en') });
   });
   return errors.length ? { ok: false, errors } : { ok: true, units };
 }

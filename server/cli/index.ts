@@ -125,8 +125,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action((options: { dir?: string }) => {
       try {
         const catalog = loadCatalog(options.dir);
-        for (const [key, q] of catalog.questionnaires) io.out(`✓ ${key}: ${questionsOf(q).length} questions (${q.unitKind})\n`);
-        io.out(`✓ methodology ${catalog.methodology.version}: ${catalog.methodology.pillars.length} pillars, ${catalog.methodology.indicators.length} indicators\n`);
+        for (const [key, q] of catalog.questionnaires) io.out(`✓ ${key}: ${questionsOf(q).length} questions\n`);
+        for (const m of catalog.methodologies.values()) {
+          io.out(`✓ methodology ${m.version}: ${m.pillars.length} pillars, ${m.indicators.length} indicators, blocks ${m.blocks.map((b) => `${b.code} (${b.questionnaire})`).join(', ')}\n`);
+        }
       } catch (error) {
         if (!(error instanceof CatalogError)) throw error;
         io.err(error.message + '\n');
@@ -157,9 +159,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--json <file>', 'also write the full results as JSON')
     .action((options: { microdata: string; methodology?: string; json?: string }) => {
       try {
-        const methodology = options.methodology ? loadMethodology(options.methodology) : loadCatalog().methodology;
-        const scored = scoreMicrodataFile(options.microdata, methodology);
-        io.out(rankingTables(scored, methodology));
+        const scored = scoreMicrodataFile(options.microdata, (version) => {
+          if (options.methodology) return loadMethodology(options.methodology);
+          const shipped = loadCatalog().methodologies.get(version);
+          if (!shipped) throw new Error(`methodology ${version} is not installed; give it with --methodology`);
+          return shipped;
+        });
+        io.out(rankingTables(scored, scored.methodology));
         if (options.json) writeFileSync(options.json, JSON.stringify(scored.result, null, 1) + '\n');
         exitCode = 0;
       } catch (error) {

@@ -3,18 +3,19 @@ import type { Methodology } from '../questionnaires/index.js';
 import { rankingView } from '../publication/view.js';
 import { scoreMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
-/** `ddci score`: every figure of the results, recomputed from the published microdata. */
-export function scoreMicrodataFile(microdataFile: string, methodology: Methodology): { microdata: Microdata; result: ScoringResult } {
+/** `ddci score`: every figure of the results, recomputed from the published microdata with its methodology. */
+export function scoreMicrodataFile(microdataFile: string, methodologyOf: (version: string) => Methodology): { microdata: Microdata; methodology: Methodology; result: ScoringResult } {
   const microdata = JSON.parse(readFileSync(microdataFile, 'utf8')) as Microdata;
-  const result = scoreMicrodata(microdata, methodology);
-  return { microdata, result };
+  const methodology = methodologyOf(microdata.methodology);
+  return { microdata, methodology, result: scoreMicrodata(microdata, methodology) };
 }
 
-/** The two ranking tables as text (the same rows as the results page). */
+/** The ranking table of each block as text (the same rows as the results page). */
 export function rankingTables({ microdata, result }: { microdata: Microdata; result: ScoringResult }, methodology: Methodology): string {
   const lines: string[] = [];
   for (const table of rankingView({ units: microdata.units, result }, methodology, 'vi')) {
-    lines.push(table.kind === 'department' ? 'Sở, ban, ngành / Departments' : 'Huyện, thị xã, thành phố / Districts');
+    const block = methodology.blocks.find((b) => b.code === table.block)!;
+    lines.push(`${block.name.vi} / ${block.name.en}`);
     lines.push('rank  ranks    DDCI    95% interval      n  unit');
     for (const row of table.rows) {
       const rank = row.rank === null ? (row.flag ?? '—') : String(row.rank);

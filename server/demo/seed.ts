@@ -15,44 +15,60 @@ import { commitSeed, drawCampaignSample, saveDesign } from '../sampling/plan.js'
 import type { Result } from '../result.js';
 import { writeFrameCsv } from './frame.js';
 
-/** A realistic demo: Lạng Sơn's departments and districts (as before the 2025 reorganisation). */
-const DEPARTMENTS: [string, string, string][] = [
-  ['SKHDT', 'Sở Kế hoạch và Đầu tư', 'Department of Planning and Investment'],
+/**
+ * A realistic demo in the two-tier structure in force since 1 July 2025: Lạng Sơn's departments and
+ * agencies after the 2025 mergers, the central agencies located in the province, and its communes and
+ * wards (a selection of the province's 65). Each list is one block of the shipped methodology.
+ */
+const PROVINCIAL: [string, string, string][] = [
   ['STC', 'Sở Tài chính', 'Department of Finance'],
+  ['SNV', 'Sở Nội vụ', 'Department of Home Affairs'],
   ['SCT', 'Sở Công Thương', 'Department of Industry and Trade'],
   ['SXD', 'Sở Xây dựng', 'Department of Construction'],
-  ['STNMT', 'Sở Tài nguyên và Môi trường', 'Department of Natural Resources and Environment'],
-  ['SGTVT', 'Sở Giao thông vận tải', 'Department of Transport'],
-  ['SNNPTNT', 'Sở Nông nghiệp và Phát triển nông thôn', 'Department of Agriculture and Rural Development'],
-  ['SLDTBXH', 'Sở Lao động – Thương binh và Xã hội', 'Department of Labour, Invalids and Social Affairs'],
+  ['SNNMT', 'Sở Nông nghiệp và Môi trường', 'Department of Agriculture and Environment'],
+  ['SKHCN', 'Sở Khoa học và Công nghệ', 'Department of Science and Technology'],
+  ['SVHTTDL', 'Sở Văn hóa, Thể thao và Du lịch', 'Department of Culture, Sports and Tourism'],
   ['SYT', 'Sở Y tế', 'Department of Health'],
   ['SGDDT', 'Sở Giáo dục và Đào tạo', 'Department of Education and Training'],
-  ['SKHCN', 'Sở Khoa học và Công nghệ', 'Department of Science and Technology'],
-  ['STTTT', 'Sở Thông tin và Truyền thông', 'Department of Information and Communications'],
-  ['SVHTTDL', 'Sở Văn hóa, Thể thao và Du lịch', 'Department of Culture, Sports and Tourism'],
   ['STP', 'Sở Tư pháp', 'Department of Justice'],
-  ['SNV', 'Sở Nội vụ', 'Department of Home Affairs'],
+  ['SDTTG', 'Sở Dân tộc và Tôn giáo', 'Department of Ethnic Minorities and Religions'],
   ['SNGV', 'Sở Ngoại vụ', 'Department of Foreign Affairs'],
+  ['TTRA', 'Thanh tra tỉnh', 'Provincial Inspectorate'],
   ['BQLKKT', 'Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn', 'Dong Dang – Lang Son Border-Gate Economic Zone Authority'],
-  ['CTHUE', 'Cục Thuế tỉnh', 'Provincial Tax Department'],
-  ['CHQ', 'Cục Hải quan tỉnh', 'Provincial Customs Department'],
-  ['CATINH', 'Công an tỉnh', 'Provincial Police'],
-  ['BHXH', 'Bảo hiểm xã hội tỉnh', 'Provincial Social Insurance'],
 ];
 
-const DISTRICTS: [string, string, string][] = [
-  ['TPLS', 'Thành phố Lạng Sơn', 'Lang Son City'],
-  ['HTD', 'Huyện Tràng Định', 'Trang Dinh District'],
-  ['HVL', 'Huyện Văn Lãng', 'Van Lang District'],
-  ['HBG', 'Huyện Bình Gia', 'Binh Gia District'],
-  ['HBS', 'Huyện Bắc Sơn', 'Bac Son District'],
-  ['HVQ', 'Huyện Văn Quan', 'Van Quan District'],
-  ['HCL', 'Huyện Cao Lộc', 'Cao Loc District'],
-  ['HLB', 'Huyện Lộc Bình', 'Loc Binh District'],
-  ['HCLA', 'Huyện Chi Lăng', 'Chi Lang District'],
-  ['HDL', 'Huyện Đình Lập', 'Dinh Lap District'],
-  ['HHL', 'Huyện Hữu Lũng', 'Huu Lung District'],
+const CENTRAL: [string, string, string][] = [
+  ['THUE', 'Thuế tỉnh Lạng Sơn', 'Lang Son Provincial Tax Office'],
+  ['HQ', 'Chi cục Hải quan khu vực tại Lạng Sơn', 'Regional Customs Branch in Lang Son'],
+  ['CATINH', 'Công an tỉnh', 'Provincial Police'],
+  ['BHXH', 'Bảo hiểm xã hội tỉnh', 'Provincial Social Insurance'],
+  ['KBNN', 'Kho bạc Nhà nước khu vực tại Lạng Sơn', 'Regional State Treasury in Lang Son'],
+  ['THADS', 'Thi hành án dân sự tỉnh', 'Provincial Civil Judgment Enforcement'],
 ];
+
+const COMMUNES: [string, string, string][] = [
+  ['P-TAMTHANH', 'Phường Tam Thanh', 'Tam Thanh Ward'],
+  ['P-LUONGVANTRI', 'Phường Lương Văn Tri', 'Luong Van Tri Ward'],
+  ['P-KYLUA', 'Phường Kỳ Lừa', 'Ky Lua Ward'],
+  ['P-DONGKINH', 'Phường Đông Kinh', 'Dong Kinh Ward'],
+  ...[
+    ['DONGDANG', 'Đồng Đăng'], ['CAOLOC', 'Cao Lộc'], ['CONGSON', 'Công Sơn'], ['BASON', 'Ba Sơn'], ['THATKHE', 'Thất Khê'],
+    ['TRANGDINH', 'Tràng Định'], ['QUOCKHANH', 'Quốc Khánh'], ['BINHGIA', 'Bình Gia'], ['HOATHAM', 'Hoa Thám'], ['BACSON', 'Bắc Sơn'],
+    ['VULANG', 'Vũ Lăng'], ['HUNGVU', 'Hưng Vũ'], ['VANQUAN', 'Văn Quan'], ['DIEMHE', 'Điềm He'], ['NASAM', 'Na Sầm'],
+    ['HOANGVANTHU', 'Hoàng Văn Thụ'], ['LOCBINH', 'Lộc Bình'], ['MAUSON', 'Mẫu Sơn'], ['NADUONG', 'Na Dương'], ['DINHLAP', 'Đình Lập'],
+    ['THAIBINH', 'Thái Bình'], ['CHILANG', 'Chi Lăng'], ['DONGMO', 'Đồng Mỏ'], ['NHANLY', 'Nhân Lý'], ['HUULUNG', 'Hữu Lũng'],
+    ['TUANSON', 'Tuấn Sơn'], ['VANNHAM', 'Vân Nham'], ['YENBINH', 'Yên Bình'], ['HUULIEN', 'Hữu Liên'], ['CAIKINH', 'Cai Kinh'],
+    ['KHANHKHE', 'Khánh Khê'], ['TRILE', 'Tri Lễ'],
+  ].map(([code, name]): [string, string, string] => [`X-${code}`, `Xã ${name}`, `${name} Commune`]),
+];
+
+/** The shipped methodology's block of each list. */
+const BLOCKS: [string, [string, string, string][]][] = [
+  ['provincial', PROVINCIAL],
+  ['central', CENTRAL],
+  ['commune', COMMUNES],
+];
+const UNITS = BLOCKS.flatMap(([, units]) => units);
 
 const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
   { username: 'quantri', displayName: 'Nguyễn Văn An', role: 'admin' },
@@ -106,11 +122,7 @@ export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<See
     accounts.push({ username: account.username, role: account.role, oneTimePassword: created.oneTimePassword });
   }
   const campaignId = expect('campaign', await createCampaign(db, 'system', { province: 'Lạng Sơn', year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' }));
-  const csv = [
-    'code,kind,name_vi,name_en',
-    ...DEPARTMENTS.map(([code, vi, en]) => csvLine([code, 'department', vi, en])),
-    ...DISTRICTS.map(([code, vi, en]) => csvLine([code, 'district', vi, en])),
-  ].join('\n');
+  const csv = ['code,block,name_vi,name_en', ...BLOCKS.flatMap(([block, units]) => units.map(([code, vi, en]) => csvLine([code, block, vi, en])))].join('\n');
   expect('units', await importUnits(db, 'system', campaignId, csv));
   expect('committee', await setCommittee(db, 'system', campaignId, { size: 5, threshold: 3 }));
   const committee = accounts.filter((a) => a.role === 'chair' || a.role === 'member');
@@ -120,7 +132,7 @@ export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<See
   const dir = path.join(options.dataDir, 'demo');
   mkdirSync(dir, { recursive: true });
   const frameFile = path.join(dir, 'khung-mau-demo.csv');
-  await writeFrameCsv(frameFile, 6000, [...DEPARTMENTS, ...DISTRICTS].map(([code]) => code), 2026);
+  await writeFrameCsv(frameFile, 9000, UNITS.map(([code]) => code), 2026);
   // The importer consumes its upload, so it reads a copy and the frame stays for `ddci sample verify`.
   const upload = path.join(dir, 'khung-mau-demo.upload.csv');
   copyFileSync(frameFile, upload);

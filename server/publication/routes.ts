@@ -26,11 +26,17 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
     if (!campaign) throw notFound('campaigns.notFound');
     return campaign;
   };
+  /** The methodology results were scored with (installed: a campaign pins its version). */
+  const methodologyOf = (version: string) => {
+    const methodology = catalog.methodologies.get(version);
+    if (!methodology) throw new Error(`methodology ${version} is not installed`);
+    return methodology;
+  };
   const tables = (req: Request, results: ResultsDocument) => ({
-    tables: rankingView(results, catalog.methodology, req.lang),
+    tables: rankingView(results, methodologyOf(results.methodology), req.lang),
     level: Math.round(results.result.level * 100),
     replicates: results.result.replicates,
-    minimum: catalog.methodology.minAnswersPerUnit,
+    minimum: methodologyOf(results.methodology).minAnswersPerUnit,
   });
 
   router.post('/campaigns/:id/unseal/run', committee, async (req, res) => {
@@ -83,12 +89,13 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
   download('results', (p) => p.results);
   download('microdata', (p) => p.microdata);
   download('publication', (p) => ({ record: p.record, signature: p.signature }));
-  download('codebook', (p) => codebook(p.microdata, catalog.methodology, catalog.questionnaires));
-  download('methodology', () => catalog.methodology);
+  download('codebook', (p) => codebook(p.microdata, methodologyOf(p.microdata.methodology), catalog.questionnaires));
+  download('methodology', (p) => methodologyOf(p.microdata.methodology));
   router.get('/campaigns/:id/microdata.csv', async (req, res) => {
     const { microdata } = await publishedOf(req);
-    const book = codebook(microdata, catalog.methodology, catalog.questionnaires);
-    res.type('text/csv; charset=utf-8').attachment(book.file).send(microdataCsv(microdata, book, catalog.methodology));
+    const methodology = methodologyOf(microdata.methodology);
+    const book = codebook(microdata, methodology, catalog.questionnaires);
+    res.type('text/csv; charset=utf-8').attachment(book.file).send(microdataCsv(microdata, book, methodology));
   });
   // The estimation rules, shipped with every microdata download.
   const estimationRules = readFileSync(fromRoot('docs', 'estimation.md'), 'utf8');

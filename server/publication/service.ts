@@ -73,7 +73,8 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   const campaign = (await findCampaign(db, campaignId))!;
   const bulletin = await findBulletin(db, campaignId);
   if (!bulletin) throw new RunFailure('bulletin.none');
-  if (catalog.methodology.version !== campaign.methodologyVersion) throw new RunFailure('results.methodologyMissing');
+  const methodology = catalog.methodologies.get(campaign.methodologyVersion);
+  if (!methodology) throw new RunFailure('results.methodologyMissing');
   await q.updateRun(db, runId, { total: bulletin.responses });
 
   // The bulletin lists every receipt once per response: each stored envelope must match one, and none may be left.
@@ -104,7 +105,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   });
   if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
 
-  const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, kind: u.kind, nameVi: u.nameVi, nameEn: u.nameEn }));
+  const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
   const design = (await findPlan(db, campaignId))?.design as StoredDesign | null | undefined;
   const strata = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaignId), answered);
   // Refuse rather than guess: a stratum without a frame count would silently become a census.
@@ -117,10 +118,10 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     units,
     strata: strata.strata,
     responses: strata.responses,
-    minStratumRespondents: catalog.methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
+    minStratumRespondents: methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
     bandOrder: SIZE_BANDS,
   });
-  const result = await scoreMicrodataInParallel(microdata, catalog.methodology);
+  const result = await scoreMicrodataInParallel(microdata, methodology);
   const results: ResultsDocument = {
     format: RESULTS_FORMAT,
     campaign: microdata.campaign,
@@ -230,7 +231,9 @@ export async function verifyPublication(db: Db, catalog: Catalog, campaignId: st
   check((await findBulletin(db, campaignId))?.hash === record.bulletinHash, `bulletin hash ${record.bulletinHash}`);
   const sampling = await q.samplingHashes(db, campaignId);
   check(sampling.frameHash === record.frameHash && sampling.seedCommitment === record.seedCommitment && sampling.sampleHash === record.sampleHash, 'frame hash, seed commitment and sample hash');
-  const recomputed = await scoreMicrodataInParallel(microdata, catalog.methodology);
+  const methodology = catalog.methodologies.get(microdata.methodology);
+  check(Boolean(methodology), `methodology ${microdata.methodology} is installed`);
+  const recomputed = methodology ? await scoreMicrodataInParallel(microdata, methodology) : null;
   check(isDeepStrictEqual(JSON.parse(JSON.stringify(recomputed)), JSON.parse(JSON.stringify(results.result))), 'the microdata reproduce every published figure');
   return { ok: allOk, lines };
 }

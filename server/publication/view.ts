@@ -2,15 +2,16 @@ import type { Lang } from '../i18n/index.js';
 import type { Catalog, Methodology } from '../questionnaires/index.js';
 import type { OpenedResults, ResultsDocument } from './results.js';
 
-/** The two ranking tables of results, in the reader's language; small cells suppressed. Pure. */
+/** One ranking table per block of the results, in the reader's language; small cells suppressed. Pure. */
 export function rankingView(results: Pick<ResultsDocument, 'units' | 'result'>, methodology: Methodology, lang: Lang) {
   const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
   const fixed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(2));
-  return (['department', 'district'] as const)
-    .map((kind) => ({
-      kind,
+  return methodology.blocks
+    .map((block) => ({
+      block: block.code,
+      name: block.name[lang],
       rows: results.result.units
-        .filter((u) => u.kind === kind)
+        .filter((u) => u.block === block.code)
         .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (b.composite ?? -1) - (a.composite ?? -1) || a.unit.localeCompare(b.unit))
         .map((u) => ({
           unit: u.unit,
@@ -21,7 +22,7 @@ export function rankingView(results: Pick<ResultsDocument, 'units' | 'result'>, 
           composite: u.flag === 'below-minimum' ? '—' : fixed(u.composite),
           interval: u.compositeCi && u.flag !== 'below-minimum' ? `${fixed(u.compositeCi[0])}–${fixed(u.compositeCi[1])}` : '',
           respondents: u.respondents,
-          tier: u.tier === null ? '' : methodology.tiers[u.tier]!.label[lang],
+          tier: u.tier === null ? '' : (block.tiers.bands[u.tier]?.label[lang] ?? ''),
           flag: u.flag,
           // Which pillars lack answers (absent from results scored before the rule named them).
           incompletePillars: u.flag === 'incomplete' ? (u.incompletePillars ?? []).map((code) => methodology.pillars.find((p) => p.code === code)?.name[lang] ?? code).join('; ') : '',

@@ -26,6 +26,9 @@ export class CatalogError extends Error {
 
 export interface Catalog {
   questionnaires: Map<string, Questionnaire>;
+  /** Every installed methodology by version: a campaign is scored with the one it pinned. */
+  methodologies: Map<string, Methodology>;
+  /** The newest methodology: the one new campaigns pin. */
   methodology: Methodology;
   /** Validates answers to a questionnaire (key `id-version`). */
   answerValidator(questionnaireKey: string): ValidateFunction;
@@ -81,18 +84,20 @@ export function loadCatalog(root = fromRoot('survey-schemas')): Catalog {
     files.set(questionnaireKey(questionnaire), file);
   }
 
+  const methodologies = new Map<string, Methodology>();
   const methodologyFiles = readdirSync(root).filter((n) => /^methodology-.*\.json$/.test(n)).sort();
-  const methodologyFile = methodologyFiles.at(-1);
-  let methodology: Methodology | undefined;
-  if (!methodologyFile) problems.push({ file: 'methodology-*.json', path: '', problem: 'no methodology file' });
-  else {
+  if (!methodologyFiles.length) problems.push({ file: 'methodology-*.json', path: '', problem: 'no methodology file' });
+  for (const methodologyFile of methodologyFiles) {
     const data = readJson(path.join(root, methodologyFile), problems, root);
     if (data !== undefined && !checkMethodology(data)) problems.push(...describe(methodologyFile, checkMethodology.errors));
     else if (data !== undefined) {
-      methodology = data as Methodology;
+      const methodology = data as Methodology;
+      if (methodologyFile !== `methodology-${methodology.version}.json`) problems.push({ file: methodologyFile, path: '/version', problem: `file name must be methodology-${methodology.version}.json` });
       problems.push(...crossCheck(methodologyFile, methodology, questionnaires));
+      methodologies.set(methodology.version, methodology);
     }
   }
+  const methodology = [...methodologies.values()].sort((a, b) => compareVersions(a.version, b.version)).at(-1);
   if (problems.length || !methodology) throw new CatalogError(problems);
 
   const validators = new Map<string, ValidateFunction>();
@@ -100,6 +105,7 @@ export function loadCatalog(root = fromRoot('survey-schemas')): Catalog {
   for (const [key, questionnaire] of questionnaires) validators.set(key, answers.compile(answerSchema(questionnaire)));
   return {
     questionnaires,
+    methodologies,
     methodology,
     answerValidator: (key) => {
       const validate = validators.get(key);
@@ -127,32 +133,51 @@ export function shippedCatalog(): Catalog {
   return installed;
 }
 
-/** The versions a new campaign pins: the current methodology and the questionnaires it names. */
+/** The methodology version a new campaign pins (its blocks name their questionnaires). */
 export function currentPins(catalog: Catalog = shippedCatalog()) {
-  const { version, questionnaires } = catalog.methodology;
-  return { methodologyVersion: version, departmentQuestionnaire: questionnaires.department, districtQuestionnaire: questionnaires.district };
+  return { methodologyVersion: catalog.methodology.version };
+}
+
+/** 2026.10 comes after 2026.9. */
+function compareVersions(a: string, b: string): number {
+  const [ay, an] = a.split('.').map(Number) as [number, number];
+  const [by, bn] = b.split('.').map(Number) as [number, number];
+  return ay - by || an - bn;
+}
+
+/** The questionnaire of a block of a pinned methodology; throws if either is not installed. */
+export function blockQuestionnaire(catalog: Catalog, methodologyVersion: string, block: string): Questionnaire {
+  const methodology = catalog.methodologies.get(methodologyVersion);
+  const key = methodology?.blocks.find((b) => b.code === block)?.questionnaire;
+  const questionnaire = key ? catalog.questionnaires.get(key) : undefined;
+  if (!questionnaire) throw new Error(`methodology ${methodologyVersion} has no installed questionnaire for block ${block}`);
+  return questionnaire;
 }
 
 /** Rules between files that no single meta-schema can state. */
 function crossCheck(file: string, m: Methodology, questionnaires: Map<string, Questionnaire>): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
   const pillarCodes = new Set(m.pillars.map((p) => p.code));
-  for (const kind of ['department', 'district'] as const) {
-    const questionnaire = questionnaires.get(m.questionnaires[kind]);
+  const blockCodes = new Set<string>();
+  m.blocks.forEach((block, b) => {
+    const at = `/blocks/${b}`;
+    if (blockCodes.has(block.code)) problems.push({ file, path: `${at}/code`, problem: `block code ${block.code} is used twice` });
+    blockCodes.add(block.code);
+    for (const code of Object.keys(block.weights)) if (!pillarCodes.has(code)) problems.push({ file, path: `${at}/weights/${code}`, problem: `no pillar ${code}` });
+    const total = Object.values(block.weights).reduce((a, w) => a + w, 0);
+    if (Math.abs(total - 1) > 1e-9) problems.push({ file, path: `${at}/weights`, problem: `weights sum to ${total}, not 1` });
+    problems.push(...tierProblems(file, `${at}/tiers`, block.tiers));
+    const questionnaire = questionnaires.get(block.questionnaire);
     if (!questionnaire) {
-      problems.push({ file, path: `/questionnaires/${kind}`, problem: `no questionnaire ${m.questionnaires[kind]}` });
-      continue;
+      problems.push({ file, path: `${at}/questionnaire`, problem: `no questionnaire ${block.questionnaire}` });
+      return;
     }
-    if (questionnaire.unitKind !== kind) problems.push({ file, path: `/questionnaires/${kind}`, problem: `${m.questionnaires[kind]} is a ${questionnaire.unitKind} questionnaire` });
-    const total = m.pillars.reduce((a, p) => a + (p.weights[kind] ?? 0), 0);
-    if (Math.abs(total - 1) > 1e-9) problems.push({ file, path: '/pillars', problem: `${kind} weights sum to ${total}, not 1` });
     const questions = new Map(questionsOf(questionnaire).map((q) => [q.code, q]));
     m.indicators.forEach((indicator, i) => {
-      const pillar = m.pillars.find((p) => p.code === indicator.pillar);
-      if (!pillar?.weights[kind]) return; // this pillar does not score this unit type
+      if (!block.weights[indicator.pillar]) return; // this pillar does not score this block
       const question = questions.get(indicator.question);
       if (!question) {
-        problems.push({ file, path: `/indicators/${i}/question`, problem: `${indicator.question} is not a question of ${m.questionnaires[kind]}` });
+        problems.push({ file, path: `/indicators/${i}/question`, problem: `${indicator.question} is not a question of ${block.questionnaire} (block ${block.code})` });
         return;
       }
       if (indicator.measure === 'mean' && question.type !== 'number') problems.push({ file, path: `/indicators/${i}/measure`, problem: `a mean needs a number question, ${question.code} is ${question.type}` });
@@ -161,12 +186,25 @@ function crossCheck(file: string, m: Methodology, questionnaires: Map<string, Qu
         if (!allowed.includes(value)) problems.push({ file, path: `/indicators/${i}/favourable`, problem: `${value} is not an answer of ${question.code}` });
       }
     });
-  }
+  });
   m.indicators.forEach((indicator, i) => {
     if (!pillarCodes.has(indicator.pillar)) problems.push({ file, path: `/indicators/${i}/pillar`, problem: `no pillar ${indicator.pillar}` });
   });
-  for (let i = 1; i < m.tiers.length; i++) {
-    if (m.tiers[i]!.min >= m.tiers[i - 1]!.min) problems.push({ file, path: `/tiers/${i}/min`, problem: 'tiers must be listed from the highest band down' });
+  if (m.normalisation.bounds === 'pooled' && !m.normalisation.pooledYears) problems.push({ file, path: '/normalisation/pooledYears', problem: 'pooled bounds need pooledYears' });
+  return problems;
+}
+
+function tierProblems(file: string, at: string, tiers: Methodology['blocks'][number]['tiers']): CatalogProblem[] {
+  const problems: CatalogProblem[] = [];
+  if (tiers.scheme === 'fixed') {
+    for (let i = 1; i < tiers.bands.length; i++) {
+      if (tiers.bands[i]!.min >= tiers.bands[i - 1]!.min) problems.push({ file, path: `${at}/bands/${i}/min`, problem: 'bands must be listed from the highest down' });
+    }
+  } else {
+    for (let i = 1; i < tiers.bands.length; i++) {
+      if (tiers.bands[i]!.upTo <= tiers.bands[i - 1]!.upTo) problems.push({ file, path: `${at}/bands/${i}/upTo`, problem: 'bands must be listed from the best share up' });
+    }
+    if (tiers.bands.at(-1)!.upTo !== 1) problems.push({ file, path: `${at}/bands/${tiers.bands.length - 1}/upTo`, problem: 'the last band must reach 1' });
   }
   return problems;
 }

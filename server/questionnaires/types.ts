@@ -24,7 +24,6 @@ export interface Question {
 export interface Questionnaire {
   id: string;
   version: string;
-  unitKind: 'department' | 'district';
   title: Text;
   intro?: Text;
   scales: { likert5: Record<string, Text>; yesno: Record<string, Text>; dontKnow: Text };
@@ -40,19 +39,42 @@ export interface Indicator {
   direction: 'higher' | 'lower';
 }
 
+/** How a block's composites become tiers: fixed bands of the composite, or shares of the block's ranking. */
+export type TierScheme =
+  | { scheme: 'fixed'; bands: { min: number; label: Text }[] }
+  /** A unit ranked r of n ranked units is in the first band with (r − 1)/n < upTo (the last band has 1). */
+  | { scheme: 'relative'; bands: { upTo: number; label: Text }[] };
+
+/** A block (khối) of units scored and ranked together, with its questionnaire, pillar weights and tiers. */
+export interface Block {
+  code: string;
+  name: Text;
+  questionnaire: string;
+  /** Pillar code → weight; the weights sum to 1; pillars not named do not score this block. */
+  weights: Record<string, number>;
+  tiers: TierScheme;
+}
+
 export interface Methodology {
   version: string;
-  questionnaires: { department: string; district: string };
   minAnswersPerUnit: number;
   /** Share of a pillar's indicators that need valid answers for the pillar to be scored (default 1: all). */
   pillarMinIndicatorShare?: number;
   /** Disclosure control: a size-band stratum with fewer respondents is collapsed within its unit (default 5). */
   minStratumRespondents?: number;
-  normalisation: { method: 'min-max'; scale: [number, number]; allEqualScore: number; bounds: 'observed' | 'pooled' | 'fixed'; fixedBounds?: Record<string, [number, number]> };
+  normalisation: {
+    method: 'min-max';
+    scale: [number, number];
+    allEqualScore: number;
+    /** observed: this year's ranked units; pooled: with the last `pooledYears` − 1 published years of the series; fixed: `fixedBounds`. */
+    bounds: 'observed' | 'pooled' | 'fixed';
+    fixedBounds?: Record<string, [number, number]>;
+    pooledYears?: number;
+  };
   composite: { scale: number; description?: Text };
   bootstrap: { replicates: number; confidence: number };
-  tiers: { min: number; label: Text }[];
-  pillars: { code: string; name: Text; weights: Partial<Record<'department' | 'district', number>> }[];
+  pillars: { code: string; name: Text }[];
+  blocks: Block[];
   indicators: Indicator[];
 }
 

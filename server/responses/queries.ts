@@ -14,7 +14,7 @@ export async function findInvitationByCodeHash(db: Db, codeHash: string) {
 
 export interface InvitedUnit {
   unitCode: string;
-  kind: 'department' | 'district';
+  block: string;
   nameVi: string;
   nameEn: string;
   status: 'invited' | 'answered' | 'replaced';
@@ -23,24 +23,24 @@ export interface InvitedUnit {
 /** An invitation's campaign and units (replaced ones included: the page says they are closed), in one query. */
 export async function invitationOverview(db: Db, invitationId: string) {
   const rows = await db
-    .select({ campaign: campaigns, unitCode: invitationUnits.unitCode, kind: units.kind, nameVi: units.nameVi, nameEn: units.nameEn, status: invitationUnits.status })
+    .select({ campaign: campaigns, unitCode: invitationUnits.unitCode, block: units.block, nameVi: units.nameVi, nameEn: units.nameEn, status: invitationUnits.status })
     .from(invitationUnits)
     .innerJoin(invitations, eq(invitations.id, invitationUnits.invitationId))
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
     .innerJoin(units, and(eq(units.campaignId, invitations.campaignId), eq(units.code, invitationUnits.unitCode)))
     .where(eq(invitationUnits.invitationId, invitationId))
-    .orderBy(units.kind, units.code);
+    .orderBy(units.block, units.code);
   const [first] = rows;
   if (!first) return null;
   return { campaign: first.campaign, units: rows.map(({ campaign: _, ...unit }): InvitedUnit => unit) };
 }
 
-/** A campaign and the type of each of its units. */
+/** A campaign and the block of each of its units. */
 export async function campaignUnits(db: Db, campaignId: string) {
   const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, campaignId));
   if (!campaign) return null;
-  const kinds = await db.select({ code: units.code, kind: units.kind }).from(units).where(eq(units.campaignId, campaignId));
-  return { campaign, kinds: new Map(kinds.map((u) => [u.code, u.kind])) };
+  const blocks = await db.select({ code: units.code, block: units.block }).from(units).where(eq(units.campaignId, campaignId));
+  return { campaign, blocks: new Map(blocks.map((u) => [u.code, u.block])) };
 }
 
 /** The size band an invitation's business was drawn in for a unit (its stratum); undefined if not drawn. */

@@ -106,7 +106,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
     const closed = campaignClosedMessage(overview.campaign.state);
     if (closed) return unitsPage(req, res, respondent, 409, { key: closed });
     if (unit.status !== 'invited') return unitsPage(req, res, respondent, 409, { key: unit.status === 'answered' ? 'survey.alreadyAnswered' : 'survey.unitReplaced' });
-    const questionnaire = pinnedQuestionnaire(ctx.catalog, overview.campaign, unit.kind);
+    const questionnaire = pinnedQuestionnaire(ctx.catalog, overview.campaign, unit.block);
     const errors = options.errors ?? {};
     res.status(options.status ?? 200).render('pages/survey-form', {
       title: req.lang === 'en' ? unit.nameEn : unit.nameVi,

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/index.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { questionnaireKey, type Catalog, type Questionnaire } from '../questionnaires/index.js';
+import { blockQuestionnaire, questionnaireKey, type Catalog, type Questionnaire } from '../questionnaires/index.js';
 import { codeHash, normaliseCode, type CodeKeys } from '../sampling/access-codes.js';
 import { nonceHash, openReceipt, receiptOf, responseContext, responseSealer, sealReceipt, type EnvelopeSealer } from '../sealing/index.js';
 import { WHOLE_UNIT } from '../scoring/index.js';
@@ -47,12 +47,9 @@ export const surveyOverview = q.invitationOverview;
 
 type Campaign = NonNullable<Awaited<ReturnType<typeof surveyOverview>>>['campaign'];
 
-/** The questionnaire version a campaign pinned for a unit type. */
-export function pinnedQuestionnaire(catalog: Catalog, campaign: Campaign, kind: 'department' | 'district'): Questionnaire {
-  const key = kind === 'department' ? campaign.departmentQuestionnaire : campaign.districtQuestionnaire;
-  const questionnaire = catalog.questionnaires.get(key);
-  if (!questionnaire) throw new Error(`campaign ${campaign.id} pins questionnaire ${key}, which is not installed`);
-  return questionnaire;
+/** The questionnaire of a unit's block in the methodology the campaign pinned. */
+export function pinnedQuestionnaire(catalog: Catalog, campaign: Campaign, block: string): Questionnaire {
+  return blockQuestionnaire(catalog, campaign.methodologyVersion, block);
 }
 
 /** What a form carries so that a retry of the same form is recognised: 128 random bits. */
@@ -106,7 +103,7 @@ export function responseService(ctx: SurveyContext) {
     return row ? openReceipt(nonce, row.sealedReceipt) : null;
   }
 
-  // Pins and unit types never change once a campaign has left its draft: read them once per campaign.
+  // Pins and unit blocks never change once a campaign has left its draft: read them once per campaign.
   const campaigns = new Map<string, NonNullable<Awaited<ReturnType<typeof q.campaignUnits>>>>();
   async function campaignOf(campaignId: string) {
     const known = campaigns.get(campaignId);
@@ -137,12 +134,12 @@ export function responseService(ctx: SurveyContext) {
   async function submit(s: Submission, now = new Date()): Promise<SubmitOutcome> {
     if (!NONCE.test(s.nonce)) return refusal('survey.formExpired');
     const known = await campaignOf(s.campaignId);
-    const kind = known?.kinds.get(s.unitCode);
-    if (!known || !kind) return refusal('survey.unitNotInvited');
+    const block = known?.blocks.get(s.unitCode);
+    if (!known || !block) return refusal('survey.unitNotInvited');
     const { campaign } = known;
     const hash = nonceHash(ctx.submissionKey, s.invitationId, s.unitCode, s.nonce);
 
-    const questionnaire = pinnedQuestionnaire(catalog, campaign, kind);
+    const questionnaire = pinnedQuestionnaire(catalog, campaign, block);
     const key = questionnaireKey(questionnaire);
     const checked = checkAnswers(questionnaire, catalog.answerValidator(key), answersFromForm(questionnaire, s.body));
     if (!checked.ok) {

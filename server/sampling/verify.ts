@@ -46,7 +46,7 @@ export async function verifySample(db: Db, input: { campaignId: string; frameFil
     const units = await listUnits(db, campaign.id);
     await scratch.db.insert(campaigns).values({ ...campaign, state: 'sampling' });
     for (const u of units) {
-      await scratch.db.execute(sql`insert into units (id, campaign_id, code, kind, name_vi, name_en) values (${u.id}, ${campaign.id}, ${u.code}, ${u.kind}, ${u.nameVi}, ${u.nameEn})`);
+      await scratch.db.execute(sql`insert into units (id, campaign_id, code, block, name_vi, name_en) values (${u.id}, ${campaign.id}, ${u.code}, ${u.block}, ${u.nameVi}, ${u.nameEn})`);
     }
     await scratch.db.insert(frameImports).values({ id: 'verify', campaignId: campaign.id, fileName: input.frameFile, bytesTotal: 0, createdBy: 'verify' });
     await processImport(scratch.db, 'verify', campaign.id, input.frameFile, kind, new Set(units.map((u) => u.code)), 'verify');

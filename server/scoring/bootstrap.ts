@@ -1,16 +1,17 @@
 import type { BootstrapDraws, PreparedScoring, UnitData } from './engine.js';
 import type { Random, ReplicateStreams } from './random.js';
-import { scoreType } from './steps.js';
+import { scoreBlock } from './steps.js';
 
 /**
  * Replicates `from` … `to − 1` of the seeded Rao–Wu rescaled bootstrap (see `rescaledSums`): replicate r
- * reweights every stratum's respondents from the stream `streams(r)` and rescores the unit type (bounds,
+ * reweights every stratum's respondents from the stream `streams(r)` and rescores each block (bounds,
  * pillars, composites, ranks) from the reweighted means. Replicates are independent, so any split of them
  * (over worker threads) gives the same draws.
  */
 export function bootstrapReplicates(prepared: PreparedScoring, streams: ReplicateStreams, from: number, to: number): BootstrapDraws {
-  const draws: BootstrapDraws = { department: [], district: [] };
-  for (const t of prepared.types) {
+  const draws: BootstrapDraws = {};
+  for (const t of prepared.blocks) {
+    const own: BootstrapDraws[string] = (draws[t.block.code] = []);
     const columns = t.units.map((u) => u.values.map(drawableColumn));
     const weighted = new Float64Array(t.indicators.length);
     const weights = new Float64Array(t.indicators.length);
@@ -21,8 +22,8 @@ export function bootstrapReplicates(prepared: PreparedScoring, streams: Replicat
         rescaledSums(columns[j]!, u.strata, random, factors, weighted, weights);
         return t.indicators.map((_, k) => (weights[k]! > 0 ? weighted[k]! / weights[k]! : null));
       });
-      const scored = scoreType(prepared.methodology, t.kind, t.pillars, t.indicators, values, t.rankable, prepared.pooledBounds);
-      draws[t.kind].push({ indicators: values, pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
+      const scored = scoreBlock(prepared.methodology, t.block, t.pillars, t.indicators, values, t.rankable, prepared.pooledBounds?.[t.block.code]);
+      own.push({ indicators: values, pillars: scored.pillars, composites: scored.composites, ranks: scored.ranks });
     }
   }
   return draws;

@@ -1,26 +1,26 @@
-import type { Indicator, Methodology } from '../questionnaires/index.js';
+import type { Block, Indicator, Methodology } from '../questionnaires/index.js';
 import { bootstrapReplicates } from './bootstrap.js';
 import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
 import type { ReplicateStreams } from './random.js';
-import { indicatorValue, quantile, scoreType, standardDeviation, tierOf } from './steps.js';
+import { indicatorValue, quantile, scoreBlock, standardDeviation, tierOf, type Bounds } from './steps.js';
 
 /**
  * The DDCI scoring method of DESIGN §7, pure: no I/O, no clock, randomness only from the injected source.
- * Departments and districts are scored and ranked separately. The same function runs at unsealing and in
- * `ddci score`, so anyone with the anonymised microdata can recompute every published figure.
+ * Each block of the methodology (any number of them) is scored and ranked separately. The same function
+ * runs at unsealing and in `ddci score`, so anyone with the anonymised microdata can recompute every
+ * published figure.
  */
-
-export type UnitKind = 'department' | 'district';
 
 export interface ScoringInput {
   methodology: Methodology;
-  units: { code: string; kind: UnitKind }[];
+  /** Every unit with the code of its block. */
+  units: { code: string; block: string }[];
   /** Frame count of every stratum (unit × stratum label, e.g. a size band, or "all"). */
   strata: { unit: string; stratum: string; population: number }[];
   /** One per response, in a fixed order (the bootstrap draws by position). */
   responses: { unit: string; stratum: string; answers: Record<string, unknown> }[];
-  /** Indicator bounds from past years, when the methodology asks for pooled bounds. */
-  pooledBounds?: Record<string, [number, number]>;
+  /** Per block, indicator bounds over the past years' ranked units, when the methodology pools bounds. */
+  pooledBounds?: Record<string, Bounds>;
 }
 
 export interface IndicatorScore {
@@ -60,7 +60,7 @@ export class FrameCountError extends Error {
 
 export interface UnitScore {
   unit: string;
-  kind: UnitKind;
+  block: string;
   respondents: number;
   /** Why a unit is not ranked: fewer answers than the minimum, or a pillar short of its indicators. */
   flag: UnitFlag | null;
@@ -71,11 +71,11 @@ export interface UnitScore {
   /** Σ weight × pillar × scale (10–100). */
   composite: number | null;
   compositeCi: [number, number] | null;
-  /** Rank within the unit type (1 = best); tied units share a rank; null when not ranked. */
+  /** Rank within the block (1 = best); tied units share a rank; null when not ranked. */
   rank: number | null;
   /** The ranks the unit held in the central `level` share of bootstrap replicates. */
   rankRange: [number, number] | null;
-  /** Index into methodology.tiers. */
+  /** Index into the block's tier bands. */
   tier: number | null;
 }
 
@@ -83,20 +83,21 @@ export interface ScoringResult {
   methodology: string;
   level: number;
   replicates: number;
+  /** Per block, the min–max bounds each indicator was normalised with (observed, pooled or fixed). */
+  bounds: Record<string, Bounds>;
   units: UnitScore[];
 }
 
 /** Per unit, its strata and its respondents' indicator values (NaN = missing), grouped by stratum. */
 export interface UnitData {
   code: string;
-  kind: UnitKind;
   strata: { population: number; start: number; size: number }[];
   /** values[indicator][respondent] */
   values: Float64Array[];
   respondents: number;
 }
 
-/** One bootstrap replicate of a unit type: per unit (in code order) its indicator values, pillar scores, composite and rank. */
+/** One bootstrap replicate of a block: per unit (in code order) its indicator values, pillar scores, composite and rank. */
 export interface ReplicateDraw {
   indicators: (number | null)[][];
   pillars: (number | null)[][];
@@ -104,11 +105,11 @@ export interface ReplicateDraw {
   ranks: (number | null)[];
 }
 
-/** The bootstrap replicates of each unit type, by replicate number. */
-export type BootstrapDraws = Record<UnitKind, ReplicateDraw[]>;
+/** The bootstrap replicates of each block (by code), by replicate number. */
+export type BootstrapDraws = Record<string, ReplicateDraw[]>;
 
-interface PreparedType {
-  kind: UnitKind;
+export interface PreparedBlock {
+  block: Block;
   pillars: Methodology['pillars'];
   indicators: Indicator[];
   units: UnitData[];
@@ -116,24 +117,27 @@ interface PreparedType {
 }
 
 /**
- * The input made ready to score: per unit type its pillars, indicators and every unit's indicator values
+ * The input made ready to score: per block its pillars, indicators and every unit's indicator values
  * in typed arrays. Plain data, so worker threads receive it cheaply (typed arrays copy as blocks).
  */
 export interface PreparedScoring {
   methodology: Methodology;
-  pooledBounds?: Record<string, [number, number]>;
-  types: PreparedType[];
+  pooledBounds?: Record<string, Bounds>;
+  blocks: PreparedBlock[];
 }
 
 export function prepareScoring(input: ScoringInput): PreparedScoring {
   const m = input.methodology;
-  const types = (['department', 'district'] as const).flatMap((kind) => {
-    const pillars = m.pillars.filter((p) => (p.weights[kind] ?? 0) > 0);
+  const known = new Set(m.blocks.map((b) => b.code));
+  const stray = input.units.find((u) => !known.has(u.block));
+  if (stray) throw new Error(`unit ${stray.code} belongs to block ${stray.block}, which methodology ${m.version} does not define`);
+  const blocks = m.blocks.flatMap((block) => {
+    const pillars = m.pillars.filter((p) => (block.weights[p.code] ?? 0) > 0);
     const indicators = m.indicators.filter((i) => pillars.some((p) => p.code === i.pillar));
-    const units = unitData(input, kind, indicators);
-    return units.length ? [{ kind, pillars, indicators, units, rankable: units.map((u) => u.respondents >= m.minAnswersPerUnit) }] : [];
+    const units = unitData(input, block.code, indicators);
+    return units.length ? [{ block, pillars, indicators, units, rankable: units.map((u) => u.respondents >= m.minAnswersPerUnit) }] : [];
   });
-  return { methodology: m, ...(input.pooledBounds ? { pooledBounds: input.pooledBounds } : {}), types };
+  return { methodology: m, ...(input.pooledBounds ? { pooledBounds: input.pooledBounds } : {}), blocks };
 }
 
 /** Scores every unit, the bootstrap on this thread; see `scorePrepared`. */
@@ -151,12 +155,15 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
   const z = normalQuantile(level);
   const replicated = draws ?? bootstrapReplicates(prepared, streams, 0, m.bootstrap.replicates);
   const results: UnitScore[] = [];
-  for (const { kind, pillars, indicators, units, rankable } of prepared.types) {
+  const bounds: ScoringResult['bounds'] = {};
+  for (const { block, pillars, indicators, units, rankable } of prepared.blocks) {
     const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, u.values[k]!))));
-    const point = scoreType(m, kind, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, prepared.pooledBounds);
+    const point = scoreBlock(m, block, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, prepared.pooledBounds?.[block.code]);
+    bounds[block.code] = point.bounds;
+    const ranked = point.ranks.filter((r) => r !== null).length;
     const collect = (pick: (d: ReplicateDraw) => number | null | undefined) => {
       const values: number[] = [];
-      for (const d of replicated[kind]) {
+      for (const d of replicated[block.code] ?? []) {
         const v = pick(d);
         if (v !== null && v !== undefined) values.push(v);
       }
@@ -175,7 +182,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
       const ranks = interval(collect((d) => d.ranks[j]));
       results.push({
         unit: u.code,
-        kind,
+        block: block.code,
         respondents: u.respondents,
         flag,
         incompletePillars,
@@ -196,19 +203,19 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
         compositeCi: interval(collect((d) => d.composites[j])),
         rank: flag ? null : (point.ranks[j] ?? null),
         rankRange: flag || !ranks ? null : [Math.round(ranks[0]), Math.round(ranks[1])],
-        tier: flag || composite === null ? null : tierOf(composite, m.tiers),
+        tier: flag || composite === null ? null : tierOf(block.tiers, composite, point.ranks[j]!, ranked),
       });
     });
   }
-  return { methodology: m.version, level, replicates: m.bootstrap.replicates, units: results };
+  return { methodology: m.version, level, replicates: m.bootstrap.replicates, bounds, units: results };
 }
 
 function stratumValues(unit: UnitData, values: Float64Array): StratumValues[] {
   return unit.strata.map((s) => ({ population: s.population, values: values.subarray(s.start, s.start + s.size) }));
 }
 
-function unitData(input: ScoringInput, kind: UnitKind, indicators: Indicator[]): UnitData[] {
-  const codes = input.units.filter((u) => u.kind === kind).map((u) => u.code).sort();
+function unitData(input: ScoringInput, block: string, indicators: Indicator[]): UnitData[] {
+  const codes = input.units.filter((u) => u.block === block).map((u) => u.code).sort();
   return codes.map((code) => {
     const responses = input.responses.filter((r) => r.unit === code);
     const labels = [...new Set([...input.strata.filter((s) => s.unit === code).map((s) => s.stratum), ...responses.map((r) => r.stratum)])].sort();
@@ -223,7 +230,7 @@ function unitData(input: ScoringInput, kind: UnitKind, indicators: Indicator[]):
       return { population, start, size: members.length };
     });
     const values = indicators.map((indicator) => Float64Array.from(ordered, (r) => indicatorValue(indicator, r.answers[indicator.question])));
-    return { code, kind, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length };
+    return { code, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length };
   });
 }
 

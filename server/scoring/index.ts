@@ -1,6 +1,6 @@
 export { bootstrapReplicates } from './bootstrap.js';
-export { indicatorValue, normalise, quantile, shareRanks, standardDeviation, tierOf } from './steps.js';
-export { FrameCountError, score, scorePrepared, prepareScoring, type ScoringInput, type ScoringResult, type UnitScore, type UnitKind, type BootstrapDraws, type PreparedScoring } from './engine.js';
+export { indicatorValue, normalise, quantile, shareRanks, standardDeviation, tierOf, type Bounds } from './steps.js';
+export { FrameCountError, score, scorePrepared, prepareScoring, type ScoringInput, type ScoringResult, type UnitScore, type BootstrapDraws, type PreparedScoring } from './engine.js';
 export { stratifiedMean, normalQuantile } from './estimate.js';
 export { seededRandom, seedFromText, replicateStreams, type Random, type ReplicateStreams } from './random.js';
 export { MICRODATA_FORMAT, WHOLE_UNIT, buildMicrodata, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata, type MicrodataResponse } from './microdata.js';

@@ -1,5 +1,5 @@
 import type { Methodology } from '../questionnaires/index.js';
-import { score, type ScoringInput, type ScoringResult, type UnitKind } from './engine.js';
+import { score, type ScoringInput, type ScoringResult } from './engine.js';
 import { replicateStreams, seedFromText } from './random.js';
 import { collapseStrata, respondentCounts, stratumKey, type Collapsed, type StratumCount } from './strata.js';
 
@@ -33,7 +33,8 @@ export interface Microdata {
   methodology: string;
   /** Text the bootstrap's seed is derived from (seedFromText), published with the results. */
   seed: string;
-  units: { code: string; kind: UnitKind; nameVi: string; nameEn: string }[];
+  /** Every unit with its block (code, as the methodology defines it). */
+  units: { code: string; block: string; nameVi: string; nameEn: string }[];
   strata: StratumCount[];
   /** The disclosure rule (server/scoring/strata.ts) and the band cells it merged. */
   disclosure: { minStratumRespondents: number; collapsed: Collapsed[] };
@@ -100,7 +101,7 @@ export function scoringInputOf(microdata: Microdata, methodology: Methodology): 
   checkWeights(microdata);
   return {
     methodology,
-    units: microdata.units.map((u) => ({ code: u.code, kind: u.kind })),
+    units: microdata.units.map((u) => ({ code: u.code, block: u.block })),
     strata: microdata.strata,
     responses: sortResponses(microdata.responses),
   };

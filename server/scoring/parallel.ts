@@ -18,7 +18,7 @@ export async function scoreMicrodataInParallel(microdata: Microdata, methodology
   const prepared = prepareScoring(scoringInputOf(microdata, methodology));
   const seed = seedFromText(microdata.seed);
   const parts = await Promise.all(ranges.map(([from, to]) => inWorker({ prepared, seed, from, to })));
-  const draws: BootstrapDraws = { department: parts.flatMap((p) => p.department), district: parts.flatMap((p) => p.district) };
+  const draws: BootstrapDraws = Object.fromEntries(prepared.blocks.map(({ block }) => [block.code, parts.flatMap((p) => p[block.code] ?? [])]));
   return scorePrepared(prepared, replicateStreams(seed), draws);
 }
 

@@ -1,5 +1,7 @@
-import { DONT_KNOW, type Indicator, type Methodology } from '../questionnaires/index.js';
-import type { UnitKind } from './engine.js';
+import { DONT_KNOW, type Block, type Indicator, type Methodology, type TierScheme } from '../questionnaires/index.js';
+
+/** Indicator code → the [min, max] it is normalised with. */
+export type Bounds = Record<string, [number, number]>;
 
 /** The steps of the DDCI method (DESIGN §7) from indicator values to ranks, pure. */
 
@@ -30,9 +32,18 @@ export function shareRanks(values: readonly number[]): number[] {
   return values.map((v) => sorted.indexOf(key(v)) + 1);
 }
 
-/** The first tier (bands sorted from the highest minimum) whose minimum the composite reaches. */
-export function tierOf(composite: number, tiers: Methodology['tiers']): number {
-  const order = tiers.map((t, i) => ({ min: t.min, i })).sort((a, b) => b.min - a.min);
+/**
+ * The tier (index into the scheme's bands) of a ranked unit. Fixed bands: the first band, from the highest
+ * minimum, that the composite reaches. Relative bands: by the unit's place in its block's ranking — rank r
+ * of n ranked units is in the first band with (r − 1)/n < upTo.
+ */
+export function tierOf(tiers: TierScheme, composite: number, rank: number, ranked: number): number {
+  if (tiers.scheme === 'relative') {
+    const position = (rank - 1) / ranked;
+    const i = tiers.bands.findIndex((b) => position < b.upTo - 1e-12);
+    return i === -1 ? tiers.bands.length - 1 : i;
+  }
+  const order = tiers.bands.map((t, i) => ({ min: t.min, i })).sort((a, b) => b.min - a.min);
   return (order.find((t) => composite >= t.min) ?? order[order.length - 1]!).i;
 }
 
@@ -57,29 +68,39 @@ export function standardDeviation(values: readonly number[]): number | null {
   return Math.sqrt(Math.max(0, (squares - (sum * sum) / values.length) / (values.length - 1)));
 }
 
-export interface TypeScores {
+export interface BlockScores {
+  /** The bounds each indicator was normalised with (none for an indicator no ranked unit answered). */
+  bounds: Bounds;
   indicatorScores: (number | null)[][];
   pillars: (number | null)[][];
   composites: (number | null)[];
   ranks: (number | null)[];
 }
 
-/** Normalised indicator scores, pillars, composites and ranks of one unit type, from indicator values. */
-export function scoreType(
+/**
+ * Normalised indicator scores, pillars, composites and ranks of one block, from indicator values.
+ * `pooled`: bounds over the ranked units of the past years pooled with this one (may lack an indicator).
+ */
+export function scoreBlock(
   m: Methodology,
-  kind: UnitKind,
+  block: Block,
   pillars: Methodology['pillars'],
   indicators: Indicator[],
   values: (number | null)[][],
   rankable: boolean[],
-  pooled: Record<string, [number, number]> | undefined,
-): TypeScores {
-  const { scale, allEqualScore, bounds } = m.normalisation;
+  pooled: Bounds | undefined,
+): BlockScores {
+  const { scale, allEqualScore, bounds: rule } = m.normalisation;
+  const bounds: Bounds = {};
   const indicatorScores = values.map(() => new Array<number | null>(indicators.length).fill(null));
   indicators.forEach((indicator, k) => {
     let min = Infinity;
     let max = -Infinity;
-    if (bounds === 'observed') {
+    if (rule === 'fixed') {
+      const fixed = m.normalisation.fixedBounds?.[indicator.code];
+      if (!fixed) throw new Error(`no fixed bounds for indicator ${indicator.code}`);
+      [min, max] = fixed;
+    } else {
       // Bounds from the units that are ranked, so a unit with too few answers cannot stretch the scale.
       values.forEach((row, j) => {
         const x = row[k];
@@ -88,12 +109,11 @@ export function scoreType(
           max = Math.max(max, x);
         }
       });
-    } else {
-      const fixed = bounds === 'fixed' ? m.normalisation.fixedBounds?.[indicator.code] : pooled?.[indicator.code];
-      if (!fixed) throw new Error(`no ${bounds} bounds for indicator ${indicator.code}`);
-      [min, max] = fixed;
+      const past = rule === 'pooled' ? pooled?.[indicator.code] : undefined;
+      if (past) [min, max] = [Math.min(min, past[0]), Math.max(max, past[1])];
     }
     if (min === Infinity) return;
+    bounds[indicator.code] = [min, max];
     values.forEach((row, j) => {
       const x = row[k];
       if (x !== null && x !== undefined) indicatorScores[j]![k] = normalise(x, min, max, indicator.direction, scale, allEqualScore);
@@ -109,11 +129,11 @@ export function scoreType(
     }),
   );
   const composites = pillarScores.map((row) =>
-    row.some((p) => p === null) ? null : pillars.reduce((sum, p, q) => sum + (p.weights[kind] ?? 0) * row[q]! * m.composite.scale, 0),
+    row.some((p) => p === null) ? null : pillars.reduce((sum, p, q) => sum + (block.weights[p.code] ?? 0) * row[q]! * m.composite.scale, 0),
   );
   const ranked = composites.map((c, j) => (rankable[j] && c !== null ? c : null));
   const rankedValues = ranked.filter((c): c is number => c !== null);
   const ranks = shareRanks(rankedValues);
   let next = 0;
-  return { indicatorScores, pillars: pillarScores, composites, ranks: ranked.map((c) => (c === null ? null : ranks[next++]!)) };
+  return { bounds, indicatorScores, pillars: pillarScores, composites, ranks: ranked.map((c) => (c === null ? null : ranks[next++]!)) };
 }

@@ -9,17 +9,17 @@ import { replicateStreams, score, seededRandom, type ScoringInput } from '../../
 
 const N = Number(process.argv[2] ?? 100_000);
 const catalog = shippedCatalog();
-const units = Array.from({ length: 60 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, kind: i < 40 ? ('department' as const) : ('district' as const) }));
+const units = Array.from({ length: 60 }, (_, i) => ({ code: `U${String(i).padStart(2, '0')}`, block: i < 40 ? 'provincial' : 'commune' }));
 const random = seededRandom(1);
 const forms = Object.fromEntries(
-  (['department', 'district'] as const).map((kind) => {
-    const questionnaire = catalog.questionnaires.get(`${kind}-2026.1`)!;
-    return [kind, { questionnaire, schema: answerSchema(questionnaire) as unknown as AnswerSchema }];
+  catalog.methodology.blocks.map((block) => {
+    const questionnaire = catalog.questionnaires.get(block.questionnaire)!;
+    return [block.code, { questionnaire, schema: answerSchema(questionnaire) as unknown as AnswerSchema }];
   }),
-) as Record<'department' | 'district', { questionnaire: ReturnType<typeof catalog.questionnaires.get> & object; schema: AnswerSchema }>;
+) as Record<string, { questionnaire: ReturnType<typeof catalog.questionnaires.get> & object; schema: AnswerSchema }>;
 const responses = Array.from({ length: N }, (_, i) => {
   const unit = units[i % units.length]!;
-  const form = forms[unit.kind];
+  const form = forms[unit.block]!;
   return { unit: unit.code, stratum: 'all', answers: answersFromForm(form.questionnaire, randomAnswers(form.schema, random)) as Record<string, unknown> };
 });
 const input: ScoringInput = {

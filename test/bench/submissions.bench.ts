@@ -24,6 +24,7 @@ import { commitSeed, drawCampaignSample, saveDesign } from '../../server/samplin
 import { createKeysForMember } from '../../server/sealing/index.js';
 import { fromRoot } from '../../server/paths.js';
 import { formBody } from '../support/app.js';
+import { blockOf } from '../support/fieldwork.js';
 import { smallFrameCsv } from '../support/sampling.js';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ const staff = async (username: string, role: 'admin' | 'chair' | 'member'): Prom
 };
 const boss = await staff('bench-admin', 'admin');
 const campaignId = must(await createCampaign(db, boss.username, { province: 'Bench', year: 2026, title: 'Bench' }));
-for (const code of units) must(await addUnit(db, boss.username, campaignId, { code, kind: code.startsWith('H') ? 'district' : 'department', nameVi: code, nameEn: code }));
+for (const code of units) must(await addUnit(db, boss.username, campaignId, { code, block: blockOf(code), nameVi: code, nameEn: code }));
 must(await setCommittee(db, boss.username, campaignId, { size: 3, threshold: 2 }));
 const members = [await staff('bench-chair', 'chair'), await staff('bench-m1', 'member'), await staff('bench-m2', 'member')];
 for (const m of members) must(await createKeysForMember(db, m, 'bench passphrase, long enough'));

@@ -25,7 +25,7 @@ import { seededRandom } from '../../server/scoring/index.js';
 import { approveUnsealing, responseContext, UnsealingRegistry } from '../../server/sealing/index.js';
 import { responseSealer } from '../../server/sealing/service.js';
 import { TEST_PASSPHRASE } from '../support/app.js';
-import { campaignInFieldwork } from '../support/fieldwork.js';
+import { blockOf, campaignInFieldwork } from '../support/fieldwork.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const url = process.env.BENCH_DATABASE_URL;
@@ -49,15 +49,15 @@ process.stdout.write(`sealing and storing ${N.toLocaleString('en')} responses (n
 const seal = await responseSealer(db, fw.campaignId);
 const random = seededRandom(1);
 const forms = Object.fromEntries(
-  (['department', 'district'] as const).map((kind) => {
-    const questionnaire = catalog.questionnaires.get(`${kind}-2026.1`)!;
-    return [kind, { id: `${kind}-2026.1`, questionnaire, schema: answerSchema(questionnaire) as unknown as AnswerSchema }];
+  catalog.methodology.blocks.map((block) => {
+    const questionnaire = catalog.questionnaires.get(block.questionnaire)!;
+    return [block.code, { id: block.questionnaire, questionnaire, schema: answerSchema(questionnaire) as unknown as AnswerSchema }];
   }),
 );
 for (let from = 0; from < N; from += 2000) {
   const batch = Array.from({ length: Math.min(2000, N - from) }, (_, i) => {
     const unit = units[(from + i) % units.length]!;
-    const form = forms[unit.startsWith('H') ? 'district' : 'department']!;
+    const form = forms[blockOf(unit)]!;
     const answers = answersFromForm(form.questionnaire, randomAnswers(form.schema, random));
     const envelope = seal(answerPayload(bandOf(Math.floor((from + i) / units.length)), answers), responseContext(fw.campaignId, unit, form.id));
     return { id: nanoid(), campaignId: fw.campaignId, unitCode: unit, questionnaire: form.id, mode: 'online' as const, envelope };

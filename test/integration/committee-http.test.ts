@@ -52,7 +52,7 @@ describe('committee member keys over HTTP', () => {
     const m2 = await createAccount(t.db, 'member');
     const created = await createCampaign(t.db, admin.username, { province: 'Quảng Ninh', year: 2026, title: 'DDCI Quảng Ninh' });
     const id = created.ok ? created.value : '';
-    await addUnit(t.db, admin.username, id, { code: 'SCT', kind: 'department', nameVi: 'Sở Công Thương', nameEn: 'Industry and Trade' });
+    await addUnit(t.db, admin.username, id, { code: 'SCT', block: 'provincial', nameVi: 'Sở Công Thương', nameEn: 'Industry and Trade' });
     await setCommittee(t.db, admin.username, id, { size: 3, threshold: 2 });
     await setCommitteeMembers(t.db, admin.username, id, [chair.username, m1.username, m2.username]);
     await transition(t.db, admin.principal, id, 'sampling');

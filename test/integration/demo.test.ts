@@ -36,8 +36,8 @@ test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 commit
   expect(new Set(seeded!.accounts.map((a) => a.role))).toEqual(new Set(ROLES));
   expect(seeded!.accounts.filter((a) => a.role === 'member' || a.role === 'chair')).toHaveLength(5);
   const units = await t.database.db.query.units.findMany();
-  const departments = units.filter((u) => u.kind === 'department').length;
-  const districts = units.filter((u) => u.kind === 'district').length;
+  const departments = units.filter((u) => u.block === 'provincial').length;
+  const districts = units.filter((u) => u.block === 'commune').length;
   expect(departments).toBeGreaterThanOrEqual(18);
   expect(districts).toBeGreaterThanOrEqual(9);
   expect(await seedDemoIfEmpty(t.db, { dataDir: t.config.dataDir, hmacSecret: t.config.hmacSecret, logger: createLogger('silent') })).toBeNull();

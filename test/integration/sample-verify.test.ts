@@ -40,7 +40,7 @@ beforeAll(async () => {
   const admin = (await createAccount(database.db, 'admin')).principal;
   const created = await createCampaign(database.db, admin.username, { province: 'Lạng Sơn', year: 2026, title: 'DDCI' });
   campaignId = created.ok ? created.value : '';
-  for (const code of units) await addUnit(database.db, admin.username, campaignId, { code, kind: 'department', nameVi: code, nameEn: code });
+  for (const code of units) await addUnit(database.db, admin.username, campaignId, { code, block: 'provincial', nameVi: code, nameEn: code });
   await setCommittee(database.db, admin.username, campaignId, { size: 2, threshold: 2 });
   const chair = await createAccount(database.db, 'chair');
   const member = await createAccount(database.db, 'member');

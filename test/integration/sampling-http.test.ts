@@ -3,6 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
 import { accessCodeFor, codeHash, formatCode } from '../../server/sampling/access-codes.js';
 import { Browser, createAccount, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+import { blockOf } from '../support/fieldwork.js';
 import { smallFrameCsv, testCodeKeys } from '../support/sampling.js';
 
 interface Received {
@@ -56,7 +57,7 @@ afterAll(async () => {
 async function campaignInSampling(province: string, unitCodes: string[]): Promise<string> {
   const created = await createCampaign(t.db, adminName, { province, year: 2026, title: `DDCI ${province}` });
   if (!created.ok) throw new Error('campaign');
-  for (const code of unitCodes) await addUnit(t.db, adminName, created.value, { code, kind: code.startsWith('H') ? 'district' : 'department', nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
+  for (const code of unitCodes) await addUnit(t.db, adminName, created.value, { code, block: blockOf(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
   await setCommittee(t.db, adminName, created.value, { size: 2, threshold: 2 });
   const chair = await createAccount(t.db, 'chair');
   const member = await createAccount(t.db, 'member');

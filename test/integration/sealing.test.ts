@@ -30,7 +30,7 @@ async function campaignInFieldwork(province: string): Promise<string> {
   const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province}` });
   if (!created.ok) throw new Error('campaign');
   const id = created.value;
-  await addUnit(db, admin.username, id, { code: 'SXD', kind: 'department', nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' });
+  await addUnit(db, admin.username, id, { code: 'SXD', block: 'provincial', nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' });
   await setCommittee(db, admin.username, id, { size: 5, threshold: 3 });
   expect(await setCommitteeMembers(db, admin.username, id, members.map((m) => m.username))).toMatchObject({ ok: true });
   expect(await transition(db, admin, id, 'sampling')).toMatchObject({ ok: true });

@@ -14,16 +14,16 @@ export const BANDS = ['micro', 'small', 'medium', 'large', 'unknown'] as const;
 export function neymanMicrodata(catalog: Catalog, seed: number, perUnit = 60): Microdata {
   const random = seededRandom(seed);
   const units = [
-    { code: 'SXD', kind: 'department' as const, bands: [700, 220, 60, 18] },
-    { code: 'STC', kind: 'department' as const, bands: [400, 300, 90, 30] },
-    { code: 'SCT', kind: 'department' as const, bands: [1200, 150, 40, 9] },
-    { code: 'HCL', kind: 'district' as const, bands: [500, 120, 25, 6] },
+    { code: 'SXD', block: 'provincial', bands: [700, 220, 60, 18] },
+    { code: 'STC', block: 'provincial', bands: [400, 300, 90, 30] },
+    { code: 'SCT', block: 'central', bands: [1200, 150, 40, 9] },
+    { code: 'XCL', block: 'commune', bands: [500, 120, 25, 6] },
   ];
   const spreads = [1, 2.5, 6, 14]; // dealings vary more among larger businesses: Neyman oversamples them
   const strata: StratumCount[] = [];
   const responses: Parameters<typeof buildMicrodata>[0]['responses'] = [];
   for (const unit of units) {
-    const key = `${unit.kind}-2026.1`;
+    const key = catalog.methodology.blocks.find((b) => b.code === unit.block)!.questionnaire;
     const form = catalog.questionnaires.get(key)!;
     const schema = answerSchema(form) as unknown as AnswerSchema;
     const sizes = allocate(perUnit, unit.bands.map((size, b) => ({ size, spread: spreads[b]! })), 'neyman');
@@ -41,7 +41,7 @@ export function neymanMicrodata(catalog: Catalog, seed: number, perUnit = 60): M
     campaign: { id: `neyman${seed}`, province: 'Lạng Sơn', year: 2026, title: 'DDCI 2026' },
     methodology: catalog.methodology.version,
     seed: `seed-${seed}`,
-    units: units.map((u) => ({ code: u.code, kind: u.kind, nameVi: `Đơn vị ${u.code}`, nameEn: `Unit ${u.code}` })),
+    units: units.map((u) => ({ code: u.code, block: u.block, nameVi: `Đơn vị ${u.code}`, nameEn: `Unit ${u.code}` })),
     strata,
     responses,
     minStratumRespondents: 5,

@@ -12,17 +12,16 @@ import type { Random } from '../../server/scoring/random.js';
 const label = { vi: 'x', en: 'x' };
 const METHODOLOGY: Methodology = {
   version: 'sim',
-  questionnaires: { department: 'd', district: 'x' },
   minAnswersPerUnit: 10,
   // Fixed bounds make the composite a fixed function of the indicators: a parameter of the frame.
   normalisation: { method: 'min-max', scale: [1, 10], allEqualScore: 5.5, bounds: 'fixed', fixedBounds: { 'I-1': [0, 1], 'I-2': [0, 1], 'I-3': [0, 1], 'I-4': [0, 40] } },
   composite: { scale: 10 },
   bootstrap: { replicates: 200, confidence: 0.95 },
-  tiers: [{ min: 50, label }, { min: 0, label }],
   pillars: [
-    { code: 'P1', name: label, weights: { department: 0.5 } },
-    { code: 'P2', name: label, weights: { department: 0.5 } },
+    { code: 'P1', name: label },
+    { code: 'P2', name: label },
   ],
+  blocks: [{ code: 'sim', name: label, questionnaire: 'q', weights: { P1: 0.5, P2: 0.5 }, tiers: { scheme: 'fixed', bands: [{ min: 50, label }, { min: 0, label }] } }],
   indicators: [
     { code: 'I-1', question: 'Q1', pillar: 'P1', measure: 'share', favourable: ['yes'], direction: 'higher' },
     { code: 'I-2', question: 'Q2', pillar: 'P1', measure: 'share', favourable: ['yes'], direction: 'higher' },
@@ -102,7 +101,7 @@ export function simulate({ allocation, runs, seed, replicates, byBand = true }: 
     const samples = units.map((u) => drawSample(u, sizes, random));
     const input: ScoringInput = {
       methodology,
-      units: units.map((_, u) => ({ code: `U${u}`, kind: 'department' })),
+      units: units.map((_, u) => ({ code: `U${u}`, block: 'sim' })),
       strata: byBand
         ? units.flatMap((_, u) => BANDS.map(({ stratum, size }) => ({ unit: `U${u}`, stratum, population: size })))
         : units.map((_, u) => ({ unit: `U${u}`, stratum: 'all', population: 1000 })),

@@ -18,8 +18,11 @@ export interface FieldworkCampaign {
   invitations: { id: string; code: string; units: string[] }[];
 }
 
+/** The block of a test unit in the current methodology: codes starting with H are communes, the rest provincial departments. */
+export const blockOf = (code: string) => (code.startsWith('H') ? 'commune' : 'provincial');
+
 /**
- * A campaign in fieldwork: units (codes starting with H are districts), a 2-of-3 committee with keys,
+ * A campaign in fieldwork: units (codes starting with H are communes), a 2-of-3 committee with keys,
  * a drawn sample with invitations, the key ceremony run (unless it stops at sampling, invitations made).
  */
 export async function campaignInFieldwork(
@@ -33,7 +36,7 @@ export async function campaignInFieldwork(
   if (!created.ok) throw new Error('campaign refused');
   const campaignId = created.value;
   for (const code of unitCodes) {
-    await addUnit(db, admin.username, campaignId, { code, kind: code.startsWith('H') ? 'district' : 'department', nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
+    await addUnit(db, admin.username, campaignId, { code, block: blockOf(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
   }
   await setCommittee(db, admin.username, campaignId, { size: 3, threshold: 2 });
   const members = [await createAccount(db, 'chair'), await createAccount(db, 'member'), await createAccount(db, 'member')];

@@ -2,8 +2,7 @@ import { ROLES } from '../../server/auth/policy.js';
 import { checkTransition, STATES, type CampaignFacts } from '../../server/campaigns/lifecycle.js';
 
 const ready: CampaignFacts = {
-  departmentCount: 20,
-  districtCount: 10,
+  unitCount: 30,
   committee: { size: 5, threshold: 3 },
   committeeChosen: 5,
   committeeWithoutKeys: [],
@@ -39,13 +38,13 @@ describe('campaign lifecycle', () => {
   });
 
   test('sampling needs units and a committee', () => {
-    const none = { ...ready, departmentCount: 0, districtCount: 0 };
+    const none = { ...ready, unitCount: 0 };
     expect(checkTransition('draft', 'sampling', 'admin', none)).toEqual({ ok: false, reason: { key: 'transition.needsUnits' } });
     expect(checkTransition('draft', 'sampling', 'admin', { ...ready, committee: null })).toEqual({
       ok: false,
       reason: { key: 'transition.needsCommittee' },
     });
-    expect(checkTransition('draft', 'sampling', 'admin', { ...ready, departmentCount: 0 }).ok).toBe(true);
+    expect(checkTransition('draft', 'sampling', 'admin', { ...ready, unitCount: 1 }).ok).toBe(true);
   });
 
   test('sampling needs the n members chosen; fieldwork (the key ceremony) needs their keys', () => {

@@ -99,7 +99,7 @@ describe('the envelope’s payload', () => {
 
 describe('microdata that documents itself', () => {
   function sample(): Microdata {
-    const units = [{ code: 'SXD', kind: 'department' as const, nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' }];
+    const units = [{ code: 'SXD', block: 'provincial', nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' }];
     const answers = (i: number) => ({ A1: String(1 + (i % 5)), A2: i % 4 === 0 ? 'DK' : String(1 + (i % 5)), S2: ['1', '3'] });
     return buildMicrodata({
       campaign: { id: 'c1', province: 'Lạng Sơn', year: 2026, title: 'DDCI' },

@@ -36,12 +36,21 @@ describe('the shipped questionnaires and methodology', () => {
     expect(questionsOf(department).length).toBeLessThanOrEqual(45);
     expect(questionsOf(district).length).toBeGreaterThanOrEqual(30);
     expect(questionsOf(district).length).toBeLessThanOrEqual(45);
-    const pillarsFor = (kind: 'department' | 'district') => catalog.methodology.pillars.filter((p) => p.weights[kind]).map((p) => p.name.en);
-    expect(pillarsFor('department')).toEqual([
+    const pillarsFor = (block: string) => {
+      const weights = catalog.methodology.blocks.find((b) => b.code === block)!.weights;
+      return catalog.methodology.pillars.filter((p) => weights[p.code]).map((p) => p.name.en);
+    };
+    const departments = [
       'Transparency and access to information', 'Time costs', 'Informal costs', 'Fair competition',
       'Dynamism of leadership', 'Business support', 'Legal institutions', 'Role of the head of unit',
-    ]);
-    expect(pillarsFor('district')).toEqual([...pillarsFor('department'), 'Land access and security of tenure', 'Security and order']);
+    ];
+    // 2026: provincial departments and agencies; central agencies in the province; communes and wards.
+    expect(catalog.methodology.blocks.map((b) => b.code)).toEqual(['provincial', 'central', 'commune']);
+    expect(pillarsFor('provincial')).toEqual(departments);
+    expect(pillarsFor('central')).toEqual(departments);
+    expect(pillarsFor('commune')).toEqual([...departments, 'Land access and security of tenure', 'Security and order']);
+    // The 2026.1 methodology stays installed for the campaigns that pinned it, with its two blocks.
+    expect(catalog.methodologies.get('2026.1')!.blocks.map((b) => [b.code, b.questionnaire])).toEqual([['department', 'department-2026.1'], ['district', 'district-2026.1']]);
     for (const q of [...questionsOf(department), ...questionsOf(district)]) expect(q.text.vi && q.text.en).toBeTruthy();
   });
 });
@@ -95,15 +104,26 @@ describe('bad schema files', () => {
     expect(problemsOf(dir)[0]).toMatchObject({ file: 'methodology-2026.1.json', problem: expect.stringMatching(/^not valid JSON/) });
   });
 
-  test('methodology problems between files: unknown question, weights not summing to 1, bad favourable answer', () => {
+  test('methodology problems between files: unknown question, weights not summing to 1, bad favourable answer, unknown questionnaire, tiers out of order', () => {
     const dir = brokenCopy('methodology-2026.1.json', (m) => {
       m.indicators[0].question = 'A9';
       m.indicators[4].favourable = ['7'];
-      m.pillars[0].weights.department = 0.5;
+      m.blocks[0].weights.P1 = 0.5;
+      m.blocks[1].questionnaire = 'district-2031.1';
+      m.blocks[0].tiers.bands[1].min = 95;
     });
     const problems = problemsOf(dir);
-    expect(problems).toContainEqual({ file: 'methodology-2026.1.json', path: '/indicators/0/question', problem: 'A9 is not a question of department-2026.1' });
-    expect(problems).toContainEqual(expect.objectContaining({ path: '/pillars', problem: expect.stringMatching(/^department weights sum to 1\.35/) }));
+    expect(problems).toContainEqual({ file: 'methodology-2026.1.json', path: '/indicators/0/question', problem: 'A9 is not a question of department-2026.1 (block department)' });
+    expect(problems).toContainEqual(expect.objectContaining({ path: '/blocks/0/weights', problem: expect.stringMatching(/^weights sum to 1\.35/) }));
     expect(problems).toContainEqual(expect.objectContaining({ path: '/indicators/4/favourable', problem: '7 is not an answer of B1' }));
+    expect(problems).toContainEqual({ file: 'methodology-2026.1.json', path: '/blocks/1/questionnaire', problem: 'no questionnaire district-2031.1' });
+    expect(problems).toContainEqual(expect.objectContaining({ path: '/blocks/0/tiers/bands/1/min' }));
+  });
+
+  test('a block with relative tiers must list its shares upwards to 1', () => {
+    const dir = brokenCopy('methodology-2026.2.json', (m) => {
+      m.blocks[2].tiers = { scheme: 'relative', bands: [{ upTo: 0.3, label: { vi: 'A', en: 'A' } }, { upTo: 0.2, label: { vi: 'B', en: 'B' } }] };
+    });
+    expect(problemsOf(dir).map((p) => p.path)).toEqual(['/blocks/2/tiers/bands/1/upTo', '/blocks/2/tiers/bands/1/upTo']);
   });
 });

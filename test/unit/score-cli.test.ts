@@ -17,23 +17,24 @@ const dir = mkdtempSync(path.join(tmpdir(), 'ddci-score-'));
 function microdata(): Microdata {
   const random = seededRandom(11);
   const units = [
-    ...['SXD', 'STC', 'SCT'].map((code) => ({ code, kind: 'department' as const, nameVi: `Sở ${code}`, nameEn: code })),
-    ...['HCL', 'HLB'].map((code) => ({ code, kind: 'district' as const, nameVi: `Huyện ${code}`, nameEn: code })),
+    ...['SXD', 'STC', 'SCT'].map((code) => ({ code, block: 'provincial', nameVi: `Sở ${code}`, nameEn: code })),
+    ...['XCL', 'XLB'].map((code) => ({ code, block: 'commune', nameVi: `Xã ${code}`, nameEn: code })),
   ];
   const responses = units.flatMap((u) => {
-    const questionnaire = catalog.questionnaires.get(`${u.kind}-2026.1`)!;
+    const key = catalog.methodology.blocks.find((b) => b.code === u.block)!.questionnaire;
+    const questionnaire = catalog.questionnaires.get(key)!;
     const schema = answerSchema(questionnaire) as unknown as AnswerSchema;
     return Array.from({ length: u.code === 'SCT' ? 6 : 14 }, (_, i) => ({
       unit: u.code,
       stratum: i % 2 ? 'medium' : 'small',
-      questionnaire: `${u.kind}-2026.1`,
+      questionnaire: key,
       mode: 'online',
       answers: answersFromForm(questionnaire, randomAnswers(schema, random)),
     }));
   });
   return buildMicrodata({
     campaign: { id: 'c1', province: 'Lạng Sơn', year: 2026, title: 'DDCI' },
-    methodology: '2026.1',
+    methodology: catalog.methodology.version,
     seed: 'bulletin-hash-of-the-campaign',
     units,
     strata: units.flatMap((u) => [
@@ -62,13 +63,13 @@ test('ddci score recomputes the ranking from microdata, whatever the order of it
   const result = await cli(['score', '--microdata', file, '--json', json]);
   expect(result.err).toBe('');
   expect(result.code).toBe(0);
-  expect(result.out).toContain('Sở, ban, ngành / Departments');
-  expect(result.out).toContain('Huyện, thị xã, thành phố / Districts');
+  expect(result.out).toContain('Sở, ban, ngành tỉnh / Provincial departments and agencies');
+  expect(result.out).toContain('UBND xã, phường / Commune and ward People’s Committees');
   expect(result.out).toMatch(/below-minimum .* SCT Sở SCT/); // 6 answers, under the minimum of 10
 
   const expected = scoreMicrodata(data, catalog.methodology);
   expect(JSON.parse(readFileSync(json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(expected)));
-  const ranked = expected.units.filter((u) => u.kind === 'department' && u.rank !== null);
+  const ranked = expected.units.filter((u) => u.block === 'provincial' && u.rank !== null);
   expect(ranked).toHaveLength(2);
   expect(ranked.map((u) => u.rank).sort()).toEqual([1, 2]);
 }, 60_000);
@@ -76,14 +77,14 @@ test('ddci score recomputes the ranking from microdata, whatever the order of it
 test('a bad methodology file is named with the path of the problem', async () => {
   const bad = path.join(dir, 'methodology-bad.json');
   const methodology = JSON.parse(JSON.stringify(catalog.methodology)) as Record<string, unknown>;
-  delete methodology.tiers;
+  delete methodology.blocks;
   writeFileSync(bad, JSON.stringify(methodology));
   const file = path.join(dir, 'microdata2.json');
   writeFileSync(file, JSON.stringify(microdata()));
   const result = await cli(['score', '--microdata', file, '--methodology', bad]);
   expect(result.code).toBe(1);
   expect(result.err).toContain('methodology-bad.json');
-  expect(result.err).toContain('tiers');
+  expect(result.err).toContain('blocks');
 });
 
 test('bootstrap replicates shared among worker threads give the same figures as one thread', async () => {

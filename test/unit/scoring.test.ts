@@ -77,23 +77,25 @@ describe('the steps', () => {
   test('ties share a rank; tiers from bands; quantiles as R type 7', () => {
     expect(shareRanks([70, 90, 80, 80])).toEqual([4, 1, 2, 2]);
     const tiers = [{ min: 80, label }, { min: 50, label }, { min: 0, label }];
-    expect([85, 80, 62, 49.99].map((c) => tierOf(c, tiers))).toEqual([0, 0, 1, 2]);
+    expect([85, 80, 62, 49.99].map((c) => tierOf({ scheme: 'fixed', bands: tiers }, c, 1, 4))).toEqual([0, 0, 1, 2]);
+    // Relative: the top fifth, the next three fifths, the rest — by place in the ranking, whatever the score.
+    const relative = { scheme: 'relative' as const, bands: [{ upTo: 0.2, label }, { upTo: 0.8, label }, { upTo: 1, label }] };
+    expect([1, 2, 3, 8, 9, 10].map((rank) => tierOf(relative, 50, rank, 10))).toEqual([0, 0, 1, 1, 2, 2]);
     expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12);
   });
 });
 
 const methodology: Methodology = {
   version: 'test',
-  questionnaires: { department: 'd', district: 'x' },
   minAnswersPerUnit: 2,
   normalisation: { method: 'min-max', scale: [1, 10], allEqualScore: 5.5, bounds: 'observed' },
   composite: { scale: 10 },
   bootstrap: { replicates: 200, confidence: 0.95 },
-  tiers: [{ min: 80, label }, { min: 50, label }, { min: 0, label }],
   pillars: [
-    { code: 'P1', name: label, weights: { department: 0.6 } },
-    { code: 'P2', name: label, weights: { department: 0.4 } },
+    { code: 'P1', name: label },
+    { code: 'P2', name: label },
   ],
+  blocks: [{ code: 'b', name: label, questionnaire: 'q', weights: { P1: 0.6, P2: 0.4 }, tiers: { scheme: 'fixed', bands: [{ min: 80, label }, { min: 50, label }, { min: 0, label }] } }],
   indicators: [
     { code: 'I1', question: 'Q1', pillar: 'P1', measure: 'share', favourable: ['4', '5'], direction: 'higher' },
     { code: 'I2', question: 'Q2', pillar: 'P1', measure: 'share', favourable: ['yes'], direction: 'higher' },
@@ -105,7 +107,7 @@ function input(answers: Record<string, [string, string, number | string][]>): Sc
   const units = Object.keys(answers);
   return {
     methodology,
-    units: units.map((code) => ({ code, kind: 'department' as const })),
+    units: units.map((code) => ({ code, block: 'b' })),
     strata: units.map((unit) => ({ unit, stratum: 'all', population: 100 })),
     responses: units.flatMap((unit) => answers[unit]!.map(([Q1, Q2, Q3]) => ({ unit, stratum: 'all', answers: { Q1, Q2, Q3 } }))),
   };
@@ -189,7 +191,7 @@ describe('the DDCI of a unit type', () => {
           return weight > 0 ? sum / weight : null;
         });
       });
-      const [replicate] = bootstrapReplicates(prepared, replicateStreams(7), r, r + 1).department;
+      const [replicate] = bootstrapReplicates(prepared, replicateStreams(7), r, r + 1).b!;
       means.forEach((row, j) =>
         row.forEach((v, k) => (v === null ? expect(replicate!.indicators[j]![k]).toBeNull() : expect(replicate!.indicators[j]![k]).toBeCloseTo(v, 12))),
       );
@@ -288,7 +290,7 @@ describe('a pillar needs enough of its indicators', () => {
     const { rankingView } = await import('../../server/publication/view.js');
     const named: Methodology = { ...methodology, pillars: methodology.pillars.map((p, i) => ({ ...p, name: { vi: `Trụ cột ${i + 1}`, en: `Pillar ${i + 1}` } })) };
     const result = score({ ...input(answers), methodology: named }, replicateStreams(2));
-    const units = Object.keys(answers).map((code) => ({ code, kind: 'department' as const, nameVi: code, nameEn: code }));
+    const units = Object.keys(answers).map((code) => ({ code, block: 'b', nameVi: code, nameEn: code }));
     const [table] = rankingView({ units, result }, named, 'en');
     expect(table!.rows.find((r) => r.unit === 'F')).toMatchObject({ flag: 'incomplete', incompletePillars: 'Pillar 1', composite: '—' });
   });
@@ -310,7 +312,7 @@ describe('the ranking view', () => {
       D: [['5', 'yes', 1]],
     } as Record<string, [string, string, number | string][]>;
     const result = score(input(data), replicateStreams(5));
-    const units = Object.keys(data).map((code) => ({ code, kind: 'department' as const, nameVi: `Sở ${code}`, nameEn: code }));
+    const units = Object.keys(data).map((code) => ({ code, block: 'b', nameVi: `Sở ${code}`, nameEn: code }));
     const document = { format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 5, invalid: 0, units, result };
     const [table] = rankingView(document, methodology, 'vi');
     const d = table!.rows.find((r) => r.unit === 'D')!;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
 
 export const staffRole = pgEnum('staff_role', ['admin', 'enumerator', 'member', 'chair', 'observer']);
@@ -57,10 +57,10 @@ export const campaigns = pgTable(
     state: campaignState('state').notNull().default('draft'),
     committeeSize: integer('committee_size'),
     committeeThreshold: integer('committee_threshold'),
-    /** The methodology and questionnaire versions this campaign uses, pinned at creation. */
+    /** The methodology version this campaign uses, pinned at creation (its blocks name the questionnaires). */
     methodologyVersion: text('methodology_version').notNull(),
-    departmentQuestionnaire: text('department_questionnaire').notNull(),
-    districtQuestionnaire: text('district_questionnaire').notNull(),
+    /** Last year's campaign of the series, which change from last year compares with. */
+    previousCampaignId: text('previous_campaign_id').references((): AnyPgColumn => campaigns.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -85,20 +85,33 @@ export const staffRef = () =>
     .notNull()
     .references(() => staffUsers.id, { onDelete: 'restrict' });
 
-export const unitKind = pgEnum('unit_kind', ['department', 'district']);
-
 export const units = pgTable(
   'units',
   {
     id: text('id').primaryKey(),
     campaignId: campaignRef(),
     code: text('code').notNull(),
-    kind: unitKind('kind').notNull(),
+    /** The block (khối) the unit is scored and ranked in: a block code of the campaign's methodology. */
+    block: text('block').notNull(),
     nameVi: text('name_vi').notNull(),
     nameEn: text('name_en').notNull(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('units_campaign_code_idx').on(t.campaignId, t.code)],
+);
+
+/**
+ * Which units of the previous campaign each unit continues (renamed: one old code; merged: several; split:
+ * one old code for several units). Only a unit that continues exactly one unit, alone, compares with last year.
+ */
+export const unitLinks = pgTable(
+  'unit_links',
+  {
+    campaignId: campaignRef(),
+    code: text('code').notNull(),
+    previousCode: text('previous_code').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.code, t.previousCode] })],
 );
 
 /**

@@ -30,8 +30,6 @@ export const vi = {
   'state.closed': 'Đã đóng',
   'state.unsealed': 'Đã mở niêm phong',
   'state.published': 'Đã công bố',
-  'kind.department': 'Sở, ban, ngành',
-  'kind.district': 'Huyện, thị xã, thành phố',
   'home.title': 'Khảo sát DDCI',
   'home.intro':
     'Doanh nghiệp đánh giá chất lượng điều hành và phục vụ của các sở, ban, ngành và UBND các huyện, thị xã, thành phố. Câu trả lời được mã hóa và ẩn danh; kết quả được niêm phong đến khi Hội đồng công bố.',
@@ -134,8 +132,6 @@ export const en: Record<keyof typeof vi, string> = {
   'state.closed': 'Closed',
   'state.unsealed': 'Unsealed',
   'state.published': 'Published',
-  'kind.department': 'Departments',
-  'kind.district': 'Districts',
   'home.title': 'DDCI survey',
   'home.intro':
     'Businesses rate how provincial departments and district People’s Committees served them. Answers are encrypted and anonymous; results stay sealed until the committee publishes them.',
