@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { campaigns, committeeMembers, staffUsers, units } from '../db/schema.js';
+import { campaigns, committeeMembers, staffUsers, unitLinks, units } from '../db/schema.js';
 import type { CampaignState } from './lifecycle.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
@@ -57,6 +57,20 @@ export function listUnits(db: Db, campaignId: string): Promise<UnitRow[]> {
 export async function unitCount(db: Db, campaignId: string): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(units).where(eq(units.campaignId, campaignId));
   return row?.n ?? 0;
+}
+
+/** Which units of last year's campaign each unit continues, ordered by unit then last year's code. */
+export function listUnitLinks(db: Db, campaignId: string): Promise<{ code: string; previous: string }[]> {
+  return db
+    .select({ code: unitLinks.code, previous: unitLinks.previousCode })
+    .from(unitLinks)
+    .where(eq(unitLinks.campaignId, campaignId))
+    .orderBy(asc(unitLinks.code), asc(unitLinks.previousCode));
+}
+
+export async function replaceUnitLinks(db: Db, campaignId: string, links: { code: string; previous: string }[]): Promise<void> {
+  await db.delete(unitLinks).where(eq(unitLinks.campaignId, campaignId));
+  if (links.length) await db.insert(unitLinks).values(links.map((l) => ({ campaignId, code: l.code, previousCode: l.previous })));
 }
 
 export async function insertUnits(db: Db, rows: (typeof units.$inferInsert)[]): Promise<void> {

@@ -3,14 +3,14 @@ import { requirePermission, requireStaff } from '../auth/index.js';
 import { can } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
-import { settle } from '../http/flash.js';
+import { flash, settle } from '../http/flash.js';
 import { singleSmallFile } from '../http/uploads.js';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
 import { isState, nextState, rolesForNext } from './lifecycle.js';
 import { validateCampaign, validateCommittee, validateUnit } from './schemas.js';
 import * as campaigns from './service.js';
-import { committeeCandidates, committeeIds } from './queries.js';
+import { committeeCandidates, committeeIds, listUnitLinks } from './queries.js';
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
 
 export function campaignRoutes(db: Db): Router {
@@ -47,9 +47,15 @@ export function campaignRoutes(db: Db): Router {
       campaignKeyFingerprint(db, campaign.id),
     ]);
     const withoutKeys = new Set((await committeeReadiness(db, campaign.id)).withoutKeyIds);
+    const previous = campaign.previousCampaignId ? await campaigns.findCampaign(db, campaign.previousCampaignId) : undefined;
+    const links = previous ? await listUnitLinks(db, campaign.id) : [];
     const next = nextState(campaign.state);
     res.status(status).render('pages/campaign', {
       campaign,
+      previous,
+      links: units.map((u) => ({ code: u.code, name: req.lang === 'en' ? u.nameEn : u.nameVi, previous: links.filter((l) => l.code === u.code).map((l) => l.previous).join(', ') })),
+      linksText: extra.linksText ?? links.map((l) => `${l.code},${l.previous}`).join('\n'),
+      forms: campaigns.campaignBlocks(campaign).map((b) => `${b.name[req.lang]} — ${b.questionnaire}`).join('; '),
       blocks: campaigns.campaignBlocks(campaign).map((b) => ({ code: b.code, name: b.name[req.lang], units: units.filter((u) => u.block === b.code) })),
       isDraft: campaign.state === 'draft',
       candidates: candidates.map((c) => ({ ...c, chosen: chosenIds.includes(c.id), noKey: withoutKeys.has(c.id) })),
@@ -85,6 +91,19 @@ export function campaignRoutes(db: Db): Router {
   router.post('/campaigns/:id/units/:unitId/delete', manage, async (req, res) => {
     const deleted = await campaigns.deleteUnit(db, req.staff!.username, String(req.params.id), String(req.params.unitId));
     await respond(req, res, deleted, deleted.ok ? { key: 'units.deleted', params: { code: deleted.value } } : undefined);
+  });
+
+  router.post('/campaigns/:id/follow-up', manage, async (req, res) => {
+    const created = await campaigns.createFollowUp(db, req.staff!.username, String(req.params.id));
+    if (!created.ok) return respond(req, res, created);
+    flash(res, { key: 'series.created' });
+    res.redirect(303, `/campaigns/${created.value}`);
+  });
+
+  router.post('/campaigns/:id/links', manage, async (req, res) => {
+    const linked = await campaigns.setUnitLinks(db, req.staff!.username, String(req.params.id), String(req.body?.links ?? '').slice(0, 100_000));
+    if (!linked.ok && linked.rowErrors) return renderCampaign(req, res, { problem: linked.error, rowErrors: linked.rowErrors, linksText: req.body?.links }, 422);
+    await respond(req, res, linked, linked.ok ? { key: 'series.linksSaved', params: { count: linked.value } } : undefined);
   });
 
   router.post('/campaigns/:id/committee', manage, async (req, res) => {

@@ -12,10 +12,63 @@ import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
 import type { CampaignForm, CommitteeForm, UnitForm } from './schemas.js';
-import { parseUnitsCsv, type UnitInput } from './units-csv.js';
+import { parseUnitLinks, parseUnitsCsv, type UnitInput } from './units-csv.js';
 
 export type { CampaignRow, UnitRow } from './queries.js';
 export { listCampaigns, findCampaign, listUnits } from './queries.js';
+
+/**
+ * "New campaign from last year": a draft for the next year of the series, following `previousId`, with
+ * its methodology version, units (same codes and blocks, each continuing itself), committee size,
+ * threshold and members. The administrator then edits units and links for this year's structure.
+ */
+export async function createFollowUp(db: Db, actor: string, previousId: string, form: Partial<CampaignForm> = {}): Promise<Result<string>> {
+  return db.transaction(async (tx) => {
+    const previous = await q.findCampaign(tx, previousId);
+    if (!previous) return refuse({ key: 'campaigns.notFound' });
+    const year = form.year ?? previous.year + 1;
+    if (year <= previous.year) return refuse({ key: 'series.yearAfter', params: { year: previous.year } });
+    if (await q.findCampaignByProvinceYear(tx, previous.province, year)) return refuse({ key: 'campaigns.duplicate', params: { province: previous.province, year } });
+    const id = nanoid(12);
+    const title = form.title ?? previous.title.replace(String(previous.year), String(year));
+    await q.insertCampaign(tx, {
+      id,
+      province: previous.province,
+      year,
+      title,
+      methodologyVersion: previous.methodologyVersion,
+      previousCampaignId: previous.id,
+      committeeSize: previous.committeeSize,
+      committeeThreshold: previous.committeeThreshold,
+    });
+    const units = await q.listUnits(tx, previous.id);
+    await q.insertUnits(tx, units.map((u) => ({ id: nanoid(12), campaignId: id, code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn })));
+    await q.replaceUnitLinks(tx, id, units.map((u) => ({ code: u.code, previous: u.code })));
+    await q.replaceCommittee(tx, id, await q.committeeIds(tx, previous.id));
+    await recordAudit(tx, { actor, action: 'campaign.created', campaignId: id, details: { province: previous.province, year, title, methodologyVersion: previous.methodologyVersion, follows: previous.id, units: units.length } });
+    return ok(id);
+  });
+}
+
+/**
+ * Which of last year's units each unit continues, as CSV lines `code,previous_code` (a merge: several lines
+ * for one code; a split: one previous code on several lines; a new unit: no line). Replaces the links.
+ */
+export async function setUnitLinks(db: Db, actor: string, campaignId: string, csv: string): Promise<ImportOutcome> {
+  let rowErrors: RowError[] | undefined;
+  const result = await inDraft(db, campaignId, async (tx, campaign) => {
+    if (!campaign.previousCampaignId) return refuse({ key: 'series.noPrevious' });
+    const parsed = parseUnitLinks(csv, new Set((await q.listUnits(tx, campaignId)).map((u) => u.code)), new Set((await q.listUnits(tx, campaign.previousCampaignId)).map((u) => u.code)));
+    if (!parsed.ok) {
+      rowErrors = parsed.errors;
+      return refuse({ key: 'series.linksInvalid', params: { count: parsed.errors.length } });
+    }
+    await q.replaceUnitLinks(tx, campaignId, parsed.links);
+    await recordAudit(tx, { actor, action: 'campaign.unit_links_set', campaignId, details: { links: parsed.links.length } });
+    return ok(parsed.links.length);
+  });
+  return rowErrors ? { ...result, rowErrors } : result;
+}
 
 export async function createCampaign(db: Db, actor: string, form: CampaignForm): Promise<Result<string>> {
   return db.transaction(async (tx) => {

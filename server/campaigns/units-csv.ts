@@ -19,6 +19,29 @@ const COLUMNS = ['code', 'block', 'name_vi', 'name_en'] as const;
 export const MAX_UNIT_ROWS = 500;
 const codePattern = new RegExp(UNIT_CODE_PATTERN);
 
+/**
+ * Unit links (`code,previous_code` per line, no header needed): each code must be a unit of this campaign,
+ * each previous code a unit of last year's; every bad line is reported.
+ */
+export function parseUnitLinks(text: string, codes: ReadonlySet<string>, previousCodes: ReadonlySet<string>): { ok: true; links: { code: string; previous: string }[] } | { ok: false; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const links = new Map<string, { code: string; previous: string }>();
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      const [code = '', previous = '', ...rest] = line.split(',').map((c) => c.trim());
+      if (!code && !previous) return;
+      if (code === 'code' && previous === 'previous_code') return; // a header line
+      const row = i + 1;
+      if (rest.some(Boolean)) errors.push({ row, column: '', reason: { key: 'series.linkColumns' } });
+      else if (!codes.has(code)) errors.push({ row, column: 'code', reason: { key: 'series.unknownUnit', params: { code } } });
+      else if (!previousCodes.has(previous)) errors.push({ row, column: 'previous_code', reason: { key: 'series.unknownPrevious', params: { code: previous } } });
+      else links.set(`${code}\u0000${previous}`, { code, previous });
+    });
+  return errors.length ? { ok: false, errors } : { ok: true, links: [...links.values()] };
+}
+
 /** `blocks`: the block codes the campaign's methodology defines. */
 export function parseUnitsCsv(text: string, blocks: readonly string[], existingCodes: ReadonlySet<string> = new Set()): UnitsCsvResult {
   let records: string[][];

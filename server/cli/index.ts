@@ -156,15 +156,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('recompute every published figure (indicators, pillars, DDCI, intervals, ranks, tiers) from the anonymised microdata')
     .requiredOption('--microdata <file>', 'the published microdata (DDCI-MICRODATA/2 JSON)')
     .option('--methodology <file>', 'the methodology file (default: the shipped one of the microdata’s version)')
+    .option('--previous <file>', 'last year’s published microdata, for the change from last year')
     .option('--json <file>', 'also write the full results as JSON')
-    .action((options: { microdata: string; methodology?: string; json?: string }) => {
+    .action((options: { microdata: string; methodology?: string; previous?: string; json?: string }) => {
       try {
         const scored = scoreMicrodataFile(options.microdata, (version) => {
           if (options.methodology) return loadMethodology(options.methodology);
           const shipped = loadCatalog().methodologies.get(version);
           if (!shipped) throw new Error(`methodology ${version} is not installed; give it with --methodology`);
           return shipped;
-        });
+        }, options.previous);
         io.out(rankingTables(scored, scored.methodology));
         if (options.json) writeFileSync(options.json, JSON.stringify(scored.result, null, 1) + '\n');
         exitCode = 0;

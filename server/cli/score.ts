@@ -3,11 +3,16 @@ import type { Methodology } from '../questionnaires/index.js';
 import { rankingView } from '../publication/view.js';
 import { scoreMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
-/** `ddci score`: every figure of the results, recomputed from the published microdata with its methodology. */
-export function scoreMicrodataFile(microdataFile: string, methodologyOf: (version: string) => Methodology): { microdata: Microdata; methodology: Methodology; result: ScoringResult } {
-  const microdata = JSON.parse(readFileSync(microdataFile, 'utf8')) as Microdata;
+/**
+ * `ddci score`: every figure of the results, recomputed from the published microdata with its methodology;
+ * given last year's published microdata too, the change from last year.
+ */
+export function scoreMicrodataFile(microdataFile: string, methodologyOf: (version: string) => Methodology, previousFile?: string): { microdata: Microdata; methodology: Methodology; result: ScoringResult } {
+  const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Microdata;
+  const microdata = read(microdataFile);
   const methodology = methodologyOf(microdata.methodology);
-  return { microdata, methodology, result: scoreMicrodata(microdata, methodology) };
+  const previous = previousFile ? read(previousFile) : undefined;
+  return { microdata, methodology, result: scoreMicrodata(microdata, methodology, previous && { microdata: previous, methodology: methodologyOf(previous.methodology) }) };
 }
 
 /** The ranking table of each block as text (the same rows as the results page). */

@@ -2,8 +2,8 @@ import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createStaff, countStaff, type Role, type StaffPrincipal } from '../auth/index.js';
-import { createCampaign, setCommittee, setCommitteeMembers, transition } from '../campaigns/index.js';
-import { importUnits } from '../campaigns/service.js';
+import { addUnit, setCommittee, setCommitteeMembers, transition } from '../campaigns/index.js';
+import { createFollowUp, deleteUnit, listUnits, setUnitLinks } from '../campaigns/service.js';
 import type { Db } from '../db/client.js';
 import { invitations, invitationUnits } from '../db/schema.js';
 import { generateInvitations } from '../invitations/service.js';
@@ -14,6 +14,7 @@ import { freezeFrame, startFrameImport } from '../sampling/frame-import.js';
 import { commitSeed, drawCampaignSample, saveDesign } from '../sampling/plan.js';
 import type { Result } from '../result.js';
 import { writeFrameCsv } from './frame.js';
+import { seedPublishedYear } from './last-year.js';
 
 /**
  * A realistic demo in the two-tier structure in force since 1 July 2025: Lạng Sơn's departments and
@@ -70,6 +71,19 @@ const BLOCKS: [string, [string, string, string][]][] = [
 ];
 const UNITS = BLOCKS.flatMap(([, units]) => units);
 
+/**
+ * Last year's units, where they differ from this year's: the Department of Planning and Investment was
+ * still rated on its own (it merged into the Department of Finance: STC continues both, and is not
+ * compared), and customs had another code (renamed: HQ continues HQLS, and is compared).
+ */
+const LAST_YEAR: [string, [string, string, string][]][] = [
+  ['provincial', [...PROVINCIAL, ['SKHDT', 'Sở Kế hoạch và Đầu tư', 'Department of Planning and Investment']]],
+  ['central', CENTRAL.map(([code, vi, en]): [string, string, string] => (code === 'HQ' ? ['HQLS', 'Cục Hải quan tỉnh Lạng Sơn', 'Lang Son Provincial Customs Department'] : [code, vi, en]))],
+  ['commune', COMMUNES],
+];
+
+const unitsCsv = (blocks: typeof BLOCKS) => ['code,block,name_vi,name_en', ...blocks.flatMap(([block, units]) => units.map(([code, vi, en]) => csvLine([code, block, vi, en])))].join('\n');
+
 const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
   { username: 'quantri', displayName: 'Nguyễn Văn An', role: 'admin' },
   { username: 'dieutravien', displayName: 'Trần Thị Bình', role: 'enumerator' },
@@ -107,8 +121,10 @@ function expect<T>(step: string, result: Result<T>): T {
 const csvLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
 
 /**
- * Seeds, only into a database with no staff at all: accounts for every role, and the demo campaign taken
- * through sampling the way an administrator would — units, a 3-of-5 committee, a generated frame imported
+ * Seeds, only into a database with no staff at all: accounts for every role, last year's campaign taken to
+ * publication (see last-year.ts), and this year's campaign created from it ("new campaign from last year":
+ * units and links edited for this year's structure) and taken through sampling the way an administrator
+ * would — a 3-of-5 committee, a generated frame imported
  * and frozen, the design, a committed seed, the draw and the invitations. Writes the frame and the access
  * codes under `dataDir/demo`. It stops there on purpose: fieldwork starts with the key ceremony, which needs
  * each committee member's own key, made at their first login under a passphrase only they know.
@@ -121,9 +137,21 @@ export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<See
     if (!created.ok) throw new Error(`demo seed: account ${account.username} exists`);
     accounts.push({ username: account.username, role: account.role, oneTimePassword: created.oneTimePassword });
   }
-  const campaignId = expect('campaign', await createCampaign(db, 'system', { province: 'Lạng Sơn', year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' }));
-  const csv = ['code,block,name_vi,name_en', ...BLOCKS.flatMap(([block, units]) => units.map(([code, vi, en]) => csvLine([code, block, vi, en])))].join('\n');
-  expect('units', await importUnits(db, 'system', campaignId, csv));
+  // Last year, published: this year's campaign follows it (its units, links and committee set below).
+  const lastYear = await seedPublishedYear(db, {
+    ...options,
+    province: 'Lạng Sơn',
+    year: 2025,
+    title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2025',
+    unitsCsv: unitsCsv(LAST_YEAR),
+    unitCodes: LAST_YEAR.flatMap(([, units]) => units.map(([code]) => code)),
+  });
+  const campaignId = expect('campaign', await createFollowUp(db, 'system', lastYear, { year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' }));
+  for (const unit of await listUnits(db, campaignId)) if (!UNITS.some(([code]) => code === unit.code)) expect('unit', await deleteUnit(db, 'system', campaignId, unit.id));
+  const [, hqVi, hqEn] = CENTRAL.find(([code]) => code === 'HQ')!;
+  expect('unit', await addUnit(db, 'system', campaignId, { code: 'HQ', block: 'central', nameVi: hqVi, nameEn: hqEn }));
+  const links = [...UNITS.filter(([code]) => code !== 'HQ').map(([code]) => `${code},${code}`), 'STC,SKHDT', 'HQ,HQLS'];
+  expect('links', await setUnitLinks(db, 'system', campaignId, links.join('\n')));
   expect('committee', await setCommittee(db, 'system', campaignId, { size: 5, threshold: 3 }));
   const committee = accounts.filter((a) => a.role === 'chair' || a.role === 'member');
   expect('members', await setCommitteeMembers(db, 'system', campaignId, committee.map((a) => a.username)));

@@ -4,18 +4,18 @@ import { nanoid } from 'nanoid';
 import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/index.js';
 import { findStaffByUsername } from '../auth/queries.js';
-import { findCampaign, listUnits } from '../campaigns/queries.js';
+import { findCampaign, listUnitLinks, listUnits } from '../campaigns/queries.js';
 import { transition } from '../campaigns/service.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import type { Catalog } from '../questionnaires/index.js';
+import type { Catalog, Methodology } from '../questionnaires/index.js';
 import { findBulletin } from '../responses/service.js';
 import { ok, refuse, type Result } from '../result.js';
 import { SIZE_BANDS } from '../sampling/frame-rows.js';
 import { findPlan, type StoredDesign } from '../sampling/plan.js';
 import { readAnswerPayload } from '../responses/payload.js';
-import { buildMicrodata, DEFAULT_MIN_STRATUM_RESPONDENTS, frameCountProblem, scoreMicrodataInParallel, WHOLE_UNIT, type Microdata } from '../scoring/index.js';
+import { buildMicrodata, DEFAULT_MIN_STRATUM_RESPONDENTS, frameCountProblem, pastBounds, scoreMicrodataInParallel, WHOLE_UNIT, type Microdata, type MicrodataSeries, type PreviousYear, type ScoringResult } from '../scoring/index.js';
 import { openForMember, responseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
 import { findMemberKeys } from '../sealing/queries.js';
 import * as q from './queries.js';
@@ -106,6 +106,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
 
   const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
+  const series = await seriesOf(ctx, campaign, methodology);
   const design = (await findPlan(db, campaignId))?.design as StoredDesign | null | undefined;
   const strata = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaignId), answered);
   // Refuse rather than guess: a stratum without a frame count would silently become a census.
@@ -120,8 +121,9 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     responses: strata.responses,
     minStratumRespondents: methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
     bandOrder: SIZE_BANDS,
+    ...(series ? { series: series.microdata } : {}),
   });
-  const result = await scoreMicrodataInParallel(microdata, methodology);
+  const result = await scoreMicrodataInParallel(microdata, methodology, series?.previous);
   const results: ResultsDocument = {
     format: RESULTS_FORMAT,
     campaign: microdata.campaign,
@@ -145,6 +147,31 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     },
   });
   if (!moved.ok) throw new RunFailure(moved.error.key);
+}
+
+/**
+ * The campaign's place in its series, when last year's campaign is published: which units continue which,
+ * last year's microdata (for the change from last year) and, for pooled bounds, the bounds over the last
+ * `pooledYears` − 1 published campaigns of the series.
+ */
+async function seriesOf(ctx: PublicationContext, campaign: { previousCampaignId: string | null; id: string }, methodology: Methodology): Promise<{ microdata: MicrodataSeries; previous: PreviousYear } | null> {
+  if (!campaign.previousCampaignId) return null;
+  const last = await publishedResults(ctx.db, campaign.previousCampaignId);
+  const lastMethodology = last && ctx.catalog.methodologies.get(last.microdata.methodology);
+  if (!last || !lastMethodology) return null;
+  const past: ScoringResult[] = [];
+  if (methodology.normalisation.bounds === 'pooled') {
+    let published: Published | null = last;
+    while (published && past.length < (methodology.normalisation.pooledYears ?? 1) - 1) {
+      past.push(published.results.result);
+      const earlier: string | null | undefined = (await findCampaign(ctx.db, published.record.campaign))?.previousCampaignId;
+      published = earlier ? await publishedResults(ctx.db, earlier) : null;
+    }
+  }
+  return {
+    microdata: { previousCampaign: last.record.campaign, links: await listUnitLinks(ctx.db, campaign.id), ...(past.length ? { pastBounds: pastBounds(past) } : {}) },
+    previous: { microdata: last.microdata, methodology: lastMethodology },
+  };
 }
 
 /** A committee member reads the sealed results with the passphrase; who read them, and when, is audited. */
@@ -233,7 +260,10 @@ export async function verifyPublication(db: Db, catalog: Catalog, campaignId: st
   check(sampling.frameHash === record.frameHash && sampling.seedCommitment === record.seedCommitment && sampling.sampleHash === record.sampleHash, 'frame hash, seed commitment and sample hash');
   const methodology = catalog.methodologies.get(microdata.methodology);
   check(Boolean(methodology), `methodology ${microdata.methodology} is installed`);
-  const recomputed = methodology ? await scoreMicrodataInParallel(microdata, methodology) : null;
+  const previous = microdata.series && (await publishedResults(db, microdata.series.previousCampaign));
+  const previousMethodology = previous && catalog.methodologies.get(previous.microdata.methodology);
+  if (microdata.series) check(Boolean(previousMethodology), `last year's campaign ${microdata.series.previousCampaign} is published`);
+  const recomputed = methodology ? await scoreMicrodataInParallel(microdata, methodology, previousMethodology ? { microdata: previous.microdata, methodology: previousMethodology } : undefined) : null;
   check(isDeepStrictEqual(JSON.parse(JSON.stringify(recomputed)), JSON.parse(JSON.stringify(results.result))), 'the microdata reproduce every published figure');
   return { ok: allOk, lines };
 }

@@ -2,6 +2,7 @@ import type { Block, Indicator, Methodology } from '../questionnaires/index.js';
 import { bootstrapReplicates } from './bootstrap.js';
 import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
 import type { ReplicateStreams } from './random.js';
+import type { UnitChange } from './series.js';
 import { indicatorValue, quantile, scoreBlock, standardDeviation, tierOf, type Bounds } from './steps.js';
 
 /**
@@ -86,6 +87,8 @@ export interface ScoringResult {
   /** Per block, the min–max bounds each indicator was normalised with (observed, pooled or fixed). */
   bounds: Record<string, Bounds>;
   units: UnitScore[];
+  /** Change from last year, per unit, when the previous campaign of the series was given. */
+  changes?: UnitChange[];
 }
 
 /** Per unit, its strata and its respondents' indicator values (NaN = missing), grouped by stratum. */

@@ -1,5 +1,8 @@
 import type { Methodology } from '../questionnaires/index.js';
-import { score, type ScoringInput, type ScoringResult } from './engine.js';
+import { bootstrapReplicates } from './bootstrap.js';
+import { prepareScoring, scorePrepared, type BootstrapDraws, type PreparedScoring, type ScoringInput, type ScoringResult } from './engine.js';
+import { changesFromLastYear, replicateComposites, type UnitLink, type YearScores } from './series.js';
+import type { Bounds } from './steps.js';
 import { replicateStreams, seedFromText } from './random.js';
 import { collapseStrata, respondentCounts, stratumKey, type Collapsed, type StratumCount } from './strata.js';
 
@@ -38,7 +41,16 @@ export interface Microdata {
   strata: StratumCount[];
   /** The disclosure rule (server/scoring/strata.ts) and the band cells it merged. */
   disclosure: { minStratumRespondents: number; collapsed: Collapsed[] };
+  /** The campaign's place in its series: last year's campaign, which units continue which, pooled past bounds. */
+  series?: MicrodataSeries;
   responses: MicrodataResponse[];
+}
+
+export interface MicrodataSeries {
+  previousCampaign: string;
+  links: UnitLink[];
+  /** Per block, indicator bounds over the past years' units, pooled with this year's (methodology `pooled`). */
+  pastBounds?: Record<string, Bounds>;
 }
 
 export interface MicrodataInput {
@@ -51,6 +63,7 @@ export interface MicrodataInput {
   responses: Omit<MicrodataResponse, 'weight' | 'fpc'>[];
   minStratumRespondents: number;
   bandOrder: readonly string[];
+  series?: MicrodataSeries;
 }
 
 /** Applies the disclosure rule, then gives every response its stratum's weight and fpc. */
@@ -72,6 +85,7 @@ export function buildMicrodata(input: MicrodataInput): Microdata {
     units: input.units,
     strata,
     disclosure: { minStratumRespondents: input.minStratumRespondents, collapsed },
+    ...(input.series ? { series: input.series } : {}),
     responses: sortResponses(responses),
   };
 }
@@ -104,12 +118,45 @@ export function scoringInputOf(microdata: Microdata, methodology: Methodology): 
     units: microdata.units.map((u) => ({ code: u.code, block: u.block })),
     strata: microdata.strata,
     responses: sortResponses(microdata.responses),
+    ...(microdata.series?.pastBounds ? { pooledBounds: microdata.series.pastBounds } : {}),
   };
 }
 
-/** Every figure from microdata: the bootstrap streams come from the microdata's published seed. */
-export function scoreMicrodata(microdata: Microdata, methodology: Methodology): ScoringResult {
-  return score(scoringInputOf(microdata, methodology), replicateStreams(seedFromText(microdata.seed)));
+/** Last year's published microdata and the methodology it was scored with. */
+export interface PreviousYear {
+  microdata: Microdata;
+  methodology: Methodology;
+}
+
+/** A year's microdata made ready to score, with the seed its bootstrap streams come from. */
+export function prepareYear(microdata: Microdata, methodology: Methodology): { prepared: PreparedScoring; seed: number } {
+  return { prepared: prepareScoring(scoringInputOf(microdata, methodology)), seed: seedFromText(microdata.seed) };
+}
+
+/** A year's figures from its bootstrap replicates (computed on this thread or in workers). */
+export function finishYear(prepared: PreparedScoring, seed: number, draws: BootstrapDraws): YearScores {
+  return { result: scorePrepared(prepared, replicateStreams(seed), draws), composites: replicateComposites(prepared, draws) };
+}
+
+/** This year's results, with the change from last year when last year's scores are given. */
+export function withChanges(microdata: Microdata, year: YearScores, before?: { year: YearScores; campaign: string }): ScoringResult {
+  if (!before) return year.result;
+  if (microdata.series?.previousCampaign !== before.campaign) throw new Error(`the microdata follows campaign ${microdata.series?.previousCampaign ?? '(none)'}, not ${before.campaign}`);
+  return { ...year.result, changes: changesFromLastYear(year, before.year, microdata.series.links) };
+}
+
+/**
+ * Every figure from microdata, on this thread: the bootstrap streams come from the microdata's published
+ * seed. Given last year's published microdata, also the change from last year of every unit that
+ * continues one of its units.
+ */
+export function scoreMicrodata(microdata: Microdata, methodology: Methodology, previous?: PreviousYear): ScoringResult {
+  const scoreYear = (m: Microdata, method: Methodology) => {
+    const { prepared, seed } = prepareYear(m, method);
+    return finishYear(prepared, seed, bootstrapReplicates(prepared, replicateStreams(seed), 0, method.bootstrap.replicates));
+  };
+  const before = previous && { year: scoreYear(previous.microdata, previous.methodology), campaign: previous.microdata.campaign.id };
+  return withChanges(microdata, scoreYear(microdata, methodology), before);
 }
 
 /** Each record's weight and fpc must be its stratum's: N_h / n_h and N_h (a hand-edited file fails here). */

@@ -1,25 +1,30 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Methodology } from '../questionnaires/index.js';
-import { prepareScoring, scorePrepared, type BootstrapDraws, type PreparedScoring, type ScoringResult } from './engine.js';
-import { scoreMicrodata, scoringInputOf, type Microdata } from './microdata.js';
-import { replicateStreams, seedFromText } from './random.js';
+import type { BootstrapDraws, PreparedScoring, ScoringResult } from './engine.js';
+import { finishYear, prepareYear, scoreMicrodata, withChanges, type Microdata, type PreviousYear } from './microdata.js';
 
 /**
  * `scoreMicrodata` with the bootstrap replicates shared among worker threads. Each replicate draws from
  * its own seeded stream, so the figures are the same whatever the number of threads.
  */
-export async function scoreMicrodataInParallel(microdata: Microdata, methodology: Methodology, threads = Math.min(availableParallelism(), 4)): Promise<ScoringResult> {
-  const replicates = methodology.bootstrap.replicates;
-  if (threads <= 1 || replicates < 2) return scoreMicrodata(microdata, methodology);
+export async function scoreMicrodataInParallel(microdata: Microdata, methodology: Methodology, previous?: PreviousYear, threads = Math.min(availableParallelism(), 4)): Promise<ScoringResult> {
+  if (threads <= 1 || methodology.bootstrap.replicates < 2) return scoreMicrodata(microdata, methodology, previous);
+  const scoreYear = async (m: Microdata, method: Methodology) => {
+    // Prepared once here; the workers receive the typed arrays, not the responses.
+    const { prepared, seed } = prepareYear(m, method);
+    return finishYear(prepared, seed, await bootstrapInWorkers(prepared, seed, threads));
+  };
+  const before = previous && { year: await scoreYear(previous.microdata, previous.methodology), campaign: previous.microdata.campaign.id };
+  return withChanges(microdata, await scoreYear(microdata, methodology), before);
+}
+
+async function bootstrapInWorkers(prepared: PreparedScoring, seed: number, threads: number): Promise<BootstrapDraws> {
+  const replicates = prepared.methodology.bootstrap.replicates;
   const per = Math.ceil(replicates / threads);
   const ranges = Array.from({ length: threads }, (_, i) => [i * per, Math.min(replicates, (i + 1) * per)] as const).filter(([from, to]) => from < to);
-  // Prepared once here; the workers receive the typed arrays, not the responses.
-  const prepared = prepareScoring(scoringInputOf(microdata, methodology));
-  const seed = seedFromText(microdata.seed);
   const parts = await Promise.all(ranges.map(([from, to]) => inWorker({ prepared, seed, from, to })));
-  const draws: BootstrapDraws = Object.fromEntries(prepared.blocks.map(({ block }) => [block.code, parts.flatMap((p) => p[block.code] ?? [])]));
-  return scorePrepared(prepared, replicateStreams(seed), draws);
+  return Object.fromEntries(prepared.blocks.map(({ block }) => [block.code, parts.flatMap((p) => p[block.code] ?? [])]));
 }
 
 function inWorker(data: { prepared: PreparedScoring; seed: number; from: number; to: number }): Promise<BootstrapDraws> {

@@ -104,7 +104,8 @@ describe('ddci command line', () => {
   test('schemas check validates the shipped files, and names file, path and problem in a bad folder', async () => {
     const ok = await cli(['schemas', 'check'], {});
     expect(ok.code).toBe(0);
-    expect(ok.out).toContain('✓ department-2026.1: 35 questions (department)');
+    expect(ok.out).toContain('✓ department-2026.1: 35 questions');
+    expect(ok.out).toContain('✓ methodology 2026.2: 10 pillars, 40 indicators, blocks provincial (department-2026.1), central (central-2026.2), commune (commune-2026.2)');
     expect(ok.out).toContain('✓ methodology 2026.1: 10 pillars, 40 indicators');
     const { cpSync, mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -113,10 +114,10 @@ describe('ddci command line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ddci-schemas-'));
     cpSync(fromRoot('survey-schemas'), dir, { recursive: true });
     const file = path.join(dir, 'questionnaires', 'district-2026.1.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"unitKind": "district"', '"unitKind": "province"'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"type": "likert5"', '"type": "slider"'));
     const bad = await cli(['schemas', 'check', '--dir', dir], {});
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain('questionnaires/district-2026.1.json /unitKind: must be equal to one of the allowed values (department, district)');
+    expect(bad.err).toContain('questionnaires/district-2026.1.json /sections/1/questions/0/type: must be equal to one of the allowed values (likert5, yesno, single, multiple, number, text)');
     expect((await cli(['schemas', 'check', '--help'], {})).out).toMatch(/^Usage: ddci schemas check/);
   });
 

@@ -67,17 +67,17 @@ describe('campaigns', () => {
 
   test('units by form: added, duplicate code refused, bad code explained', async () => {
     const id = await newCampaign('Cao Bằng');
-    const added = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', kind: 'department', nameVi: 'Sở Kế hoạch và Đầu tư', nameEn: 'Department of Planning and Investment' });
+    const added = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', block: 'provincial', nameVi: 'Sở Kế hoạch và Đầu tư', nameEn: 'Department of Planning and Investment' });
     expect(added.status).toBe(303);
     const page = await admin.get(`/campaigns/${id}`);
     expect(page.text).toContain('Đã thêm đơn vị SKHDT.');
     expect(page.text).toContain('Sở Kế hoạch và Đầu tư');
 
-    const duplicate = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', kind: 'district', nameVi: 'Khác', nameEn: 'Other' });
+    const duplicate = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', block: 'commune', nameVi: 'Khác', nameEn: 'Other' });
     expect(duplicate.status).toBe(409);
     expect(duplicate.text).toContain('Mã đơn vị «SKHDT» đã có trong đợt khảo sát này.');
 
-    const badCode = await admin.post(`/campaigns/${id}/units?lang=en`, { code: 'bad code!', kind: 'district', nameVi: 'Huyện A', nameEn: 'A' });
+    const badCode = await admin.post(`/campaigns/${id}/units?lang=en`, { code: 'bad code!', block: 'commune', nameVi: 'Xã A', nameEn: 'A' });
     expect(badCode.status).toBe(422);
     expect(badCode.text).toContain('Capital letters, digits, “-” or “_”, at most 32 characters.');
     await admin.get('/?lang=vi');
@@ -90,23 +90,23 @@ describe('campaigns', () => {
     const bad = await csvUpload(
       admin,
       id,
-      'code,kind,name_vi,name_en\nSTC,department,Sở Tài chính,Department of Finance\nSTC,department,Sở Tài chính,Again\nHPB,village,Huyện Phú Bình,Phu Binh\n',
+      'code,block,name_vi,name_en\nSTC,provincial,Sở Tài chính,Department of Finance\nSTC,provincial,Sở Tài chính,Again\nXPB,village,Xã Phú Bình,Phu Binh\n',
     );
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Tệp có 2 lỗi; chưa nhập đơn vị nào.');
     expect(bad.text).toMatch(/<td>3<\/td><td><code>code<\/code><\/td><td>Mã «STC» lặp lại \(đã có ở dòng 2\)\.<\/td>/);
-    expect(bad.text).toMatch(/<td>4<\/td><td><code>kind<\/code><\/td>/);
+    expect(bad.text).toMatch(/<td>4<\/td><td><code>block<\/code><\/td>/);
     expect(await unitRows(id)).toHaveLength(0);
 
-    const malformed = await csvUpload(admin, id, 'code,kind,name_vi,name_en\n"STC,department');
+    const malformed = await csvUpload(admin, id, 'code,block,name_vi,name_en\n"STC,provincial');
     expect(malformed.status).toBe(422);
     expect(malformed.text).toContain('Không đọc được tệp CSV');
 
-    const good = await csvUpload(admin, id, 'code,kind,name_vi,name_en\nSTC,department,Sở Tài chính,Department of Finance\nHPB,district,Huyện Phú Bình,Phu Binh District\n');
+    const good = await csvUpload(admin, id, 'code,block,name_vi,name_en\nSTC,provincial,Sở Tài chính,Department of Finance\nXPB,commune,Xã Phú Bình,Phu Binh Commune\n');
     expect(good.status).toBe(303);
     expect(await unitRows(id)).toHaveLength(2);
 
-    const forged = await admin.agent.post(`/campaigns/${id}/units/import`).attach('file', Buffer.from('code,kind,name_vi,name_en\nX,district,X,X'), 'u.csv');
+    const forged = await admin.agent.post(`/campaigns/${id}/units/import`).attach('file', Buffer.from('code,block,name_vi,name_en\nX,commune,X,X'), 'u.csv');
     expect(forged.status).toBe(403);
     expect(await unitRows(id)).toHaveLength(2);
   });
@@ -129,7 +129,7 @@ describe('campaigns', () => {
     const early = await move(admin, 'sampling');
     expect(early.status).toBe(409);
     expect(early.text).toContain('Cần ít nhất một đơn vị được đánh giá trước khi chọn mẫu.');
-    await admin.post(`/campaigns/${id}/units`, { code: 'SCT', kind: 'department', nameVi: 'Sở Công Thương', nameEn: 'Department of Industry and Trade' });
+    await admin.post(`/campaigns/${id}/units`, { code: 'SCT', block: 'provincial', nameVi: 'Sở Công Thương', nameEn: 'Department of Industry and Trade' });
     expect((await move(admin, 'sampling')).text).toContain('Cần cấu hình Hội đồng');
     await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
     expect((await move(admin, 'sampling')).text).toContain('Cần chọn đủ 3 thành viên Hội đồng (đã chọn 0).');
@@ -186,7 +186,7 @@ describe('campaigns', () => {
       { from: 'sampling', to: 'fieldwork' },
       { from: 'fieldwork', to: 'closed' },
     ]);
-    const locked = await admin.post(`/campaigns/${id}/units`, { code: 'SXD', kind: 'department', nameVi: 'Sở Xây dựng', nameEn: 'Construction' });
+    const locked = await admin.post(`/campaigns/${id}/units`, { code: 'SXD', block: 'provincial', nameVi: 'Sở Xây dựng', nameEn: 'Construction' });
     expect(locked.status).toBe(409);
     expect(locked.text).toContain('Chỉ sửa được khi đợt khảo sát đang ở giai đoạn «Soạn thảo».');
   });
@@ -194,7 +194,7 @@ describe('campaigns', () => {
   test('fieldwork (the key ceremony) waits until every chosen member has created personal keys', async () => {
     const id = await newCampaign('Sơn La');
     const keyless = await createAccount(t.db, 'member', 'chua-co-khoa', { withKeys: false });
-    await admin.post(`/campaigns/${id}/units`, { code: 'SYT', kind: 'department', nameVi: 'Sở Y tế', nameEn: 'Health' });
+    await admin.post(`/campaigns/${id}/units`, { code: 'SYT', block: 'provincial', nameVi: 'Sở Y tế', nameEn: 'Health' });
     await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
     await chooseCommittee(id, [committee[0]!, committee[1]!, keyless.username]);
     expect((await admin.post(`/campaigns/${id}/transition`, { to: 'sampling' })).status).toBe(303);
@@ -207,7 +207,7 @@ describe('campaigns', () => {
 
   test('two concurrent moves of one campaign move it once', async () => {
     const id = await newCampaign('Yên Bái');
-    await admin.post(`/campaigns/${id}/units`, { code: 'SYT', kind: 'department', nameVi: 'Sở Y tế', nameEn: 'Health' });
+    await admin.post(`/campaigns/${id}/units`, { code: 'SYT', block: 'provincial', nameVi: 'Sở Y tế', nameEn: 'Health' });
     await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
     await chooseCommittee(id, committee);
     const second = (await loggedIn(t.app, t.db, 'admin')).browser;

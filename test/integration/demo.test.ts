@@ -13,8 +13,10 @@ import { everyPage } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 import { ROLES } from '../../server/auth/policy.js';
 import { verifyAuditLog } from '../../server/audit/index.js';
+import { listUnitLinks } from '../../server/campaigns/queries.js';
+import { publishedResults } from '../../server/publication/service.js';
 import { REMARKS } from '../../server/responses/simulate.js';
-import type { Microdata } from '../../server/scoring/index.js';
+import type { Microdata, UnitChange } from '../../server/scoring/index.js';
 
 let t: TestApp;
 let seeded: SeededDemo | null;
@@ -28,18 +30,29 @@ afterAll(() => t.close());
 
 const ADMIN_PASSWORD = 'quan tri tinh lang son';
 
-test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 committee and every role, once', async () => {
+test('the demo seeds a province in the 2025 two-tier structure — departments after the mergers, central agencies, communes and wards — following its published 2025 campaign, with every role, once', async () => {
   expect(seeded).not.toBeNull();
   const frame = readFileSync(seeded!.frameFile, 'utf8').split('\n');
   expect(frame[0]).toBe('tax_code,name,address,district,sector,size_band,email,phone,unit_code,dealings,source');
-  expect(frame.filter(Boolean)).toHaveLength(6001);
+  expect(frame.filter(Boolean)).toHaveLength(9001);
   expect(new Set(seeded!.accounts.map((a) => a.role))).toEqual(new Set(ROLES));
   expect(seeded!.accounts.filter((a) => a.role === 'member' || a.role === 'chair')).toHaveLength(5);
-  const units = await t.database.db.query.units.findMany();
-  const departments = units.filter((u) => u.block === 'provincial').length;
-  const districts = units.filter((u) => u.block === 'commune').length;
-  expect(departments).toBeGreaterThanOrEqual(18);
-  expect(districts).toBeGreaterThanOrEqual(9);
+  const units = await t.database.db.query.units.findMany({ where: (u, { eq }) => eq(u.campaignId, seeded!.campaignId) });
+  const count = (block: string) => units.filter((u) => u.block === block).length;
+  expect([count('provincial'), count('central'), count('commune')]).toEqual([14, 6, 36]);
+  expect(units.map((u) => u.nameVi)).toEqual(expect.arrayContaining(['Sở Nông nghiệp và Môi trường', 'Thuế tỉnh Lạng Sơn', 'Phường Tam Thanh', 'Xã Hữu Lũng']));
+  expect(units.some((u) => /^Huyện /.test(u.nameVi))).toBe(false);
+
+  // Last year's campaign is published (with its microdata) and this year's follows it, units linked.
+  const row = (await t.database.db.query.campaigns.findFirst({ where: (c, { eq }) => eq(c.id, seeded!.campaignId) }))!;
+  const lastYear = await publishedResults(t.db, row.previousCampaignId!);
+  expect(lastYear?.results.campaign.year).toBe(2025);
+  expect(lastYear!.results.result.units.filter((u) => u.rank !== null).length).toBeGreaterThanOrEqual(40);
+  const links = await listUnitLinks(t.db, seeded!.campaignId);
+  expect(links.filter((l) => l.code === 'STC').map((l) => l.previous)).toEqual(['SKHDT', 'STC']);
+  expect(links.filter((l) => l.code === 'HQ').map((l) => l.previous)).toEqual(['HQLS']);
+  // Its committee cannot log in: their passphrases died with the seeding.
+  expect((await new Browser(t.app).login('chutich2025', 'anything at all')).status).toBe(401);
   expect(await seedDemoIfEmpty(t.db, { dataDir: t.config.dataDir, hmacSecret: t.config.hmacSecret, logger: createLogger('silent') })).toBeNull();
   expect((await verifyAuditLog(t.db)).ok).toBe(true);
 
@@ -53,7 +66,8 @@ test('the demo seeds a province, ~20 departments, ~10 districts, a 3-of-5 commit
   await browser.post('/account/password', { current: admin.oneTimePassword, next: ADMIN_PASSWORD, confirm: ADMIN_PASSWORD });
   const campaign = await browser.get(`/campaigns/${seeded!.campaignId}`);
   expect(campaign.status).toBe(200);
-  expect(campaign.text).toContain('Huyện Hữu Lũng');
+  expect(campaign.text).toContain('Xã Hữu Lũng');
+  expect(campaign.text).toContain('Nối tiếp đợt');
   expect(campaign.text).toContain('3 trong 5 thành viên cần đồng ý để mở niêm phong.');
 });
 
@@ -102,11 +116,11 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   await new Promise((resolve) => server.once('listening', resolve));
   const out: string[] = [];
   const simulated = await runCli(
-    ['simulate', '--url', `http://127.0.0.1:${(server.address() as { port: number }).port}`, '--codes', seeded!.codesFile, '--responses', '420', '--concurrency', '4', '--invalid', '0.05'],
+    ['simulate', '--url', `http://127.0.0.1:${(server.address() as { port: number }).port}`, '--codes', seeded!.codesFile, '--responses', '900', '--concurrency', '4', '--invalid', '0.05'],
     { env: {}, out: (s) => out.push(s), err: (s) => out.push(s) },
   );
   await new Promise((resolve) => server.close(resolve));
-  expect(out.join('')).toMatch(/(^|\n)420 forms stored, \d+ invalid attempts refused \(422\), 0 unexpected/);
+  expect(out.join('')).toMatch(/(^|\n)900 forms stored, \d+ invalid attempts refused \(422\), 0 unexpected/);
   expect(simulated).toBe(0);
 
   const accounts = seeded!.accounts;
@@ -180,11 +194,30 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   // The published ranking is what anyone recomputes from the anonymised export with `ddci score`.
   const dir = mkdtempSync(path.join(tmpdir(), 'ddci-demo-published-'));
   writeFileSync(path.join(dir, 'microdata.json'), (await anyone.get(`/campaigns/${id}/microdata.json`)).text);
-  const scored = await runCli(['score', '--microdata', path.join(dir, 'microdata.json'), '--json', path.join(dir, 'scored.json')], { env: {}, out: () => undefined, err: (s) => out.push(s) });
+  // Change from last year is recomputed too, from last year's published microdata.
+  const previousId = (await t.database.db.query.campaigns.findFirst({ where: (c, { eq }) => eq(c.id, id) }))!.previousCampaignId!;
+  writeFileSync(path.join(dir, 'microdata-2025.json'), (await anyone.get(`/campaigns/${previousId}/microdata.json`)).text);
+  const scored = await runCli(['score', '--microdata', path.join(dir, 'microdata.json'), '--previous', path.join(dir, 'microdata-2025.json'), '--json', path.join(dir, 'scored.json')], { env: {}, out: () => undefined, err: (s) => out.push(s) });
   expect(scored).toBe(0);
   const recomputed = JSON.parse(readFileSync(path.join(dir, 'scored.json'), 'utf8')) as typeof published.result;
   expect(recomputed).toEqual(published.result);
   const ranked = published.result.units.filter((u) => u.rank !== null);
   expect(ranked.length).toBeGreaterThanOrEqual(20);
+
+  // Mapped units show their change from 2025: merged STC is not compared, renamed HQ is (when ranked both years).
+  const changes = new Map((recomputed as { changes?: UnitChange[] }).changes!.map((c) => [c.unit, c]));
+  expect(changes.get('STC')).toMatchObject({ previous: ['SKHDT', 'STC'], notComparable: 'merged' });
+  expect(changes.get('HQ')!.previous).toEqual(['HQLS']);
+  const compared = [...changes.values()].filter((c) => c.composite);
+  expect(compared.length).toBeGreaterThanOrEqual(15);
+  for (const c of compared) {
+    const unit = published.result.units.find((u) => u.unit === c.unit)!;
+    expect(c.composite!.ci[0]).toBeLessThanOrEqual(c.composite!.change);
+    expect(c.composite!.ci[1]).toBeGreaterThanOrEqual(c.composite!.change);
+    expect(c.composite!.change).toBeCloseTo(unit.composite! - c.composite!.previous, 9);
+  }
+  expect(publicPage.text).toContain('So với năm trước');
+  const first = compared[0]!;
+  expect(publicPage.text).toContain(`${first.composite!.change > 0 ? '+' : first.composite!.change < 0 ? '−' : ''}${Math.abs(first.composite!.change).toFixed(2)}`);
   expect(recomputed.units.map((u) => [u.unit, u.rank])).toEqual(published.result.units.map((u) => [u.unit, u.rank]));
 }, 300_000);

@@ -27,7 +27,7 @@ const pages: { path: () => string; allowed: readonly Role[] }[] = [
 
 const actions: { path: () => string; fields: Record<string, string>; allowed: readonly Role[]; okStatus: number }[] = [
   { path: () => '/staff', fields: { username: 'new-user', displayName: 'New', role: 'observer' }, allowed: ['admin'], okStatus: 200 },
-  { path: () => `/campaigns/${campaignId}/units`, fields: { code: 'SYT', kind: 'department', nameVi: 'Sở Y tế', nameEn: 'Department of Health' }, allowed: ['admin'], okStatus: 303 },
+  { path: () => `/campaigns/${campaignId}/units`, fields: { code: 'SYT', block: 'provincial', nameVi: 'Sở Y tế', nameEn: 'Department of Health' }, allowed: ['admin'], okStatus: 303 },
   { path: () => `/campaigns/${campaignId}/committee`, fields: { size: '5', threshold: '3' }, allowed: ['admin'], okStatus: 303 },
   { path: () => '/campaigns', fields: { province: 'Cao Bằng', year: '2026', title: 'DDCI Cao Bằng' }, allowed: ['admin'], okStatus: 303 },
 ];

@@ -91,5 +91,5 @@ test('bootstrap replicates shared among worker threads give the same figures as 
   const { scoreMicrodataInParallel } = await import('../../server/scoring/index.js');
   const data = microdata();
   const serial = scoreMicrodata(data, catalog.methodology);
-  expect(await scoreMicrodataInParallel(data, catalog.methodology, 3)).toEqual(serial);
+  expect(await scoreMicrodataInParallel(data, catalog.methodology, undefined, 3)).toEqual(serial);
 }, 60_000);

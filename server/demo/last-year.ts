@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createStaff, type Role, type StaffPrincipal } from '../auth/index.js';
+import { setStaffDisabled } from '../auth/service.js';
+import { findStaffByUsername } from '../auth/queries.js';
+import { createCampaign, importUnits, setCommittee, setCommitteeMembers, transition } from '../campaigns/service.js';
+import type { Db } from '../db/client.js';
+import { invitations, invitationUnits } from '../db/schema.js';
+import { generateInvitations } from '../invitations/service.js';
+import type { Logger } from '../logger.js';
+import { publish, startUnsealing } from '../publication/service.js';
+import { answerSchema, blockQuestionnaire, questionsOf, shippedCatalog } from '../questionnaires/index.js';
+import { randomAnswers, seededRandom, type AnswerSchema } from '../responses/simulate.js';
+import { newNonce, responseService } from '../responses/service.js';
+import type { Result } from '../result.js';
+import { codeKeys } from '../sampling/access-codes.js';
+import { DEFAULT_DESIGN } from '../sampling/design.js';
+import { freezeFrame, startFrameImport } from '../sampling/frame-import.js';
+import { commitSeed, drawCampaignSample, saveDesign } from '../sampling/plan.js';
+import { approveUnsealing, createKeysForMember, submissionKey, UnsealingRegistry } from '../sealing/index.js';
+import { writeFrameCsv } from './frame.js';
+
+/**
+ * Last year's campaign of the demo series, taken the whole way to publication so that the demo shows
+ * change from last year from its first start. Its committee (three accounts, disabled at the end) hold
+ * keys under random passphrases that live only in this function: nobody can log in as them or reopen
+ * anything, as for a real past year whose committee has moved on.
+ */
+const COMMITTEE_2025: { username: string; displayName: string; role: Role }[] = [
+  { username: 'chutich2025', displayName: 'Nông Văn Hải', role: 'chair' },
+  { username: 'thanhvien2025a', displayName: 'Hà Thị Mai', role: 'member' },
+  { username: 'thanhvien2025b', displayName: 'Lý Văn Tâm', role: 'member' },
+];
+
+const SYSTEM: StaffPrincipal = { id: 'system', username: 'system', displayName: 'System (demo seed)', role: 'admin', mustChangePassword: false };
+
+function must<T>(step: string, result: Result<T>): T {
+  if (!result.ok) throw new Error(`demo seed (last year): ${step} refused (${result.error.key})`);
+  return result.value;
+}
+
+export interface LastYearOptions {
+  dataDir: string;
+  hmacSecret: string;
+  logger: Logger;
+  province: string;
+  year: number;
+  title: string;
+  /** The units CSV (`code,block,name_vi,name_en`). */
+  unitsCsv: string;
+  unitCodes: string[];
+}
+
+/** Seeds and publishes last year's campaign; returns its id. */
+export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<string> {
+  const catalog = shippedCatalog();
+  const passphrases = new Map<string, string>();
+  const members: StaffPrincipal[] = [];
+  for (const account of COMMITTEE_2025) {
+    if (!(await createStaff(db, 'system', account)).ok) throw new Error(`demo seed: account ${account.username} exists`);
+    const staff = (await findStaffByUsername(db, account.username))!;
+    const principal: StaffPrincipal = { id: staff.id, username: staff.username, displayName: staff.displayName, role: account.role, mustChangePassword: false };
+    const passphrase = randomBytes(24).toString('base64url');
+    must('member key', await createKeysForMember(db, principal, passphrase));
+    passphrases.set(principal.id, passphrase);
+    members.push(principal);
+  }
+  const campaignId = must('campaign', await createCampaign(db, 'system', { province: o.province, year: o.year, title: o.title }));
+  must('units', await importUnits(db, 'system', campaignId, o.unitsCsv));
+  must('committee', await setCommittee(db, 'system', campaignId, { size: 3, threshold: 2 }));
+  must('members', await setCommitteeMembers(db, 'system', campaignId, members.map((m) => m.username)));
+  must('sampling', await transition(db, SYSTEM, campaignId, 'sampling'));
+
+  const dir = path.join(o.dataDir, 'demo', String(o.year));
+  mkdirSync(dir, { recursive: true });
+  const frameFile = path.join(dir, `khung-mau-${o.year}.csv`);
+  await writeFrameCsv(frameFile, 5000, o.unitCodes, o.year);
+  const upload = `${frameFile}.upload`;
+  copyFileSync(frameFile, upload);
+  const started = must('frame import', await startFrameImport(db, o.logger, 'system', campaignId, { path: upload, name: path.basename(frameFile), size: statSync(upload).size }));
+  await started.done;
+  must('freeze', await freezeFrame(db, 'system', campaignId));
+  must('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: 25 }));
+  must('seed', await commitSeed(db, 'system', campaignId, {}));
+  must('draw', await drawCampaignSample(db, 'system', campaignId));
+  const keys = codeKeys(o.hmacSecret);
+  must('invitations', await generateInvitations(db, keys, 'system', campaignId));
+  must('fieldwork', await transition(db, SYSTEM, campaignId, 'fieldwork'));
+
+  // Seven businesses in ten answer for each unit they were invited for; units differ in how favourably.
+  const survey = responseService({ db, catalog, codeKeys: keys, submissionKey: submissionKey(o.hmacSecret), logger: o.logger });
+  const random = seededRandom(o.year);
+  const rows = await db
+    .select({ id: invitations.id, unit: invitationUnits.unitCode })
+    .from(invitations)
+    .innerJoin(invitationUnits, eq(invitationUnits.invitationId, invitations.id))
+    .where(eq(invitations.campaignId, campaignId))
+    .orderBy(invitations.id, invitationUnits.unitCode);
+  const blocks = new Map(o.unitsCsv.split('\n').slice(1).map((line) => line.split(',').map((c) => c.replace(/^"|"$/g, '')) as [string, string]));
+  const forms = new Map<string, { schema: AnswerSchema; likert: Set<string> }>();
+  for (const { id, unit } of rows) {
+    if (random() > 0.7) continue;
+    const block = blocks.get(unit)!;
+    let form = forms.get(block);
+    if (!form) {
+      const questionnaire = blockQuestionnaire(catalog, catalog.methodology.version, block);
+      form = { schema: answerSchema(questionnaire) as unknown as AnswerSchema, likert: new Set(questionsOf(questionnaire).filter((q) => q.type === 'likert5').map((q) => q.code)) };
+      forms.set(block, form);
+    }
+    const fields = randomAnswers(form.schema, random);
+    const lift = (o.unitCodes.indexOf(unit) % 7) / 10; // 0 – 0.6: how much better this unit serves
+    for (const [code, value] of Object.entries(fields)) if (form.likert.has(code) && /^[1-4]$/.test(String(value)) && random() < lift) fields[code] = String(Number(value) + 1);
+    const stored = await survey.submit({ campaignId, invitationId: id, unitCode: unit, nonce: newNonce(), mode: 'online', body: fields });
+    if (!stored.ok) throw new Error(`demo seed (last year): an answer to ${unit} was refused (${'refusal' in stored ? stored.refusal.key : Object.keys(stored.errors).join(', ')})`);
+  }
+  must('close', await transition(db, SYSTEM, campaignId, 'closed'));
+
+  const registry = new UnsealingRegistry(10 * 60_000);
+  for (const member of members.slice(0, 2)) must('approval', await approveUnsealing(db, registry, campaignId, member, passphrases.get(member.id)!));
+  const run = must('unsealing', await startUnsealing({ db, catalog, registry, logger: o.logger }, members[0]!, campaignId));
+  await run.done;
+  must('publication', await publish(db, campaignId, members[0]!, passphrases.get(members[0]!.id)!));
+  for (const member of members) await setStaffDisabled(db, SYSTEM, member.username, true);
+  passphrases.clear();
+  return campaignId;
+}
