@@ -14,6 +14,7 @@ const variables = {
   PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 3000 },
   PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
   DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+  SURVEY_SCHEMAS_DIR: { type: 'string', minLength: 1 },
   DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://[^\\s]+$' },
   SESSION_SECRET: { type: 'string', minLength: 32 },
   HMAC_SECRET: { type: 'string', minLength: 32 },
@@ -42,6 +43,7 @@ interface EnvValues {
   PORT: number;
   PUBLIC_URL?: string;
   DATA_DIR: string;
+  SURVEY_SCHEMAS_DIR?: string;
   DATABASE_URL?: string;
   SESSION_SECRET?: string;
   HMAC_SECRET?: string;
@@ -67,6 +69,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   dataDir: string;
+  /** The questionnaires and methodologies in use; unset: the ones shipped in survey-schemas/. */
+  surveySchemasDir: string | undefined;
   databaseUrl: string | undefined;
   sessionSecret: string;
   hmacSecret: string;
@@ -128,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: v.PORT,
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     dataDir,
+    surveySchemasDir: v.SURVEY_SCHEMAS_DIR ? path.resolve(v.SURVEY_SCHEMAS_DIR) : undefined,
     databaseUrl: v.DATABASE_URL,
     sessionSecret: v.SESSION_SECRET ?? secrets!.sessionSecret,
     hmacSecret: v.HMAC_SECRET ?? secrets!.hmacSecret,
@@ -173,6 +178,7 @@ export const variableDocs: Record<VariableName, string> = {
   PORT: 'HTTP port',
   PUBLIC_URL: 'address respondents and links use, e.g. https://ddci.example.gov.vn (default http://localhost:PORT)',
   DATA_DIR: 'folder for the embedded database and generated secrets',
+  SURVEY_SCHEMAS_DIR: 'a folder laid out like survey-schemas/ (questionnaires, methodologies, meta) to use instead of the shipped one',
   DATABASE_URL: 'postgres://user@host:5432/db — use a PostgreSQL server instead of the embedded PGlite',
   SESSION_SECRET: 'at least 32 characters; generated into DATA_DIR/secrets.json when unset (set it when running several instances)',
   HMAC_SECRET: 'at least 32 characters; keys the access-code hashes; generated like SESSION_SECRET when unset',

@@ -7,7 +7,7 @@ import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
 import { failRunningRuns } from './publication/index.js';
-import { CatalogError, shippedCatalog } from './questionnaires/index.js';
+import { CatalogError, installSurveySchemas, shippedCatalog } from './questionnaires/index.js';
 
 function configOrExit(): Config {
   try {
@@ -36,6 +36,7 @@ function catalogOrExit(): void {
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  if (config.surveySchemasDir) installSurveySchemas(config.surveySchemasDir);
   catalogOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({

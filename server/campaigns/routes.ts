@@ -12,6 +12,7 @@ import { validateCampaign, validateCommittee, validateUnit } from './schemas.js'
 import * as campaigns from './service.js';
 import { committeeCandidates, committeeIds, listUnitLinks } from './queries.js';
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
+import { shippedCatalog } from '../questionnaires/index.js';
 
 export function campaignRoutes(db: Db): Router {
   const router = Router();
@@ -23,7 +24,8 @@ export function campaignRoutes(db: Db): Router {
   });
 
   async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    res.status(status).render('pages/campaigns', { campaigns: await campaigns.listCampaigns(db), ...extra });
+    const methodologies = [...shippedCatalog().methodologies.values()].reverse().map((m) => ({ version: m.version, blocks: m.blocks.map((b) => b.name[res.locals.lang as 'vi' | 'en']).join(', ') }));
+    res.status(status).render('pages/campaigns', { campaigns: await campaigns.listCampaigns(db), methodologies, ...extra });
   }
 
   router.get('/campaigns', view, (_req, res) => renderList(res));

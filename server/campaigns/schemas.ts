@@ -8,6 +8,8 @@ export interface CampaignForm {
   province: string;
   year: number;
   title: string;
+  /** An installed methodology version; the newest when absent. */
+  methodologyVersion?: string;
 }
 export const validateCampaign = formValidator<CampaignForm>({
   type: 'object',
@@ -15,9 +17,10 @@ export const validateCampaign = formValidator<CampaignForm>({
     province: { type: 'string', minLength: 1, maxLength: 100 },
     year: { type: 'integer', minimum: 2000, maximum: 2100 },
     title: { type: 'string', minLength: 1, maxLength: 200 },
+    methodologyVersion: { type: 'string', pattern: '^[0-9]{4}\\.[0-9]{1,3}$', nullable: true },
   },
   required: ['province', 'year', 'title'],
-});
+} as JSONSchemaType<CampaignForm>);
 
 export interface UnitForm {
   code: string;

@@ -75,8 +75,9 @@ export async function createCampaign(db: Db, actor: string, form: CampaignForm):
     if (await q.findCampaignByProvinceYear(tx, form.province, form.year)) {
       return refuse({ key: 'campaigns.duplicate', params: { province: form.province, year: form.year } });
     }
+    const pins = form.methodologyVersion ? { methodologyVersion: form.methodologyVersion } : currentPins();
+    if (!shippedCatalog().methodologies.has(pins.methodologyVersion)) return refuse({ key: 'campaigns.unknownMethodology', params: { version: pins.methodologyVersion } });
     const id = nanoid(12);
-    const pins = currentPins();
     await q.insertCampaign(tx, { id, ...form, ...pins });
     await recordAudit(tx, { actor, action: 'campaign.created', campaignId: id, details: { ...form, ...pins } });
     return ok(id);

@@ -125,11 +125,18 @@ export function loadMethodology(file: string, root = fromRoot('survey-schemas'))
   return data as Methodology;
 }
 
+let installedRoot = fromRoot('survey-schemas');
 let installed: Catalog | undefined;
 
-/** The catalogue shipped in survey-schemas/, loaded and checked once per process. */
+/** Uses another folder of questionnaires and methodologies (SURVEY_SCHEMAS_DIR) from now on. */
+export function installSurveySchemas(root: string): void {
+  installedRoot = root;
+  installed = undefined;
+}
+
+/** The catalogue in use (survey-schemas/, or the folder installed), loaded and checked once per process. */
 export function shippedCatalog(): Catalog {
-  installed ??= loadCatalog();
+  installed ??= loadCatalog(installedRoot);
   return installed;
 }
 

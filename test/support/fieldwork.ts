@@ -29,14 +29,14 @@ export async function campaignInFieldwork(
   db: Db,
   province: string,
   unitCodes: string[],
-  options: { stopAt?: 'sampling'; perUnit?: number; design?: Partial<DesignParams> } = {},
+  options: { stopAt?: 'sampling'; perUnit?: number; design?: Partial<DesignParams>; methodologyVersion?: string; block?: (code: string) => string } = {},
 ): Promise<FieldworkCampaign> {
   const admin = (await createAccount(db, 'admin')).principal;
-  const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province} 2026` });
+  const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province} 2026`, ...(options.methodologyVersion ? { methodologyVersion: options.methodologyVersion } : {}) });
   if (!created.ok) throw new Error('campaign refused');
   const campaignId = created.value;
   for (const code of unitCodes) {
-    await addUnit(db, admin.username, campaignId, { code, block: blockOf(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
+    await addUnit(db, admin.username, campaignId, { code, block: (options.block ?? blockOf)(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
   }
   await setCommittee(db, admin.username, campaignId, { size: 3, threshold: 2 });
   const members = [await createAccount(db, 'chair'), await createAccount(db, 'member'), await createAccount(db, 'member')];

@@ -1,0 +1,113 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { transition } from '../../server/campaigns/index.js';
+import { fromRoot } from '../../server/paths.js';
+import { readSealedResults } from '../../server/publication/service.js';
+import { rankingView } from '../../server/publication/view.js';
+import { installSurveySchemas, shippedCatalog, type Methodology } from '../../server/questionnaires/index.js';
+import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { answerUnit, startSurvey } from '../support/survey.js';
+
+/**
+ * Blocks are configuration: a province's methodology may define one block or four, and every step —
+ * sampling, answering, unsealing, scoring, ranking, the tables — works per block. Two methodologies are
+ * installed beside the shipped ones (SURVEY_SCHEMAS_DIR), as a province would add its own.
+ */
+const dir = mkdtempSync(path.join(tmpdir(), 'ddci-blocks-'));
+cpSync(fromRoot('survey-schemas'), dir, { recursive: true });
+const shipped = JSON.parse(readFileSync(path.join(dir, 'methodology-2026.2.json'), 'utf8')) as Methodology & { $schema: string };
+const [provincial, , commune] = shipped.blocks;
+const relative = { scheme: 'relative' as const, bands: [{ upTo: 0.34, label: { vi: 'Nhóm đầu', en: 'Top group' } }, { upTo: 1, label: { vi: 'Nhóm sau', en: 'Other' } }] };
+const write = (m: Methodology) => writeFileSync(path.join(dir, `methodology-${m.version}.json`), JSON.stringify({ ...m, $schema: shipped.$schema }));
+write({ ...shipped, version: '2099.1', blocks: [{ ...provincial!, code: 'one', name: { vi: 'Một khối', en: 'One block' } }] });
+write({
+  ...shipped,
+  version: '2099.2',
+  blocks: [
+    { ...provincial!, code: 'so', name: { vi: 'Sở', en: 'Departments' } },
+    { ...provincial!, code: 'ban', name: { vi: 'Ban', en: 'Boards' }, tiers: relative },
+    { ...provincial!, code: 'tw', name: { vi: 'Trung ương', en: 'Central' } },
+    { ...commune!, code: 'xa', name: { vi: 'Xã, phường', en: 'Communes' } },
+  ],
+});
+installSurveySchemas(dir);
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+/** A campaign of `version` with `units` (code → block), answered 12 times per unit, closed, unsealed by 2 of 3. */
+async function scored(province: string, version: string, units: Record<string, string>) {
+  const fw: FieldworkCampaign = await campaignInFieldwork(t.db, province, Object.keys(units), {
+    perUnit: 14,
+    design: { minPerUnit: 14, maxPerUnit: 14 },
+    methodologyVersion: version,
+    block: (code) => units[code]!,
+  });
+  const counts = new Map<string, number>();
+  for (const invitation of fw.invitations) {
+    const unit = invitation.units[0]!;
+    if ((counts.get(unit) ?? 0) >= 12) continue;
+    counts.set(unit, (counts.get(unit) ?? 0) + 1);
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    if ((await answerUnit(browser, unit)).res.status !== 303) throw new Error('answer refused');
+  }
+  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed')).ok) throw new Error('close');
+  const members = await Promise.all([1, 2].map(async (i) => {
+    const browser = new Browser(t.app);
+    await browser.login(fw.members[i]!.username, TEST_PASSWORD);
+    await browser.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+    return browser;
+  }));
+  await members[1]!.post(`/campaigns/${fw.campaignId}/unseal/run`);
+  for (let i = 0; i < 300; i++) {
+    if (!(await members[1]!.get(`/campaigns/${fw.campaignId}/unseal`)).text.includes('http-equiv="refresh"')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const opened = await readSealedResults(t.db, fw.campaignId, fw.members[1]!, TEST_PASSPHRASE);
+  if (!opened.ok) throw new Error(opened.error.key);
+  const page = await members[0]!.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });
+  return { ...opened.value, page: page.text };
+}
+
+/** Ranks within each block: competition ranks 1… over the block's ranked units, whatever the other blocks hold. */
+function expectRankedPerBlock(units: { unit: string; block: string; rank: number | null; composite: number | null }[], blocks: string[]) {
+  expect([...new Set(units.map((u) => u.block))].sort()).toEqual([...blocks].sort());
+  for (const block of blocks) {
+    const ranked = units.filter((u) => u.block === block && u.rank !== null).sort((a, b) => a.rank! - b.rank!);
+    expect(ranked.length).toBeGreaterThanOrEqual(2);
+    expect(ranked[0]!.rank).toBe(1);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.composite! <= ranked[i - 1]!.composite!).toBe(true);
+  }
+}
+
+test('one block: every unit sampled, answered, unsealed, scored and ranked in it', async () => {
+  const { results, microdata, page } = await scored('Một Khối', '2099.1', { SXD: 'one', STC: 'one', SCT: 'one' });
+  expect(microdata.units.map((u) => u.block)).toEqual(['one', 'one', 'one']);
+  expectRankedPerBlock(results.result.units, ['one']);
+  expect(Object.keys(results.result.bounds)).toEqual(['one']);
+  expect(page).toContain('<h2>Một khối</h2>');
+}, 180_000);
+
+test('four blocks: each scored and ranked on its own, with its questionnaire and its tier scheme', async () => {
+  const units = { SA: 'so', SB: 'so', BA: 'ban', BB: 'ban', BC: 'ban', TA: 'tw', TB: 'tw', XA: 'xa', XB: 'xa' };
+  const { results, microdata, page } = await scored('Bốn Khối', '2099.2', units);
+  const methodology = shippedCatalog().methodologies.get('2099.2')!;
+  expectRankedPerBlock(results.result.units, ['so', 'ban', 'tw', 'xa']);
+  // The commune block answered the commune form (land and security questions), the others the department form.
+  expect(microdata.responses.filter((r) => r.unit.startsWith('X')).every((r) => r.questionnaire === 'commune-2026.2')).toBe(true);
+  expect(microdata.responses.filter((r) => !r.unit.startsWith('X')).every((r) => r.questionnaire === 'department-2026.1')).toBe(true);
+  expect(results.result.units.find((u) => u.unit === 'XA')!.pillars.map((p) => p.code)).toContain('P9');
+  expect(results.result.units.find((u) => u.unit === 'SA')!.pillars.map((p) => p.code)).not.toContain('P9');
+  // Relative tiers in the boards' block: the first third of its ranking is the top group.
+  for (const u of results.result.units.filter((x) => x.block === 'ban' && x.rank !== null)) expect(u.tier).toBe((u.rank! - 1) / 3 < 0.34 ? 0 : 1);
+  const tables = rankingView(results, methodology, 'vi');
+  expect(tables.map((table) => table.name)).toEqual(['Sở', 'Ban', 'Trung ương', 'Xã, phường']);
+  for (const name of ['Sở', 'Ban', 'Trung ương', 'Xã, phường']) expect(page).toContain(`<h2>${name}</h2>`);
+  expect(page).toContain('Nhóm đầu');
+}, 180_000);
