@@ -18,8 +18,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Applies pending migrations; safe when several instances start at once on one server. */
-  migrate(): Promise<void>;
+  /** Applies pending migrations (of `folder`: tests replay an older schema); safe when several instances start at once on one server. */
+  migrate(folder?: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,7 +59,7 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder }),
+    migrate: (folder = migrationsFolder) => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: folder }),
     ping: async () => {
       await client.query('select 1');
     },
@@ -77,11 +77,11 @@ async function openServer(url: string, onIdleError: (error: Error) => void): Pro
   return {
     db: db as unknown as Db,
     kind: 'postgres',
-    migrate: async () => {
+    migrate: async (folder = migrationsFolder) => {
       const lockClient = await pool.connect();
       try {
         await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await migratePg(db, { migrationsFolder });
+        await migratePg(db, { migrationsFolder: folder });
       } finally {
         await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         lockClient.release();

@@ -19,15 +19,16 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 
 export const onServer = Boolean(serverUrl);
 
-export async function freshDatabase(options: { onDisk?: boolean } = {}): Promise<TestDatabase> {
-  if (serverUrl) return freshServerDatabase(serverUrl);
+/** `migrate: false` leaves the database empty, for a test that replays an older schema first. */
+export async function freshDatabase(options: { onDisk?: boolean; migrate?: boolean } = {}): Promise<TestDatabase> {
+  if (serverUrl) return freshServerDatabase(serverUrl, options.migrate ?? true);
   const dataDir = options.onDisk ? mkdtempSync(path.join(tmpdir(), 'ddci-test-')) : undefined;
   const database = await openDatabase({ dataDir });
-  await database.migrate();
+  if (options.migrate ?? true) await database.migrate();
   return { ...database, env: dataDir ? { DATA_DIR: dataDir } : {} };
 }
 
-async function freshServerDatabase(url: string): Promise<TestDatabase> {
+async function freshServerDatabase(url: string, migrate: boolean): Promise<TestDatabase> {
   const name = `ddci_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -36,7 +37,7 @@ async function freshServerDatabase(url: string): Promise<TestDatabase> {
   const dbUrl = new URL(url);
   dbUrl.pathname = '/' + name;
   const database = await openDatabase({ url: dbUrl.toString() });
-  await database.migrate();
+  if (migrate) await database.migrate();
   return {
     ...database,
     env: { DATABASE_URL: dbUrl.toString() },
