@@ -217,4 +217,39 @@ describe('campaigns', () => {
     const moves = await t.database.db.query.auditLog.findMany({ where: (a, { and, eq }) => and(eq(a.campaignId, id), eq(a.action, 'campaign.transition')) });
     expect(moves).toHaveLength(1);
   });
+
+  test('new campaign from last year: a draft following it, with its units (same codes), links, committee and methodology; links edited as renames and merges', async () => {
+    const id = await newCampaign('Hà Tĩnh', 2025);
+    await csvUpload(admin, id, 'code,block,name_vi,name_en\nSTC,provincial,Sở Tài chính,Finance\nSKHDT,provincial,Sở Kế hoạch và Đầu tư,Planning\nXA,commune,Xã A,A Commune\n');
+    await admin.post(`/campaigns/${id}/committee`, { size: 3, threshold: 2 });
+    await chooseCommittee(id, committee);
+    const created = await admin.post(`/campaigns/${id}/follow-up`);
+    expect(created.status).toBe(303);
+    const next = created.headers.location!.split('/').pop()!;
+    const [row] = (await campaignRows()).filter((c) => c.id === next);
+    expect(row).toMatchObject({ province: 'Hà Tĩnh', year: 2026, title: 'DDCI Hà Tĩnh 2026', state: 'draft', previousCampaignId: id, committeeSize: 3, committeeThreshold: 2 });
+    expect((await unitRows(next)).map((u) => [u.code, u.block]).sort()).toEqual([['SKHDT', 'provincial'], ['STC', 'provincial'], ['XA', 'commune']]);
+    const page = await admin.get(`/campaigns/${next}`);
+    expect(page.text).toContain('Đã tạo bản nháp đợt khảo sát năm sau.');
+    expect(page.text).toContain('Nối tiếp đợt');
+    expect(page.text).toContain('STC,STC');
+    // Once a year: a second follow-up for the same year is refused.
+    expect((await admin.post(`/campaigns/${id}/follow-up`)).status).toBe(409);
+
+    // This year: Planning merged into Finance, the commune renamed.
+    const skhdt = (await unitRows(next)).find((u) => u.code === 'SKHDT')!;
+    await admin.post(`/campaigns/${next}/units/${skhdt.id}/delete`);
+    const xa = (await unitRows(next)).find((u) => u.code === 'XA')!;
+    await admin.post(`/campaigns/${next}/units/${xa.id}/delete`);
+    await admin.post(`/campaigns/${next}/units`, { code: 'XB', block: 'commune', nameVi: 'Xã B', nameEn: 'B Commune' });
+    const bad = await admin.post(`/campaigns/${next}/links`, { links: 'STC,STC\nSTC,SKHDT\nXB,XZ\nNOPE,STC\nXB,XA,extra' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('XZ không phải đơn vị của đợt năm trước.');
+    expect(bad.text).toContain('NOPE không phải đơn vị của đợt này.');
+    expect(bad.text).toContain('Mỗi dòng có đúng hai cột');
+    const saved = await admin.post(`/campaigns/${next}/links`, { links: 'code,previous_code\nSTC,STC\nSTC,SKHDT\nXB,XA\n' });
+    expect(saved.status).toBe(303);
+    const links = await t.database.db.query.unitLinks.findMany({ where: (l, { eq }) => eq(l.campaignId, next) });
+    expect(links.map((l) => `${l.code}<${l.previousCode}`).sort()).toEqual(['STC<SKHDT', 'STC<STC', 'XB<XA']);
+  });
 });

@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { fromRoot } from '../../server/paths.js';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,6 +95,26 @@ test('the demo campaign is sampled with invitations and its access codes are in 
   const { res } = await answerUnit(early, unit);
   expect(res.status).toBe(303);
 }, 120_000);
+
+/** Screenshots of a public page at 1366 px and 390 px in headless Chromium, kept in test-artifacts/e2e/ to be looked at. */
+async function screenshots(pagePath: string, name: string) {
+  const server: Server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+  try {
+    const dir = fromRoot('test-artifacts', 'e2e');
+    mkdirSync(dir, { recursive: true });
+    for (const width of [1366, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}${pagePath}`);
+      await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 /** A browser signed in as a demo account, its one-time password replaced at this first login. */
 async function signIn(account: SeededDemo['accounts'][number]): Promise<Browser> {
@@ -217,6 +239,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
     expect(c.composite!.change).toBeCloseTo(unit.composite! - c.composite!.previous, 9);
   }
   expect(publicPage.text).toContain('So với năm trước');
+  await screenshots(`/campaigns/${id}/results`, 'demo-results');
   const first = compared[0]!;
   expect(publicPage.text).toContain(`${first.composite!.change > 0 ? '+' : first.composite!.change < 0 ? '−' : ''}${Math.abs(first.composite!.change).toFixed(2)}`);
   expect(recomputed.units.map((u) => [u.unit, u.rank])).toEqual(published.result.units.map((u) => [u.unit, u.rank]));

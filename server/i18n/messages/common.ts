@@ -32,7 +32,7 @@ export const vi = {
   'state.published': 'Đã công bố',
   'home.title': 'Khảo sát DDCI',
   'home.intro':
-    'Doanh nghiệp đánh giá chất lượng điều hành và phục vụ của các sở, ban, ngành và UBND các huyện, thị xã, thành phố. Câu trả lời được mã hóa và ẩn danh; kết quả được niêm phong đến khi Hội đồng công bố.',
+    'Doanh nghiệp đánh giá chất lượng điều hành và phục vụ của các sở, ban, ngành, các cơ quan Trung ương đóng trên địa bàn và UBND các xã, phường. Câu trả lời được mã hóa và ẩn danh; kết quả được niêm phong đến khi Hội đồng công bố.',
   'home.campaigns': 'Các đợt khảo sát',
   'home.noCampaigns': 'Chưa có đợt khảo sát nào.',
   'home.staffLogin': 'Cán bộ đăng nhập',
@@ -134,7 +134,7 @@ export const en: Record<keyof typeof vi, string> = {
   'state.published': 'Published',
   'home.title': 'DDCI survey',
   'home.intro':
-    'Businesses rate how provincial departments and district People’s Committees served them. Answers are encrypted and anonymous; results stay sealed until the committee publishes them.',
+    'Businesses rate how provincial departments and agencies, central agencies in the province and commune and ward People’s Committees served them. Answers are encrypted and anonymous; results stay sealed until the committee publishes them.',
   'home.campaigns': 'Survey campaigns',
   'home.noCampaigns': 'No campaign yet.',
   'home.staffLogin': 'Staff log in',
