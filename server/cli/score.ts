@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Methodology } from '../questionnaires/index.js';
-import { rankingView } from '../publication/view.js';
+import { unitLines } from '../reports/model.js';
 import { scoreMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /**
@@ -18,14 +18,15 @@ export function scoreMicrodataFile(microdataFile: string, methodologyOf: (versio
 /** The ranking table of each block as text (the same rows as the results page). */
 export function rankingTables({ microdata, result }: { microdata: Microdata; result: ScoringResult }, methodology: Methodology): string {
   const lines: string[] = [];
-  for (const table of rankingView({ units: microdata.units, result }, methodology, 'vi')) {
-    const block = methodology.blocks.find((b) => b.code === table.block)!;
+  for (const block of methodology.blocks) {
+    const rows = unitLines({ units: microdata.units, result }, methodology, 'vi', block.code);
+    if (!rows.length) continue;
     lines.push(`${block.name.vi} / ${block.name.en}`);
     lines.push('rank  ranks    DDCI    95% interval      n  unit');
-    for (const row of table.rows) {
+    for (const row of rows) {
       const rank = row.rank === null ? (row.flag ?? '—') : String(row.rank);
-      const tier = row.tier ? ` (${row.tier})` : '';
-      lines.push(`${rank.padEnd(5)} ${row.rankRange.padEnd(8)} ${row.composite.padStart(6)}  ${row.interval.padEnd(15)} ${String(row.respondents).padStart(4)}  ${row.unit} ${row.name}${tier}`);
+      const tier = row.tierText ? ` (${row.tierText})` : '';
+      lines.push(`${rank.padEnd(5)} ${row.rankRange.padEnd(8)} ${row.compositeText.padStart(6)}  ${row.interval.padEnd(15)} ${String(row.respondents).padStart(4)}  ${row.unit} ${row.name}${tier}`);
     }
     lines.push('');
   }

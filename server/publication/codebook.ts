@@ -1,5 +1,6 @@
 import type { Methodology, Question, Questionnaire, Text } from '../questionnaires/index.js';
 import { DONT_KNOW, type Indicator } from '../questionnaires/index.js';
+import { csvFile } from '../csv.js';
 import { indicatorValue, type Microdata } from '../scoring/index.js';
 
 /**
@@ -133,18 +134,10 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
   };
 }
 
-/** CSV cells: quoted when needed; text that a spreadsheet would run as a formula is prefixed with '. */
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d/.test(value) ? `'${value}` : value;
-  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The microdata as CSV (UTF-8 with BOM, CRLF), the columns the codebook describes, in its order. */
 export function microdataCsv(microdata: Microdata, book: Codebook, methodology: Methodology): string {
   const columns = book.variables;
-  const lines = [columns.map((c) => c.name).join(',')];
+  const rows: (string | number | null)[][] = [columns.map((c) => c.name)];
   for (const r of microdata.responses) {
     const cells = columns.map((c): string | number | null => {
       switch (c.role) {
@@ -162,7 +155,7 @@ export function microdataCsv(microdata: Microdata, book: Codebook, methodology: 
         }
       }
     });
-    lines.push(cells.map(csvCell).join(','));
+    rows.push(cells);
   }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  return csvFile(rows);
 }

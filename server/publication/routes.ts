@@ -9,7 +9,9 @@ import { formRateLimit } from '../http/rate-limit.js';
 import * as publication from './service.js';
 import { fromRoot } from '../paths.js';
 import { codebook, microdataCsv } from './codebook.js';
-import { freeTextView, rankingView } from './view.js';
+import { indicatorsCsv, rankingsCsv, resultsXlsx } from '../reports/exports.js';
+import { overview, scorecard } from '../reports/model.js';
+import { freeTextView } from './view.js';
 import type { ResultsDocument } from './results.js';
 
 /**
@@ -33,7 +35,7 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
     return methodology;
   };
   const tables = (req: Request, results: ResultsDocument) => ({
-    tables: rankingView(results, methodologyOf(results.methodology), req.lang),
+    report: overview(results, methodologyOf(results.methodology), req.lang),
     level: Math.round(results.result.level * 100),
     replicates: results.result.replicates,
     minimum: methodologyOf(results.methodology).minAnswersPerUnit,
@@ -80,6 +82,24 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
   router.get('/campaigns/:id/results', async (req, res) => {
     const found = await publishedOf(req);
     res.render('pages/results', { campaign: await campaignOf(req), record: found.record, signature: found.signature, ...tables(req, found.results) });
+  });
+  router.get('/campaigns/:id/results/units/:code', async (req, res) => {
+    const found = await publishedOf(req);
+    const card = scorecard(found.results, methodologyOf(found.results.methodology), req.lang, String(req.params.code));
+    if (!card) throw notFound('error.404');
+    res.render('pages/scorecard', { campaign: await campaignOf(req), card, level: Math.round(found.results.result.level * 100), title: card.name });
+  });
+  router.get('/campaigns/:id/rankings.csv', async (req, res) => {
+    const { results } = await publishedOf(req);
+    res.type('text/csv; charset=utf-8').attachment(`rankings-${String(req.params.id)}.csv`).send(rankingsCsv(results, methodologyOf(results.methodology)));
+  });
+  router.get('/campaigns/:id/indicators.csv', async (req, res) => {
+    const { results } = await publishedOf(req);
+    res.type('text/csv; charset=utf-8').attachment(`indicators-${String(req.params.id)}.csv`).send(indicatorsCsv(results));
+  });
+  router.get('/campaigns/:id/results.xlsx', async (req, res) => {
+    const { results } = await publishedOf(req);
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`results-${String(req.params.id)}.xlsx`).send(await resultsXlsx(results, methodologyOf(results.methodology)));
   });
   const download = (name: string, pick: (p: publication.Published) => unknown) =>
     router.get(`/campaigns/:id/${name}.json`, async (req, res) => {

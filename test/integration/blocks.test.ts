@@ -4,7 +4,7 @@ import path from 'node:path';
 import { transition } from '../../server/campaigns/index.js';
 import { fromRoot } from '../../server/paths.js';
 import { readSealedResults } from '../../server/publication/service.js';
-import { rankingView } from '../../server/publication/view.js';
+import { overview } from '../../server/reports/model.js';
 import { installSurveySchemas, shippedCatalog, type Methodology } from '../../server/questionnaires/index.js';
 import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
@@ -106,8 +106,7 @@ test('four blocks: each scored and ranked on its own, with its questionnaire and
   expect(results.result.units.find((u) => u.unit === 'SA')!.pillars.map((p) => p.code)).not.toContain('P9');
   // Relative tiers in the boards' block: the first third of its ranking is the top group.
   for (const u of results.result.units.filter((x) => x.block === 'ban' && x.rank !== null)) expect(u.tier).toBe((u.rank! - 1) / 3 < 0.34 ? 0 : 1);
-  const tables = rankingView(results, methodology, 'vi');
-  expect(tables.map((table) => table.name)).toEqual(['Sở', 'Ban', 'Trung ương', 'Xã, phường']);
+  expect(overview(results, methodology, 'vi').map((block) => block.name)).toEqual(['Sở', 'Ban', 'Trung ương', 'Xã, phường']);
   for (const name of ['Sở', 'Ban', 'Trung ương', 'Xã, phường']) expect(page).toContain(`<h2>${name}</h2>`);
   expect(page).toContain('Nhóm đầu');
 }, 180_000);

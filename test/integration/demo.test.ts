@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
+import { formatChange } from '../../server/i18n/format.js';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -165,7 +166,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
 
   const sealed = await committee[4]!.post(`/campaigns/${id}/results/sealed`, { passphrase: TEST_PASSPHRASE });
   expect(sealed.status).toBe(200);
-  const shown = [...sealed.text.matchAll(/<td class="num">(\d+\.\d\d)<\/td>/g)].map((m) => m[1]!);
+  const shown = [...sealed.text.matchAll(/<td class="num">(\d+,\d\d)<\/td>/g)].map((m) => m[1]!);
   expect(shown.length).toBeGreaterThanOrEqual(20);
   // The committee reads the businesses' free-text answers there (ddci simulate writes some)…
   const remarks = REMARKS.filter((r) => sealed.text.includes(r));
@@ -240,7 +241,8 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   }
   expect(publicPage.text).toContain('So với năm trước');
   await screenshots(`/campaigns/${id}/results`, 'demo-results');
+  await screenshots(`/campaigns/${id}/results/units/HQ`, 'demo-scorecard');
   const first = compared[0]!;
-  expect(publicPage.text).toContain(`${first.composite!.change > 0 ? '+' : first.composite!.change < 0 ? '−' : ''}${Math.abs(first.composite!.change).toFixed(2)}`);
+  expect(publicPage.text).toContain(formatChange(first.composite!.change, 2, 'vi'));
   expect(recomputed.units.map((u) => [u.unit, u.rank])).toEqual(published.result.units.map((u) => [u.unit, u.rank]));
 }, 300_000);

@@ -9,6 +9,9 @@ import { verifyPublication } from '../../server/publication/index.js';
 import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import ExcelJS from 'exceljs';
+import { formatInterval, formatNumber, formatPercent } from '../../server/i18n/format.js';
+import type { ResultsDocument } from '../../server/publication/results.js';
 import { everyPage } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
@@ -64,9 +67,9 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   const sealed = await second.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });
   expect(sealed.status).toBe(200);
   expect(sealed.headers['cache-control']).toBe('no-store');
-  const composites = [...sealed.text.matchAll(/<td class="num">(\d+\.\d\d)<\/td>/g)].map((m) => m[1]!);
+  const composites = [...sealed.text.matchAll(/<td class="num">(\d+,\d\d)<\/td>/g)].map((m) => m[1]!);
   expect(composites.length).toBeGreaterThanOrEqual(4);
-  expect(sealed.text).toContain('dưới số phiếu tối thiểu');
+  expect(sealed.text).toContain('dưới mức tối thiểu');
   const viewed = await t.db.select().from(auditLog).where(eq(auditLog.action, 'results.viewed'));
   expect(viewed.map((v) => v.actor)).toEqual([fw.members[2]!.username]);
 
@@ -113,3 +116,53 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect(tampered.ok).toBe(false);
   expect(tampered.lines.some((l) => l.startsWith('✗ results hash'))).toBe(true);
 }, 180_000);
+
+test('reports: the overview and every scorecard show the published figures, in each language’s number format; CSV and XLSX hold the same; the unit under the minimum shows no figure anywhere', async () => {
+  const anyone = new Browser(t.app);
+  const results = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/results.json`)).text) as ResultsDocument;
+  const methodology = shippedCatalog().methodologies.get(results.methodology)!;
+  const vi = (x: number) => formatNumber(x, 2, 'vi');
+  const overviewPage = (await anyone.get(`/campaigns/${fw.campaignId}/results`)).text;
+  const english = (await new Browser(t.app).get(`/campaigns/${fw.campaignId}/results?lang=en`)).text;
+  const few = results.result.units.find((u) => u.unit === FEW)!;
+  for (const u of results.result.units.filter((x) => x.unit !== FEW)) {
+    expect(overviewPage).toContain(`<td class="num">${vi(u.composite!)}</td>`);
+    expect(english).toContain(`<td class="num">${formatNumber(u.composite!, 2, 'en')}</td>`);
+    expect(overviewPage).toContain(formatInterval(u.compositeCi, 2, 'vi'));
+    const card = await anyone.get(`/campaigns/${fw.campaignId}/results/units/${u.unit}`);
+    expect(card.status).toBe(200);
+    for (const p of u.pillars) expect(card.text).toContain(`<strong>${vi(p.score!)}</strong>`);
+    for (const i of u.indicators) {
+      const definition = methodology.indicators.find((d) => d.code === i.code)!;
+      expect(card.text).toContain(definition.measure === 'share' ? formatPercent(i.value, 1, 'vi') : formatNumber(i.value, 1, 'vi'));
+      if (i.score !== null) expect(card.text).toContain(`<td class="num">${vi(i.score)}</td>`);
+    }
+  }
+  // The unit under the minimum: its page says why, and no view or export carries its figures.
+  const fewCard = await anyone.get(`/campaigns/${fw.campaignId}/results/units/${FEW}`);
+  expect(fewCard.text).toContain('Không công bố điểm của đơn vị này: chỉ có 5 phiếu, dưới mức tối thiểu 10');
+  const secret = [vi(few.composite!), formatNumber(few.composite!, 2, 'en'), String(few.composite)];
+  const rankingsCsv = (await anyone.get(`/campaigns/${fw.campaignId}/rankings.csv`)).text;
+  const indicatorsCsv = (await anyone.get(`/campaigns/${fw.campaignId}/indicators.csv`)).text;
+  for (const text of [fewCard.text, overviewPage, rankingsCsv]) for (const s of secret) expect(text.includes(s)).toBe(false);
+  const fewRows = indicatorsCsv.split('\r\n').filter((l) => l.split(',')[1] === FEW);
+  expect(fewRows.length).toBeGreaterThan(10);
+  for (const row of fewRows) expect(row.split(',').slice(3)).toEqual(['', '', '', '', '', '', '']);
+  expect(rankingsCsv.startsWith('\uFEFF')).toBe(true);
+
+  // The workbook read back: one sheet per block with the same composites.
+  const xlsx = await anyone.agent.get(`/campaigns/${fw.campaignId}/results.xlsx`).buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
+  const blocks = [...new Set(results.result.units.map((u) => u.block))];
+  expect(book.worksheets.map((w) => w.name)).toEqual([...methodology.blocks.map((b) => b.code).filter((c) => blocks.includes(c)), 'indicators', 'methodology']);
+  for (const u of results.result.units) {
+    const sheet = book.getWorksheet(u.block)!;
+    const row = sheet.getRows(3, sheet.rowCount - 2)!.find((r) => r.getCell(2).value === u.unit)!;
+    expect(row.getCell(6).value).toBe(u.unit === FEW ? null : u.composite);
+  }
+});

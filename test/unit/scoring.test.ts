@@ -287,12 +287,12 @@ describe('a pillar needs enough of its indicators', () => {
     expect(f.indicators[0]!.score).not.toBeNull();
   });
   test('the ranking says why: the pillars short of answers, by name', async () => {
-    const { rankingView } = await import('../../server/publication/view.js');
+    const { unitLines } = await import('../../server/reports/model.js');
     const named: Methodology = { ...methodology, pillars: methodology.pillars.map((p, i) => ({ ...p, name: { vi: `Trụ cột ${i + 1}`, en: `Pillar ${i + 1}` } })) };
     const result = score({ ...input(answers), methodology: named }, replicateStreams(2));
     const units = Object.keys(answers).map((code) => ({ code, block: 'b', nameVi: code, nameEn: code }));
-    const [table] = rankingView({ units, result }, named, 'en');
-    expect(table!.rows.find((r) => r.unit === 'F')).toMatchObject({ flag: 'incomplete', incompletePillars: 'Pillar 1', composite: '—' });
+    const lines = unitLines({ units, result }, named, 'en', 'b');
+    expect(lines.find((r) => r.unit === 'F')).toMatchObject({ flag: 'incomplete', notRanked: { key: 'report.incomplete', params: { pillars: 'Pillar 1' } }, compositeText: '—' });
   });
   test('with a share of one half, the pillar is the mean of the indicators it has', () => {
     const half = { ...input(answers), methodology: { ...methodology, pillarMinIndicatorShare: 0.5 } };
@@ -303,9 +303,9 @@ describe('a pillar needs enough of its indicators', () => {
   });
 });
 
-describe('the ranking view', () => {
-  test('figures of a unit under the minimum are suppressed in reports', async () => {
-    const { rankingView } = await import('../../server/publication/view.js');
+describe('the ranking in reports', () => {
+  test('figures of a unit under the minimum are suppressed; the others in the reader’s number format', async () => {
+    const { unitLines } = await import('../../server/reports/model.js');
     const data = {
       A: [['5', 'yes', 10], ['4', 'yes', 20]],
       B: [['1', 'no', 30], ['2', 'no', 20]],
@@ -314,10 +314,11 @@ describe('the ranking view', () => {
     const result = score(input(data), replicateStreams(5));
     const units = Object.keys(data).map((code) => ({ code, block: 'b', nameVi: `Sở ${code}`, nameEn: code }));
     const document = { format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 5, invalid: 0, units, result };
-    const [table] = rankingView(document, methodology, 'vi');
-    const d = table!.rows.find((r) => r.unit === 'D')!;
+    const lines = unitLines(document, methodology, 'vi', 'b');
+    const d = lines.find((r) => r.unit === 'D')!;
     expect(result.units.find((u) => u.unit === 'D')!.composite).not.toBeNull();
-    expect(d).toMatchObject({ composite: '—', interval: '', rank: null, flag: 'below-minimum' });
-    expect(table!.rows.find((r) => r.unit === 'A')!.composite).toMatch(/^\d+\.\d\d$/);
+    expect(d).toMatchObject({ composite: null, compositeText: '—', interval: '', rank: null, flag: 'below-minimum', notRanked: { key: 'report.belowMinimum' } });
+    expect(lines.find((r) => r.unit === 'A')!.compositeText).toMatch(/^\d+,\d\d$/);
+    expect(unitLines(document, methodology, 'en', 'b').find((r) => r.unit === 'A')!.compositeText).toMatch(/^\d+\.\d\d$/);
   });
 });

@@ -1,0 +1,97 @@
+import ExcelJS from 'exceljs';
+import { csvFile } from '../csv.js';
+import type { Methodology } from '../questionnaires/index.js';
+import type { ResultsDocument } from '../publication/results.js';
+import type { UnitScore } from '../scoring/index.js';
+
+/**
+ * The published figures as files analysts open: rankings with pillar scores, and indicators, as CSV (UTF-8
+ * with BOM, formula-safe) and one XLSX workbook (a sheet per block, the indicators, the methodology). A unit
+ * under the minimum keeps its row and reason with every figure left empty (DESIGN §6).
+ */
+type Results = Pick<ResultsDocument, 'units' | 'result'>;
+
+const hidden = (u: UnitScore) => u.flag === 'below-minimum';
+const figure = (u: UnitScore, x: number | null | undefined) => (hidden(u) || x === null || x === undefined ? null : x);
+
+function rankingRows(results: Results, methodology: Methodology) {
+  const names = new Map(results.units.map((u) => [u.code, u]));
+  const changes = new Map((results.result.changes ?? []).map((c) => [c.unit, c]));
+  const header = ['block', 'unit', 'name_vi', 'name_en', 'rank', 'ddci', 'ddci_ci_low', 'ddci_ci_high', 'rank_low', 'rank_high', 'tier', 'respondents', 'not_ranked', ...methodology.pillars.map((p) => p.code), 'change', 'change_ci_low', 'change_ci_high', 'previous_rank'];
+  const rows = methodology.blocks.flatMap((block) =>
+    results.result.units
+      .filter((u) => u.block === block.code)
+      .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unit.localeCompare(b.unit))
+      .map((u) => {
+        const c = hidden(u) ? undefined : changes.get(u.unit)?.composite;
+        return [
+          block.code,
+          u.unit,
+          names.get(u.unit)?.nameVi ?? '',
+          names.get(u.unit)?.nameEn ?? '',
+          u.rank,
+          figure(u, u.composite),
+          figure(u, u.compositeCi?.[0]),
+          figure(u, u.compositeCi?.[1]),
+          u.rankRange?.[0] ?? null,
+          u.rankRange?.[1] ?? null,
+          u.tier === null ? '' : (block.tiers.bands[u.tier]?.label.vi ?? ''),
+          u.respondents,
+          u.flag ?? '',
+          ...methodology.pillars.map((p) => figure(u, u.pillars.find((x) => x.code === p.code)?.score)),
+          c?.change ?? null,
+          c?.ci[0] ?? null,
+          c?.ci[1] ?? null,
+          changes.get(u.unit)?.rank?.previous ?? null,
+        ];
+      }),
+  );
+  return { header, rows };
+}
+
+function indicatorRows(results: Results) {
+  const header = ['block', 'unit', 'indicator', 'value', 'se', 'ci_low', 'ci_high', 'bootstrap_se', 'valid', 'score'];
+  const rows = results.result.units.flatMap((u) =>
+    u.indicators.map((i) => [u.block, u.unit, i.code, figure(u, i.value), figure(u, i.se), figure(u, i.ci?.[0]), figure(u, i.ci?.[1]), figure(u, i.bootstrapSe), hidden(u) ? null : i.valid, figure(u, i.score)]),
+  );
+  return { header, rows };
+}
+
+export const rankingsCsv = (results: Results, methodology: Methodology) => {
+  const { header, rows } = rankingRows(results, methodology);
+  return csvFile([header, ...rows]);
+};
+
+export const indicatorsCsv = (results: Results) => {
+  const { header, rows } = indicatorRows(results);
+  return csvFile([header, ...rows]);
+};
+
+/** The workbook: a ranking sheet per block, all indicators, and the methodology (pillars, weights, indicators). */
+export async function resultsXlsx(results: Results, methodology: Methodology): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = 'DDCI';
+  const ranking = rankingRows(results, methodology);
+  for (const block of methodology.blocks) {
+    const rows = ranking.rows.filter((r) => r[0] === block.code);
+    if (!rows.length) continue;
+    const sheet = book.addWorksheet(block.code.slice(0, 31));
+    sheet.addRow([block.name.vi, block.name.en]);
+    sheet.addRow(ranking.header);
+    for (const row of rows) sheet.addRow(row);
+    sheet.getRow(2).font = { bold: true };
+    sheet.views = [{ state: 'frozen', ySplit: 2 }];
+  }
+  const indicators = indicatorRows(results);
+  const sheet = book.addWorksheet('indicators');
+  sheet.addRow(indicators.header);
+  for (const row of indicators.rows) sheet.addRow(row);
+  sheet.getRow(1).font = { bold: true };
+  const method = book.addWorksheet('methodology');
+  method.addRow(['pillar', 'name_vi', 'name_en', ...methodology.blocks.map((b) => `weight_${b.code}`)]);
+  for (const p of methodology.pillars) method.addRow([p.code, p.name.vi, p.name.en, ...methodology.blocks.map((b) => b.weights[p.code] ?? 0)]);
+  method.addRow([]);
+  method.addRow(['indicator', 'question', 'pillar', 'measure', 'favourable', 'direction']);
+  for (const i of methodology.indicators) method.addRow([i.code, i.question, i.pillar, i.measure, (i.favourable ?? []).join(' '), i.direction]);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

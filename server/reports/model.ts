@@ -1,0 +1,215 @@
+import { formatChange, formatInterval, formatNumber, formatPercent } from '../i18n/format.js';
+import type { Lang, Message } from '../i18n/index.js';
+import type { Methodology } from '../questionnaires/index.js';
+import type { ResultsDocument } from '../publication/results.js';
+import type { UnitScore } from '../scoring/index.js';
+
+/**
+ * The report model (DESIGN §8), pure: from a results document and its methodology, everything the
+ * overview and the unit scorecards show, in the reader's language. Templates only display it. Every block
+ * of the results is reported, whatever their number. Figures of a unit under the minimum number of answers
+ * are suppressed everywhere (DESIGN §6): such a unit is listed with its reason, never with a figure.
+ */
+
+type Results = Pick<ResultsDocument, 'units' | 'result'>;
+
+const median = (values: number[]): number | null => {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+const suppressed = (u: UnitScore) => u.flag === 'below-minimum';
+/** Heat-map level 1–5 of a 1–10 score (a colour class; the number is always shown beside it). */
+const level = (score: number | null) => (score === null ? 0 : Math.min(5, Math.max(1, Math.ceil(((score - 1) / 9) * 5))));
+
+export interface UnitLine {
+  unit: string;
+  name: string;
+  rank: number | null;
+  composite: number | null;
+  compositeText: string;
+  interval: string;
+  rankRange: string;
+  tier: number | null;
+  tierText: string;
+  respondents: number;
+  flag: UnitScore['flag'];
+  notRanked: Message | null;
+  change: { text: string; interval: string; beyond: boolean; previousRank: number | null; rise: number | null } | null;
+  changeNote: Message | null;
+}
+
+export function unitLines(results: Results, methodology: Methodology, lang: Lang, block: string): UnitLine[] {
+  const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
+  const tiers = methodology.blocks.find((b) => b.code === block)?.tiers.bands ?? [];
+  const changes = new Map((results.result.changes ?? []).map((c) => [c.unit, c]));
+  return results.result.units
+    .filter((u) => u.block === block)
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (suppressed(a) ? 1 : 0) - (suppressed(b) ? 1 : 0) || (b.composite ?? -1) - (a.composite ?? -1) || a.unit.localeCompare(b.unit))
+    .map((u) => {
+      const hidden = suppressed(u);
+      const c = hidden ? undefined : changes.get(u.unit);
+      return {
+        unit: u.unit,
+        name: names.get(u.unit) ?? u.unit,
+        rank: u.rank,
+        composite: hidden ? null : u.composite,
+        compositeText: hidden ? '—' : formatNumber(u.composite, 2, lang),
+        interval: hidden ? '' : formatInterval(u.compositeCi, 2, lang),
+        rankRange: u.rankRange ? `${u.rankRange[0]}–${u.rankRange[1]}` : '',
+        tier: u.tier,
+        tierText: u.tier === null ? '' : (tiers[u.tier]?.label[lang] ?? ''),
+        respondents: u.respondents,
+        flag: u.flag,
+        notRanked: notRankedReason(u, methodology, lang),
+        change: c?.composite ? { text: formatChange(c.composite.change, 2, lang), interval: `${formatChange(c.composite.ci[0], 2, lang)} – ${formatChange(c.composite.ci[1], 2, lang)}`, beyond: c.composite.beyondUncertainty, previousRank: c.rank?.previous ?? null, rise: c.rank?.rise ?? null } : null,
+        changeNote: c && !c.composite ? { key: `results.notComparable.${c.notComparable ?? 'new'}` as Message['key'] } : null,
+      };
+    });
+}
+
+function notRankedReason(u: UnitScore, methodology: Methodology, lang: Lang): Message | null {
+  if (u.flag === 'below-minimum') return { key: 'report.belowMinimum', params: { n: u.respondents, min: methodology.minAnswersPerUnit } };
+  if (u.flag === 'incomplete') {
+    const pillars = (u.incompletePillars ?? []).map((code) => methodology.pillars.find((p) => p.code === code)?.name[lang] ?? code).join('; ');
+    return { key: 'report.incomplete', params: { pillars } };
+  }
+  return null;
+}
+
+export interface BlockOverview {
+  code: string;
+  name: string;
+  lines: UnitLine[];
+  stats: { ranked: number; units: number; median: string; mean: string; min: string; max: string; gap: string };
+  top: UnitLine[];
+  bottom: UnitLine[];
+  pillars: { code: string; name: string; weight: string; leader: { unit: string; name: string; score: string } | null; median: string }[];
+  heat: { pillars: { code: string; name: string }[]; rows: { unit: string; name: string; cells: { score: string; level: number }[] }[] };
+  /** Ranked units whose interval overlaps the leader's: their gap to the leader is within the uncertainty. */
+  closeToLeader: { unit: string; name: string; rank: number }[];
+  notRanked: UnitLine[];
+  hasChange: boolean;
+}
+
+export function overview(results: Results, methodology: Methodology, lang: Lang): BlockOverview[] {
+  const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
+  return methodology.blocks.flatMap((block) => {
+    const units = results.result.units.filter((u) => u.block === block.code);
+    if (!units.length) return [];
+    const lines = unitLines(results, methodology, lang, block.code);
+    const ranked = units.filter((u) => u.rank !== null && u.composite !== null);
+    const composites = ranked.map((u) => u.composite!);
+    const pillarCodes = methodology.pillars.filter((p) => (block.weights[p.code] ?? 0) > 0);
+    const leader = [...ranked].sort((a, b) => a.rank! - b.rank!)[0];
+    const visible = units.filter((u) => !suppressed(u));
+    const rankedLines = lines.filter((l) => l.rank !== null);
+    return [
+      {
+        code: block.code,
+        name: block.name[lang],
+        lines,
+        stats: {
+          ranked: ranked.length,
+          units: units.length,
+          median: formatNumber(median(composites), 2, lang),
+          mean: formatNumber(mean(composites), 2, lang),
+          min: formatNumber(composites.length ? Math.min(...composites) : null, 2, lang),
+          max: formatNumber(composites.length ? Math.max(...composites) : null, 2, lang),
+          gap: formatNumber(composites.length ? Math.max(...composites) - Math.min(...composites) : null, 2, lang),
+        },
+        top: rankedLines.slice(0, 3),
+        bottom: rankedLines.slice(-3).reverse(),
+        pillars: pillarCodes.map((p) => {
+          const scored = ranked.map((u) => ({ u, score: u.pillars.find((x) => x.code === p.code)?.score ?? null })).filter((x) => x.score !== null);
+          const best = scored.sort((a, b) => b.score! - a.score!)[0];
+          return {
+            code: p.code,
+            name: p.name[lang],
+            weight: formatPercent(block.weights[p.code]!, 0, lang),
+            leader: best ? { unit: best.u.unit, name: names.get(best.u.unit) ?? best.u.unit, score: formatNumber(best.score, 2, lang) } : null,
+            median: formatNumber(median(scored.map((x) => x.score!)), 2, lang),
+          };
+        }),
+        heat: {
+          pillars: pillarCodes.map((p) => ({ code: p.code, name: p.name[lang] })),
+          rows: lines
+            .filter((l) => !suppressed(units.find((u) => u.unit === l.unit)!))
+            .map((l) => {
+              const u = visible.find((x) => x.unit === l.unit)!;
+              return { unit: l.unit, name: l.name, cells: pillarCodes.map((p) => { const s = u.pillars.find((x) => x.code === p.code)?.score ?? null; return { score: formatNumber(s, 2, lang), level: level(s) }; }) };
+            }),
+        },
+        closeToLeader: leader?.compositeCi
+          ? ranked.filter((u) => u !== leader && u.compositeCi && u.compositeCi[1] >= leader.compositeCi![0]).sort((a, b) => a.rank! - b.rank!).map((u) => ({ unit: u.unit, name: names.get(u.unit) ?? u.unit, rank: u.rank! }))
+          : [],
+        notRanked: lines.filter((l) => l.notRanked),
+        hasChange: results.result.changes !== undefined,
+      },
+    ];
+  });
+}
+
+export interface Scorecard {
+  unit: string;
+  name: string;
+  block: { code: string; name: string };
+  /** Why no figure is shown (a unit under the minimum): then nothing else is filled. */
+  withheld: Message | null;
+  line: UnitLine | null;
+  pillars: { code: string; name: string; score: string; value: number | null; median: string; medianValue: number | null; best: string; bestValue: number | null; interval: string }[];
+  indicators: { code: string; pillar: string; question: string; value: string; interval: string; score: string; valid: number; median: string; best: string; relative: number | null }[];
+  strongest: Scorecard['indicators'];
+  weakest: Scorecard['indicators'];
+}
+
+/** One unit's scorecard: its pillars and indicators against its block's median and best. */
+export function scorecard(results: Results, methodology: Methodology, lang: Lang, code: string): Scorecard | null {
+  const u = results.result.units.find((x) => x.unit === code);
+  const named = results.units.find((x) => x.code === code);
+  const block = u && methodology.blocks.find((b) => b.code === u.block);
+  if (!u || !named || !block) return null;
+  const base = { unit: code, name: lang === 'en' ? named.nameEn : named.nameVi, block: { code: block.code, name: block.name[lang] } };
+  if (suppressed(u)) return { ...base, withheld: notRankedReason(u, methodology, lang), line: null, pillars: [], indicators: [], strongest: [], weakest: [] };
+  const peers = results.result.units.filter((x) => x.block === u.block && x.rank !== null);
+  const line = unitLines(results, methodology, lang, block.code).find((l) => l.unit === code)!;
+  const pillars = u.pillars.map((p) => {
+    const scores = peers.map((x) => x.pillars.find((y) => y.code === p.code)?.score ?? null).filter((s): s is number => s !== null);
+    const med = median(scores);
+    const best = scores.length ? Math.max(...scores) : null;
+    return {
+      code: p.code,
+      name: methodology.pillars.find((x) => x.code === p.code)?.name[lang] ?? p.code,
+      score: formatNumber(p.score, 2, lang),
+      value: p.score,
+      median: formatNumber(med, 2, lang),
+      medianValue: med,
+      best: formatNumber(best, 2, lang),
+      bestValue: best,
+      interval: formatInterval(p.ci, 2, lang),
+    };
+  });
+  const indicators = u.indicators.map((i) => {
+    const definition = methodology.indicators.find((x) => x.code === i.code)!;
+    const scores = peers.map((x) => x.indicators.find((y) => y.code === i.code)?.score ?? null).filter((s): s is number => s !== null);
+    const med = median(scores);
+    const share = definition.measure === 'share';
+    const show = (x: number | null) => (share ? formatPercent(x, 1, lang) : formatNumber(x, 1, lang));
+    return {
+      code: i.code,
+      pillar: definition.pillar,
+      question: definition.question,
+      value: show(i.value),
+      interval: i.ci ? `${show(i.ci[0])} – ${show(i.ci[1])}` : '',
+      score: formatNumber(i.score, 2, lang),
+      valid: i.valid,
+      median: formatNumber(med, 2, lang),
+      best: formatNumber(scores.length ? Math.max(...scores) : null, 2, lang),
+      relative: i.score !== null && med !== null ? i.score - med : null,
+    };
+  });
+  const ordered = indicators.filter((i) => i.relative !== null).sort((a, b) => b.relative! - a.relative! || a.code.localeCompare(b.code));
+  return { ...base, withheld: null, line, pillars, indicators, strongest: ordered.slice(0, 3), weakest: ordered.slice(-3).reverse() };
+}
