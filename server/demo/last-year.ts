@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createStaff, type Role, type StaffPrincipal } from '../auth/index.js';
@@ -8,19 +7,13 @@ import { findStaffByUsername } from '../auth/queries.js';
 import { createCampaign, importUnits, setCommittee, setCommitteeMembers, transition } from '../campaigns/service.js';
 import type { Db } from '../db/client.js';
 import { invitations, invitationUnits } from '../db/schema.js';
-import { generateInvitations } from '../invitations/service.js';
 import type { Logger } from '../logger.js';
 import { publish, startUnsealing } from '../publication/service.js';
 import { answerSchema, blockQuestionnaire, questionsOf, shippedCatalog } from '../questionnaires/index.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../responses/simulate.js';
 import { newNonce, responseService } from '../responses/service.js';
-import type { Result } from '../result.js';
-import { codeKeys } from '../sampling/access-codes.js';
-import { DEFAULT_DESIGN } from '../sampling/design.js';
-import { freezeFrame, startFrameImport } from '../sampling/frame-import.js';
-import { commitSeed, drawCampaignSample, saveDesign } from '../sampling/plan.js';
 import { approveUnsealing, createKeysForMember, submissionKey, UnsealingRegistry } from '../sealing/index.js';
-import { writeFrameCsv } from './frame.js';
+import { must, sampleDemoCampaign, SYSTEM } from './steps.js';
 
 /**
  * Last year's campaign of the demo series, taken the whole way to publication so that the demo shows
@@ -33,13 +26,6 @@ const COMMITTEE_2025: { username: string; displayName: string; role: Role }[] = 
   { username: 'thanhvien2025a', displayName: 'Hà Thị Mai', role: 'member' },
   { username: 'thanhvien2025b', displayName: 'Lý Văn Tâm', role: 'member' },
 ];
-
-const SYSTEM: StaffPrincipal = { id: 'system', username: 'system', displayName: 'System (demo seed)', role: 'admin', mustChangePassword: false };
-
-function must<T>(step: string, result: Result<T>): T {
-  if (!result.ok) throw new Error(`demo seed (last year): ${step} refused (${result.error.key})`);
-  return result.value;
-}
 
 export interface LastYearOptions {
   dataDir: string;
@@ -73,20 +59,8 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
   must('members', await setCommitteeMembers(db, 'system', campaignId, members.map((m) => m.username)));
   must('sampling', await transition(db, SYSTEM, campaignId, 'sampling'));
 
-  const dir = path.join(o.dataDir, 'demo', String(o.year));
-  mkdirSync(dir, { recursive: true });
-  const frameFile = path.join(dir, `khung-mau-${o.year}.csv`);
-  await writeFrameCsv(frameFile, 5000, o.unitCodes, o.year);
-  const upload = `${frameFile}.upload`;
-  copyFileSync(frameFile, upload);
-  const started = must('frame import', await startFrameImport(db, o.logger, 'system', campaignId, { path: upload, name: path.basename(frameFile), size: statSync(upload).size }));
-  await started.done;
-  must('freeze', await freezeFrame(db, 'system', campaignId));
-  must('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: 25 }));
-  must('seed', await commitSeed(db, 'system', campaignId, {}));
-  must('draw', await drawCampaignSample(db, 'system', campaignId));
-  const keys = codeKeys(o.hmacSecret);
-  must('invitations', await generateInvitations(db, keys, 'system', campaignId));
+  const frameFile = path.join(o.dataDir, 'demo', String(o.year), `khung-mau-${o.year}.csv`);
+  const { keys } = await sampleDemoCampaign(db, { ...o, campaignId, frameFile, rows: 5000, seed: o.year, maxPerUnit: 25 });
   must('fieldwork', await transition(db, SYSTEM, campaignId, 'fieldwork'));
 
   // Seven businesses in ten answer for each unit they were invited for; units differ in how favourably.

@@ -1,19 +1,14 @@
-import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { createStaff, countStaff, type Role, type StaffPrincipal } from '../auth/index.js';
+import { createStaff, countStaff, type Role } from '../auth/index.js';
 import { addUnit, setCommittee, setCommitteeMembers, transition } from '../campaigns/index.js';
 import { createFollowUp, deleteUnit, listUnits, setUnitLinks } from '../campaigns/service.js';
 import type { Db } from '../db/client.js';
 import { invitations, invitationUnits } from '../db/schema.js';
-import { generateInvitations } from '../invitations/service.js';
 import type { Logger } from '../logger.js';
 import { accessCodeFor, codeKeys, formatCode } from '../sampling/access-codes.js';
-import { DEFAULT_DESIGN } from '../sampling/design.js';
-import { freezeFrame, startFrameImport } from '../sampling/frame-import.js';
-import { commitSeed, drawCampaignSample, saveDesign } from '../sampling/plan.js';
-import type { Result } from '../result.js';
-import { writeFrameCsv } from './frame.js';
+import { must, sampleDemoCampaign, SYSTEM } from './steps.js';
 import { seedPublishedYear } from './last-year.js';
 
 /**
@@ -111,12 +106,6 @@ export interface DemoOptions {
   logger: Logger;
 }
 
-const SYSTEM: StaffPrincipal = { id: 'system', username: 'system', displayName: 'System (demo seed)', role: 'admin', mustChangePassword: false };
-
-function expect<T>(step: string, result: Result<T>): T {
-  if (!result.ok) throw new Error(`demo seed: ${step} refused (${result.error.key})`);
-  return result.value;
-}
 
 const csvLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
 
@@ -146,32 +135,20 @@ export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<See
     unitsCsv: unitsCsv(LAST_YEAR),
     unitCodes: LAST_YEAR.flatMap(([, units]) => units.map(([code]) => code)),
   });
-  const campaignId = expect('campaign', await createFollowUp(db, 'system', lastYear, { year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' }));
-  for (const unit of await listUnits(db, campaignId)) if (!UNITS.some(([code]) => code === unit.code)) expect('unit', await deleteUnit(db, 'system', campaignId, unit.id));
+  const campaignId = must('campaign', await createFollowUp(db, 'system', lastYear, { year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' }));
+  for (const unit of await listUnits(db, campaignId)) if (!UNITS.some(([code]) => code === unit.code)) must('unit', await deleteUnit(db, 'system', campaignId, unit.id));
   const [, hqVi, hqEn] = CENTRAL.find(([code]) => code === 'HQ')!;
-  expect('unit', await addUnit(db, 'system', campaignId, { code: 'HQ', block: 'central', nameVi: hqVi, nameEn: hqEn }));
+  must('unit', await addUnit(db, 'system', campaignId, { code: 'HQ', block: 'central', nameVi: hqVi, nameEn: hqEn }));
   const links = [...UNITS.filter(([code]) => code !== 'HQ').map(([code]) => `${code},${code}`), 'STC,SKHDT', 'HQ,HQLS'];
-  expect('links', await setUnitLinks(db, 'system', campaignId, links.join('\n')));
-  expect('committee', await setCommittee(db, 'system', campaignId, { size: 5, threshold: 3 }));
+  must('links', await setUnitLinks(db, 'system', campaignId, links.join('\n')));
+  must('committee', await setCommittee(db, 'system', campaignId, { size: 5, threshold: 3 }));
   const committee = accounts.filter((a) => a.role === 'chair' || a.role === 'member');
-  expect('members', await setCommitteeMembers(db, 'system', campaignId, committee.map((a) => a.username)));
-  expect('sampling', await transition(db, SYSTEM, campaignId, 'sampling'));
+  must('members', await setCommitteeMembers(db, 'system', campaignId, committee.map((a) => a.username)));
+  must('sampling', await transition(db, SYSTEM, campaignId, 'sampling'));
 
   const dir = path.join(options.dataDir, 'demo');
-  mkdirSync(dir, { recursive: true });
   const frameFile = path.join(dir, 'khung-mau-demo.csv');
-  await writeFrameCsv(frameFile, 9000, UNITS.map(([code]) => code), 2026);
-  // The importer consumes its upload, so it reads a copy and the frame stays for `ddci sample verify`.
-  const upload = path.join(dir, 'khung-mau-demo.upload.csv');
-  copyFileSync(frameFile, upload);
-  const started = expect('frame import', await startFrameImport(db, options.logger, 'system', campaignId, { path: upload, name: 'khung-mau-demo.csv', size: statSync(upload).size }));
-  await started.done;
-  expect('freeze', await freezeFrame(db, 'system', campaignId));
-  expect('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: 60 }));
-  expect('seed', await commitSeed(db, 'system', campaignId, {}));
-  expect('draw', await drawCampaignSample(db, 'system', campaignId));
-  const keys = codeKeys(options.hmacSecret);
-  const invited = expect('invitations', await generateInvitations(db, keys, 'system', campaignId));
+  const { keys, invited } = await sampleDemoCampaign(db, { ...options, campaignId, frameFile, rows: 9000, unitCodes: UNITS.map(([code]) => code), seed: 2026, maxPerUnit: 60 });
 
   const codesFile = path.join(dir, 'ma-truy-cap-demo.csv');
   writeFileSync(codesFile, await accessCodesCsv(db, keys, campaignId), { mode: 0o600 });
