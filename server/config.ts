@@ -31,6 +31,7 @@ const variables = {
   EMAIL_MIN_INTERVAL_HOURS: { type: 'integer', minimum: 0, maximum: 720, default: 72 },
   EMAIL_MAX_PER_INVITATION: { type: 'integer', minimum: 1, maximum: 20, default: 4 },
   UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 512 },
+  CHROMIUM_PATH: { type: 'string', minLength: 1, default: '/usr/bin/chromium' },
   LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
 } as const;
 
@@ -60,6 +61,7 @@ interface EnvValues {
   EMAIL_MIN_INTERVAL_HOURS: number;
   EMAIL_MAX_PER_INVITATION: number;
   UPLOAD_MAX_MB: number;
+  CHROMIUM_PATH: string;
   LOG_LEVEL: string;
 }
 
@@ -87,6 +89,7 @@ export interface Config {
   emailMinIntervalHours: number;
   emailMaxPerInvitation: number;
   uploadMaxBytes: number;
+  chromiumPath: string;
   logLevel: string;
 }
 
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emailMinIntervalHours: v.EMAIL_MIN_INTERVAL_HOURS,
     emailMaxPerInvitation: v.EMAIL_MAX_PER_INVITATION,
     uploadMaxBytes: v.UPLOAD_MAX_MB * 1024 * 1024,
+    chromiumPath: v.CHROMIUM_PATH,
     logLevel: v.LOG_LEVEL,
   };
 }
@@ -195,5 +199,6 @@ export const variableDocs: Record<VariableName, string> = {
   EMAIL_MIN_INTERVAL_HOURS: 'least time between two e-mails to the same business',
   EMAIL_MAX_PER_INVITATION: 'most e-mails (invitation and reminders) one business receives',
   UPLOAD_MAX_MB: 'largest sampling-frame file accepted',
+  CHROMIUM_PATH: 'the Chromium that prints reports to PDF (Debian: apt install chromium)',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent',
 };

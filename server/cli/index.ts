@@ -1,14 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { verifyAuditLog } from '../audit/index.js';
 import { createStaff, issueOneTimePassword, ROLES, type Role } from '../auth/index.js';
-import { ConfigError, loadConfig, variableDocs } from '../config.js';
+import { createApp } from '../app.js';
+import { ConfigError, loadConfig, variableDocs, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { seedDemoIfEmpty } from '../demo/seed.js';
 import { createLogger } from '../logger.js';
 import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
 import { verifyPublication } from '../publication/index.js';
-import { CatalogError, loadCatalog, loadMethodology, questionsOf } from '../questionnaires/index.js';
+import { CatalogError, loadCatalog, loadMethodology, questionsOf, shippedCatalog } from '../questionnaires/index.js';
+import { ChromiumMissing, printPdf, reportData, reportHtml } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
 import { writeFileSync } from 'node:fs';
 
@@ -21,12 +23,12 @@ export interface CliIo {
 /** Runs `ddci …` and returns the exit code; `main.ts` wires it to the process, tests call it directly. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const withDatabase = async (work: (database: Database) => Promise<number>): Promise<void> => {
+  const withDatabase = async (work: (database: Database, config: Config) => Promise<number>): Promise<void> => {
     const config = loadConfig(io.env);
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     try {
       await database.migrate();
-      exitCode = await work(database);
+      exitCode = await work(database, config);
     } finally {
       await database.close();
     }
@@ -184,6 +186,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action((options: { campaign: string }) =>
       withDatabase(async ({ db }) => {
         return verdict(await verifyPublication(db, loadCatalog(), options.campaign), 'publication verified', 'PUBLICATION DOES NOT VERIFY');
+      }),
+    );
+
+  program
+    .command('report')
+    .description('the full published report — overview, every unit scorecard, methodology and response appendix — as an A4 PDF printed by Chromium')
+    .requiredOption('--campaign <id>', 'campaign id')
+    .requiredOption('--pdf <file>', 'where to write the PDF')
+    .option('--lang <lang>', 'vi or en', 'vi')
+    .action((options: { campaign: string; pdf: string; lang: string }) =>
+      withDatabase(async (database, config) => {
+        const lang = options.lang === 'en' ? 'en' : 'vi';
+        const data = await reportData(database.db, shippedCatalog(), options.campaign, lang);
+        if (!data) {
+          io.err(`ddci report: campaign ${options.campaign} has no published results\n`);
+          return 1;
+        }
+        const { app } = createApp({ config, database, logger: createLogger('silent') });
+        try {
+          writeFileSync(options.pdf, await printPdf(await reportHtml(app, data, lang), config.chromiumPath));
+        } catch (error) {
+          if (!(error instanceof ChromiumMissing)) throw error;
+          io.err(`ddci report: ${error.message}\nInstall Debian's chromium (apt install chromium) or set CHROMIUM_PATH; the report's print view is at /campaigns/${options.campaign}/report.\n`);
+          return 1;
+        }
+        io.out(`report written to ${options.pdf}\n`);
+        return 0;
       }),
     );
 

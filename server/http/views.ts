@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isMessageKey, translate, type Lang, type Message, type MessageParams } from '../i18n/index.js';
+import { formatDate } from '../i18n/format.js';
 import { fromRoot } from '../paths.js';
 
 function langOf(options: HelperOptions): Lang {
@@ -44,6 +45,8 @@ const helpers = {
       timeZone: 'Asia/Ho_Chi_Minh',
     }).format(new Date(value));
   },
+  /** {{date value}}: 01/12/2026, Vietnam time. */
+  date: (value: Date | string, options: HelperOptions) => formatDate(value, langOf(options)),
   json: (value: unknown) => JSON.stringify(value),
   /** 0.08 → 8 (a fraction shown as a percentage in a form field). */
   percent100: (value: number) => Math.round(Number(value) * 1000) / 10,

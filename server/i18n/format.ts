@@ -19,6 +19,11 @@ export function formatChange(value: number, digits: number, lang: Lang): string 
   return Number(magnitude.replace(/[^0-9]/g, '')) === 0 ? magnitude : `${value > 0 ? '+' : '−'}${magnitude}`;
 }
 
+/** A calendar date in Việt Nam's time zone: 01/12/2026 in both languages (day first, as Vietnamese documents write it). */
+export function formatDate(value: Date | string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(value));
+}
+
 /** A share as a percentage: 18,3 % in Vietnamese, 18.3% in English. */
 export function formatPercent(share: number | null | undefined, digits: number, lang: Lang): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';

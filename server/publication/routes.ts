@@ -10,7 +10,9 @@ import * as publication from './service.js';
 import { fromRoot } from '../paths.js';
 import { codebook, microdataCsv } from './codebook.js';
 import { indicatorsCsv, rankingsCsv, resultsXlsx } from '../reports/exports.js';
-import { overview, scorecard } from '../reports/model.js';
+import { ChromiumMissing, printPdf, reportData, reportHtml } from '../reports/document.js';
+import { appendix, overview, scorecard } from '../reports/model.js';
+import { appendixFacts } from '../reports/service.js';
 import { freeTextView } from './view.js';
 import type { ResultsDocument } from './results.js';
 
@@ -88,6 +90,28 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
     const card = scorecard(found.results, methodologyOf(found.results.methodology), req.lang, String(req.params.code));
     if (!card) throw notFound('error.404');
     res.render('pages/scorecard', { campaign: await campaignOf(req), card, level: Math.round(found.results.result.level * 100), title: card.name });
+  });
+  router.get('/campaigns/:id/results/methodology', async (req, res) => {
+    const { results } = await publishedOf(req);
+    const facts = await appendixFacts(db, String(req.params.id));
+    res.render('pages/report-methodology', { campaign: await campaignOf(req), appendix: appendix(results, methodologyOf(results.methodology), req.lang, facts) });
+  });
+  const reportOf = async (req: Request) => {
+    const data = await reportData(db, catalog, String(req.params.id), req.lang);
+    if (!data) throw notFound('results.notPublished');
+    return data;
+  };
+  router.get('/campaigns/:id/report', async (req, res) => res.render('pages/report', await reportOf(req)));
+  router.get('/campaigns/:id/report.pdf', async (req, res) => {
+    const data = await reportOf(req);
+    try {
+      const pdf = await printPdf(await reportHtml(req.app, data, req.lang), config.chromiumPath);
+      res.type('application/pdf').attachment(`ddci-${data.campaign.year}-${String(req.params.id)}.pdf`).send(pdf);
+    } catch (error) {
+      if (!(error instanceof ChromiumMissing)) throw error;
+      ctx.logger.warn({ err: error }, 'PDF report: Chromium is not available');
+      res.status(503).render('pages/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { path: config.chromiumPath } } });
+    }
   });
   router.get('/campaigns/:id/rankings.csv', async (req, res) => {
     const { results } = await publishedOf(req);

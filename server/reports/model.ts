@@ -213,3 +213,50 @@ export function scorecard(results: Results, methodology: Methodology, lang: Lang
   const ordered = indicators.filter((i) => i.relative !== null).sort((a, b) => b.relative! - a.relative! || a.code.localeCompare(b.code));
   return { ...base, withheld: null, line, pillars, indicators, strongest: ordered.slice(0, 3), weakest: ordered.slice(-3).reverse() };
 }
+
+export interface AppendixFacts {
+  /** Per unit: businesses in the frame, drawn, invited (replacements included) and answered. */
+  units: { code: string; frame: number; sample: number; invited: number; answered: number }[];
+}
+
+/** The methodology and response appendix: what was measured, how it was scored, who answered. */
+export function appendix(results: Results, methodology: Methodology, lang: Lang, facts: AppendixFacts) {
+  const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
+  const byUnit = new Map(facts.units.map((u) => [u.code, u]));
+  const present = new Set(results.units.map((u) => u.block));
+  return {
+    minimum: methodology.minAnswersPerUnit,
+    scale: `${formatNumber(methodology.normalisation.scale[0], 0, lang)}–${formatNumber(methodology.normalisation.scale[1], 0, lang)}`,
+    bounds: methodology.normalisation.bounds,
+    replicates: methodology.bootstrap.replicates,
+    level: formatPercent(methodology.bootstrap.confidence, 0, lang),
+    blocks: methodology.blocks
+      .filter((b) => present.has(b.code))
+      .map((b) => {
+        const units = results.units.filter((u) => u.block === b.code).map((u) => {
+          const f = byUnit.get(u.code);
+          return { code: u.code, name: names.get(u.code) ?? u.code, frame: f?.frame ?? 0, sample: f?.sample ?? 0, invited: f?.invited ?? 0, answered: f?.answered ?? 0, rate: formatPercent(f && f.invited ? f.answered / f.invited : null, 1, lang) };
+        });
+        const total = (k: 'frame' | 'sample' | 'invited' | 'answered') => units.reduce((a, u) => a + u[k], 0);
+        return {
+          code: b.code,
+          name: b.name[lang],
+          questionnaire: b.questionnaire,
+          weights: methodology.pillars.filter((p) => b.weights[p.code]).map((p) => ({ name: p.name[lang], weight: formatPercent(b.weights[p.code]!, 0, lang) })),
+          tiers:
+            b.tiers.scheme === 'fixed'
+              ? b.tiers.bands.map((t) => ({ label: t.label[lang], rule: `≥ ${formatNumber(t.min, 0, lang)}` }))
+              : b.tiers.bands.map((t, i, all) => ({ label: t.label[lang], rule: `${formatPercent(i ? all[i - 1]!.upTo : 0, 0, lang)}–${formatPercent(t.upTo, 0, lang)}` })),
+          units,
+          totals: { frame: total('frame'), sample: total('sample'), invited: total('invited'), answered: total('answered'), rate: formatPercent(total('invited') ? total('answered') / total('invited') : null, 1, lang) },
+        };
+      }),
+    pillars: methodology.pillars.map((p) => ({
+      code: p.code,
+      name: p.name[lang],
+      indicators: methodology.indicators
+        .filter((i) => i.pillar === p.code)
+        .map((i) => ({ code: i.code, question: i.question, rule: i.measure === 'share' ? `${i.favourable?.join(', ')}` : lang === 'en' ? 'mean' : 'trung bình', direction: i.direction })),
+    })),
+  };
+}

@@ -91,6 +91,17 @@ describe('ddci audit verify', () => {
   });
 });
 
+describe('ddci report', () => {
+  test('a campaign without published results gets a clear refusal and exit 1', async () => {
+    const database = await freshDatabase({ onDisk: true });
+    const created = await createCampaign(database.db, 'quantri', { province: 'Cao Bằng', year: 2026, title: 'DDCI' });
+    if (!onServer) await database.close();
+    const refused = await cli(['report', '--campaign', created.ok ? created.value : '', '--pdf', '/tmp/never.pdf'], database.env);
+    expect(refused).toMatchObject({ code: 1, err: expect.stringContaining('has no published results') });
+    if (onServer) await database.close();
+  });
+});
+
 describe('ddci command line', () => {
   test.each([[[]], [['migrate']], [['audit']], [['audit', 'verify']], [['staff']], [['staff', 'create']], [['staff', 'reset-password']], [['seed-demo']]])(
     '%j --help explains itself',

@@ -1,4 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fromRoot } from '../../server/paths.js';
+import { onServer } from '../support/database.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -70,6 +73,7 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   const composites = [...sealed.text.matchAll(/<td class="num">(\d+,\d\d)<\/td>/g)].map((m) => m[1]!);
   expect(composites.length).toBeGreaterThanOrEqual(4);
   expect(sealed.text).toContain('dưới mức tối thiểu');
+  expect(sealed.text).toContain('MẬT — CHƯA CÔNG BỐ');
   const viewed = await t.db.select().from(auditLog).where(eq(auditLog.action, 'results.viewed'));
   expect(viewed.map((v) => v.actor)).toEqual([fw.members[2]!.username]);
 
@@ -166,3 +170,38 @@ test('reports: the overview and every scorecard show the published figures, in e
     expect(row.getCell(6).value).toBe(u.unit === FEW ? null : u.composite);
   }
 });
+
+test('reports: the methodology and response appendix, the full print report, and its PDF (one page or more per scorecard, Vietnamese text intact)', async () => {
+  const anyone = new Browser(t.app);
+  const results = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/results.json`)).text) as ResultsDocument;
+  const appendix = await anyone.get(`/campaigns/${fw.campaignId}/results/methodology`);
+  expect(appendix.status).toBe(200);
+  expect(appendix.text).toContain('Tính minh bạch và tiếp cận thông tin');
+  expect(appendix.text).toContain('Khung mẫu, mẫu và số phiếu trả lời');
+  // 12 answers in each of four units and 5 in the last: the blocks' answered totals add up to 53.
+  const answered = [...appendix.text.matchAll(/<th>Tổng<\/th>(?:<td class="num">\d+<\/td>){3}<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
+  expect(answered).toHaveLength(2);
+  expect(answered.reduce((a, b) => a + b, 0)).toBe(53);
+  const report = await anyone.get(`/campaigns/${fw.campaignId}/report`);
+  expect(report.status).toBe(200);
+  for (const u of results.units) expect(report.text).toContain(`Phiếu điểm DDCI — ${u.nameVi}`);
+
+  // The download button: Chromium prints the same report to A4 (ddci report --pdf does the same from the command line).
+  const download = await anyone.agent.get(`/campaigns/${fw.campaignId}/report.pdf`).buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  expect(download.status).toBe(200);
+  expect(download.headers['content-type']).toBe('application/pdf');
+  // Kept in test-artifacts/ to be looked at.
+  mkdirSync(fromRoot('test-artifacts', 'reports'), { recursive: true });
+  const pdf = fromRoot('test-artifacts', 'reports', `report-${onServer ? 'postgres' : 'pglite'}.pdf`);
+  writeFileSync(pdf, download.body as Buffer);
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+  expect(pages).toBeGreaterThanOrEqual(results.units.length + 1);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  expect(text).toContain('ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN');
+  for (const u of results.units) expect(text).toContain(`Phiếu điểm DDCI — ${u.nameVi}`);
+  expect(text).toContain('Chỉ số thành phần');
+}, 120_000);
