@@ -86,6 +86,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   );
   app.use('/assets', express.static(fromRoot('views', 'assets'), { maxAge: '1h', index: false }));
   app.use('/assets/vendor', express.static(fromRoot('node_modules', 'chart.js', 'dist'), { maxAge: '1d', index: false }));
+  app.use('/assets/vendor/error-bars', express.static(fromRoot('node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d', index: false }));
   app.use(cookieParser(config.sessionSecret));
   app.use(languageMiddleware(config.cookieSecure));
   app.use((_req, res, next) => {

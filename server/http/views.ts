@@ -47,7 +47,11 @@ const helpers = {
   },
   /** {{date value}}: 01/12/2026, Vietnam time. */
   date: (value: Date | string, options: HelperOptions) => formatDate(value, langOf(options)),
-  json: (value: unknown) => JSON.stringify(value),
+  json: (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'),
+  /** The report's chart data by block (see report-charts.js). */
+  chartData: (report: { code: string; chart: unknown }[]) => Object.fromEntries((report ?? []).map((b) => [b.code, b.chart])),
+  /** A bar chart tall enough for its bars: 28 px a unit. */
+  chartHeight: (n: number) => 60 + 28 * Number(n),
   /** 0.08 → 8 (a fraction shown as a percentage in a form field). */
   percent100: (value: number) => Math.round(Number(value) * 1000) / 10,
   /** 0.0712 → "7,1%" / "7.1%". */

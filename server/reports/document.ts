@@ -34,7 +34,7 @@ export async function reportData(db: Db, catalog: Catalog, campaignId: string, l
 export function reportHtml(app: Application, data: NonNullable<Awaited<ReturnType<typeof reportData>>>, lang: Lang): Promise<string> {
   const css = readFileSync(fromRoot('views', 'assets', 'app.css'), 'utf8');
   return new Promise((resolve, reject) =>
-    app.render('pages/report', { ...data, lang, layout: 'print', css }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
+    app.render('pages/report', { ...data, lang, layout: 'print', css, print: true }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
   );
 }
 

@@ -92,6 +92,8 @@ export interface BlockOverview {
   closeToLeader: { unit: string; name: string; rank: number }[];
   notRanked: UnitLine[];
   hasChange: boolean;
+  /** The ranked units' composites with their intervals, best first, for the bar chart (the ranking table holds the same figures). */
+  chart: { labels: string[]; values: number[]; low: number[]; high: number[] };
 }
 
 export function overview(results: Results, methodology: Methodology, lang: Lang): BlockOverview[] {
@@ -147,9 +149,20 @@ export function overview(results: Results, methodology: Methodology, lang: Lang)
           : [],
         notRanked: lines.filter((l) => l.notRanked),
         hasChange: results.result.changes !== undefined,
+        chart: chartOf(ranked.sort((a, b) => a.rank! - b.rank!), names),
       },
     ];
   });
+}
+
+function chartOf(ranked: UnitScore[], names: Map<string, string>): BlockOverview['chart'] {
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    labels: ranked.map((u) => names.get(u.unit) ?? u.unit),
+    values: ranked.map((u) => round(u.composite!)),
+    low: ranked.map((u) => round(u.compositeCi?.[0] ?? u.composite!)),
+    high: ranked.map((u) => round(u.compositeCi?.[1] ?? u.composite!)),
+  };
 }
 
 export interface Scorecard {

@@ -97,7 +97,10 @@ test('the demo campaign is sampled with invitations and its access codes are in 
   expect(res.status).toBe(303);
 }, 120_000);
 
-/** Screenshots of a public page at 1366 px and 390 px in headless Chromium, kept in test-artifacts/e2e/ to be looked at. */
+/**
+ * Screenshots of a public page at 1366 px and 390 px in headless Chromium, kept in test-artifacts/e2e/ to be
+ * looked at; the page never scrolls sideways, and every chart on it is drawn (its canvas is not blank).
+ */
 async function screenshots(pagePath: string, name: string) {
   const server: Server = t.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -107,7 +110,21 @@ async function screenshots(pagePath: string, name: string) {
     mkdirSync(dir, { recursive: true });
     for (const width of [1366, 390]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}${pagePath}`);
+      await page.waitForLoadState('networkidle');
+      expect(errors).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      const inked = await page.evaluate(() =>
+        [...document.querySelectorAll('canvas')].map((c) => {
+          const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let ink = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) ink++;
+          return ink;
+        }),
+      );
+      for (const ink of inked) expect(ink).toBeGreaterThan(1000);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
       await page.close();
     }
@@ -241,6 +258,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   }
   expect(publicPage.text).toContain('So với năm trước');
   await screenshots(`/campaigns/${id}/results`, 'demo-results');
+  expect(publicPage.text).toContain('class="composite-chart"');
   await screenshots(`/campaigns/${id}/results/units/HQ`, 'demo-scorecard');
   const first = compared[0]!;
   expect(publicPage.text).toContain(formatChange(first.composite!.change, 2, 'vi'));
