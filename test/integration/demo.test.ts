@@ -115,15 +115,14 @@ async function screenshots(pagePath: string, name: string) {
       await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}${pagePath}`);
       await page.waitForLoadState('networkidle');
       expect(errors).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-      const inked = await page.evaluate(() =>
-        [...document.querySelectorAll('canvas')].map((c) => {
-          const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-          let ink = 0;
-          for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) ink++;
-          return ink;
-        }),
-      );
+      // Evaluated in the page (strings: this project's TypeScript has no DOM types).
+      expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+      const inked = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let ink = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) ink++;
+        return ink;
+      })`)) as number[];
       for (const ink of inked) expect(ink).toBeGreaterThan(1000);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
       await page.close();
