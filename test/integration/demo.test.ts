@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
 import { formatChange } from '../../server/i18n/format.js';
@@ -99,7 +100,8 @@ test('the demo campaign is sampled with invitations and its access codes are in 
 
 /**
  * Screenshots of a public page at 1366 px and 390 px in headless Chromium, kept in test-artifacts/e2e/ to be
- * looked at; the page never scrolls sideways, and every chart on it is drawn (its canvas is not blank).
+ * looked at; the page never scrolls sideways, every chart on it is drawn (its canvas is not blank), and
+ * axe-core finds no serious or critical accessibility violation.
  */
 async function screenshots(pagePath: string, name: string) {
   const server: Server = t.app.listen(0, '127.0.0.1');
@@ -124,6 +126,8 @@ async function screenshots(pagePath: string, name: string) {
         return ink;
       })`)) as number[];
       for (const ink of inked) expect(ink).toBeGreaterThan(1000);
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
       await page.close();
     }
@@ -259,6 +263,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   await screenshots(`/campaigns/${id}/results`, 'demo-results');
   expect(publicPage.text).toContain('class="composite-chart"');
   await screenshots(`/campaigns/${id}/results/units/HQ`, 'demo-scorecard');
+  await screenshots(`/campaigns/${id}/results/methodology`, 'demo-appendix');
   const first = compared[0]!;
   expect(publicPage.text).toContain(formatChange(first.composite!.change, 2, 'vi'));
   expect(recomputed.units.map((u) => [u.unit, u.rank])).toEqual(published.result.units.map((u) => [u.unit, u.rank]));
