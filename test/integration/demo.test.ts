@@ -111,7 +111,8 @@ async function screenshots(pagePath: string, name: string) {
     const dir = fromRoot('test-artifacts', 'e2e');
     mkdirSync(dir, { recursive: true });
     for (const width of [1366, 390]) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const context = await browser.newContext({ viewport: { width, height: 900 } }); // axe-core needs a page of its own context
+      const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}${pagePath}`);
@@ -129,7 +130,7 @@ async function screenshots(pagePath: string, name: string) {
       const axe = await new AxeBuilder({ page }).analyze();
       expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
-      await page.close();
+      await context.close();
     }
   } finally {
     await browser.close();
