@@ -82,7 +82,7 @@ describe('answering', () => {
     expect(stored).toHaveLength(before + 1);
     const mine = stored.filter((r) => createHash('sha256').update(r.envelope).digest('hex') === receipt);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ unitCode: unit, questionnaire: unit.startsWith('H') ? 'district-2026.1' : 'department-2026.1', mode: 'online' });
+    expect(mine[0]).toMatchObject({ unitCode: unit, questionnaire: unit.startsWith('H') ? 'commune-2026.2' : 'department-2026.1', mode: 'online' });
     expect(mine[0]!.id).toMatch(/^[A-Za-z0-9_-]{21}$/);
     expect(await unitStatus(invitation.id, unit)).toBe('answered');
 
