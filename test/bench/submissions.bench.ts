@@ -106,10 +106,9 @@ const first = await fetch(`${origin}/survey`);
 const csrfCookie = first.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('ddci_csrf='))!;
 const token = /name="csrf-token" content="([^"]+)"/.exec(await first.text())![1]!;
 const catalog = shippedCatalog();
-const schemas: Record<string, AnswerSchema> = {
-  department: answerSchema(catalog.questionnaires.get('department-2026.1')!) as unknown as AnswerSchema,
-  district: answerSchema(catalog.questionnaires.get('district-2026.1')!) as unknown as AnswerSchema,
-};
+const schemas: Record<string, AnswerSchema> = Object.fromEntries(
+  catalog.methodology.blocks.map((b) => [b.code, answerSchema(catalog.questionnaires.get(b.questionnaire)!) as unknown as AnswerSchema]),
+);
 const random = seededRandom(2026);
 const forms: { path: string; headers: Record<string, string>; body: string }[] = [];
 const queue = [...invited];
@@ -124,7 +123,7 @@ await Promise.all(
       });
       if (res.status !== 303) throw new Error(`code entry: ${res.status}`);
       const survey = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('ddci_survey='))!;
-      const answers = randomAnswers(schemas[next.unit.startsWith('H') ? 'district' : 'department']!, random);
+      const answers = randomAnswers(schemas[blockOf(next.unit)]!, random);
       forms.push({
         path: `/survey/units/${next.unit}`,
         headers: { cookie: `${csrfCookie}; ${survey}`, 'content-type': 'application/x-www-form-urlencoded' },
