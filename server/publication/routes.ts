@@ -36,7 +36,8 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
     if (!methodology) throw new Error(`methodology ${version} is not installed`);
     return methodology;
   };
-  const tables = (req: Request, results: ResultsDocument) => ({
+  /** The report overview of results in the reader's language, with what its footnote says. */
+  const overviewOf = (req: Request, results: ResultsDocument) => ({
     report: overview(results, methodologyOf(results.methodology), req.lang),
     level: Math.round(results.result.level * 100),
     replicates: results.result.replicates,
@@ -61,7 +62,7 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
     await sealedPage(req, res, {
       opened: true,
       results: opened.value.results,
-      ...tables(req, opened.value.results),
+      ...overviewOf(req, opened.value.results),
       freeText: freeTextView(opened.value, catalog, req.lang),
       canPublish: req.staff!.role === 'chair' && campaign.state === 'unsealed',
     });
@@ -83,7 +84,7 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
   };
   router.get('/campaigns/:id/results', async (req, res) => {
     const found = await publishedOf(req);
-    res.render('pages/results', { campaign: await campaignOf(req), record: found.record, signature: found.signature, ...tables(req, found.results) });
+    res.render('pages/results', { campaign: await campaignOf(req), record: found.record, signature: found.signature, ...overviewOf(req, found.results) });
   });
   router.get('/campaigns/:id/results/units/:code', async (req, res) => {
     const found = await publishedOf(req);

@@ -8,6 +8,7 @@ import { overview } from '../../server/reports/model.js';
 import { installSurveySchemas, shippedCatalog, type Methodology } from '../../server/questionnaires/index.js';
 import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 /**
@@ -65,10 +66,7 @@ async function scored(province: string, version: string, units: Record<string, s
     return browser;
   }));
   await members[1]!.post(`/campaigns/${fw.campaignId}/unseal/run`);
-  for (let i = 0; i < 300; i++) {
-    if (!(await members[1]!.get(`/campaigns/${fw.campaignId}/unseal`)).text.includes('http-equiv="refresh"')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilSettled(members[1]!, `/campaigns/${fw.campaignId}/unseal`);
   const opened = await readSealedResults(t.db, fw.campaignId, fw.members[1]!, TEST_PASSPHRASE);
   if (!opened.ok) throw new Error(opened.error.key);
   const page = await members[0]!.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });

@@ -13,7 +13,7 @@ import { createLogger } from '../../server/logger.js';
 import { createKeysForMember } from '../../server/sealing/index.js';
 import { runCli } from '../../server/cli/index.js';
 import { Browser, capturingLogger, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
-import { everyPage } from '../support/pages.js';
+import { everyPage, untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 import { ROLES } from '../../server/auth/policy.js';
 import { verifyAuditLog } from '../../server/audit/index.js';
@@ -178,11 +178,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   expect((await committee[2]!.get(`/campaigns/${id}/unseal`)).text).not.toContain('http-equiv="refresh"');
   expect((await committee[3]!.post(`/campaigns/${id}/unseal`, { passphrase: TEST_PASSPHRASE })).status).toBe(200);
   expect((await committee[3]!.post(`/campaigns/${id}/unseal/run`)).status).toBe(303);
-  let page = await committee[3]!.get(`/campaigns/${id}/unseal`);
-  for (let i = 0; i < 600 && page.text.includes('http-equiv="refresh"'); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    page = await committee[3]!.get(`/campaigns/${id}/unseal`);
-  }
+  const page = await untilSettled(committee[3]!, `/campaigns/${id}/unseal`);
   expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
 
   const sealed = await committee[4]!.post(`/campaigns/${id}/results/sealed`, { passphrase: TEST_PASSPHRASE });

@@ -13,9 +13,10 @@ import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import ExcelJS from 'exceljs';
+import type { Response } from 'superagent';
 import { formatInterval, formatNumber, formatPercent } from '../../server/i18n/format.js';
 import type { ResultsDocument } from '../../server/publication/results.js';
-import { everyPage } from '../support/pages.js';
+import { everyPage, untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 let t: TestApp;
@@ -59,11 +60,7 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect((await t.db.select().from(auditLog).where(eq(auditLog.action, 'results.unsealing_started')))).toHaveLength(0);
   await second.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
   expect((await second.post(`/campaigns/${fw.campaignId}/unseal/run`)).status).toBe(303);
-  let page = await second.get(`/campaigns/${fw.campaignId}/unseal`);
-  for (let i = 0; i < 200 && page.text.includes('http-equiv="refresh"'); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    page = await second.get(`/campaigns/${fw.campaignId}/unseal`);
-  }
+  const page = await untilSettled(second, `/campaigns/${fw.campaignId}/unseal`);
   expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
 
   // A member reads the sealed results with the passphrase; the reading is audited.
@@ -121,6 +118,13 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect(tampered.lines.some((l) => l.startsWith('✗ results hash'))).toBe(true);
 }, 180_000);
 
+/** Supertest's parser for a binary download (an XLSX, a PDF): the body as one Buffer. */
+function asBuffer(res: Response, done: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 test('reports: the overview and every scorecard show the published figures, in each language’s number format; CSV and XLSX hold the same; the unit under the minimum shows no figure anywhere', async () => {
   const anyone = new Browser(t.app);
   const results = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/results.json`)).text) as ResultsDocument;
@@ -155,11 +159,7 @@ test('reports: the overview and every scorecard show the published figures, in e
   expect(rankingsCsv.startsWith('\uFEFF')).toBe(true);
 
   // The workbook read back: one sheet per block with the same composites.
-  const xlsx = await anyone.agent.get(`/campaigns/${fw.campaignId}/results.xlsx`).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const xlsx = await anyone.agent.get(`/campaigns/${fw.campaignId}/results.xlsx`).buffer(true).parse(asBuffer);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
   const blocks = [...new Set(results.result.units.map((u) => u.block))];
@@ -187,11 +187,7 @@ test('reports: the methodology and response appendix, the full print report, and
   for (const u of results.units) expect(report.text).toContain(`Phiếu điểm DDCI — ${u.nameVi}`);
 
   // The download button: Chromium prints the same report to A4 (ddci report --pdf does the same from the command line).
-  const download = await anyone.agent.get(`/campaigns/${fw.campaignId}/report.pdf`).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const download = await anyone.agent.get(`/campaigns/${fw.campaignId}/report.pdf`).buffer(true).parse(asBuffer);
   expect(download.status).toBe(200);
   expect(download.headers['content-type']).toBe('application/pdf');
   // Kept in test-artifacts/ to be looked at.

@@ -4,6 +4,7 @@ import { samplingPlans, scoringRuns, sealedResults } from '../../server/db/schem
 import { readSealedResults } from '../../server/publication/service.js';
 import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 /**
@@ -26,12 +27,7 @@ async function unseal(): Promise<string> {
   await first.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
   await second.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
   await second.post(`/campaigns/${fw.campaignId}/unseal/run`);
-  let page = await second.get(`/campaigns/${fw.campaignId}/unseal`);
-  for (let i = 0; i < 300 && page.text.includes('http-equiv="refresh"'); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    page = await second.get(`/campaigns/${fw.campaignId}/unseal`);
-  }
-  return page.text;
+  return (await untilSettled(second, `/campaigns/${fw.campaignId}/unseal`)).text;
 }
 
 type Design = { plans: { unitCode: string; strata: { sizeBand: string; size: number }[] }[] };

@@ -13,3 +13,13 @@ export function campaignPaths(id: string): string[] {
 export function everyPage(browser: Browser, campaignId: string) {
   return Promise.all(campaignPaths(campaignId).map(async (path) => ({ path, res: await browser.get(path) })));
 }
+
+/** A page that refreshes itself while background work runs (meta refresh), read again until it stops: the final page. */
+export async function untilSettled(browser: Browser, path: string, attempts = 600) {
+  let page = await browser.get(path);
+  for (let i = 0; i < attempts && page.text.includes('http-equiv="refresh"'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    page = await browser.get(path);
+  }
+  return page;
+}
