@@ -63,8 +63,15 @@ function encryptPkcs8(key: KeyObject, password: string): string {
   return forge.pki.encryptedPrivateKeyToPem(encrypted);
 }
 
+/** The private key, or null for a wrong password (which node-forge reports either as null or, when the
+ * CBC padding happens to check out, as unparsable ASN.1). */
 function decryptPkcs8(pem: string, password: string): KeyObject | null {
-  const info = forge.pki.decryptPrivateKeyInfo(forge.pki.encryptedPrivateKeyFromPem(pem), password);
+  let info: forge.asn1.Asn1 | null;
+  try {
+    info = forge.pki.decryptPrivateKeyInfo(forge.pki.encryptedPrivateKeyFromPem(pem), password);
+  } catch {
+    return null;
+  }
   if (!info) return null;
   const der = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
   try {
