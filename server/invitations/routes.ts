@@ -74,14 +74,16 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
   router.get('/campaigns/:id/invitations/letters', manage, async (req, res) => {
     const campaign = await campaignOf(req);
     const page = Math.max(0, Number.parseInt(String(req.query.page ?? '0'), 10) || 0);
-    const letters = await invitations.letters(db, keys, config.publicUrl, campaign.id, page, LETTERS_PER_PAGE);
+    const letters = await invitations.letters(db, keys, config.publicUrl, req.staff!.username, campaign.id, page, LETTERS_PER_PAGE);
+    res.set('Cache-Control', 'no-store'); // every access code of the batch
     res.render('pages/letters', { layout: 'print', campaign, letters, today: new Date() });
   });
 
   router.get('/campaigns/:id/invitations.csv', manage, async (req, res) => {
     const campaign = await campaignOf(req);
-    res.type('text/csv; charset=utf-8').attachment(`thu-moi-${campaign.province}-${campaign.year}.csv`);
-    res.send(await invitations.mailMergeCsv(db, keys, config.publicUrl, campaign.id));
+    const csv = await invitations.mailMergeCsv(db, keys, config.publicUrl, req.staff!.username, campaign.id);
+    res.set('Cache-Control', 'no-store'); // every access code
+    res.type('text/csv; charset=utf-8').attachment(`thu-moi-${campaign.province}-${campaign.year}.csv`).send(csv);
   });
 
   router.post('/campaigns/:id/invitations/emails', manage, async (req, res) => {

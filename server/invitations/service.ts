@@ -1,6 +1,7 @@
 import { nanoid } from 'nanoid';
 import QRCode from 'qrcode';
 import { recordAudit } from '../audit/index.js';
+import { csvFile } from '../csv.js';
 import { findCampaign, listUnits } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
 import { translate } from '../i18n/index.js';
@@ -54,10 +55,15 @@ async function unitNames(db: Db, campaignId: string): Promise<Map<string, string
   return new Map((await listUnits(db, campaignId)).map((u) => [u.code, u.nameVi]));
 }
 
-/** Printable letters, a page of invitations at a time, with the code and a QR code of the survey link. */
-export async function letters(db: Db, keys: CodeKeys, publicUrl: string, campaignId: string, page: number, perPage = 100): Promise<Letter[]> {
+/**
+ * Printable letters, a page of invitations at a time, with the code and a QR code of the survey link. Every
+ * batch shown is audited — who, which page, how many codes; never a code — since whoever holds a code can
+ * answer in that business's name.
+ */
+export async function letters(db: Db, keys: CodeKeys, publicUrl: string, actor: string, campaignId: string, page: number, perPage = 100): Promise<Letter[]> {
   const names = await unitNames(db, campaignId);
   const rows = await q.invitationDetails(db, campaignId, { offset: page * perPage, limit: perPage });
+  await db.transaction((tx) => recordAudit(tx, { actor, action: 'invitations.codes_revealed', campaignId, details: { via: 'letters', page: page + 1, codes: rows.length } }));
   return Promise.all(
     rows.map(async (r) => {
       const code = accessCodeFor(keys, r.id);
@@ -75,21 +81,21 @@ export async function letters(db: Db, keys: CodeKeys, publicUrl: string, campaig
   );
 }
 
-const csvCell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-/** The mail-merge CSV: one line per invitation with its code and link. */
-export async function mailMergeCsv(db: Db, keys: CodeKeys, publicUrl: string, campaignId: string): Promise<string> {
+/**
+ * The mail-merge CSV: one line per invitation with its code and link, cells safe from formula injection
+ * (frame data is typed by others). Audited like the letters: who, how many codes, never a code.
+ */
+export async function mailMergeCsv(db: Db, keys: CodeKeys, publicUrl: string, actor: string, campaignId: string): Promise<string> {
   const names = await unitNames(db, campaignId);
-  const lines = ['tax_code,name,address,email,phone,units,access_code,url'];
-  for (const r of await q.invitationDetails(db, campaignId)) {
-    const code = accessCodeFor(keys, r.id);
-    lines.push(
-      [r.taxCode, r.name, r.address, r.email, r.phone, r.units.map((c) => names.get(c) ?? c).join('; '), formatCode(code), surveyUrl(publicUrl, code)]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  const rows = await q.invitationDetails(db, campaignId);
+  await db.transaction((tx) => recordAudit(tx, { actor, action: 'invitations.codes_revealed', campaignId, details: { via: 'mail-merge', codes: rows.length } }));
+  return csvFile([
+    ['tax_code', 'name', 'address', 'email', 'phone', 'units', 'access_code', 'url'],
+    ...rows.map((r) => {
+      const code = accessCodeFor(keys, r.id);
+      return [r.taxCode, r.name, r.address, r.email, r.phone, r.units.map((c) => names.get(c) ?? c).join('; '), formatCode(code), surveyUrl(publicUrl, code)];
+    }),
+  ]);
 }
 
 export interface MailPolicy {

@@ -237,7 +237,11 @@ describe('design, draw, invitations', () => {
     const rows = await t.database.db.query.invitations.findMany({ where: (i, { eq }) => eq(i.campaignId, id) });
     const sampled = await t.database.db.query.sampleEntries.findMany({ where: (e, { eq, and }) => and(eq(e.campaignId, id), eq(e.role, 'sample')) });
     expect(rows).toHaveLength(new Set(sampled.map((e) => e.taxCode)).size);
-    const csv = (await admin.get(`/campaigns/${id}/invitations.csv`)).text;
+    const download = await admin.get(`/campaigns/${id}/invitations.csv`);
+    expect(download.headers['cache-control']).toBe('no-store');
+    const csv = download.text;
+    // A frame's text never runs as a spreadsheet formula.
+    for (const line of csv.split('\r\n').slice(1)) for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+@]/);
     const codes = [...csv.matchAll(/,([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}),https:\/\/ddci\.langson\.gov\.vn\/survey\?code=\1/g)].map((m) => m[1]!);
     expect(codes).toHaveLength(rows.length);
     expect(new Set(codes).size).toBe(codes.length);
@@ -252,6 +256,16 @@ describe('design, draw, invitations', () => {
     expect(letters.text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
     expect(letters.text).toContain(codes[0]!);
     expect((letters.text.match(/<svg/g) ?? []).length).toBe(rows.length);
+    expect(letters.headers['cache-control']).toBe('no-store');
+    // Who revealed how many codes, and how — never a code.
+    const revealed = await t.database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'invitations.codes_revealed') });
+    expect(revealed.map((r) => r.details)).toEqual([
+      { via: 'mail-merge', codes: rows.length },
+      { via: 'letters', page: 1, codes: rows.length },
+    ]);
+    expect(revealed.every((r) => r.actor === revealed[0]!.actor)).toBe(true);
+    const log = JSON.stringify(revealed);
+    for (const code of codes) expect(log).not.toContain(code);
   });
 
   test('invitation e-mails go out over SMTP, then reminders only to those not done', async () => {
