@@ -12,7 +12,8 @@ import { createMailer, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes } from './responses/index.js';
 import { publicationRoutes, unsealingStatus } from './publication/index.js';
-import { submissionKey } from './sealing/index.js';
+import { reportRoutes } from './reports/routes.js';
+import { mixingKey, submissionKey } from './sealing/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
@@ -113,14 +114,16 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(passwordChangeGate);
   app.use(memberKeysGate(db));
 
-  app.use(campaignRoutes(db));
+  const mixKey = mixingKey(config.hmacSecret);
+  app.use(campaignRoutes(db, mixKey));
   const publication = { db, catalog, registry: unsealing, logger };
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));
+  app.use(reportRoutes(publication, config));
   app.use(samplingRoutes(db, config, logger));
   const keys = codeKeys(config.hmacSecret);
   app.use(invitationRoutes(db, config, keys, createMailer(config.smtpUrl, config.mailFrom), logger));
-  app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), logger }, config));
+  app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
   app.use(authRoutes(db, config));
   app.use(auditRoutes(db));
 

@@ -40,6 +40,11 @@ export async function updateCommittee(db: Db, id: string, size: number, threshol
     .where(eq(campaigns.id, id));
 }
 
+export async function updateReportHeader(db: Db, id: string, issuer: string | null, title: string | null): Promise<boolean> {
+  const updated = await db.update(campaigns).set({ reportIssuer: issuer, reportTitle: title, updatedAt: new Date() }).where(eq(campaigns.id, id)).returning({ id: campaigns.id });
+  return updated.length > 0;
+}
+
 /** Moves the state only if it is still `from`; returns whether it moved. */
 export async function updateState(db: Db, id: string, from: CampaignState, to: CampaignState): Promise<boolean> {
   const moved = await db

@@ -8,13 +8,14 @@ import { singleSmallFile } from '../http/uploads.js';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
 import { isState, nextState, rolesForNext } from './lifecycle.js';
-import { validateCampaign, validateCommittee, validateUnit } from './schemas.js';
+import { validateCampaign, validateCommittee, validateReportHeader, validateUnit } from './schemas.js';
 import * as campaigns from './service.js';
 import { committeeCandidates, committeeIds, listUnitLinks } from './queries.js';
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
 import { shippedCatalog } from '../questionnaires/index.js';
 
-export function campaignRoutes(db: Db): Router {
+/** `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer. */
+export function campaignRoutes(db: Db, mixKey: Buffer): Router {
   const router = Router();
   const view = requirePermission('campaign.view');
   const manage = requirePermission('campaign.manage');
@@ -108,6 +109,12 @@ export function campaignRoutes(db: Db): Router {
     await respond(req, res, linked, linked.ok ? { key: 'series.linksSaved', params: { count: linked.value } } : undefined);
   });
 
+  router.post('/campaigns/:id/report-header', manage, async (req, res) => {
+    const form = validateReportHeader(req.body);
+    if (!form.ok) return renderCampaign(req, res, { reportHeaderErrors: form.errors }, 422);
+    await respond(req, res, await campaigns.setReportHeader(db, req.staff!.username, String(req.params.id), form.value), { key: 'report.headerSaved' });
+  });
+
   router.post('/campaigns/:id/committee', manage, async (req, res) => {
     const form = validateCommittee(req.body);
     if (!form.ok) return renderCampaign(req, res, { committeeErrors: form.errors, committeeValues: req.body }, 422);
@@ -123,7 +130,7 @@ export function campaignRoutes(db: Db): Router {
   router.post('/campaigns/:id/transition', requireStaff, async (req, res) => {
     const to: unknown = req.body?.to;
     if (!isState(to)) return renderCampaign(req, res, { problem: { key: 'field.invalid' } }, 422);
-    const moved = await campaigns.transition(db, req.staff!, String(req.params.id), to);
+    const moved = await campaigns.transition(db, req.staff!, String(req.params.id), to, { mixKey });
     if (!moved.ok && moved.error.key === 'transition.roleRefused') {
       return renderCampaign(req, res, { problem: moved.error }, 403);
     }

@@ -43,6 +43,19 @@ export const validateUnit = formValidator<UnitForm>(
   { code: 'field.unitCode' },
 );
 
+/** The report's official header; empty fields fall back to the province's People's Committee and the campaign title. */
+export interface ReportHeaderForm {
+  issuer?: string;
+  title?: string;
+}
+export const validateReportHeader = formValidator<ReportHeaderForm>({
+  type: 'object',
+  properties: {
+    issuer: { type: 'string', maxLength: 200, nullable: true },
+    title: { type: 'string', maxLength: 300, nullable: true },
+  },
+} as JSONSchemaType<ReportHeaderForm>);
+
 export const MAX_COMMITTEE = 50;
 export interface CommitteeForm {
   size: number;

@@ -11,7 +11,7 @@ import { closeFieldwork } from '../responses/service.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
-import type { CampaignForm, CommitteeForm, UnitForm } from './schemas.js';
+import type { CampaignForm, CommitteeForm, ReportHeaderForm, UnitForm } from './schemas.js';
 import { parseUnitLinks, parseUnitsCsv, type UnitInput } from './units-csv.js';
 
 export type { CampaignRow, UnitRow } from './queries.js';
@@ -68,6 +68,17 @@ export async function setUnitLinks(db: Db, actor: string, campaignId: string, cs
     return ok(parsed.links.length);
   });
   return rowErrors ? { ...result, rowErrors } : result;
+}
+
+/** The report's header, at any stage: it is how the report is titled, not part of the signed results. */
+export async function setReportHeader(db: Db, actor: string, campaignId: string, form: ReportHeaderForm): Promise<Result<null>> {
+  const issuer = form.issuer?.trim() || null;
+  const title = form.title?.trim() || null;
+  return db.transaction(async (tx) => {
+    if (!(await q.updateReportHeader(tx, campaignId, issuer, title))) return refuse({ key: 'campaigns.notFound' });
+    await recordAudit(tx, { actor, action: 'campaign.report_header_set', campaignId, details: { issuer, title } });
+    return ok(null);
+  });
 }
 
 export async function createCampaign(db: Db, actor: string, form: CampaignForm): Promise<Result<string>> {
@@ -208,6 +219,8 @@ export interface TransitionOptions {
   facts?: Partial<CampaignFacts>;
   /** Work that must commit with the move, or not at all (sealed results, the publication). */
   within?: (tx: Db) => Promise<void>;
+  /** Closing moves the pending envelopes out of the mixing layer: its key (the server's, never stored). */
+  mixKey?: Buffer;
 }
 
 export async function transition(
@@ -226,7 +239,10 @@ export async function transition(
     if (to === 'fieldwork') await runKeyCeremony(tx, campaignId, actor.username, campaign.committeeThreshold!);
     // Closing waited for every submission in flight (they share-lock the campaign row): what is still
     // pending moves to the responses now, shuffled, and the bulletin is published.
-    if (to === 'closed') await closeFieldwork(tx, actor.username, campaignId);
+    if (to === 'closed') {
+      if (!options.mixKey) throw new Error('closing fieldwork needs the mixing key');
+      await closeFieldwork(tx, actor.username, campaignId, options.mixKey);
+    }
     await options.within?.(tx);
     await recordAudit(tx, {
       actor: actor.username,

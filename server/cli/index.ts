@@ -10,7 +10,7 @@ import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
 import { verifyPublication } from '../publication/index.js';
 import { CatalogError, loadCatalog, loadMethodology, questionsOf, shippedCatalog } from '../questionnaires/index.js';
-import { ChromiumMissing, printPdf, reportData, reportHtml } from '../reports/document.js';
+import { ChromiumMissing, reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
 import { writeFileSync } from 'node:fs';
 
@@ -205,7 +205,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         const { app } = createApp({ config, database, logger: createLogger('silent') });
         try {
-          writeFileSync(options.pdf, await printPdf(await reportHtml(app, data, lang), config.chromiumPath));
+          writeFileSync(options.pdf, await reportPdf(app, data, lang, config.chromiumPath));
         } catch (error) {
           if (!(error instanceof ChromiumMissing)) throw error;
           io.err(`ddci report: ${error.message}\nInstall Debian's chromium (apt install chromium) or set CHROMIUM_PATH; the report's print view is at /campaigns/${options.campaign}/report.\n`);

@@ -12,7 +12,7 @@ import { publish, startUnsealing } from '../publication/service.js';
 import { answerSchema, blockQuestionnaire, questionsOf, shippedCatalog } from '../questionnaires/index.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../responses/simulate.js';
 import { newNonce, responseService } from '../responses/service.js';
-import { approveUnsealing, createKeysForMember, submissionKey, UnsealingRegistry } from '../sealing/index.js';
+import { approveUnsealing, createKeysForMember, mixingKey, submissionKey, UnsealingRegistry } from '../sealing/index.js';
 import { must, sampleDemoCampaign, SYSTEM } from './steps.js';
 
 /**
@@ -64,7 +64,8 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
   must('fieldwork', await transition(db, SYSTEM, campaignId, 'fieldwork'));
 
   // Seven businesses in ten answer for each unit they were invited for; units differ in how favourably.
-  const survey = responseService({ db, catalog, codeKeys: keys, submissionKey: submissionKey(o.hmacSecret), logger: o.logger });
+  const mixKey = mixingKey(o.hmacSecret);
+  const survey = responseService({ db, catalog, codeKeys: keys, submissionKey: submissionKey(o.hmacSecret), mixKey, logger: o.logger });
   const random = seededRandom(o.year);
   const rows = await db
     .select({ id: invitations.id, unit: invitationUnits.unitCode })
@@ -89,7 +90,7 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
     const stored = await survey.submit({ campaignId, invitationId: id, unitCode: unit, nonce: newNonce(), mode: 'online', body: fields });
     if (!stored.ok) throw new Error(`demo seed (last year): an answer to ${unit} was refused (${'refusal' in stored ? stored.refusal.key : Object.keys(stored.errors).join(', ')})`);
   }
-  must('close', await transition(db, SYSTEM, campaignId, 'closed'));
+  must('close', await transition(db, SYSTEM, campaignId, 'closed', { mixKey }));
 
   const registry = new UnsealingRegistry(10 * 60_000);
   for (const member of members.slice(0, 2)) must('approval', await approveUnsealing(db, registry, campaignId, member, passphrases.get(member.id)!));

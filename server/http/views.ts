@@ -50,6 +50,8 @@ const helpers = {
   json: (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'),
   /** The report's chart data by block (see report-charts.js). */
   chartData: (report: { code: string; chart: unknown }[]) => Object.fromEntries((report ?? []).map((b) => [b.code, b.chart])),
+  /** The length of a 1–10 score's bar on a 0–100 scale (0 when there is no score). */
+  barWidth: (score: number | null) => (typeof score === 'number' ? Math.max(0, Math.min(100, ((score - 1) / 9) * 100)).toFixed(1) : '0'),
   /** A bar chart tall enough for its bars: 28 px a unit. */
   chartHeight: (n: number) => 60 + 28 * Number(n),
   /** 0.08 → 8 (a fraction shown as a percentage in a form field). */

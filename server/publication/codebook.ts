@@ -2,6 +2,7 @@ import type { Methodology, Question, Questionnaire, Text } from '../questionnair
 import { DONT_KNOW, type Indicator } from '../questionnaires/index.js';
 import { csvFile } from '../csv.js';
 import { indicatorValue, type Microdata } from '../scoring/index.js';
+import type { ResultsDocument } from './results.js';
 
 /**
  * The microdata as a flat table (CSV) and its codebook (`DDCI-CODEBOOK/1`), pure. One row per response:
@@ -124,6 +125,7 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
       text('Tầng chỉ có một phiếu không đóng góp phương sai (survey.lonely.psu = "certainty").', 'A stratum with a single response adds no variance (survey.lonely.psu = "certainty").'),
       text(`Tầng quy mô có ít hơn ${microdata.disclosure.minStratumRespondents} phiếu được gộp với tầng liền kề của cùng đơn vị, cộng số doanh nghiệp trong khung mẫu.`, `A size-band stratum with fewer than ${microdata.disclosure.minStratumRespondents} responses is merged with its neighbouring band of the same unit, adding their frame counts.`),
       text('Câu trả lời tự do không có trong dữ liệu công bố: chỉ Hội đồng đọc.', 'Free-text answers are not in the published data: only the committee reads them.'),
+      text('Đơn vị có ít phiếu hơn mức tối thiểu không có trong bảng dữ liệu (không công bố số liệu của đơn vị đó).', 'Units with fewer answers than the minimum are not in the data tables (none of their figures is published).'),
     ],
     r: {
       packages: ['survey'],
@@ -134,12 +136,30 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
   };
 }
 
-/** The microdata as CSV (UTF-8 with BOM, CRLF), the columns the codebook describes, in its order. */
-export function microdataCsv(microdata: Microdata, book: Codebook, methodology: Methodology): string {
-  const columns = book.variables;
-  const rows: (string | number | null)[][] = [columns.map((c) => c.name)];
-  for (const r of microdata.responses) {
-    const cells = columns.map((c): string | number | null => {
+export type MicrodataCell = string | number | null;
+
+/**
+ * The microdata analysts download as tables: units under the minimum number of answers left out (no figure
+ * of theirs is published, and a handful of records would say too much). Their absence changes no other
+ * unit's estimate: such units neither stretch the normalisation bounds nor share a stratum.
+ */
+export function analysableMicrodata(microdata: Microdata, results: Pick<ResultsDocument, 'result'>): Microdata {
+  const withheld = new Set(results.result.units.filter((u) => u.flag === 'below-minimum').map((u) => u.unit));
+  if (!withheld.size) return microdata;
+  return {
+    ...microdata,
+    units: microdata.units.filter((u) => !withheld.has(u.code)),
+    strata: microdata.strata.filter((s) => !withheld.has(s.unit)),
+    responses: microdata.responses.filter((r) => !withheld.has(r.unit)),
+    disclosure: { ...microdata.disclosure, collapsed: microdata.disclosure.collapsed.filter((c) => !withheld.has(c.unit)) },
+  };
+}
+
+/** The microdata as rows of the codebook's columns, in its order: coded answers as given (multiple: "1;3"). */
+export function microdataRows(microdata: Microdata, book: Codebook, methodology: Methodology): MicrodataCell[][] {
+  const indicators = new Map(methodology.indicators.map((i) => [i.code, i]));
+  return microdata.responses.map((r) =>
+    book.variables.map((c): MicrodataCell => {
       switch (c.role) {
         case 'design':
           return c.name === 'stratum_id' ? `${r.unit}/${r.stratum}` : (r as unknown as Record<string, string | number>)[c.name]!;
@@ -149,13 +169,15 @@ export function microdataCsv(microdata: Microdata, book: Codebook, methodology: 
           return Array.isArray(a) ? a.join(';') : (a as string | number);
         }
         default: {
-          const indicator = methodology.indicators.find((i) => i.code === c.indicator)!;
+          const indicator = indicators.get(c.indicator!)!;
           const y = indicatorValue(indicator, r.answers[indicator.question]);
           return Number.isNaN(y) ? null : y;
         }
       }
-    });
-    rows.push(cells);
-  }
-  return csvFile(rows);
+    }),
+  );
 }
+
+/** The microdata as CSV (UTF-8 with BOM, CRLF), the columns the codebook describes, in its order. */
+export const microdataCsv = (microdata: Microdata, book: Codebook, methodology: Methodology): string =>
+  csvFile([book.variables.map((c) => c.name), ...microdataRows(microdata, book, methodology)]);

@@ -16,7 +16,7 @@ import { SIZE_BANDS } from '../sampling/frame-rows.js';
 import { findPlan, type StoredDesign } from '../sampling/plan.js';
 import { readAnswerPayload } from '../responses/payload.js';
 import { buildMicrodata, DEFAULT_MIN_STRATUM_RESPONDENTS, frameCountProblem, pastBounds, scoreMicrodataInParallel, WHOLE_UNIT, type Microdata, type MicrodataSeries, type PreviousYear, type ScoringResult } from '../scoring/index.js';
-import { openForMember, responseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
+import { openForMember, responseContext, sealedResponseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
 import { findMemberKeys } from '../sealing/queries.js';
 import * as q from './queries.js';
 import { sampledStrata, shuffledByUnit, withoutFreeText, type FreeText, type StratifiedResponse } from './microdata-input.js';
@@ -81,6 +81,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   const expected = new Map<string, number>();
   for (const receipt of bulletin.content.receipts) expected.set(receipt, (expected.get(receipt) ?? 0) + 1);
   const answered: StratifiedResponse[] = [];
+  const perUnit = new Map<string, number>();
   const freeText: FreeText[] = [];
   let read = 0;
   let invalid = 0;
@@ -91,12 +92,19 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
         const left = expected.get(receipt) ?? 0;
         if (left === 0) throw new RunFailure('results.bulletinMismatch');
         expected.set(receipt, left - 1);
-        const plaintext = decryptor.open(row.envelope, responseContext(campaignId, row.unitCode, row.questionnaire));
-        const { stratum, answers } = readAnswerPayload(plaintext);
+        // Since DDCI-ANSWERS/3 the unit, questionnaire and mode are inside the envelope; older rows name them.
+        const named = row.unitCode !== null && row.questionnaire !== null;
+        const plaintext = decryptor.open(row.envelope, named ? responseContext(campaignId, row.unitCode!, row.questionnaire!) : sealedResponseContext(campaignId));
+        const sheet = readAnswerPayload(plaintext);
         plaintext.fill(0);
-        if (catalog.answerValidator(row.questionnaire)(answers)) {
-          const coded = withoutFreeText(catalog, row.questionnaire, row.unitCode, answers, freeText);
-          answered.push({ unit: row.unitCode, stratum: stratum ?? WHOLE_UNIT, questionnaire: row.questionnaire, mode: row.mode, answers: coded });
+        const unit = sheet.unit ?? row.unitCode;
+        const questionnaire = sheet.questionnaire ?? row.questionnaire;
+        const mode = sheet.mode ?? row.mode;
+        if (!unit || !questionnaire || !mode) throw new RunFailure('results.bulletinMismatch');
+        perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
+        if (catalog.answerValidator(questionnaire)(sheet.answers)) {
+          const coded = withoutFreeText(catalog, questionnaire, unit, sheet.answers, freeText);
+          answered.push({ unit, stratum: sheet.stratum ?? WHOLE_UNIT, questionnaire, mode, answers: coded });
         } else invalid++;
       }
       read += batch.length;
@@ -104,6 +112,9 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     }
   });
   if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
+  // The units inside the envelopes must add up to the bulletin's counts, unit by unit.
+  const counts = Object.entries(bulletin.content.counts);
+  if (counts.length !== perUnit.size || counts.some(([unit, n]) => perUnit.get(unit) !== n)) throw new RunFailure('results.bulletinMismatch');
 
   const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
   const series = await seriesOf(ctx, campaign, methodology);

@@ -1,37 +1,46 @@
 import { readFileSync } from 'node:fs';
 import type { Application } from 'express';
-import { findCampaign } from '../campaigns/queries.js';
+import { findCampaign, type CampaignRow } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
 import type { Lang } from '../i18n/index.js';
 import { fromRoot } from '../paths.js';
-import { publishedResults } from '../publication/service.js';
-import type { Catalog } from '../questionnaires/index.js';
-import { appendix, overview, scorecard } from './model.js';
+import { publishedResults, type Published } from '../publication/service.js';
+import type { Catalog, Methodology } from '../questionnaires/index.js';
+import { appendix, overview, scorecard, type AppendixFacts } from './model.js';
 import { appendixFacts } from './service.js';
 
-/** Everything the full report shows (overview, every scorecard, appendix); null before publication. */
-export async function reportData(db: Db, catalog: Catalog, campaignId: string, lang: Lang) {
-  const published = await publishedResults(db, campaignId);
-  const campaign = await findCampaign(db, campaignId);
-  if (!published || !campaign) return null;
+/** What the report's header needs of the campaign. */
+type ReportCampaign = Pick<CampaignRow, 'id' | 'province' | 'year' | 'title' | 'reportIssuer' | 'reportTitle'>;
+
+/** Everything the full report shows (overview, every scorecard, appendix), pure. */
+export function reportDocument(campaign: ReportCampaign, published: Pick<Published, 'results' | 'record'>, methodology: Methodology, lang: Lang, facts: AppendixFacts) {
   const { results, record } = published;
-  const methodology = catalog.methodologies.get(results.methodology);
-  if (!methodology) throw new Error(`methodology ${results.methodology} is not installed`);
   const report = overview(results, methodology, lang);
   return {
     campaign,
     record,
     report,
     cards: report.flatMap((block) => block.lines.map((line) => ({ card: scorecard(results, methodology, lang, line.unit)! }))),
-    appendix: appendix(results, methodology, lang, await appendixFacts(db, campaignId)),
+    appendix: appendix(results, methodology, lang, facts),
     level: Math.round(results.result.level * 100),
     replicates: results.result.replicates,
     minimum: methodology.minAnswersPerUnit,
   };
 }
+export type ReportDocument = ReturnType<typeof reportDocument>;
+
+/** The full report of a published campaign; null before publication. */
+export async function reportData(db: Db, catalog: Catalog, campaignId: string, lang: Lang): Promise<ReportDocument | null> {
+  const published = await publishedResults(db, campaignId);
+  const campaign = await findCampaign(db, campaignId);
+  if (!published || !campaign) return null;
+  const methodology = catalog.methodologies.get(published.results.methodology);
+  if (!methodology) throw new Error(`methodology ${published.results.methodology} is not installed`);
+  return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId));
+}
 
 /** The report page as one self-contained HTML document (the stylesheet inlined), for printing to PDF. */
-export function reportHtml(app: Application, data: NonNullable<Awaited<ReturnType<typeof reportData>>>, lang: Lang): Promise<string> {
+export function reportHtml(app: Application, data: ReportDocument, lang: Lang): Promise<string> {
   const css = readFileSync(fromRoot('views', 'assets', 'app.css'), 'utf8');
   return new Promise((resolve, reject) =>
     app.render('pages/report', { ...data, lang, layout: 'print', css, print: true }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
@@ -40,7 +49,21 @@ export function reportHtml(app: Application, data: NonNullable<Awaited<ReturnTyp
 
 export class ChromiumMissing extends Error {}
 
-/** A4 PDF of an HTML document, printed by Chromium (Debian's `chromium`) with page numbers in the footer. */
+/** The scripts that draw the report's charts, added to the page Chromium prints (no server to fetch them from). */
+const CHART_SCRIPTS = [
+  fromRoot('node_modules', 'chart.js', 'dist', 'chart.umd.min.js'),
+  fromRoot('node_modules', 'chartjs-chart-error-bars', 'build', 'index.umd.min.js'),
+  fromRoot('views', 'assets', 'report-charts.js'),
+];
+/** The printable width of A4 between 14 mm margins, in CSS pixels: charts are drawn at the size they print. */
+const A4_CONTENT_WIDTH = 688;
+
+/** The whole report as an A4 PDF, printed by Chromium (Debian's `chromium`) with its charts drawn. */
+export async function reportPdf(app: Application, data: ReportDocument, lang: Lang, chromiumPath: string): Promise<Buffer> {
+  return printPdf(await reportHtml(app, data, lang), chromiumPath);
+}
+
+/** A4 PDF of an HTML document. Margins and page numbers come from the document's @page rule. */
 export async function printPdf(html: string, chromiumPath: string): Promise<Buffer> {
   const { chromium } = await import('playwright-core');
   let browser;
@@ -50,16 +73,10 @@ export async function printPdf(html: string, chromiumPath: string): Promise<Buff
     throw new ChromiumMissing(`Chromium could not start from ${chromiumPath}: ${(error as Error).message.split('\n')[0]}`);
   }
   try {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
     await page.setContent(html, { waitUntil: 'load' });
-    return await page.pdf({
-      format: 'A4',
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-      margin: { top: '15mm', bottom: '18mm', left: '14mm', right: '14mm' },
-    });
+    for (const path of CHART_SCRIPTS) await page.addScriptTag({ path });
+    return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   } finally {
     await browser.close();
   }

@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
 import { csvFile } from '../csv.js';
+import type { Lang } from '../i18n/index.js';
+import { microdataRows, type Codebook } from '../publication/codebook.js';
 import type { Methodology } from '../questionnaires/index.js';
+import type { Microdata } from '../scoring/index.js';
 import type { ResultsDocument } from '../publication/results.js';
 import type { UnitScore } from '../scoring/index.js';
 
@@ -94,4 +97,26 @@ export async function resultsXlsx(results: Results, methodology: Methodology): P
   method.addRow(['indicator', 'question', 'pillar', 'measure', 'favourable', 'direction']);
   for (const i of methodology.indicators) method.addRow([i.code, i.question, i.pillar, i.measure, (i.favourable ?? []).join(' '), i.direction]);
   return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** The microdata workbook: the data (one row per response), the codebook, and the R script that reproduces the estimates. */
+export async function microdataXlsx(microdata: Microdata, book: Codebook, methodology: Methodology, lang: Lang): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'DDCI';
+  const data = workbook.addWorksheet('microdata');
+  data.addRow(book.variables.map((v) => v.name));
+  for (const row of microdataRows(microdata, book, methodology)) data.addRow(row);
+  data.getRow(1).font = { bold: true };
+  data.views = [{ state: 'frozen', ySplit: 1, xSplit: 1 }];
+  const labels = (codes: Record<string, { vi: string; en: string }> | undefined) =>
+    Object.entries(codes ?? {}).map(([code, text]) => `${code} = ${text[lang]}`).join('; ');
+  const sheet = workbook.addWorksheet('codebook');
+  sheet.addRow(['variable', 'role', 'type', 'label_vi', 'label_en', 'value_labels', 'missing', 'derivation']);
+  for (const v of book.variables) sheet.addRow([v.name, v.role, v.type, v.label.vi, v.label.en, labels(v.valueLabels), labels(v.missing), v.derivation?.[lang] ?? '']);
+  sheet.getRow(1).font = { bold: true };
+  const r = workbook.addWorksheet('R');
+  for (const line of book.r.script.split('\n')) r.addRow([line]);
+  r.addRow([]);
+  for (const rule of book.rules) r.addRow([rule[lang]]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -1,6 +1,7 @@
 import { formatChange, formatInterval, formatNumber, formatPercent } from '../i18n/format.js';
 import type { Lang, Message } from '../i18n/index.js';
 import type { Methodology } from '../questionnaires/index.js';
+import type { Codebook } from '../publication/codebook.js';
 import type { ResultsDocument } from '../publication/results.js';
 import type { UnitScore } from '../scoring/index.js';
 
@@ -271,5 +272,31 @@ export function appendix(results: Results, methodology: Methodology, lang: Lang,
         .filter((i) => i.pillar === p.code)
         .map((i) => ({ code: i.code, question: i.question, rule: i.measure === 'share' ? `${i.favourable?.join(', ')}` : lang === 'en' ? 'mean' : 'trung bình', direction: i.direction })),
     })),
+  };
+}
+
+/** "1 = Rất không đồng ý; 2 = …" — a codebook's value labels or missing codes in one line. */
+const codeList = (labels: Record<string, { vi: string; en: string }> | undefined, lang: Lang) =>
+  Object.entries(labels ?? {})
+    .map(([code, label]) => `${code === '' ? (lang === 'en' ? '(empty)' : '(trống)') : code} = ${label[lang]}`)
+    .join('; ');
+
+/** The codebook as a page: every column with its text, type, codes and derivation; the rules; the R script. */
+export function codebookView(book: Codebook, lang: Lang) {
+  return {
+    file: book.file,
+    responses: book.microdata.responses,
+    variables: book.variables.map((v) => ({
+      name: v.name,
+      role: v.role,
+      label: v.label[lang],
+      type: v.type,
+      values: codeList(v.valueLabels, lang),
+      missing: codeList(v.missing, lang),
+      derivation: v.derivation?.[lang] ?? '',
+    })),
+    rules: book.rules.map((r) => r[lang]),
+    collapsed: book.disclosure.collapsed.map((c) => `${c.unit}: ${c.strata.join(' + ')} → ${c.into}`),
+    script: book.r.script,
   };
 }

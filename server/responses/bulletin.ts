@@ -14,10 +14,10 @@ export interface BulletinContent {
   receipts: string[];
 }
 
-export function buildBulletin(campaignId: string, entries: { unitCode: string; receipt: string }[]): { content: BulletinContent; hash: string } {
-  const counts: Record<string, number> = {};
-  for (const e of [...entries].sort((a, b) => a.unitCode.localeCompare(b.unitCode))) counts[e.unitCode] = (counts[e.unitCode] ?? 0) + 1;
-  const content = { format: BULLETIN_FORMAT, campaign: campaignId, counts, receipts: entries.map((e) => e.receipt).sort() };
+/** `counts`: responses per unit (from the invitations' flags: stored rows do not name their unit). */
+export function buildBulletin(campaignId: string, counts: Record<string, number>, receipts: string[]): { content: BulletinContent; hash: string } {
+  const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+  const content = { format: BULLETIN_FORMAT, campaign: campaignId, counts: sortedCounts, receipts: [...receipts].sort() };
   return { content, hash: bulletinHash(content) };
 }
 

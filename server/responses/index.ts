@@ -1,3 +1,3 @@
 export { responseRoutes } from './routes.js';
-export { responseService, openByCode, RESPONSE_MODES, MIX_BATCH, type ResponseMode, type SurveyContext } from './service.js';
+export { responseService, openByCode, RESPONSE_MODES, type ResponseMode, type SurveyContext } from './service.js';
 export { answersFromForm, checkAnswers, type Answers } from './answers.js';

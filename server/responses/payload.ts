@@ -1,24 +1,47 @@
 /**
- * What a response envelope holds (`DDCI-ANSWERS/2`): the validated answers and the respondent's stratum
- * for that unit (its size band as drawn), so the band reaches scoring without ever being stored in clear.
- * The band is padded to a fixed width: the ciphertext's length must not tell one band from another.
- * Envelopes stored before the band travelled hold the bare answers object (`stratum` null). Pure.
+ * What a response envelope holds. `DDCI-ANSWERS/3` (today): the unit, questionnaire version and mode, the
+ * respondent's stratum for that unit (its size band as drawn) and the validated answers — so the stored row
+ * names none of them — padded to a multiple of PAD_BLOCK bytes, so that an envelope's length tells next to
+ * nothing about its unit, band or answers. `DDCI-ANSWERS/2` (the band only, unit and questionnaire in the
+ * row) and bare answers objects (before the band travelled) are still read. Pure.
  */
-export const ANSWERS_FORMAT = 'DDCI-ANSWERS/2';
-const STRATUM_WIDTH = 16;
+export const ANSWERS_FORMAT = 'DDCI-ANSWERS/3';
+const FORMAT_2 = 'DDCI-ANSWERS/2';
+/** Envelopes are padded to a multiple of this: every ordinary answer sheet fits the first block. */
+export const PAD_BLOCK = 4096;
 
 export interface AnswerPayload {
+  /** Null in envelopes whose row names the unit (formats before /3). */
+  unit: string | null;
+  questionnaire: string | null;
+  mode: string | null;
   stratum: string | null;
   answers: Record<string, unknown>;
 }
 
-export function answerPayload(stratum: string, answers: Record<string, unknown>): Buffer {
-  if (stratum.length > STRATUM_WIDTH || stratum !== stratum.trim()) throw new RangeError(`stratum label ${JSON.stringify(stratum)} does not fit the envelope`);
-  return Buffer.from(JSON.stringify({ format: ANSWERS_FORMAT, stratum: stratum.padEnd(STRATUM_WIDTH), answers }), 'utf8');
+export interface SealedAnswers {
+  unit: string;
+  questionnaire: string;
+  mode: string;
+  stratum: string;
+  answers: Record<string, unknown>;
+}
+
+export function answerPayload(sheet: SealedAnswers): Buffer {
+  // The pad comes first, so the first `"pad":""` is always this one.
+  const json = JSON.stringify({ format: ANSWERS_FORMAT, pad: '', ...sheet });
+  const length = Buffer.byteLength(json, 'utf8');
+  const padded = Math.ceil(length / PAD_BLOCK) * PAD_BLOCK;
+  return Buffer.from(json.replace('"pad":""', `"pad":"${' '.repeat(padded - length)}"`), 'utf8');
 }
 
 export function readAnswerPayload(plaintext: Buffer): AnswerPayload {
   const parsed = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
-  if (parsed.format === ANSWERS_FORMAT) return { stratum: String(parsed.stratum).trimEnd(), answers: parsed.answers as Record<string, unknown> };
-  return { stratum: null, answers: parsed };
+  if (parsed.format === ANSWERS_FORMAT) {
+    const { unit, questionnaire, mode, stratum, answers } = parsed as unknown as SealedAnswers;
+    return { unit, questionnaire, mode, stratum, answers };
+  }
+  const older = { unit: null, questionnaire: null, mode: null };
+  if (parsed.format === FORMAT_2) return { ...older, stratum: String(parsed.stratum).trimEnd(), answers: parsed.answers as Record<string, unknown> };
+  return { ...older, stratum: null, answers: parsed };
 }

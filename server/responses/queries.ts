@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, sampleEntries, submissionReceipts, units } from '../db/schema.js';
 
@@ -58,10 +58,9 @@ export interface StoredSubmission {
   campaignId: string;
   invitationId: string;
   unitCode: string;
-  responseId: string;
-  questionnaire: string;
-  mode: 'online' | 'phone' | 'paper' | 'in_person';
-  envelope: Buffer;
+  /** The envelope under the mixing layer (server/sealing/mixing.ts), with a random id of its own. */
+  pendingId: string;
+  sealed: Buffer;
   nonceHash: string;
   sealedReceipt: Buffer;
   day: string;
@@ -72,6 +71,8 @@ export interface StoredSubmission {
  * (closing waits for submissions in flight) and, only while it is in fieldwork, flips the invitation's
  * flag from invited to answered — of two concurrent submits one flips it, the other sees it answered —
  * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt and the day's count.
+ * The pending row shares the flag's transaction id, and so holds nothing the stored response will: a random
+ * id and the envelope under the mixing layer (see movePending).
  */
 export async function storeSubmission(db: Db, s: StoredSubmission): Promise<boolean> {
   const [row] = (
@@ -84,8 +85,8 @@ export async function storeSubmission(db: Db, s: StoredSubmission): Promise<bool
           and exists (select 1 from ${invitations} where id = ${s.invitationId} and campaign_id = ${s.campaignId})
         returning 1),
       pending as (
-        insert into ${pendingResponses} (id, campaign_id, unit_code, questionnaire, mode, envelope)
-        select ${s.responseId}, ${s.campaignId}, ${s.unitCode}, ${s.questionnaire}, ${s.mode}::response_mode, ${s.envelope} from flag
+        insert into ${pendingResponses} (id, campaign_id, sealed)
+        select ${s.pendingId}, ${s.campaignId}, ${s.sealed} from flag
         returning 1),
       receipt as (
         insert into ${submissionReceipts} (nonce_hash, campaign_id, sealed_receipt)
@@ -103,29 +104,32 @@ export async function storeSubmission(db: Db, s: StoredSubmission): Promise<bool
   return row?.written === 3;
 }
 
-/**
- * Moves pending envelopes of a campaign into `responses` in random order, in one statement (the moved rows
- * share one transaction id; none is left half-moved). During fieldwork (`batch` > 0) only when at least
- * `batch` are pending, and only if no other mover is at work (it is skipped: the next attempt takes these
- * too); at close (`batch` = 0) all of them, waiting for a mover at work to finish.
- */
-export async function movePending(db: Db, campaignId: string, batch = 0): Promise<number> {
-  const lock = batch > 0 ? sql`pg_try_advisory_xact_lock` : sql`pg_advisory_xact_lock`;
-  const [row] = (
-    (await db.execute(sql`
-      with mover as (select ${lock}(hashtext('ddci-mix:' || ${campaignId}))::text <> 'false' as got),
-      enough as (select count(*) >= ${batch} as ok from ${pendingResponses} where campaign_id = ${campaignId}),
-      taken as (
-        delete from ${pendingResponses}
-        where campaign_id = ${campaignId} and (select got from mover) and (select ok from enough)
-        returning *),
-      moved as (
-        insert into ${responses} (id, campaign_id, unit_code, questionnaire, mode, envelope)
-        select id, campaign_id, unit_code, questionnaire, mode, envelope from taken order by random()
-        returning 1)
-      select count(*)::int as n from moved`)) as unknown as Rows<{ n: number }>
-  ).rows;
-  return row?.n ?? 0;
+export type PendingRow = typeof pendingResponses.$inferSelect;
+
+export async function pendingIds(db: Db, campaignId: string): Promise<string[]> {
+  return (await db.select({ id: pendingResponses.id }).from(pendingResponses).where(eq(pendingResponses.campaignId, campaignId))).map((r) => r.id);
+}
+
+/** Takes pending rows out (deletes and returns them), in the caller's transaction. */
+export async function takePending(tx: Db, ids: string[]): Promise<PendingRow[]> {
+  return ids.length ? tx.delete(pendingResponses).where(inArray(pendingResponses.id, ids)).returning() : [];
+}
+
+/** Stores responses in the order given (the mixer has shuffled them). */
+export async function insertResponses(tx: Db, rows: (typeof responses.$inferInsert)[]): Promise<void> {
+  if (rows.length) await tx.insert(responses).values(rows);
+}
+
+/** Answers stored per unit, from the invitations' flags (exactly one per stored response). */
+export async function answeredPerUnit(db: Db, campaignId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ unitCode: invitationUnits.unitCode, n: sql<number>`count(*)::int` })
+    .from(invitationUnits)
+    .innerJoin(invitations, eq(invitations.id, invitationUnits.invitationId))
+    .where(and(eq(invitations.campaignId, campaignId), eq(invitationUnits.status, 'answered')))
+    .groupBy(invitationUnits.unitCode)
+    .orderBy(invitationUnits.unitCode);
+  return Object.fromEntries(rows.map((r) => [r.unitCode, r.n]));
 }
 
 export async function findReceipt(db: Db, nonceHash: string) {
@@ -138,13 +142,11 @@ export async function vacuumPending(db: Db): Promise<void> {
   await db.execute(sql`vacuum pending_responses`);
 }
 
-/** Every stored response's unit and receipt (SHA-256 of its envelope, computed by the database). */
-export async function receiptsOf(db: Db, campaignId: string): Promise<{ unitCode: string; receipt: string }[]> {
+/** Every stored response's receipt (SHA-256 of its envelope, computed by the database). */
+export async function receiptsOf(db: Db, campaignId: string): Promise<string[]> {
   return (
-    (await db.execute(sql`
-      select unit_code as "unitCode", encode(sha256(envelope), 'hex') as receipt
-      from ${responses} where campaign_id = ${campaignId}`)) as unknown as Rows<{ unitCode: string; receipt: string }>
-  ).rows;
+    (await db.execute(sql`select encode(sha256(envelope), 'hex') as receipt from ${responses} where campaign_id = ${campaignId}`)) as unknown as Rows<{ receipt: string }>
+  ).rows.map((r) => r.receipt);
 }
 
 export async function insertBulletin(db: Db, row: typeof bulletins.$inferInsert): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import { recordAudit } from '../audit/index.js';
 import type { Db } from '../db/client.js';
@@ -6,7 +6,7 @@ import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { blockQuestionnaire, questionnaireKey, type Catalog, type Questionnaire } from '../questionnaires/index.js';
 import { codeHash, normaliseCode, type CodeKeys } from '../sampling/access-codes.js';
-import { nonceHash, openReceipt, receiptOf, responseContext, responseSealer, sealReceipt, type EnvelopeSealer } from '../sealing/index.js';
+import { nonceHash, openFromMixing, openReceipt, receiptOf, responseSealer, sealedResponseContext, sealForMixing, sealReceipt, type EnvelopeSealer } from '../sealing/index.js';
 import { WHOLE_UNIT } from '../scoring/index.js';
 import { answersFromForm, checkAnswers, type AnswerErrors } from './answers.js';
 import { buildBulletin } from './bulletin.js';
@@ -16,20 +16,13 @@ import * as q from './queries.js';
 export const RESPONSE_MODES = ['online', 'phone', 'paper', 'in_person'] as const;
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
-/**
- * Envelopes wait in `pending_responses` until this many have arrived, then move to `responses` together in
- * random order: a response row then shares its transaction id with at least this many others, not with
- * the invitation flag it was written with. Closing fieldwork moves whatever is left.
- */
-export const MIX_BATCH = 25;
-/** How often (in this process's submissions) a move is attempted. */
-const MIX_ATTEMPT_EVERY = 5;
-
 export interface SurveyContext {
   db: Db;
   catalog: Catalog;
   codeKeys: CodeKeys;
   submissionKey: Buffer;
+  /** The mixing layer's key (server/sealing/mixing.ts), derived from the server's secret. */
+  mixKey: Buffer;
   logger: Logger;
 }
 
@@ -154,16 +147,15 @@ export function responseService(ctx: SurveyContext) {
     // The stratum the business was drawn in travels inside the envelope, never in clear (DESIGN §7.1).
     const stratum = await q.respondentStratum(db, s.invitationId, s.unitCode);
     if (!stratum) logger.warn({ campaignId: campaign.id, unit: s.unitCode }, 'an invited unit has no sample entry; its answer is stored without a stratum and the unit is scored as one stratum');
-    const envelope = (await sealerFor(campaign.id))(answerPayload(stratum ?? WHOLE_UNIT, checked.answers), responseContext(campaign.id, s.unitCode, key));
+    const sheet = { unit: s.unitCode, questionnaire: key, mode: s.mode, stratum: stratum ?? WHOLE_UNIT, answers: checked.answers };
+    const envelope = (await sealerFor(campaign.id))(answerPayload(sheet), sealedResponseContext(campaign.id));
     const receipt = receiptOf(envelope);
     const submission: q.StoredSubmission = {
       campaignId: campaign.id,
       invitationId: s.invitationId,
       unitCode: s.unitCode,
-      responseId: nanoid(),
-      questionnaire: key,
-      mode: s.mode,
-      envelope,
+      pendingId: nanoid(),
+      sealed: sealForMixing(ctx.mixKey, campaign.id, envelope),
       nonceHash: hash,
       sealedReceipt: sealReceipt(s.nonce, receipt),
       day: vietnamDay(now),
@@ -178,32 +170,49 @@ export function responseService(ctx: SurveyContext) {
         })
       : await q.storeSubmission(db, submission);
     if (!stored) return notStored(s, hash);
-    await mixNow(campaign.id);
     return { ok: true, receipt, repeated: false };
-  }
-
-  let sinceMix = 0;
-  /** Every few submissions, tries to move a full batch of pending envelopes (see MIX_BATCH). */
-  async function mixNow(campaignId: string): Promise<void> {
-    if (++sinceMix < MIX_ATTEMPT_EVERY) return;
-    sinceMix = 0;
-    try {
-      await q.movePending(db, campaignId, MIX_BATCH);
-    } catch (err) {
-      logger.error({ err, campaignId }, 'moving pending responses failed; they stay pending and move with a later batch or at close');
-    }
   }
 
   return { submit };
 }
 
 /**
+ * The mix, once, at close, in the closing transaction: every pending envelope of the campaign moves to
+ * `responses` out of the mixing layer, under a fresh id, in an order drawn by a CSPRNG — one batch, the
+ * whole campaign, so that nothing in the database ties a stored response to the invitation flag its
+ * envelope was written with (server/sealing/README.md). Rows pending from before the mixing layer keep
+ * their unit and questionnaire columns.
+ */
+async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<number> {
+  // Shuffle the ids, then move the rows a chunk at a time in that order: memory stays bounded, and the
+  // stored order (and so the rows' physical places) is the shuffled one.
+  const ids = await q.pendingIds(tx, campaignId);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  for (let from = 0; from < ids.length; from += MIX_CHUNK) {
+    const chunk = ids.slice(from, from + MIX_CHUNK);
+    const taken = new Map((await q.takePending(tx, chunk)).map((row) => [row.id, row]));
+    const rows = chunk.map((id) => {
+      const row = taken.get(id)!;
+      return row.sealed
+        ? { id: nanoid(), campaignId, envelope: openFromMixing(mixKey, campaignId, row.sealed) }
+        : { id: nanoid(), campaignId, unitCode: row.unitCode, questionnaire: row.questionnaire, mode: row.mode, envelope: row.envelope! };
+    });
+    await q.insertResponses(tx, rows);
+  }
+  return ids.length;
+}
+const MIX_CHUNK = 500;
+
+/**
  * At close, in the closing transaction: every pending envelope moves to `responses`, then the bulletin is
  * built from what is stored and published (audited with its hash).
  */
-export async function closeFieldwork(tx: Db, actor: string, campaignId: string): Promise<void> {
-  await q.movePending(tx, campaignId);
-  const { content, hash } = buildBulletin(campaignId, await q.receiptsOf(tx, campaignId));
+export async function closeFieldwork(tx: Db, actor: string, campaignId: string, mixKey: Buffer): Promise<void> {
+  await mixPending(tx, mixKey, campaignId);
+  const { content, hash } = buildBulletin(campaignId, await q.answeredPerUnit(tx, campaignId), await q.receiptsOf(tx, campaignId));
   await q.insertBulletin(tx, { campaignId, content, hash, responses: content.receipts.length });
   await recordAudit(tx, { actor, action: 'responses.bulletin_published', campaignId, details: { hash, responses: content.receipts.length, counts: content.counts } });
 }

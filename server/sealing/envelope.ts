@@ -39,6 +39,14 @@ export function responseContext(campaignId: string, unitCode: string, questionna
   return `campaign=${campaignId};unit=${unitCode};questionnaire=${questionnaire}`;
 }
 
+/**
+ * The associated data of an envelope that carries its unit, questionnaire and mode inside (DDCI-ANSWERS/3):
+ * the stored row names none of them, so rows of one batch look alike (see mixing.ts).
+ */
+export function sealedResponseContext(campaignId: string): string {
+  return `campaign=${campaignId};unit=inside;questionnaire=inside`;
+}
+
 export type EnvelopeSealer = (plaintext: Buffer, context: string) => Buffer;
 
 /** A sealer for one campaign public key (raw 32 bytes), the key parsed once. */

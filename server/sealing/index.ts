@@ -17,5 +17,6 @@ export { MIN_PASSPHRASE_LENGTH } from './member-keys.js';
 export type { SealedDocument } from './documents.js';
 export { sealingRoutes, memberKeysGate } from './routes.js';
 export { receiptOf, submissionKey, nonceHash, sealReceipt, openReceipt, draftKey } from './receipts.js';
-export { responseContext, type EnvelopeSealer } from './envelope.js';
+export { responseContext, sealedResponseContext, type EnvelopeSealer } from './envelope.js';
+export { mixingKey, sealForMixing, openFromMixing } from './mixing.js';
 export { verifyEd25519 } from './primitives.js';

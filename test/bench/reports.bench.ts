@@ -1,8 +1,15 @@
 /**
  * `npm run bench:reports`: the report model for 60 units (40 provincial, 20 communes) scored from simulated
  * answers to the shipped questionnaires — the province overview and one scorecard per unit — timed over
- * repeated runs. Targets (issue 11): overview < 300 ms, a scorecard < 50 ms.
+ * repeated runs; then the whole report (overview, 60 scorecards, appendix) rendered and printed to PDF by
+ * Chromium. Targets (issue 11): overview < 300 ms, a scorecard < 50 ms, the whole PDF < 10 s.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import express from 'express';
+import { fromRoot } from '../../server/paths.js';
+import { loadConfig } from '../../server/config.js';
+import { configureViews } from '../../server/http/views.js';
+import { reportDocument, reportPdf } from '../../server/reports/document.js';
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
 import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
@@ -31,3 +38,18 @@ const time = (runs: number, work: () => void) => {
 const perOverview = time(50, () => overview(results, methodology, 'vi'));
 const perScorecard = time(20, () => units.forEach((u) => scorecard(results, methodology, 'vi', u.code))) / units.length;
 console.log(`report model, 60 units: overview ${perOverview.toFixed(2)} ms (target < 300 ms), a scorecard ${perScorecard.toFixed(2)} ms (target < 50 ms)`);
+
+// The whole report to PDF, as the download button does it (the app's views, Chromium through playwright-core).
+const app = express();
+configureViews(app);
+const campaign = { id: 'bench', province: 'Lạng Sơn', year: 2026, title: 'DDCI 2026', reportIssuer: null, reportTitle: null };
+const record = { publishedAt: new Date().toISOString() } as Parameters<typeof reportDocument>[1]['record'];
+const facts = { units: units.map((u) => ({ code: u.code, frame: 300, sample: 40, invited: 40, answered: 30 })) };
+mkdirSync(fromRoot('test-artifacts', 'reports'), { recursive: true });
+const started = performance.now();
+const document = reportDocument(campaign, { results: results as Parameters<typeof reportDocument>[1]['results'], record }, methodology, 'vi', facts);
+const pdf = await reportPdf(app, document, 'vi', loadConfig().chromiumPath);
+writeFileSync(fromRoot('test-artifacts', 'reports', 'bench-60-units.pdf'), pdf);
+const seconds = (performance.now() - started) / 1000;
+const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+console.log(`whole report to PDF, 60 units: ${seconds.toFixed(1)} s, ${pages} pages, ${(pdf.length / 1024).toFixed(0)} KiB (target < 10 s)`);

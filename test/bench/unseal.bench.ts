@@ -7,6 +7,7 @@
  * The responses are sealed and stored directly first (not timed). Embedded PGlite by default;
  * BENCH_DATABASE_URL for a server. Run: npm run bench:unseal [-- N]
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,8 @@ import { nanoid } from 'nanoid';
 import { transition } from '../../server/campaigns/service.js';
 import { openDatabase } from '../../server/db/client.js';
 import { eq } from 'drizzle-orm';
-import { responses, samplingPlans } from '../../server/db/schema.js';
+import { bulletins, responses, samplingPlans } from '../../server/db/schema.js';
+import { buildBulletin } from '../../server/responses/bulletin.js';
 import { answerPayload } from '../../server/responses/payload.js';
 import { createLogger } from '../../server/logger.js';
 import { latestRun, startUnsealing } from '../../server/publication/service.js';
@@ -22,7 +24,7 @@ import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, type AnswerSchema } from '../../server/responses/simulate.js';
 import { seededRandom } from '../../server/scoring/index.js';
-import { approveUnsealing, responseContext, UnsealingRegistry } from '../../server/sealing/index.js';
+import { approveUnsealing, receiptOf, sealedResponseContext, UnsealingRegistry } from '../../server/sealing/index.js';
 import { responseSealer } from '../../server/sealing/service.js';
 import { TEST_PASSPHRASE } from '../support/app.js';
 import { blockOf, campaignInFieldwork } from '../support/fieldwork.js';
@@ -54,18 +56,24 @@ const forms = Object.fromEntries(
     return [block.code, { id: block.questionnaire, questionnaire, schema: answerSchema(questionnaire) as unknown as AnswerSchema }];
   }),
 );
+const counts: Record<string, number> = {};
 for (let from = 0; from < N; from += 2000) {
   const batch = Array.from({ length: Math.min(2000, N - from) }, (_, i) => {
     const unit = units[(from + i) % units.length]!;
     const form = forms[blockOf(unit)]!;
     const answers = answersFromForm(form.questionnaire, randomAnswers(form.schema, random));
-    const envelope = seal(answerPayload(bandOf(Math.floor((from + i) / units.length)), answers), responseContext(fw.campaignId, unit, form.id));
-    return { id: nanoid(), campaignId: fw.campaignId, unitCode: unit, questionnaire: form.id, mode: 'online' as const, envelope };
+    counts[unit] = (counts[unit] ?? 0) + 1;
+    const sheet = { unit, questionnaire: form.id, mode: 'online', stratum: bandOf(Math.floor((from + i) / units.length)), answers };
+    // Stored as the mixer stores them: the unit, questionnaire and mode inside the envelope only.
+    return { id: nanoid(), campaignId: fw.campaignId, envelope: seal(answerPayload(sheet), sealedResponseContext(fw.campaignId)) };
   });
   await db.insert(responses).values(batch);
 }
-const closed = await transition(db, fw.admin, fw.campaignId, 'closed');
+const closed = await transition(db, fw.admin, fw.campaignId, 'closed', { mixKey: randomBytes(32) });
 if (!closed.ok) throw new Error(`close refused: ${closed.error.key}`);
+// These envelopes bypassed the invitations, whose flags give the bulletin its counts: publish the counts they make.
+const bulletin = buildBulletin(fw.campaignId, counts, (await db.select({ envelope: responses.envelope }).from(responses)).map((r) => receiptOf(r.envelope)));
+await db.update(bulletins).set({ content: bulletin.content, hash: bulletin.hash, responses: N }).where(eq(bulletins.campaignId, fw.campaignId));
 const registry = new UnsealingRegistry(3_600_000);
 for (const member of fw.members.slice(1)) {
   const approved = await approveUnsealing(db, registry, fw.campaignId, member, TEST_PASSPHRASE);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { pendingResponses, responses } from '../../server/db/schema.js';
+import { storedEnvelopes } from '../support/responses.js';
 import { fromRoot } from '../../server/paths.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
@@ -79,7 +79,7 @@ test('a business answers a district form on a phone: client-side checks, a draft
   await page.getByRole('heading', { name: 'Đã nhận phiếu' }).waitFor({ state: 'visible' });
   const receipt = (await page.locator('#receipt').getAttribute('data-receipt'))!;
   expect(receipt).toMatch(/^[0-9a-f]{64}$/);
-  const stored = [...(await t.db.select().from(responses)), ...(await t.db.select().from(pendingResponses))];
+  const stored = await storedEnvelopes(t, fw.campaignId);
   expect(stored.map((r) => createHash('sha256').update(r.envelope).digest('hex'))).toContain(receipt);
   // The draft is gone once the form is stored.
   expect(await page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('ddci-draft-'))")).toEqual([]);

@@ -58,7 +58,7 @@ async function scored(province: string, version: string, units: Record<string, s
     await startSurvey(browser, invitation.code);
     if ((await answerUnit(browser, unit)).res.status !== 303) throw new Error('answer refused');
   }
-  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed')).ok) throw new Error('close');
+  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey })).ok) throw new Error('close');
   const members = await Promise.all([1, 2].map(async (i) => {
     const browser = new Browser(t.app);
     await browser.login(fw.members[i]!.username, TEST_PASSWORD);

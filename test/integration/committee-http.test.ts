@@ -67,7 +67,7 @@ describe('committee member keys over HTTP', () => {
     expect(early.status).toBe(409);
     expect(early.text).toContain('Chỉ mở niêm phong được khi đợt khảo sát đã đóng.');
 
-    await transition(t.db, admin.principal, id, 'closed');
+    await transition(t.db, admin.principal, id, 'closed', { mixKey: t.mixKey });
     const wrong = await chairBrowser.post(`/campaigns/${id}/unseal`, { passphrase: 'sai cum mat khau roi' });
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('Cụm mật khẩu không đúng.');

@@ -45,7 +45,7 @@ beforeAll(async () => {
     const { res } = await answerUnit(browser, unit);
     if (res.status !== 303) throw new Error(`answer: ${res.status}`);
   }
-  const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed');
+  const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey });
   if (!closed.ok) throw new Error('close');
 }, 180_000);
 afterAll(() => t.close());
@@ -82,6 +82,9 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
     }
   }
   expect((await new Browser(t.app).get(`/campaigns/${fw.campaignId}/results`)).status).toBe(404);
+  for (const report of ['results/codebook', 'report', 'report.pdf', 'microdata.csv', 'microdata.xlsx', 'microdata.sav', 'microdata.dta', 'results.xlsx']) {
+    expect({ report, status: (await new Browser(t.app).get(`/campaigns/${fw.campaignId}/${report}`)).status }).toEqual({ report, status: 404 });
+  }
 
   // The chair publishes with the passphrase: the results become public with a signed record.
   const chair = await member(0);
@@ -182,8 +185,13 @@ test('reports: the methodology and response appendix, the full print report, and
   const answered = [...appendix.text.matchAll(/<th>Tổng<\/th>(?:<td class="num">\d+<\/td>){3}<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
   expect(answered).toHaveLength(2);
   expect(answered.reduce((a, b) => a + b, 0)).toBe(53);
+  // The administrator sets the report's official header; the report and its PDF carry it.
+  const { browser: admin } = await loggedIn(t.app, t.db, 'admin');
+  const TITLE = 'Báo cáo kết quả khảo sát DDCI tỉnh Lạng Sơn năm 2026';
+  expect((await admin.post(`/campaigns/${fw.campaignId}/report-header`, { issuer: '', title: TITLE })).status).toBe(303);
   const report = await anyone.get(`/campaigns/${fw.campaignId}/report`);
   expect(report.status).toBe(200);
+  expect(report.text).toContain(`<h1>${TITLE}</h1>`);
   for (const u of results.units) expect(report.text).toContain(`Phiếu điểm DDCI — ${u.nameVi}`);
 
   // The download button: Chromium prints the same report to A4 (ddci report --pdf does the same from the command line).
@@ -198,6 +206,48 @@ test('reports: the methodology and response appendix, the full print report, and
   expect(pages).toBeGreaterThanOrEqual(results.units.length + 1);
   const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
   expect(text).toContain('ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN');
+  expect(text.replace(/\s+/g, ' ')).toContain(TITLE);
+  // Each block's chart is drawn into the PDF (a canvas prints as an image).
+  const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+  expect(images.length).toBeGreaterThanOrEqual(new Set(results.units.map((u) => u.block)).size);
   for (const u of results.units) expect(text).toContain(`Phiếu điểm DDCI — ${u.nameVi}`);
   expect(text).toContain('Chỉ số thành phần');
 }, 120_000);
+
+test('microdata for analysts: the codebook page, CSV, XLSX, SPSS and Stata files hold the same rows; the unit under the minimum is in none', async () => {
+  const anyone = new Browser(t.app);
+  const all = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/microdata.json`)).text) as { responses: { unit: string }[] };
+  const analysable = all.responses.filter((r) => r.unit !== FEW).length;
+  expect(analysable).toBe(48);
+  const page = await anyone.get(`/campaigns/${fw.campaignId}/results/codebook`);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('Trọng số thiết kế N_h / n_h');
+  const shown = page.text.replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&lt;/g, '<');
+  expect(shown).toContain('des <- svydesign(ids = ~1, strata = ~stratum_id, weights = ~weight, fpc = ~fpc, data = d)');
+  expect(page.text).toContain(`${analysable} phiếu`);
+
+  const csv = (await anyone.get(`/campaigns/${fw.campaignId}/microdata.csv`)).text.trim().split('\r\n');
+  expect(csv).toHaveLength(analysable + 1);
+  expect(csv.slice(1).some((line) => line.startsWith(`${FEW},`))).toBe(false);
+
+  const xlsx = await anyone.agent.get(`/campaigns/${fw.campaignId}/microdata.xlsx`).buffer(true).parse(asBuffer);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(xlsx.body as unknown as Parameters<typeof book.xlsx.load>[0]);
+  expect(book.worksheets.map((w) => w.name)).toEqual(['microdata', 'codebook', 'R']);
+  const data = book.getWorksheet('microdata')!;
+  expect(data.rowCount).toBe(analysable + 1);
+  expect((data.getRow(1).values as unknown[]).slice(1).join(',')).toBe(csv[0]!.replace('\uFEFF', ''));
+  const weights = (data.getColumn(4).values as unknown[]).slice(2).map(Number);
+  const csvWeights = csv.slice(1).map((line) => Number(line.split(',')[3]));
+  expect(weights).toEqual(csvWeights);
+
+  const sav = await anyone.agent.get(`/campaigns/${fw.campaignId}/microdata.sav`).buffer(true).parse(asBuffer);
+  const dta = await anyone.agent.get(`/campaigns/${fw.campaignId}/microdata.dta`).buffer(true).parse(asBuffer);
+  expect((sav.body as Buffer).subarray(0, 4).toString()).toBe('$FL2');
+  expect((sav.body as Buffer).readInt32LE(80)).toBe(analysable); // the header's case count
+  expect((dta.body as Buffer).subarray(0, 64).toString('latin1')).toContain('<release>118</release>');
+  for (const file of [sav.body as Buffer, dta.body as Buffer]) {
+    expect(file.includes(Buffer.from('SXD/'))).toBe(true);
+    expect(file.includes(Buffer.from(`${FEW}/`))).toBe(false);
+  }
+});

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { codebook, indicatorColumn, microdataCsv } from '../../server/publication/codebook.js';
 import { loadCatalog, type Methodology } from '../../server/questionnaires/index.js';
 import { buildMicrodata, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
 import { BANDS, neymanMicrodata } from '../support/banded.js';
+import { rDirectory, rscript as runR } from '../support/r.js';
 
 /**
  * The published microdata read by R's survey package, as an analyst would: the codebook's own script
@@ -13,21 +12,11 @@ import { BANDS, neymanMicrodata } from '../support/banded.js';
  * bootstrap SEs that agree with ours. Needs R with r-cran-survey (Debian); .ci/run installs them.
  */
 const catalog = loadCatalog();
-const dir = mkdtempSync(path.join(tmpdir(), 'ddci-r-'));
+const dir = rDirectory();
 const REPLICATES = 2000;
 const methodology: Methodology = { ...catalog.methodology, bootstrap: { ...catalog.methodology.bootstrap, replicates: REPLICATES } };
 
-function rscript(script: string): string {
-  const file = path.join(dir, `script-${Math.random().toString(36).slice(2)}.R`);
-  writeFileSync(file, script);
-  try {
-    return execFileSync('Rscript', ['--vanilla', file], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  } catch (error) {
-    const e = error as { code?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('Rscript is not installed: apt-get install r-base-core r-cran-survey (as .ci/run does)');
-    throw new Error(`R failed:\n${e.stderr ?? String(error)}`);
-  }
-}
+const rscript = (script: string) => runR(dir, script);
 
 /** Writes the microdata CSV where the codebook's script reads it; returns the codebook. */
 function publish(microdata: Microdata) {

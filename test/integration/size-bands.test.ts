@@ -43,7 +43,7 @@ beforeAll(async () => {
     await startSurvey(browser, invitation.code);
     for (const unit of invitation.units) if ((await answerUnit(browser, unit)).res.status !== 303) throw new Error('answer');
   }
-  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed')).ok) throw new Error('close');
+  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey })).ok) throw new Error('close');
 }, 180_000);
 afterAll(() => t.close());
 

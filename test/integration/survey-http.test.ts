@@ -3,12 +3,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { transition } from '../../server/campaigns/index.js';
 import { auditLog, bulletins, dailyAnswerCounts, invitationUnits, pendingResponses, responses } from '../../server/db/schema.js';
 import { canonicalJson } from '../../server/scoring/index.js';
-import { MIX_BATCH } from '../../server/responses/index.js';
 import { randomAnswers, seededRandom } from '../../server/responses/simulate.js';
 import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
 import { databaseFiles, onServer, queryRows, tableDumps } from '../support/database.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { answerUnit, formOf, startSurvey } from '../support/survey.js';
+import { storedEnvelopes as storedOrPending } from '../support/responses.js';
 
 let t: TestApp;
 let fw: FieldworkCampaign;
@@ -18,11 +18,7 @@ const DEPARTMENTS = ['SXD', 'STC', 'SCT', 'SYT', 'STP', 'SNV', 'SKHCN', 'SGDDT',
 /** A fresh invitation (each test answers with its own businesses). */
 const take = () => fw.invitations[next++]!;
 
-async function storedEnvelopes() {
-  const live = await t.db.select().from(responses).where(eq(responses.campaignId, fw.campaignId));
-  const pending = await t.db.select().from(pendingResponses).where(eq(pendingResponses.campaignId, fw.campaignId));
-  return [...live, ...pending];
-}
+const storedEnvelopes = () => storedOrPending(t, fw.campaignId);
 
 const unitStatus = async (invitationId: string, unitCode: string) =>
   (await t.db.select().from(invitationUnits).where(and(eq(invitationUnits.invitationId, invitationId), eq(invitationUnits.unitCode, unitCode))))[0]!.status;
@@ -82,7 +78,8 @@ describe('answering', () => {
     expect(stored).toHaveLength(before + 1);
     const mine = stored.filter((r) => createHash('sha256').update(r.envelope).digest('hex') === receipt);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ unitCode: unit, questionnaire: unit.startsWith('H') ? 'commune-2026.2' : 'department-2026.1', mode: 'online' });
+    // The row names no unit, questionnaire or mode: they travel inside the envelope (DDCI-ANSWERS/3).
+    expect(mine[0]).toMatchObject({ unitCode: null, questionnaire: null, mode: null });
     expect(mine[0]!.id).toMatch(/^[A-Za-z0-9_-]{21}$/);
     expect(await unitStatus(invitation.id, unit)).toBe('answered');
 
@@ -204,15 +201,15 @@ describe('enumerators', () => {
     const { res } = await answerUnit(browser, invitation.units[0]!);
     expect(res.status).toBe(303);
     const receipt = (await browser.get(res.headers.location!)).text.match(/data-receipt="([0-9a-f]{64})"/)![1]!;
-    const stored = (await storedEnvelopes()).find((r) => createHash('sha256').update(r.envelope).digest('hex') === receipt)!;
-    expect(stored.mode).toBe('phone');
+    const stored = (await storedEnvelopes()).find((r) => createHash('sha256').update(r.envelope).digest('hex') === receipt);
+    expect(stored).toMatchObject({ mode: null }); // the mode is inside the envelope
 
     const entries = await t.db.select().from(auditLog).where(eq(auditLog.action, 'responses.entered'));
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actor: username, campaignId: fw.campaignId, subject: null, details: { mode: 'phone' } });
     const dump = JSON.stringify(await t.db.select().from(auditLog));
     expect(dump).not.toContain(receipt);
-    expect(dump).not.toContain(stored.id);
+    expect(dump).not.toContain(stored!.id);
     expect(dump).not.toContain(invitation.id);
   });
 
@@ -242,32 +239,33 @@ describe('a campaign not open yet', () => {
 });
 
 describe('mixing and closing', () => {
-  test(`envelopes move from pending to responses in shuffled batches of at least ${MIX_BATCH}, and all of them at close; then nothing more is stored`, async () => {
-    const liveBefore = (await t.db.select().from(responses)).length;
-    for (let answered = 0; (await t.db.select().from(responses)).length === liveBefore; answered++) {
-      expect(answered).toBeLessThan(MIX_BATCH + 5);
+  test('envelopes wait under the mixing layer until close, then move all at once, shuffled, under fresh ids; then nothing more is stored', async () => {
+    const before = await storedEnvelopes();
+    for (let i = 0; i < 6; i++) {
       const invitation = take();
       const browser = new Browser(t.app);
       await startSurvey(browser, invitation.code);
       expect((await answerUnit(browser, invitation.units[0]!)).res.status).toBe(303);
     }
-    expect((await t.db.select().from(responses)).length - liveBefore).toBeGreaterThanOrEqual(MIX_BATCH);
-    expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
-
-    // Below a full batch, envelopes wait; closing moves them all.
-    const waiting = take();
-    const first = new Browser(t.app);
-    await startSurvey(first, waiting.code);
-    expect((await answerUnit(first, waiting.units[0]!)).res.status).toBe(303);
-    expect(await t.db.select().from(pendingResponses)).toHaveLength(1);
+    // During fieldwork nothing reaches `responses`; a pending row names nothing and holds no envelope in clear.
+    expect(await t.db.select().from(responses).where(eq(responses.campaignId, fw.campaignId))).toHaveLength(0);
+    const pending = await t.db.select().from(pendingResponses).where(eq(pendingResponses.campaignId, fw.campaignId));
+    expect(pending.length).toBe(before.length + 6);
+    for (const row of pending) expect(row).toMatchObject({ unitCode: null, questionnaire: null, mode: null, envelope: null });
+    const opened = await storedEnvelopes();
+    for (const row of pending) expect(opened.some((o) => o.envelope.equals(row.sealed!))).toBe(false);
 
     const late = take();
     const browser = new Browser(t.app);
     await startSurvey(browser, late.code);
     const { nonce } = formOf((await browser.get(`/survey/units/${late.units[0]}`)).text);
-    const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed');
+    const closed = await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey });
     expect(closed.ok).toBe(true);
     expect(await t.db.select().from(pendingResponses)).toHaveLength(0);
+    const moved = await t.db.select().from(responses).where(eq(responses.campaignId, fw.campaignId));
+    expect(moved.map((r) => r.envelope.toString('hex')).sort()).toEqual(opened.map((o) => o.envelope.toString('hex')).sort());
+    const pendingIds = new Set(pending.map((p) => p.id));
+    expect(moved.filter((r) => pendingIds.has(r.id))).toEqual([]); // fresh ids
 
     const refused = await browser.post(`/survey/units/${late.units[0]}`, { _nonce: nonce, A1: '4' });
     expect(refused.status).toBe(409);

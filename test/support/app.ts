@@ -9,6 +9,7 @@ import { createKeysForMember } from '../../server/sealing/index.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import { findStaffByUsername, updateStaff } from '../../server/auth/queries.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { mixingKey } from '../../server/sealing/index.js';
 import type { Db } from '../../server/db/client.js';
 import { createLogger } from '../../server/logger.js';
 import { freshDatabase, type TestDatabase } from './database.js';
@@ -19,6 +20,8 @@ export interface TestApp {
   db: Db;
   database: TestDatabase;
   config: Config;
+  /** The mixing layer's key of this app (closing fieldwork needs it, as the app's own routes pass it). */
+  mixKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const database = await freshDatabase(options);
   const config = testConfig(env);
   const { app } = createApp({ config, database, logger: options.logs ? capturingLogger(options.logs) : createLogger(config.logLevel) });
-  return { app, db: database.db, database, config, close: () => database.close() };
+  return { app, db: database.db, database, config, mixKey: mixingKey(config.hmacSecret), close: () => database.close() };
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple';

@@ -26,13 +26,14 @@ export function neymanMicrodata(catalog: Catalog, seed: number, perUnit = 60): M
     const key = catalog.methodology.blocks.find((b) => b.code === unit.block)!.questionnaire;
     const form = catalog.questionnaires.get(key)!;
     const schema = answerSchema(form) as unknown as AnswerSchema;
+    const likert = new Set(form.sections.flatMap((s) => s.questions).filter((q) => q.type === 'likert5').map((q) => q.code));
     const sizes = allocate(perUnit, unit.bands.map((size, b) => ({ size, spread: spreads[b]! })), 'neyman');
     unit.bands.forEach((size, b) => {
       strata.push({ unit: unit.code, stratum: BANDS[b]!, population: size });
       for (let i = 0; i < sizes[b]!; i++) {
         const fields = randomAnswers(schema, random);
         // Tilt likert answers up with the band: favourable shares differ by band.
-        for (const [code, value] of Object.entries(fields)) if (/^[1-5]$/.test(String(value)) && random() < 0.15 * b) fields[code] = String(Math.min(5, Number(value) + 2));
+        for (const [code, value] of Object.entries(fields)) if (likert.has(code) && /^[1-5]$/.test(String(value)) && random() < 0.15 * b) fields[code] = String(Math.min(5, Number(value) + 2));
         responses.push({ unit: unit.code, stratum: BANDS[b]!, questionnaire: key, mode: 'online', answers: answersFromForm(form, fields) });
       }
     });

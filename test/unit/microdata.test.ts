@@ -1,4 +1,4 @@
-import { answerPayload, readAnswerPayload } from '../../server/responses/payload.js';
+import { answerPayload, PAD_BLOCK, readAnswerPayload } from '../../server/responses/payload.js';
 import { codebook, microdataCsv } from '../../server/publication/codebook.js';
 import { sampledStrata, shuffledByUnit, withoutFreeText, type FreeText } from '../../server/publication/microdata-input.js';
 import { loadCatalog } from '../../server/questionnaires/index.js';
@@ -89,11 +89,21 @@ describe('free text stays with the committee', () => {
 });
 
 describe('the envelope’s payload', () => {
-  test('answers and stratum round-trip; the band does not change the length; old envelopes read as no stratum', () => {
-    const answers = { A1: '4', B2: 12 };
-    expect(readAnswerPayload(answerPayload('medium', answers))).toEqual({ stratum: 'medium', answers });
-    expect(new Set(['micro', 'small', 'medium', 'large', 'unknown', 'all'].map((b) => answerPayload(b, answers).length)).size).toBe(1);
-    expect(readAnswerPayload(Buffer.from(JSON.stringify(answers)))).toEqual({ stratum: null, answers });
+  test('unit, questionnaire, mode, stratum and answers round-trip, padded to a whole block; older envelopes still read', () => {
+    const answers = { A1: '4', B2: 12, Z1: 'một ý kiến "pad":"" dài' };
+    const sheet = { unit: 'SXD', questionnaire: 'department-2026.1', mode: 'online', stratum: 'medium', answers };
+    expect(readAnswerPayload(answerPayload(sheet))).toEqual(sheet);
+    // Neither the band, the unit, the mode nor the answers change the length of an ordinary sheet.
+    const lengths = new Set(
+      ['micro', 'small', 'large', 'unknown', 'all'].flatMap((stratum) =>
+        [{ A1: '1' }, answers, { A1: 'DK', B2: 365, Z1: 'x'.repeat(1500) }].map((a) => answerPayload({ ...sheet, unit: `X${stratum}`, mode: 'phone', stratum, answers: a }).length),
+      ),
+    );
+    expect([...lengths]).toEqual([PAD_BLOCK]);
+    expect(answerPayload({ ...sheet, answers: { Z1: 'y'.repeat(5000) } }).length).toBe(2 * PAD_BLOCK);
+    const older = { unit: null, questionnaire: null, mode: null };
+    expect(readAnswerPayload(Buffer.from(JSON.stringify({ format: 'DDCI-ANSWERS/2', stratum: 'medium'.padEnd(16), answers })))).toEqual({ ...older, stratum: 'medium', answers });
+    expect(readAnswerPayload(Buffer.from(JSON.stringify(answers)))).toEqual({ ...older, stratum: null, answers });
   });
 });
 

@@ -61,6 +61,9 @@ export const campaigns = pgTable(
     methodologyVersion: text('methodology_version').notNull(),
     /** Last year's campaign of the series, which change from last year compares with. */
     previousCampaignId: text('previous_campaign_id').references((): AnyPgColumn => campaigns.id, { onDelete: 'set null' }),
+    /** The report's official header, when it differs from "ỦY BAN NHÂN DÂN TỈNH <province>" and the campaign title. */
+    reportIssuer: text('report_issuer'),
+    reportTitle: text('report_title'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

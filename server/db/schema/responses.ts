@@ -4,26 +4,35 @@ import { campaignRef } from './core.js';
 
 export const responseMode = pgEnum('response_mode', ['online', 'phone', 'paper', 'in_person']);
 
-/** The columns of a response, the same while pending and once moved. */
+/**
+ * The columns of a response. Envelopes sealed since DDCI-ANSWERS/3 carry their unit, questionnaire and mode
+ * inside and leave these columns empty; older rows name them.
+ */
 const responseColumns = () => ({
   id: text('id').primaryKey(),
   campaignId: campaignRef(),
-  unitCode: text('unit_code').notNull(),
-  questionnaire: text('questionnaire').notNull(),
-  mode: responseMode('mode').notNull(),
-  envelope: bytea('envelope').notNull(),
+  unitCode: text('unit_code'),
+  questionnaire: text('questionnaire'),
+  mode: responseMode('mode'),
+  /** Pending rows since the mixing layer hold `sealed` instead. */
+  envelope: bytea('envelope'),
 });
 
 /**
- * A sealed response: a random id, the campaign, the unit, the questionnaire version, the mode and the
- * envelope — nothing else (DESIGN §6): no invitation, no business, no time. The receipt a respondent gets
- * is SHA-256 of the envelope, so it needs no column. Rows arrive here only from `pending_responses`, moved
- * in shuffled batches, so neither their transaction ids nor their order match the submissions'.
+ * A sealed response: a random id, the campaign and the envelope (unit, questionnaire and mode inside it) —
+ * nothing else (DESIGN §6): no invitation, no business, no time. The receipt a respondent gets is SHA-256 of
+ * the envelope, so it needs no column. Rows arrive here only from `pending_responses`, taken out of the
+ * mixing layer at close, all in one shuffled batch under fresh ids, so neither their bytes, ids, transaction ids nor order
+ * match the submissions'.
  */
-export const responses = pgTable('responses', responseColumns(), (t) => [index('responses_campaign_unit_idx').on(t.campaignId, t.unitCode)]);
+export const responses = pgTable('responses', { ...responseColumns(), envelope: bytea('envelope').notNull() }, (t) => [index('responses_campaign_unit_idx').on(t.campaignId, t.unitCode)]);
 
-/** Envelopes just submitted, written in the submission's transaction; the mixer empties it (same columns). */
-export const pendingResponses = pgTable('pending_responses', responseColumns(), (t) => [index('pending_responses_campaign_idx').on(t.campaignId)]);
+/**
+ * Envelopes just submitted, written in the submission's transaction; the mixer empties it. A row holds a
+ * random id and its envelope sealed again under the mixing key (`sealed`, server/sealing/mixing.ts); rows
+ * written before that layer existed hold the envelope itself and name their unit.
+ */
+export const pendingResponses = pgTable('pending_responses', { ...responseColumns(), sealed: bytea('sealed') }, (t) => [index('pending_responses_campaign_idx').on(t.campaignId)]);
 
 /**
  * What makes a retried submission idempotent: a keyed hash of (invitation, unit, form nonce) and the
