@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { flash } from '../http/flash.js';
-import { formRateLimit } from '../http/rate-limit.js';
+import { attemptLimiter } from '../http/rate-limit.js';
 import type { FieldErrors } from '../http/validation.js';
 import { requirePermission, requireStaff, SESSION_COOKIE } from './middleware.js';
 import { ROLES } from './policy.js';
@@ -17,16 +17,17 @@ function safeNext(next: unknown): string {
 export function authRoutes(db: Db, config: Config): Router {
   const router = Router();
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/' };
-  const loginLimit = formRateLimit(db, 'login', config.loginRateLimit, config.loginRateWindowMinutes);
+  const loginLimit = attemptLimiter(db, 'login', config.loginRateLimit, config.loginRateWindowMinutes);
 
   router.get('/login', (req, res) => {
     if (req.staff) return res.redirect(303, safeNext(req.query.next));
     res.render('pages/login', { next: req.query.next });
   });
 
-  router.post('/login', loginLimit, async (req, res) => {
+  router.post('/login', loginLimit.gate, async (req, res) => {
     const form = validateLogin(req.body);
     const staff = form.ok ? await auth.authenticate(db, form.value.username, form.value.password) : null;
+    if (!(await loginLimit.settle(req, res, staff ? 'success' : 'failure'))) return;
     if (!staff) {
       // One answer for an unknown user and a wrong password.
       return res.status(401).render('pages/login', {

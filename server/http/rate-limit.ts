@@ -1,44 +1,77 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rateLimits } from '../db/schema.js';
 
 /**
- * A per-client limit on failed attempts at a form (login, passphrases, access codes), counted in the
- * database so every app instance shares it. Only failures count (a response of 400 or more), and they are
- * counted when the response is sent, so an office behind one address is never locked out by its own
- * successful, concurrent attempts; once `limit` failures fall in the fixed window, every attempt from that
- * client is refused until the window ends, with a page in the user's language.
+ * Per-client limits on failed attempts at a form (login, passphrases, access codes), counted in the
+ * database so every app instance shares them, in a fixed window. Only failures count, so an office behind
+ * one address is never locked out by its own successful attempts, however many at once.
+ *
+ * `settle` decides an attempt once its outcome is known and before it has any effect, in one atomic
+ * statement: a failure is counted and, if it is past the limit, answered 429 instead — so of any number of
+ * parallel wrong guesses exactly `limit` get an answer; a success (or a neutral attempt, such as a used-up
+ * access code, answered like a wrong one but never counted) goes through unless the limit is reached.
  */
-export function formRateLimit(db: Db, name: string, limit: number, windowMinutes: number): RequestHandler {
+export type Outcome = 'failure' | 'success' | 'neutral';
+
+export interface AttemptLimiter {
+  /** Middleware: a client already at the limit is refused before any work. */
+  gate: RequestHandler;
+  /** True when the attempt may have its answer; otherwise the 429 page has been sent. */
+  settle(req: Request, res: Response, outcome: Outcome): Promise<boolean>;
+}
+
+export function attemptLimiter(db: Db, name: string, limit: number, windowMinutes: number): AttemptLimiter {
   const windowMs = windowMinutes * 60_000;
-  // Failures still being counted, per client: this instance's next check waits for them.
-  const counting = new Map<string, Promise<void>>();
-  return async (req, res, next) => {
-    const key = `${name}:${req.ip ?? 'unknown'}`;
-    await counting.get(key);
+  const keyOf = (req: Request) => `${name}:${req.ip ?? 'unknown'}`;
+  const refuse = (res: Response, resetAt: Date) => {
+    res.set('Retry-After', String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))));
+    res.status(429).render('pages/error', { status: 429, message: { key: 'error.429', params: { minutes: windowMinutes } } });
+  };
+  const current = async (key: string) => {
     const [row] = await db
       .select({ hits: rateLimits.hits, resetAt: rateLimits.resetAt })
       .from(rateLimits)
       .where(and(eq(rateLimits.key, key), gt(rateLimits.resetAt, sql`now()`)));
-    if (row && row.hits >= limit) {
-      res.set('Retry-After', String(Math.max(1, Math.ceil((row.resetAt.getTime() - Date.now()) / 1000))));
-      res.status(429).render('pages/error', { status: 429, message: { key: 'error.429', params: { minutes: windowMinutes } } });
-      return;
-    }
-    res.on('finish', () => {
-      if (res.statusCode < 400) return;
-      const counted = countFailure(db, key, windowMs)
-        .catch((err: unknown) => req.log?.error({ err, limiter: name }, 'rate limit: failure not counted'))
-        .finally(() => counting.get(key) === counted && counting.delete(key));
-      counting.set(key, counted);
-    });
-    next();
+    return row;
+  };
+  return {
+    gate: async (req, res, next) => {
+      const row = await current(keyOf(req));
+      if (row && row.hits >= limit) return refuse(res, row.resetAt);
+      next();
+    },
+    async settle(req, res, outcome) {
+      const row = outcome === 'failure' ? await countFailure(db, keyOf(req), windowMs) : await current(keyOf(req));
+      const over = outcome === 'failure' ? row!.hits > limit : row !== undefined && row.hits >= limit;
+      if (over) refuse(res, row!.resetAt);
+      return !over;
+    },
   };
 }
 
-async function countFailure(db: Db, key: string, windowMs: number): Promise<void> {
-  await db
+/**
+ * A limiter for forms whose handler does its work and answers in one go (the passphrase forms): the gate
+ * before, and each failed answer (status ≥ 400) counted when sent.
+ */
+export function formRateLimit(db: Db, name: string, limit: number, windowMinutes: number): RequestHandler {
+  const limiter = attemptLimiter(db, name, limit, windowMinutes);
+  const windowMs = windowMinutes * 60_000;
+  return (req, res, next) =>
+    limiter.gate(req, res, () => {
+      res.on('finish', () => {
+        if (res.statusCode >= 400 && res.statusCode !== 429) {
+          countFailure(db, `${name}:${req.ip ?? 'unknown'}`, windowMs).catch((err: unknown) => req.log?.error({ err, limiter: name }, 'rate limit: failure not counted'));
+        }
+      });
+      next();
+    });
+}
+
+/** Counts one failure in the client's window (a new window when the last one ended); returns the count. */
+async function countFailure(db: Db, key: string, windowMs: number): Promise<{ hits: number; resetAt: Date }> {
+  const [row] = await db
     .insert(rateLimits)
     .values({ key, hits: 1, resetAt: new Date(Date.now() + windowMs) })
     .onConflictDoUpdate({
@@ -47,5 +80,7 @@ async function countFailure(db: Db, key: string, windowMs: number): Promise<void
         hits: sql`case when ${rateLimits.resetAt} <= now() then 1 else ${rateLimits.hits} + 1 end`,
         resetAt: sql`case when ${rateLimits.resetAt} <= now() then excluded.reset_at else ${rateLimits.resetAt} end`,
       },
-    });
+    })
+    .returning({ hits: rateLimits.hits, resetAt: rateLimits.resetAt });
+  return row!;
 }

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { can, requirePermission } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { formRateLimit } from '../http/rate-limit.js';
+import { attemptLimiter } from '../http/rate-limit.js';
 import type { Message } from '../i18n/index.js';
 import { answerSchema, questionnaireKey } from '../questionnaires/index.js';
 import { draftKey } from '../sealing/index.js';
@@ -37,7 +37,9 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   const router = Router();
   const { db } = ctx;
   const service = responseService(ctx);
-  const codeLimit = formRateLimit(db, 'access-code', 10, 15);
+  const codeLimit = attemptLimiter(db, 'access-code', 10, 15);
+  /** Wrong codes count against the client; a used-up code gets the same answer and is not counted. */
+  const outcomeOf = (opened: Awaited<ReturnType<typeof openByCode>>) => (opened === null ? 'failure' : opened === 'used' ? 'neutral' : 'success');
   const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/survey' };
 
   function respondentOf(req: Request): Respondent | null {
@@ -63,15 +65,16 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
 
   async function enterCode(req: Request, res: Response, typed: string) {
     const opened = await openByCode(db, ctx.codeKeys, typed);
-    if (!opened) return codePage(res, 400, { problem: { key: 'survey.badCode' }, code: typed });
+    if (!(await codeLimit.settle(req, res, outcomeOf(opened)))) return;
+    if (!opened || opened === 'used') return codePage(res, 400, { problem: { key: 'survey.badCode' }, code: typed });
     begin(res, { ...opened, mode: 'online' });
   }
 
-  router.get('/survey', codeLimit, async (req, res) => {
+  router.get('/survey', codeLimit.gate, async (req, res) => {
     if (typeof req.query.code === 'string') return enterCode(req, res, req.query.code);
     codePage(res, 200, { resume: Boolean(respondentOf(req)) });
   });
-  router.post('/survey', codeLimit, (req, res) => enterCode(req, res, String(req.body?.code ?? '')));
+  router.post('/survey', codeLimit.gate, (req, res) => enterCode(req, res, String(req.body?.code ?? '')));
 
   router.post('/survey/leave', (_req, res) => {
     res.clearCookie(SURVEY_COOKIE, { path: '/survey' });
@@ -173,11 +176,12 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
     res.status(status).render('pages/survey-entry', { campaignId: req.params.id, modes: RESPONSE_MODES.filter((m) => m !== 'online'), ...extra });
 
   router.get('/campaigns/:id/entry', enter, (req, res) => entryPage(req, res));
-  router.post('/campaigns/:id/entry', enter, codeLimit, async (req, res) => {
+  router.post('/campaigns/:id/entry', enter, codeLimit.gate, async (req, res) => {
     const mode = String(req.body?.mode ?? '') as ResponseMode;
     if (!RESPONSE_MODES.includes(mode) || mode === 'online') return entryPage(req, res, 422, { modeError: { key: 'survey.chooseMode' }, code: req.body?.code });
     const opened = await openByCode(db, ctx.codeKeys, String(req.body?.code ?? ''));
-    if (!opened || opened.campaignId !== req.params.id) return entryPage(req, res, 400, { problem: { key: 'survey.badCode' }, code: req.body?.code, mode });
+    if (!(await codeLimit.settle(req, res, outcomeOf(opened)))) return;
+    if (!opened || opened === 'used' || opened.campaignId !== req.params.id) return entryPage(req, res, 400, { problem: { key: 'survey.badCode' }, code: req.body?.code, mode });
     begin(res, { ...opened, mode });
   });
 

@@ -26,13 +26,17 @@ export interface SurveyContext {
   logger: Logger;
 }
 
-/** An invitation opened by its access code: null for a wrong code and for a used-up one alike. */
-export async function openByCode(db: Db, keys: CodeKeys, typed: string): Promise<{ invitationId: string; campaignId: string } | null> {
+/**
+ * An access code typed in: the invitation it opens, `used` for a real code with nothing left to answer
+ * (the respondent is told the same as for a wrong code, but it is no guess and is not counted as one),
+ * or null for a wrong code.
+ */
+export async function openByCode(db: Db, keys: CodeKeys, typed: string): Promise<{ invitationId: string; campaignId: string } | 'used' | null> {
   const code = normaliseCode(typed);
   const invitation = code && (await q.findInvitationByCodeHash(db, codeHash(keys, code)));
   if (!invitation) return null;
   const open = (await q.invitationOverview(db, invitation.id))?.units.some((u) => u.status === 'invited');
-  return open ? { invitationId: invitation.id, campaignId: invitation.campaignId } : null;
+  return open ? { invitationId: invitation.id, campaignId: invitation.campaignId } : 'used';
 }
 
 /** The campaign and the units of an invitation, or null when the invitation is gone. */

@@ -55,6 +55,20 @@ describe('staff login', () => {
     }
   });
 
+  test('200 wrong passwords at once: exactly LOGIN_RATE_LIMIT get an answer, every other one 429', async () => {
+    const { username } = await createAccount(t.db, 'observer');
+    const limited = await startTestApp({ LOGIN_RATE_LIMIT: '10' });
+    try {
+      await createAccount(limited.db, 'observer', username);
+      const attempts = await Promise.all(Array.from({ length: 200 }, (_, i) => new Browser(limited.app).login(username, `wrong-${i}`)));
+      const statuses = attempts.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(190);
+    } finally {
+      await limited.close();
+    }
+  }, 120_000);
+
   test('logout ends the session on the server', async () => {
     const { username, password } = await createAccount(t.db, 'chair');
     const browser = new Browser(t.app);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { transition } from '../../server/campaigns/index.js';
-import { auditLog, bulletins, dailyAnswerCounts, invitationUnits, pendingResponses, responses } from '../../server/db/schema.js';
+import { auditLog, bulletins, dailyAnswerCounts, invitationUnits, pendingResponses, rateLimits, responses } from '../../server/db/schema.js';
 import { canonicalJson } from '../../server/scoring/index.js';
 import { randomAnswers, seededRandom } from '../../server/responses/simulate.js';
 import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
@@ -294,6 +294,33 @@ describe('mixing and closing', () => {
 });
 
 describe('guessing codes', () => {
+  // Every request here comes from one address; each test starts with that address's count at zero.
+  beforeEach(() => t.db.delete(rateLimits));
+
+  test('200 wrong codes at once: exactly the limit (10) get an answer, every other one 429', async () => {
+    const browser = new Browser(t.app);
+    await browser.get('/survey');
+    const guesses = await Promise.all(Array.from({ length: 200 }, (_, i) => browser.post('/survey', { code: `ABCD-EFGH-${String(2000 + i).replace(/[01]/g, '7')}` })));
+    const statuses = guesses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(190);
+  });
+
+  test('a used-up code, entered again and again from one address, gets the wrong-code answer and never locks the address out', async () => {
+    const invitation = take();
+    // Every unit of it answered (the campaign here is already closed, so the flags are set directly).
+    await t.db.update(invitationUnits).set({ status: 'answered' }).where(eq(invitationUnits.invitationId, invitation.id));
+    const office = new Browser(t.app);
+    await office.get('/survey');
+    const wrong = await office.post('/survey', { code: 'ABCD-EFGH-JKLM' });
+    for (let i = 0; i < 25; i++) {
+      const again = await office.post('/survey', { code: invitation.code });
+      expect(again.status).toBe(400);
+      expect(again.text).toContain(wrong.text.match(/class="problem"[^>]*>([^<]+)/)![1]);
+    }
+    expect((await office.post('/survey', { code: take().code })).status).toBe(303); // still let in
+  });
+
   test('code entry is rate limited per client: successes never count, even many at once; after repeated wrong codes even a right one must wait', async () => {
     const browser = new Browser(t.app);
     const code = fw.invitations.at(-1)!.code;
