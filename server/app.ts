@@ -19,7 +19,7 @@ import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, HttpError, notFoundHandler } from './http/errors.js';
 import { flashMiddleware } from './http/flash.js';
-import { formBodies } from './http/forms.js';
+import { formBodies, refuseUnsafeText } from './http/forms.js';
 import { languageMiddleware } from './http/i18n.js';
 import './http/types.js';
 import { configureViews } from './http/views.js';
@@ -108,6 +108,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
 
   app.use(formBodies({ limit: '100kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '100kb' }));
+  app.use(refuseUnsafeText);
   app.use(sessionMiddleware(db, config.sessionTtlMinutes));
   app.use(csrfProtection(config.sessionSecret, config.cookieSecure));
   app.use(flashMiddleware);

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
 import { flash, settle } from '../http/flash.js';
 import { singleSmallFile } from '../http/uploads.js';
+import { strictUtf8 } from '../text.js';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
 import { isState, nextState, rolesForNext } from './lifecycle.js';
@@ -86,7 +87,9 @@ export function campaignRoutes(db: Db, mixKey: Buffer): Router {
 
   router.post('/campaigns/:id/units/import', manage, singleSmallFile('file'), async (req, res) => {
     if (!req.file) return renderCampaign(req, res, { problem: { key: 'units.noFile' } }, 422);
-    const imported = await campaigns.importUnits(db, req.staff!.username, String(req.params.id), req.file.buffer.toString('utf8'));
+    const text = strictUtf8(req.file.buffer);
+    if (text === null) return renderCampaign(req, res, { problem: { key: 'csv.notUtf8' } }, 422);
+    const imported = await campaigns.importUnits(db, req.staff!.username, String(req.params.id), text);
     if (!imported.ok && imported.rowErrors) return renderCampaign(req, res, { problem: imported.error, rowErrors: imported.rowErrors }, 422);
     await respond(req, res, imported, imported.ok ? { key: 'units.imported', params: { count: imported.value } } : undefined);
   });

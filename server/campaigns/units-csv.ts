@@ -1,3 +1,4 @@
+import { UNSAFE_TEXT } from '../text.js';
 import { parse } from 'csv-parse/sync';
 import type { Message } from '../i18n/index.js';
 import type { RowError } from '../result.js';
@@ -70,6 +71,8 @@ export function parseUnitsCsv(text: string, blocks: readonly string[], existingC
     const row = i + 2;
     const value = (column: (typeof COLUMNS)[number]) => cells[at[column]] ?? '';
     const fail = (column: string, reason: Message) => errors.push({ row, column, reason });
+    const unsafe = COLUMNS.filter((c) => UNSAFE_TEXT.test(value(c)));
+    if (unsafe.length) return unsafe.forEach((c) => fail(c, { key: 'csv.badCharacters' }));
     const code = value('code');
     const block = value('block').toLowerCase();
     if (!code) fail('code', { key: 'field.required' });

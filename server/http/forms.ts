@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import { unsafeField } from '../text.js';
 import { HttpError } from './errors.js';
 
 /**
@@ -22,3 +23,12 @@ export function formBodies(options: { limit: string; parameterLimit: number }): 
   };
   return [read, parse];
 }
+
+/**
+ * Refuses a request whose form, JSON body or query carries text that cannot be stored (NUL, or bytes that
+ * are not UTF-8): 400 naming the field, before any handler sees it.
+ */
+export const refuseUnsafeText: RequestHandler = (req, _res, next) => {
+  const field = unsafeField(req.query) ?? (typeof req.body === 'object' ? unsafeField(req.body) : null);
+  next(field ? new HttpError(400, 'field.badCharacters', { field: field.slice(0, 60) }) : undefined);
+};

@@ -1,3 +1,4 @@
+import { UNSAFE_TEXT } from '../text.js';
 import type { Message } from '../i18n/index.js';
 import type { RowError } from '../result.js';
 
@@ -81,6 +82,10 @@ export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, 
   const errors: RowError[] = [];
   const value = (field: Field) => (columns[field] >= 0 ? (cells[columns[field]] ?? '').trim() : '');
   const fail = (field: Field, reason: Message) => errors.push({ row, column: HEADERS[field][0]!, reason });
+
+  // A NUL or bytes that are not UTF-8 (decoded as U+FFFD) would be refused by the database or stored mangled.
+  for (const field of Object.keys(HEADERS) as Field[]) if (UNSAFE_TEXT.test(value(field))) fail(field, { key: 'csv.badCharacters' });
+  if (errors.length) return { ok: false, errors };
 
   const taxCode = value('taxCode');
   if (!taxCode) fail('taxCode', { key: 'field.required' });
