@@ -37,6 +37,23 @@ export interface DatabaseOptions {
   onIdleError?: (error: Error) => void;
 }
 
+/**
+ * Whether an error says the database cannot be reached right now (down, restarting, failing over, out of
+ * connections, or the embedded one closed) — as opposed to a query that is wrong. Such a request is worth
+ * retrying later: the HTTP layer answers 503 with Retry-After.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  // Drizzle wraps the driver's error as `cause`.
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    // Node socket errors, and SQLSTATE classes 08 (connection exception), 57P (operator intervention), 53300 (too many connections).
+    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|08...|57P0[1-4]|53300)$/.test(code)) return true;
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (/Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Cannot use a pool after calling end|Client has encountered a connection error/i.test(message)) return true;
+  }
+  return false;
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.url ? openServer(options.url, options.onIdleError ?? (() => undefined)) : openEmbedded(options.dataDir);
 }

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Message, MessageKey, MessageParams } from '../i18n/index.js';
 
@@ -29,6 +30,9 @@ const statusKeys: Record<number, MessageKey> = {
   503: 'error.503',
 };
 
+/** How long a client is asked to wait when the database is unavailable. */
+export const RETRY_AFTER_SECONDS = 30;
+
 /** Errors become problem pages (or application/problem+json): the user's language, never a stack trace.
  * Unexpected errors are logged with the request's context and an id the user can quote. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -45,11 +49,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (err?.code === 'LIMIT_FILE_SIZE') {
       status = 413;
       message = { key: 'error.413' };
+    } else if (isDatabaseUnavailable(err)) {
+      // Nothing was stored: the user may simply try again in a moment.
+      status = 503;
+      message = { key: 'error.dbUnavailable' };
     }
     const reference = String(req.id ?? '');
-    if (status >= 500) logger.error({ err, reqId: reference, method: req.method, path: req.path }, 'request failed');
+    if (status === 503) logger.warn({ err, reqId: reference, method: req.method, path: req.path }, 'request refused: the database is unavailable');
+    else if (status >= 500) logger.error({ err, reqId: reference, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;
     res.status(status);
+    if (status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     if (req.accepts(['html', 'json']) === 'json') {
       res.type('application/problem+json').json({ status, title: res.locals.t(message.key, message.params), reference });
       return;
