@@ -10,7 +10,7 @@ import { formValidator } from '../http/validation.js';
 import { MIN_PASSPHRASE_LENGTH } from './member-keys.js';
 import * as sealing from './service.js';
 import type { UnsealingRegistry } from './unsealing.js';
-import { campaignThreshold } from './queries.js';
+import { campaignThreshold, committeeWithKeys } from './queries.js';
 
 interface NewPassphraseForm {
   passphrase: string;
@@ -76,14 +76,20 @@ export function sealingRoutes(
   async function renderUnseal(campaignId: string, res: Parameters<RequestHandler>[1], extra: Record<string, unknown> = {}, status = 200) {
     const campaign = await campaignThreshold(db, campaignId);
     if (!campaign) throw notFound('campaigns.notFound');
+    const members = new Map((await committeeWithKeys(db, campaignId)).map((m) => [m.staffId, m]));
+    const approvals = registry.approvals(campaignId).map((a) => ({ name: members.get(a.memberId)?.displayName ?? '—', username: members.get(a.memberId)?.username ?? '', expiresAt: a.expiresAt, mine: a.memberId === res.req.staff?.id }));
+    const extras = await unsealExtras(campaignId);
     res.status(status).render('pages/unseal', {
       campaignId,
       state: campaign.state,
       threshold: campaign.threshold,
-      held: registry.approvers(campaignId).length,
+      held: approvals.length,
+      approvals,
+      quorum: campaign.threshold !== null && approvals.length >= campaign.threshold,
+      approvedByMe: approvals.some((a) => a.mine),
       fingerprint: await sealing.campaignKeyFingerprint(db, campaignId),
       ttlMinutes: config.unsealShareTtlMinutes,
-      ...(await unsealExtras(campaignId)),
+      ...extras,
       ...extra,
     });
   }

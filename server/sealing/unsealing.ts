@@ -11,6 +11,7 @@ export interface Decryptor {
 interface HeldShare {
   share: Buffer;
   timer: NodeJS.Timeout;
+  expiresAt: Date;
 }
 
 /**
@@ -30,12 +31,17 @@ export class UnsealingRegistry {
     this.drop(campaignId, memberId);
     const timer = setTimeout(() => this.drop(campaignId, memberId), this.ttlMs);
     timer.unref();
-    shares.set(memberId, { share, timer });
+    shares.set(memberId, { share, timer, expiresAt: new Date(Date.now() + this.ttlMs) });
     return shares.size;
   }
 
   approvers(campaignId: string): string[] {
     return [...(this.held.get(campaignId)?.keys() ?? [])];
+  }
+
+  /** Who approved, and when each approval lapses (its share dropped), earliest first. */
+  approvals(campaignId: string): { memberId: string; expiresAt: Date }[] {
+    return [...(this.held.get(campaignId)?.entries() ?? [])].map(([memberId, h]) => ({ memberId, expiresAt: h.expiresAt })).sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
   }
 
   drop(campaignId: string, memberId: string): void {

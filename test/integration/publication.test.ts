@@ -53,12 +53,30 @@ afterAll(() => t.close());
 test('close → bulletin → 2-of-3 approvals → unseal and score in the background → sealed results → the chair publishes, signed', async () => {
   const first = await member(1);
   const second = await member(2);
-  // One approval is not enough.
-  await first.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+  const runForm = `action="/campaigns/${fw.campaignId}/unseal/run"`;
+  const approveForm = `action="/campaigns/${fw.campaignId}/unseal"`;
+  // No approval yet: the page says so, offers approving, and no run.
+  const before = await first.get(`/campaigns/${fw.campaignId}/unseal`);
+  expect(before.text).toContain('Đã đồng ý: 0 trên 2 thành viên cần thiết');
+  expect(before.text).toContain('Chưa thành viên nào đồng ý.');
+  expect(before.text).toContain(approveForm);
+  expect(before.text).not.toContain(runForm);
+  // One approval is not enough: the page names who approved and until when; the run is refused anyway.
+  const approved = await first.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+  expect(approved.text).toContain('Đã đồng ý: 1 trên 2 thành viên cần thiết');
+  expect(approved.text).toContain(`(${fw.members[1]!.username})</span> — <strong>bạn</strong>`);
+  expect(approved.text).toMatch(/<td>\d\d\/\d\d\/\d{4} \d\d:\d\d<\/td>/); // when it lapses: 01/12/2026 14:35
+  expect(approved.text).toContain('Gia hạn sự đồng ý của bạn');
+  expect(approved.text).not.toContain(runForm);
   const early = await first.post(`/campaigns/${fw.campaignId}/unseal/run`);
   expect(early.status).toBe(303);
   expect((await t.db.select().from(auditLog).where(eq(auditLog.action, 'results.unsealing_started')))).toHaveLength(0);
-  await second.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+  // At quorum: the run, and no more passphrase form.
+  const quorum = await second.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+  expect(quorum.text).toContain('Đã đủ số thành viên đồng ý');
+  expect(quorum.text).toContain(runForm);
+  expect(quorum.text).not.toContain(approveForm + ' ');
+  expect(quorum.text).not.toContain('name="passphrase"');
   expect((await second.post(`/campaigns/${fw.campaignId}/unseal/run`)).status).toBe(303);
   const page = await untilSettled(second, `/campaigns/${fw.campaignId}/unseal`);
   expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
