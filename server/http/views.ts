@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isMessageKey, translate, type Lang, type Message, type MessageParams } from '../i18n/index.js';
-import { formatDate } from '../i18n/format.js';
+import { formatDate, formatDateTime } from '../i18n/format.js';
 import { fromRoot } from '../paths.js';
 
 function langOf(options: HelperOptions): Lang {
@@ -38,13 +38,7 @@ const helpers = {
   concat: (...args: unknown[]) => args.slice(0, -1).join(''),
   array: (...args: unknown[]) => args.slice(0, -1),
   /** Vietnam time, day first, as forms and letters write it. */
-  datetime(value: Date | string, options: HelperOptions): string {
-    return new Intl.DateTimeFormat(langOf(options) === 'vi' ? 'vi-VN' : 'en-GB', {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-      timeZone: 'Asia/Ho_Chi_Minh',
-    }).format(new Date(value));
-  },
+  datetime: (value: Date | string, options: HelperOptions) => formatDateTime(value, langOf(options)),
   /** {{date value}}: 01/12/2026, Vietnam time. */
   date: (value: Date | string, options: HelperOptions) => formatDate(value, langOf(options)),
   json: (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'),
@@ -63,6 +57,7 @@ const helpers = {
   fixed: (value: number, digits: number) => Number(value).toFixed(typeof digits === 'number' ? digits : 0),
   inc: (value: number) => Number(value) + 1,
   sum: (...args: unknown[]) => args.slice(0, -1).reduce((a: number, b) => a + Number(b), 0),
+  minus: (a: number, b: number) => Number(a) - Number(b),
   upper: (value: string) => String(value).toLocaleUpperCase('vi-VN'),
   /** Parts of a date in Vietnam's time zone, for the letters' "ngày … tháng … năm …". */
   vnDay: (value: Date) => vietnamDatePart(value, 'day'),

@@ -24,6 +24,12 @@ export function formatDate(value: Date | string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(value));
 }
 
+/** 01/12/2026 14:05, Vietnam time (the same in both languages: day first, 24-hour clock). */
+export function formatDateTime(value: Date | string, lang: Lang): string {
+  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(value));
+  return `${formatDate(value, lang)} ${time}`;
+}
+
 /** A share as a percentage: 18,3 % in Vietnamese, 18.3% in English. */
 export function formatPercent(share: number | null | undefined, digits: number, lang: Lang): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';
