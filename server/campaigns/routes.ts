@@ -14,6 +14,7 @@ import * as campaigns from './service.js';
 import { committeeCandidates, committeeIds, listUnitLinks } from './queries.js';
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
 import { shippedCatalog } from '../questionnaires/index.js';
+import { ratesByUnit } from '../invitations/queries.js';
 
 /** `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer. */
 export function campaignRoutes(db: Db, mixKey: Buffer): Router {
@@ -130,9 +131,37 @@ export function campaignRoutes(db: Db, mixKey: Buffer): Router {
     await respond(req, res, await campaigns.setCommitteeMembers(db, req.staff!.username, String(req.params.id), usernames), { key: 'committee.saved' });
   });
 
+  /**
+   * Closing fieldwork cannot be undone: it has a page of its own saying what happens, with the answers so
+   * far and the units that will not reach the ranking minimum; the move needs that page's confirmation.
+   */
+  router.get('/campaigns/:id/close', requireStaff, async (req, res) => {
+    const campaign = await campaigns.findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    if (campaign.state !== 'fieldwork') return res.redirect(303, `/campaigns/${campaign.id}`);
+    const minimum = shippedCatalog().methodologies.get(campaign.methodologyVersion)?.minAnswersPerUnit ?? 0;
+    const rates = await ratesByUnit(db, campaign.id);
+    const names = new Map((await campaigns.listUnits(db, campaign.id)).map((u) => [u.code, req.lang === 'en' ? u.nameEn : u.nameVi]));
+    const answered = rates.reduce((n, r) => n + r.answered, 0);
+    const invited = rates.reduce((n, r) => n + r.invited, 0);
+    res.render('pages/confirm-close', {
+      campaign,
+      answered,
+      invited,
+      rate: invited ? answered / invited : 0,
+      minimum,
+      short: rates.filter((r) => r.answered < minimum).map((r) => ({ code: r.unitCode, name: names.get(r.unitCode) ?? r.unitCode, answered: r.answered })),
+      mayClose: rolesForNext('fieldwork').includes(req.staff!.role),
+    });
+  });
+
   router.post('/campaigns/:id/transition', requireStaff, async (req, res) => {
     const to: unknown = req.body?.to;
     if (!isState(to)) return renderCampaign(req, res, { problem: { key: 'field.invalid' } }, 422);
+    // A legal close without the confirmation page's answer goes to that page (an illegal one is refused below).
+    if (to === 'closed' && req.body?.confirm !== 'yes' && rolesForNext('fieldwork').includes(req.staff!.role) && (await campaigns.findCampaign(db, String(req.params.id)))?.state === 'fieldwork') {
+      return res.redirect(303, `/campaigns/${String(req.params.id)}/close`);
+    }
     const moved = await campaigns.transition(db, req.staff!, String(req.params.id), to, { mixKey });
     if (!moved.ok && moved.error.key === 'transition.roleRefused') {
       return renderCampaign(req, res, { problem: moved.error }, 403);

@@ -124,7 +124,7 @@ describe('campaigns', () => {
   test('the lifecycle refuses every illegal move over HTTP, follows the legal ones, and audits them', async () => {
     const id = await newCampaign('Lào Cai');
     const state = async () => (await campaignRows()).find((c) => c.id === id)!.state;
-    const move = (browser: Browser, to: string) => browser.post(`/campaigns/${id}/transition`, { to });
+    const move = (browser: Browser, to: string) => browser.post(`/campaigns/${id}/transition`, { to, confirm: 'yes' });
 
     const early = await move(admin, 'sampling');
     expect(early.status).toBe(409);

@@ -169,7 +169,15 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
 
   const accounts = seeded!.accounts;
   const admin = await signIn(accounts.find((a) => a.role === 'admin')!);
-  expect((await admin.post(`/campaigns/${id}/transition`, { to: 'closed' })).status).toBe(303);
+  // Ending fieldwork asks first, on a page of its own: what follows, and which units stay under the minimum.
+  const unconfirmed = await admin.post(`/campaigns/${id}/transition`, { to: 'closed' });
+  expect(unconfirmed.headers.location).toBe(`/campaigns/${id}/close`);
+  const confirmPage = await admin.get(`/campaigns/${id}/close`);
+  expect(confirmPage.text).toContain('Không thể mở lại đợt thu thập phiếu sau khi đã kết thúc.');
+  expect(confirmPage.text).toMatch(/Đã nhận \d+ phiếu trên \d+ lượt mời/);
+  const closed = await admin.post(`/campaigns/${id}/transition`, { to: 'closed', confirm: 'yes' });
+  expect(closed.headers.location).toBe(`/campaigns/${id}`);
+  expect((await admin.get(`/campaigns/${id}/close`)).status).toBe(303); // nothing left to confirm
 
   // Chair first, then the four members: two approvals do not start the run; the third does.
   const committee = await Promise.all(['chair', 'member'].flatMap((role) => accounts.filter((a) => a.role === role)).map(signIn));
