@@ -41,6 +41,11 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   /** Wrong codes count against the client; a used-up code gets the same answer and is not counted. */
   const outcomeOf = (opened: Awaited<ReturnType<typeof openByCode>>) => (opened === null ? 'failure' : opened === 'used' ? 'neutral' : 'success');
   const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/survey' };
+  // Respondents need no account: their pages offer no staff sign-in.
+  router.use('/survey', (_req, res, next) => {
+    res.locals.respondentPage = true;
+    next();
+  });
 
   function respondentOf(req: Request): Respondent | null {
     const raw: unknown = req.signedCookies?.[SURVEY_COOKIE];
