@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { can, requirePermission } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { attemptLimiter } from '../http/rate-limit.js';
+import { notFound } from '../http/errors.js';
 import type { Message } from '../i18n/index.js';
 import { answerSchema, questionnaireKey } from '../questionnaires/index.js';
 import { draftKey } from '../sealing/index.js';
@@ -173,6 +174,15 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
       receiptGroups: kept.receipt.match(/.{1,8}/g),
       remaining: overview?.units.filter((u) => u.status === 'invited').length ?? 0,
     });
+  });
+
+  /** The receipt as a small text file to keep: it is public (the bulletin lists it), so no session is needed. */
+  router.get('/survey/receipt/:receipt.txt', (req, res) => {
+    const receipt = String(req.params.receipt);
+    if (!/^[0-9a-f]{64}$/.test(receipt)) throw notFound();
+    const t = res.locals.t;
+    const text = [t('survey.receiptTitle'), '', `${t('survey.receipt')}: ${receipt.match(/.{1,8}/g)!.join(' ')}`, '', t('survey.receiptHelp'), `${config.publicUrl}/campaigns`].join('\r\n');
+    res.type('text/plain; charset=utf-8').attachment(`bien-nhan-${receipt.slice(0, 8)}.txt`).send(`\uFEFF${text}\r\n`);
   });
 
   // Enumerators: phone, paper and in-person answers, typed into the same forms under the business's code.

@@ -73,6 +73,13 @@ describe('answering', () => {
     const receiptPage = await browser.get(res.headers.location!);
     const receipt = /data-receipt="([0-9a-f]{64})"/.exec(receiptPage.text)![1]!;
     expect(receiptPage.text).toContain('Đã nhận phiếu');
+    expect(receiptPage.text).not.toContain('href="/login"'); // respondents need no account
+    // The receipt to keep: a text file with the code, and no session needed for it (the code is public).
+    const kept = await new Browser(t.app).get(`/survey/receipt/${receipt}.txt`);
+    expect(kept.status).toBe(200);
+    expect(kept.headers['content-disposition']).toContain('attachment');
+    expect(kept.text).toContain(receipt.match(/.{1,8}/g)!.join(' '));
+    expect((await new Browser(t.app).get('/survey/receipt/not-a-receipt.txt')).status).toBe(404);
 
     const stored = await storedEnvelopes();
     expect(stored).toHaveLength(before + 1);

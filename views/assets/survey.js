@@ -6,10 +6,26 @@
   var PENDING = 'ddci-draft-pending';
 
   // Receipt page: the form was stored, so its draft goes.
-  if (document.getElementById('receipt')) {
+  var receipt = document.getElementById('receipt');
+  if (receipt) {
     var done = sessionStorage.getItem(PENDING);
     if (done) localStorage.removeItem(done);
     sessionStorage.removeItem(PENDING);
+    // Copy and print, where the browser can.
+    var copy = document.querySelector('[data-copy-receipt]');
+    if (copy && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener('click', function () {
+        navigator.clipboard.writeText(receipt.getAttribute('data-receipt')).then(function () {
+          document.querySelector('[data-copied]').hidden = false;
+        });
+      });
+    }
+    var print = document.querySelector('[data-print]');
+    if (print && window.print) {
+      print.hidden = false;
+      print.addEventListener('click', function () { window.print(); });
+    }
     return;
   }
 
