@@ -12,6 +12,8 @@ import type { Result } from '../result.js';
 import type { CodeKeys } from '../sampling/access-codes.js';
 import type { Message } from '../i18n/index.js';
 import type { Mailer } from './mailer.js';
+import { fieldworkProgress, SORT_KEYS } from './monitoring.js';
+import { shippedCatalog } from '../questionnaires/index.js';
 import * as invitations from './service.js';
 
 interface ReplaceForm {
@@ -110,10 +112,17 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
   router.get('/campaigns/:id/responses', requirePermission('responses.monitor'), async (req, res) => {
     const campaign = await campaignOf(req);
     const rates = await invitations.responseRates(db, campaign.id);
+    const methodology = shippedCatalog().methodologies.get(campaign.methodologyVersion);
+    const units = (await listUnits(db, campaign.id)).map((u) => ({ code: u.code, block: u.block, name: req.lang === 'en' ? u.nameEn : u.nameVi }));
+    const blocks = (methodology?.blocks ?? []).map((b) => ({ code: b.code, name: b.name[req.lang] }));
+    const sort = SORT_KEYS.find((k) => k === req.query.sort) ?? 'rate';
+    const progress = fieldworkProgress(units, blocks, rates.units, methodology?.minAnswersPerUnit ?? 0, sort);
     res.render('pages/responses', {
       campaign,
-      ...rates,
-      chart: JSON.stringify({ units: rates.units.map((u) => ({ label: u.unitCode, rate: Math.round(u.rate * 1000) / 10 })), days: rates.days }),
+      progress,
+      sorts: SORT_KEYS.map((key) => ({ key, current: key === sort })),
+      days: rates.days,
+      chart: JSON.stringify({ units: progress.blocks.flatMap((b) => b.units).map((u) => ({ label: u.name, rate: Math.round(u.rate * 1000) / 10 })), days: rates.days }),
     });
   });
 

@@ -323,7 +323,12 @@ describe('design, draw, invitations', () => {
     const page = await admin.get(`/campaigns/${id}/responses`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Chỉ hiển thị số lượng');
-    expect(page.text).toMatch(/<td><code>SXD<\/code> Đơn vị SXD<\/td><td class="num">\d+<\/td>/);
+    // Per block, by name, with totals and the outlook against the ranking minimum (one business has answered).
+    expect(page.text).toMatch(/<td>Đơn vị SXD <span class="muted">\(SXD\)<\/span><\/td><td class="num">\d+<\/td><td class="num">\d+<\/td>/);
+    expect(page.text).toContain('<h2>Sở, ban, ngành tỉnh</h2>');
+    expect(page.text).toMatch(/Đã nhận \d+ phiếu trên \d+ lượt mời/);
+    expect(page.text).toContain('có nguy cơ không đủ 10 phiếu để được xếp hạng');
+    expect(page.text).toContain(`href="/campaigns/${id}/invitations#reminders"`);
     expect(page.text).toContain('/assets/vendor/chart.umd.min.js');
     expect((await (await loggedIn(t.app, t.db, 'observer')).browser.get(`/campaigns/${id}/responses`)).status).toBe(200);
     for (const role of ['enumerator', 'member', 'chair'] as const) {
