@@ -116,7 +116,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(memberKeysGate(db));
 
   const mixKey = mixingKey(config.hmacSecret);
-  app.use(campaignRoutes(db, mixKey));
+  app.use(campaignRoutes(db, mixKey, (campaignId) => unsealing.approvers(campaignId).length));
   const publication = { db, catalog, registry: unsealing, logger };
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/policy.js';
-import type { Message } from '../i18n/index.js';
+import type { Message, MessageKey } from '../i18n/index.js';
 
 /** The campaign lifecycle of DESIGN §3 as a pure state machine: who may move a campaign, and when. */
 
@@ -81,6 +81,42 @@ export function checkTransition(from: CampaignState, to: CampaignState, role: Ro
     if (refusal) return { ok: false, reason: refusal };
   }
   return { ok: true };
+}
+
+/** What each condition of a move is, in words, and who must act on it. */
+const STEPS = new Map<(f: CampaignFacts) => Message | null, { step: MessageKey; who: readonly Role[] }>([
+  [needsUnits, { step: 'checklist.units', who: ['admin'] }],
+  [needsCommittee, { step: 'checklist.committee', who: ['admin'] }],
+  [needsMembers, { step: 'checklist.members', who: ['admin'] }],
+  [needsFrame, { step: 'checklist.frame', who: ['admin'] }],
+  [needsSample, { step: 'checklist.sample', who: ['admin'] }],
+  [needsInvitations, { step: 'checklist.invitations', who: ['admin'] }],
+  [needsMemberKeys, { step: 'checklist.memberKeys', who: ['member', 'chair'] }],
+  [needsQuorum, { step: 'checklist.quorum', who: ['member', 'chair'] }],
+]);
+
+export interface ChecklistItem {
+  step: MessageKey;
+  done: boolean;
+  /** What is still missing, when not done. */
+  missing: Message | null;
+  who: readonly Role[];
+}
+
+/**
+ * The stage's checklist, pure: each condition of the next move — done or not, what is missing, who must
+ * act — then the move itself and who makes it. The same guards decide the move, so the list cannot drift
+ * from what the move will accept.
+ */
+export function checklist(state: CampaignState, facts: CampaignFacts): { items: ChecklistItem[]; next: CampaignState | null; who: readonly Role[] } {
+  const transition = TRANSITIONS[state];
+  if (!transition) return { items: [], next: null, who: [] };
+  const items = transition.guards.map((guard) => {
+    const missing = guard(facts);
+    const { step, who } = STEPS.get(guard)!;
+    return { step, done: missing === null, missing, who };
+  });
+  return { items, next: transition.to, who: transition.roles };
 }
 
 /** The roles that may trigger the move out of `from` (for showing or hiding the button). */

@@ -16,8 +16,11 @@ import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js'
 import { shippedCatalog } from '../questionnaires/index.js';
 import { ratesByUnit } from '../invitations/queries.js';
 
-/** `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer. */
-export function campaignRoutes(db: Db, mixKey: Buffer): Router {
+/**
+ * `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer; `approvals`: the
+ * unsealing approvals this process holds for a campaign (the checklist shows them).
+ */
+export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: string) => number = () => 0): Router {
   const router = Router();
   const view = requirePermission('campaign.view');
   const manage = requirePermission('campaign.manage');
@@ -55,7 +58,9 @@ export function campaignRoutes(db: Db, mixKey: Buffer): Router {
     const previous = campaign.previousCampaignId ? await campaigns.findCampaign(db, campaign.previousCampaignId) : undefined;
     const links = previous ? await listUnitLinks(db, campaign.id) : [];
     const next = nextState(campaign.state);
+    const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: approvals(campaign.id) });
     res.status(status).render('pages/campaign', {
+      stage,
       campaign,
       previous,
       links: units.map((u) => ({ code: u.code, name: req.lang === 'en' ? u.nameEn : u.nameVi, previous: links.filter((l) => l.code === u.code).map((l) => l.previous).join(', ') })),

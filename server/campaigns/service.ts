@@ -9,7 +9,7 @@ import { currentPins, shippedCatalog, type Block, type Catalog } from '../questi
 import { vacuumPending } from '../responses/queries.js';
 import { closeFieldwork } from '../responses/service.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
-import { checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
+import { checklist, checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
 import type { CampaignForm, CommitteeForm, ReportHeaderForm, UnitForm } from './schemas.js';
 import { parseUnitLinks, parseUnitsCsv, type UnitInput } from './units-csv.js';
@@ -211,6 +211,11 @@ async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> 
         : null,
     unsealApprovals: 0, // held in one process's memory: the unsealing service passes its count
   };
+}
+
+/** The campaign's stage checklist (lifecycle.ts) from its facts as they stand. */
+export async function stageChecklist(db: Db, campaign: q.CampaignRow, known: Partial<CampaignFacts> = {}) {
+  return checklist(campaign.state, { ...(await factsOf(db, campaign)), ...known });
 }
 
 /** Moves a campaign one step along its lifecycle, if the actor's role and the campaign's facts allow. */

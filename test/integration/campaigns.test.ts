@@ -126,6 +126,11 @@ describe('campaigns', () => {
     const state = async () => (await campaignRows()).find((c) => c.id === id)!.state;
     const move = (browser: Browser, to: string) => browser.post(`/campaigns/${id}/transition`, { to, confirm: 'yes' });
 
+    // The campaign page says what the stage needs and who acts, from the same conditions the move checks.
+    const draftPage = await admin.get(`/campaigns/${id}`);
+    expect(draftPage.text).toContain('Giai đoạn “Soạn thảo”: việc cần làm');
+    expect(draftPage.text).toMatch(/○<\/span> <span class="visually-hidden">Chưa xong:<\/span> Thêm các đơn vị được đánh giá — <strong>Cần ít nhất một đơn vị/);
+    expect(draftPage.text).toContain('Bước tiếp theo: chuyển sang “Chọn mẫu”.');
     const early = await move(admin, 'sampling');
     expect(early.status).toBe(409);
     expect(early.text).toContain('Cần ít nhất một đơn vị được đánh giá trước khi chọn mẫu.');

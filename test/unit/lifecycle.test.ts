@@ -1,5 +1,5 @@
 import { ROLES } from '../../server/auth/policy.js';
-import { checkTransition, STATES, type CampaignFacts } from '../../server/campaigns/lifecycle.js';
+import { checklist, checkTransition, STATES, type CampaignFacts } from '../../server/campaigns/lifecycle.js';
 
 const ready: CampaignFacts = {
   unitCount: 30,
@@ -75,5 +75,43 @@ describe('campaign lifecycle', () => {
   test('refusals name the states in the reader’s terms', () => {
     const result = checkTransition('draft', 'published', 'chair', ready);
     expect(result).toEqual({ ok: false, reason: { key: 'transition.notAllowed', params: { from: 'state.draft', to: 'state.published' } } });
+  });
+});
+
+describe('the stage checklist', () => {
+  const facts = {
+    unitCount: 3,
+    committee: { size: 3, threshold: 2 },
+    committeeChosen: 3,
+    committeeWithoutKeys: ['Nguyễn Văn A'],
+    unsealApprovals: 1,
+    frameFrozen: true,
+    sampleDrawn: false,
+    invitationsCreated: false,
+  };
+
+  test('lists the conditions of the next move, done or not, what is missing and who acts', () => {
+    const sampling = checklist('sampling', facts);
+    expect(sampling.next).toBe('fieldwork');
+    expect(sampling.who).toEqual(['admin']);
+    expect(sampling.items.map((i) => [i.step, i.done])).toEqual([
+      ['checklist.frame', true],
+      ['checklist.sample', false],
+      ['checklist.invitations', false],
+      ['checklist.members', true],
+      ['checklist.memberKeys', false],
+    ]);
+    expect(sampling.items.at(-1)).toMatchObject({ who: ['member', 'chair'], missing: { key: 'transition.needsMemberKeys', params: { names: 'Nguyễn Văn A' } } });
+  });
+
+  test('agrees with the move itself: all done exactly when the move is allowed', () => {
+    for (const state of ['draft', 'sampling', 'closed'] as const) {
+      for (const variant of [facts, { ...facts, sampleDrawn: true, invitationsCreated: true, committeeWithoutKeys: [], unsealApprovals: 2 }]) {
+        const list = checklist(state, variant);
+        const allowed = checkTransition(state, list.next!, list.who[0]!, variant).ok;
+        expect({ state, allDone: list.items.every((i) => i.done) }).toEqual({ state, allDone: allowed });
+      }
+    }
+    expect(checklist('published', facts)).toEqual({ items: [], next: null, who: [] });
   });
 });
