@@ -25,9 +25,27 @@ export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: s
   const view = requirePermission('campaign.view');
   const manage = requirePermission('campaign.manage');
 
-  router.get('/', async (_req, res) => {
-    res.render('pages/home', { campaigns: await campaigns.listCampaigns(db) });
+  router.get('/', async (req, res) => {
+    const all = await campaigns.listCampaigns(db);
+    res.render('pages/home', { campaigns: all, todos: req.staff ? await todosOf(req.staff, all) : [] });
   });
+
+  /** What this member of staff has to do now, campaign by campaign, each with where to do it. */
+  async function todosOf(staff: NonNullable<Request['staff']>, all: Awaited<ReturnType<typeof campaigns.listCampaigns>>) {
+    const todos: { title: string; task: Message; href: string }[] = [];
+    for (const campaign of all.filter((c) => c.state !== 'published')) {
+      const onCommittee = (await committeeIds(db, campaign.id)).includes(staff.id);
+      const base = `/campaigns/${campaign.id}`;
+      if (onCommittee && campaign.state === 'closed') todos.push({ title: campaign.title, task: { key: 'todo.approve' }, href: `${base}/unseal` });
+      if (onCommittee && campaign.state === 'unsealed') todos.push({ title: campaign.title, task: { key: staff.role === 'chair' ? 'todo.publish' : 'todo.read' }, href: `${base}/results/sealed` });
+      if (can(staff.role, 'campaign.manage') && rolesForNext(campaign.state).includes(staff.role)) {
+        const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: approvals(campaign.id) });
+        const open = stage.items.find((i) => !i.done && i.who.includes(staff.role));
+        todos.push({ title: campaign.title, task: open ? { key: open.step } : { key: 'checklist.next', params: { state: `state.${stage.next}` } }, href: base });
+      }
+    }
+    return todos;
+  }
 
   async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const methodologies = [...shippedCatalog().methodologies.values()].reverse().map((m) => ({ version: m.version, blocks: m.blocks.map((b) => b.name[res.locals.lang as 'vi' | 'en']).join(', ') }));

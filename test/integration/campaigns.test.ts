@@ -131,6 +131,7 @@ describe('campaigns', () => {
     expect(draftPage.text).toContain('Giai đoạn “Soạn thảo”: việc cần làm');
     expect(draftPage.text).toMatch(/○<\/span> <span class="visually-hidden">Chưa xong:<\/span> Thêm các đơn vị được đánh giá — <strong>Cần ít nhất một đơn vị/);
     expect(draftPage.text).toContain('Bước tiếp theo: chuyển sang “Chọn mẫu”.');
+    expect((await admin.get('/')).text).toContain(`<a href="/campaigns/${id}">DDCI Lào Cai 2026</a>: Thêm các đơn vị được đánh giá`);
     const early = await move(admin, 'sampling');
     expect(early.status).toBe(409);
     expect(early.text).toContain('Cần ít nhất một đơn vị được đánh giá trước khi chọn mẫu.');

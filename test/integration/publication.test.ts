@@ -55,6 +55,9 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   const second = await member(2);
   const runForm = `action="/campaigns/${fw.campaignId}/unseal/run"`;
   const approveForm = `action="/campaigns/${fw.campaignId}/unseal"`;
+  // Each member's home says the committee needs them, with the way there.
+  const home = await first.get('/');
+  expect(home.text).toContain(`<a href="/campaigns/${fw.campaignId}/unseal">DDCI Lạng Sơn 2026</a>: Hội đồng cần sự đồng ý mở niêm phong của bạn`);
   // No approval yet: the page says so, offers approving, and no run.
   const before = await first.get(`/campaigns/${fw.campaignId}/unseal`);
   expect(before.text).toContain('Đã đồng ý: 0 trên 2 thành viên cần thiết');

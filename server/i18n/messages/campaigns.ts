@@ -104,6 +104,11 @@ export const vi = {
   'checklist.quorum': 'Đủ số thành viên Hội đồng đồng ý mở niêm phong (trang “Mở niêm phong”)',
   'checklist.stage.fieldwork': 'Doanh nghiệp đang trả lời. Theo dõi tỷ lệ phản hồi, gửi nhắc nhở và mời doanh nghiệp dự phòng cho đơn vị có nguy cơ thiếu phiếu.',
   'checklist.stage.unsealed': 'Kết quả đã được tính và niêm phong. Thành viên Hội đồng đọc kết quả bằng cụm mật khẩu; Chủ tịch công bố.',
+  'todo.title': 'Việc của bạn',
+  'todo.none': 'Hiện không có việc nào chờ bạn.',
+  'todo.approve': 'Hội đồng cần sự đồng ý mở niêm phong của bạn',
+  'todo.read': 'Kết quả đã niêm phong chờ bạn đọc',
+  'todo.publish': 'Đọc kết quả đã niêm phong và công bố',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -211,4 +216,9 @@ export const en: Record<keyof typeof vi, string> = {
   'checklist.quorum': 'Enough committee members approve unsealing (the “Unseal” page)',
   'checklist.stage.fieldwork': 'Businesses are answering. Watch the response rates, send reminders, and invite reserve businesses for units at risk.',
   'checklist.stage.unsealed': 'The results are computed and sealed. Committee members read them with their passphrase; the chair publishes.',
+  'todo.title': 'Your to-dos',
+  'todo.none': 'Nothing is waiting for you.',
+  'todo.approve': 'The committee needs your approval to unseal',
+  'todo.read': 'The sealed results are waiting for you to read',
+  'todo.publish': 'Read the sealed results and publish them',
 };
