@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { JSONSchemaType } from 'ajv';
 import { requirePermission } from '../auth/index.js';
-import { findCampaign, listUnits } from '../campaigns/queries.js';
+import { campaignLookup } from '../campaigns/lookup.js';
+import { listUnits } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { notFound } from '../http/errors.js';
 import { settle } from '../http/flash.js';
 import { formValidator } from '../http/validation.js';
 import type { Logger } from '../logger.js';
@@ -39,11 +39,7 @@ const LETTERS_PER_PAGE = 100;
 export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer: Mailer | null, logger: Logger): Router {
   const router = Router();
   const manage = requirePermission('sampling.manage');
-  const campaignOf = async (req: Request) => {
-    const campaign = await findCampaign(db, String(req.params.id));
-    if (!campaign) throw notFound('campaigns.notFound');
-    return campaign;
-  };
+  const campaignOf = campaignLookup(db);
 
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaign = await campaignOf(req);

@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requirePermission } from '../auth/index.js';
-import { findCampaign } from '../campaigns/queries.js';
+import { campaignLookup } from '../campaigns/lookup.js';
 import type { Config } from '../config.js';
-import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { formRateLimit } from '../http/rate-limit.js';
 import * as publication from './service.js';
@@ -16,11 +15,7 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
   const { db } = ctx;
   const committee = requirePermission('unseal.approve');
   const passphraseLimit = formRateLimit(db, 'passphrase', config.loginRateLimit, config.loginRateWindowMinutes);
-  const campaignOf = async (req: Request) => {
-    const campaign = await findCampaign(db, String(req.params.id));
-    if (!campaign) throw notFound('campaigns.notFound');
-    return campaign;
-  };
+  const campaignOf = campaignLookup(db);
   router.post('/campaigns/:id/unseal/run', committee, async (req, res) => {
     const campaign = await campaignOf(req);
     const started = await publication.startUnsealing(ctx, req.staff!, campaign.id);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import { requirePermission } from '../auth/index.js';
-import { findCampaign } from '../campaigns/queries.js';
+import { campaignLookup } from '../campaigns/lookup.js';
 import type { Config } from '../config.js';
 import { notFound } from '../http/errors.js';
 import { formRateLimit } from '../http/rate-limit.js';
@@ -31,11 +31,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   const { db, catalog } = ctx;
   const committee = requirePermission('unseal.approve');
   const passphraseLimit = formRateLimit(db, 'passphrase', config.loginRateLimit, config.loginRateWindowMinutes);
-  const campaignOf = async (req: Request) => {
-    const campaign = await findCampaign(db, String(req.params.id));
-    if (!campaign) throw notFound('campaigns.notFound');
-    return campaign;
-  };
+  const campaignOf = campaignLookup(db);
   /** The methodology results were scored with (installed: a campaign pins its version). */
   const methodologyOf = (version: string) => {
     const methodology = catalog.methodologies.get(version);
