@@ -110,9 +110,13 @@ export async function pendingIds(db: Db, campaignId: string): Promise<string[]> 
   return (await db.select({ id: pendingResponses.id }).from(pendingResponses).where(eq(pendingResponses.campaignId, campaignId))).map((r) => r.id);
 }
 
-/** Takes pending rows out (deletes and returns them), in the caller's transaction. */
-export async function takePending(tx: Db, ids: string[]): Promise<PendingRow[]> {
-  return ids.length ? tx.delete(pendingResponses).where(inArray(pendingResponses.id, ids)).returning() : [];
+export async function pendingRows(db: Db, ids: string[]): Promise<PendingRow[]> {
+  return ids.length ? db.select().from(pendingResponses).where(inArray(pendingResponses.id, ids)) : [];
+}
+
+/** Removes every pending row of a campaign, in one statement. */
+export async function clearPending(tx: Db, campaignId: string): Promise<void> {
+  await tx.delete(pendingResponses).where(eq(pendingResponses.campaignId, campaignId));
 }
 
 /** Stores responses in the order given (the mixer has shuffled them). */

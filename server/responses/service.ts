@@ -188,8 +188,10 @@ export function responseService(ctx: SurveyContext) {
  * their unit and questionnaire columns.
  */
 async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<number> {
-  // Shuffle the ids, then move the rows a chunk at a time in that order: memory stays bounded, and the
-  // stored order (and so the rows' physical places) is the shuffled one.
+  // Shuffle the ids, read and store the rows a chunk at a time in that order (memory stays bounded; the
+  // stored order, and so the rows' physical places, is the shuffled one), then delete every pending row in
+  // one statement: the write-ahead log shows the inserts and one delete, never which pending rows a chunk
+  // of inserts came from (reads are not logged).
   const ids = await q.pendingIds(tx, campaignId);
   for (let i = ids.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
@@ -197,7 +199,7 @@ async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<n
   }
   for (let from = 0; from < ids.length; from += MIX_CHUNK) {
     const chunk = ids.slice(from, from + MIX_CHUNK);
-    const taken = new Map((await q.takePending(tx, chunk)).map((row) => [row.id, row]));
+    const taken = new Map((await q.pendingRows(tx, chunk)).map((row) => [row.id, row]));
     const rows = chunk.map((id) => {
       const row = taken.get(id)!;
       return row.sealed
@@ -206,6 +208,7 @@ async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<n
     });
     await q.insertResponses(tx, rows);
   }
+  await q.clearPending(tx, campaignId);
   return ids.length;
 }
 const MIX_CHUNK = 500;
