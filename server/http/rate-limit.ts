@@ -20,6 +20,8 @@ export interface AttemptLimiter {
   gate: RequestHandler;
   /** True when the attempt may have its answer; otherwise the 429 page has been sent. */
   settle(req: Request, res: Response, outcome: Outcome): Promise<boolean>;
+  /** Counts a failure already answered. */
+  count(req: Request): Promise<unknown>;
 }
 
 export function attemptLimiter(db: Db, name: string, limit: number, windowMinutes: number): AttemptLimiter {
@@ -37,6 +39,7 @@ export function attemptLimiter(db: Db, name: string, limit: number, windowMinute
     return row;
   };
   return {
+    count: (req) => countFailure(db, keyOf(req), windowMs),
     gate: async (req, res, next) => {
       const row = await current(keyOf(req));
       if (row && row.hits >= limit) return refuse(res, row.resetAt);
@@ -57,12 +60,11 @@ export function attemptLimiter(db: Db, name: string, limit: number, windowMinute
  */
 export function formRateLimit(db: Db, name: string, limit: number, windowMinutes: number): RequestHandler {
   const limiter = attemptLimiter(db, name, limit, windowMinutes);
-  const windowMs = windowMinutes * 60_000;
   return (req, res, next) =>
     limiter.gate(req, res, () => {
       res.on('finish', () => {
         if (res.statusCode >= 400 && res.statusCode !== 429) {
-          countFailure(db, `${name}:${req.ip ?? 'unknown'}`, windowMs).catch((err: unknown) => req.log?.error({ err, limiter: name }, 'rate limit: failure not counted'));
+          limiter.count(req).catch((err: unknown) => req.log?.error({ err, limiter: name }, 'rate limit: failure not counted'));
         }
       });
       next();

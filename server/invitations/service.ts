@@ -236,22 +236,9 @@ export async function replaceFromReserve(
   });
 }
 
-export interface UnitRate {
-  unitCode: string;
-  nameVi: string;
-  invited: number;
-  answered: number;
-  rate: number;
-}
-
-/** Counts only: invited, answered and rate per unit, and answers per day (no link to any business). */
-export async function responseRates(db: Db, campaignId: string): Promise<{ units: UnitRate[]; days: { day: string; answers: number }[] }> {
-  const names = await unitNames(db, campaignId);
-  const units = (await q.ratesByUnit(db, campaignId)).map((r) => ({
-    ...r,
-    nameVi: names.get(r.unitCode) ?? r.unitCode,
-    rate: r.invited ? r.answered / r.invited : 0,
-  }));
+/** Counts only: invited and answered per unit, and answers per day (no link to any business); monitoring.ts reads them. */
+export async function responseRates(db: Db, campaignId: string) {
+  const units = await q.ratesByUnit(db, campaignId);
   const perDay = new Map<string, number>();
   for (const d of await q.dailyCounts(db, campaignId)) perDay.set(d.day, (perDay.get(d.day) ?? 0) + d.answers);
   return { units, days: [...perDay].map(([day, answers]) => ({ day, answers })) };

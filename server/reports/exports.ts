@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { codeList } from './model.js';
 import { csvFile } from '../csv.js';
 import type { Lang } from '../i18n/index.js';
 import { microdataRows, type Codebook } from '../publication/codebook.js';
@@ -108,11 +109,9 @@ export async function microdataXlsx(microdata: Microdata, book: Codebook, method
   for (const row of microdataRows(microdata, book, methodology)) data.addRow(row);
   data.getRow(1).font = { bold: true };
   data.views = [{ state: 'frozen', ySplit: 1, xSplit: 1 }];
-  const labels = (codes: Record<string, { vi: string; en: string }> | undefined) =>
-    Object.entries(codes ?? {}).map(([code, text]) => `${code} = ${text[lang]}`).join('; ');
   const sheet = workbook.addWorksheet('codebook');
   sheet.addRow(['variable', 'role', 'type', 'label_vi', 'label_en', 'value_labels', 'missing', 'derivation']);
-  for (const v of book.variables) sheet.addRow([v.name, v.role, v.type, v.label.vi, v.label.en, labels(v.valueLabels), labels(v.missing), v.derivation?.[lang] ?? '']);
+  for (const v of book.variables) sheet.addRow([v.name, v.role, v.type, v.label.vi, v.label.en, codeList(v.valueLabels, lang), codeList(v.missing, lang), v.derivation?.[lang] ?? '']);
   sheet.getRow(1).font = { bold: true };
   const r = workbook.addWorksheet('R');
   for (const line of book.r.script.split('\n')) r.addRow([line]);

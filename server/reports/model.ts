@@ -276,7 +276,7 @@ export function appendix(results: Results, methodology: Methodology, lang: Lang,
 }
 
 /** "1 = Rất không đồng ý; 2 = …" — a codebook's value labels or missing codes in one line. */
-const codeList = (labels: Record<string, { vi: string; en: string }> | undefined, lang: Lang) =>
+export const codeList = (labels: Record<string, { vi: string; en: string }> | undefined, lang: Lang) =>
   Object.entries(labels ?? {})
     .map(([code, label]) => `${code === '' ? (lang === 'en' ? '(empty)' : '(trống)') : code} = ${label[lang]}`)
     .join('; ');
