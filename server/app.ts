@@ -6,7 +6,7 @@ import { nanoid } from 'nanoid';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes, passwordChangeGate, sessionMiddleware } from './auth/index.js';
 import { campaignRoutes } from './campaigns/index.js';
-import { memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
+import { approvalKey, memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
 import { codeKeys, samplingRoutes } from './sampling/index.js';
 import { createMailer, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
@@ -36,7 +36,7 @@ export interface AppDeps {
 
 export interface App {
   app: Express;
-  /** This process's committee approvals (decrypted shares, in memory only). */
+  /** The committee's approvals of unsealing (sealed shares, shared by every instance through the database). */
   unsealing: UnsealingRegistry;
   /** Set on SIGTERM: new requests get 503 while open ones finish. */
   startDraining(): void;
@@ -46,7 +46,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   const app = express();
   const { db } = database;
   let draining = false;
-  const unsealing = new UnsealingRegistry(config.unsealShareTtlMinutes * 60_000);
+  const unsealing = new UnsealingRegistry(db, approvalKey(config.hmacSecret), config.unsealShareTtlMinutes * 60_000);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -116,7 +116,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(memberKeysGate(db));
 
   const mixKey = mixingKey(config.hmacSecret);
-  app.use(campaignRoutes(db, mixKey, (campaignId) => unsealing.approvers(campaignId).length));
+  app.use(campaignRoutes(db, mixKey, async (campaignId) => (await unsealing.approvers(campaignId)).length));
   const publication = { db, catalog, registry: unsealing, logger };
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   logger.info({ database: database.kind }, 'database ready');
   const interrupted = await failInterruptedImports(database.db);
   if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');
-  const runs = await failRunningRuns(database.db); // their approvals and decrypted data died with the process
+  const runs = await failRunningRuns(database.db); // silent runs: their instance died, and its decrypted data with it
   if (runs) logger.warn({ runs }, 'unsealing runs interrupted by the last stop were marked failed');
 
   if (config.seedDemo) {

@@ -18,9 +18,9 @@ import { ratesByUnit } from '../invitations/queries.js';
 
 /**
  * `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer; `approvals`: the
- * unsealing approvals this process holds for a campaign (the checklist shows them).
+ * unsealing approvals held for a campaign (the checklist shows them).
  */
-export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: string) => number = () => 0): Router {
+export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: string) => Promise<number> = async () => 0): Router {
   const router = Router();
   const view = requirePermission('campaign.view');
   const manage = requirePermission('campaign.manage');
@@ -39,7 +39,7 @@ export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: s
       if (onCommittee && campaign.state === 'closed') todos.push({ title: campaign.title, task: { key: 'todo.approve' }, href: `${base}/unseal` });
       if (onCommittee && campaign.state === 'unsealed') todos.push({ title: campaign.title, task: { key: staff.role === 'chair' ? 'todo.publish' : 'todo.read' }, href: `${base}/results/sealed` });
       if (can(staff.role, 'campaign.manage') && rolesForNext(campaign.state).includes(staff.role)) {
-        const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: approvals(campaign.id) });
+        const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: await approvals(campaign.id) });
         const open = stage.items.find((i) => !i.done && i.who.includes(staff.role));
         todos.push({ title: campaign.title, task: open ? { key: open.step } : { key: 'checklist.next', params: { state: `state.${stage.next}` } }, href: base });
       }
@@ -76,7 +76,7 @@ export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: s
     const previous = campaign.previousCampaignId ? await campaigns.findCampaign(db, campaign.previousCampaignId) : undefined;
     const links = previous ? await listUnitLinks(db, campaign.id) : [];
     const next = nextState(campaign.state);
-    const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: approvals(campaign.id) });
+    const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: await approvals(campaign.id) });
     res.status(status).render('pages/campaign', {
       stage,
       campaign,

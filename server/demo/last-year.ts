@@ -12,7 +12,7 @@ import { publish, startUnsealing } from '../publication/service.js';
 import { answerSchema, blockQuestionnaire, questionsOf, shippedCatalog } from '../questionnaires/index.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../responses/simulate.js';
 import { newNonce, responseService } from '../responses/service.js';
-import { approveUnsealing, createKeysForMember, mixingKey, submissionKey, UnsealingRegistry } from '../sealing/index.js';
+import { approvalKey, approveUnsealing, createKeysForMember, mixingKey, submissionKey, UnsealingRegistry } from '../sealing/index.js';
 import { must, sampleDemoCampaign, SYSTEM } from './steps.js';
 
 /**
@@ -92,7 +92,7 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
   }
   must('close', await transition(db, SYSTEM, campaignId, 'closed', { mixKey }));
 
-  const registry = new UnsealingRegistry(10 * 60_000);
+  const registry = new UnsealingRegistry(db, approvalKey(o.hmacSecret), 10 * 60_000);
   for (const member of members.slice(0, 2)) must('approval', await approveUnsealing(db, registry, campaignId, member, passphrases.get(member.id)!));
   const run = must('unsealing', await startUnsealing({ db, catalog, registry, logger: o.logger }, members[0]!, campaignId));
   await run.done;

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { frameDealings, publications, responses, samplingPlans, scoringRuns, sealedResults } from '../db/schema.js';
 
@@ -37,19 +37,28 @@ export async function insertRun(db: Db, row: typeof scoringRuns.$inferInsert): P
 }
 
 export async function updateRun(db: Db, id: string, values: Partial<typeof scoringRuns.$inferInsert>): Promise<void> {
-  await db.update(scoringRuns).set(values).where(eq(scoringRuns.id, id));
+  await db.update(scoringRuns).set({ ...values, heartbeatAt: new Date() }).where(eq(scoringRuns.id, id));
 }
 
+/** How long a running run may go without a heartbeat before it is taken for interrupted (its instance died). */
+export const RUN_SILENCE_MS = 60_000;
+
+/** The latest run of the campaign; a running one whose instance stopped beating is marked failed first. */
 export async function latestRun(db: Db, campaignId: string): Promise<ScoringRun | undefined> {
+  await failRunningRuns(db, RUN_SILENCE_MS, campaignId);
   const [row] = await db.select().from(scoringRuns).where(eq(scoringRuns.campaignId, campaignId)).orderBy(desc(scoringRuns.createdAt)).limit(1);
   return row;
 }
 
-export async function failRunningRuns(db: Db): Promise<number> {
+/**
+ * Running runs whose heartbeat stopped can never finish — their instance died, and with it the decrypted
+ * data: mark them failed. Another instance's live run keeps beating and is left alone.
+ */
+export async function failRunningRuns(db: Db, silentForMs = RUN_SILENCE_MS, campaignId?: string): Promise<number> {
   const failed = await db
     .update(scoringRuns)
     .set({ status: 'failed', failure: 'results.interrupted', finishedAt: new Date() })
-    .where(eq(scoringRuns.status, 'running'))
+    .where(and(eq(scoringRuns.status, 'running'), lt(scoringRuns.heartbeatAt, new Date(Date.now() - silentForMs)), campaignId ? eq(scoringRuns.campaignId, campaignId) : undefined))
     .returning({ id: scoringRuns.id });
   return failed.length;
 }

@@ -52,12 +52,16 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
   const campaign = await findCampaign(db, campaignId);
   if (!campaign) return refuse({ key: 'campaigns.notFound' });
   if (campaign.state !== 'closed') return refuse({ key: 'results.notClosed' });
-  const held = ctx.registry.approvers(campaignId).length;
+  const held = (await ctx.registry.approvers(campaignId)).length;
   if (held < (campaign.committeeThreshold ?? Infinity)) return refuse({ key: 'transition.needsQuorum', params: { k: campaign.committeeThreshold ?? 0 } });
   const runId = nanoid(12);
+  await q.failRunningRuns(db, q.RUN_SILENCE_MS, campaignId);
   if (!(await q.insertRun(db, { id: runId, campaignId, createdBy: actor.username }))) return refuse({ key: 'results.busy' });
   await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_started', campaignId, details: { run: runId, approvals: held } }));
-  const done = unsealAndScore(ctx, actor, campaignId, runId, held).catch(async (error: unknown) => {
+  // The heartbeat tells every instance this run is alive, through the long steps that report no progress.
+  const heartbeat = setInterval(() => void q.updateRun(db, runId, {}).catch((err: unknown) => ctx.logger.warn({ err, run: runId }, 'unsealing heartbeat not written')), q.RUN_SILENCE_MS / 4);
+  heartbeat.unref();
+  const done = unsealAndScore(ctx, actor, campaignId, runId, held).finally(() => clearInterval(heartbeat)).catch(async (error: unknown) => {
     const key = error instanceof RunFailure ? error.key : 'results.failed';
     const params = error instanceof RunFailure ? (error.params ?? null) : null;
     if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');

@@ -11,7 +11,7 @@ export {
   signAsMember,
   withCampaignDecryptor,
 } from './service.js';
-export { UnsealingRegistry, type Decryptor } from './unsealing.js';
+export { approvalKey, UnsealingRegistry, type Decryptor } from './unsealing.js';
 export { SealingError } from './primitives.js';
 export { MIN_PASSPHRASE_LENGTH } from './member-keys.js';
 export type { SealedDocument } from './documents.js';

@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { campaignKeys, campaigns, committeeMembers, keyShares, memberKeys, staffUsers } from '../db/schema.js';
+import { campaignKeys, campaigns, committeeMembers, keyShares, memberKeys, staffUsers, unsealApprovals } from '../db/schema.js';
 
 export type MemberKeyRow = typeof memberKeys.$inferSelect;
 export type CampaignKeyRow = typeof campaignKeys.$inferSelect;
@@ -60,4 +60,26 @@ export async function findShare(db: Db, campaignId: string, staffId: string) {
     .from(keyShares)
     .where(and(eq(keyShares.campaignId, campaignId), eq(keyShares.staffId, staffId)));
   return row;
+}
+
+export async function upsertApproval(db: Db, row: typeof unsealApprovals.$inferInsert): Promise<void> {
+  await db
+    .insert(unsealApprovals)
+    .values(row)
+    .onConflictDoUpdate({ target: [unsealApprovals.campaignId, unsealApprovals.staffId], set: { sealedShare: row.sealedShare, expiresAt: row.expiresAt, createdAt: sql`now()` } });
+}
+
+/** The campaign's approvals still in time, earliest expiry first; lapsed ones are deleted on the way. */
+export async function liveApprovals(db: Db, campaignId: string) {
+  await db.delete(unsealApprovals).where(and(eq(unsealApprovals.campaignId, campaignId), lte(unsealApprovals.expiresAt, sql`now()`)));
+  return db
+    .select({ staffId: unsealApprovals.staffId, sealedShare: unsealApprovals.sealedShare, expiresAt: unsealApprovals.expiresAt })
+    .from(unsealApprovals)
+    .where(and(eq(unsealApprovals.campaignId, campaignId), gt(unsealApprovals.expiresAt, sql`now()`)))
+    .orderBy(asc(unsealApprovals.expiresAt), asc(unsealApprovals.staffId));
+}
+
+/** One member's approval, or (without `staffId`) all of the campaign's. */
+export async function deleteApprovals(db: Db, campaignId: string, staffId?: string): Promise<void> {
+  await db.delete(unsealApprovals).where(and(eq(unsealApprovals.campaignId, campaignId), staffId ? eq(unsealApprovals.staffId, staffId) : undefined));
 }

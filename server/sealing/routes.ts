@@ -77,7 +77,7 @@ export function sealingRoutes(
     const campaign = await campaignThreshold(db, campaignId);
     if (!campaign) throw notFound('campaigns.notFound');
     const members = new Map((await committeeWithKeys(db, campaignId)).map((m) => [m.staffId, m]));
-    const approvals = registry.approvals(campaignId).map((a) => ({ name: members.get(a.memberId)?.displayName ?? '—', username: members.get(a.memberId)?.username ?? '', expiresAt: a.expiresAt, mine: a.memberId === res.req.staff?.id }));
+    const approvals = (await registry.approvals(campaignId)).map((a) => ({ name: members.get(a.memberId)?.displayName ?? '—', username: members.get(a.memberId)?.username ?? '', expiresAt: a.expiresAt, mine: a.memberId === res.req.staff?.id }));
     const extras = await unsealExtras(campaignId);
     res.status(status).render('pages/unseal', {
       campaignId,

@@ -106,8 +106,8 @@ export interface Approval {
 }
 
 /**
- * A committee member approves unsealing with the passphrase: the member's share is opened and held in
- * this process's memory. Every refusal is audited; nothing is decrypted unless all checks pass.
+ * A committee member approves unsealing with the passphrase: the member's share is opened and held,
+ * sealed under the approval key, for every instance (UnsealingRegistry). Every refusal is audited; nothing is decrypted unless all checks pass.
  */
 export async function approveUnsealing(
   db: Db,
@@ -138,7 +138,7 @@ export async function approveUnsealing(
   } catch {
     return refuseAudited('share', { key: 'unseal.badShare' });
   }
-  const held = registry.hold(campaignId, staff.id, share);
+  const held = await registry.hold(campaignId, staff.id, share);
   await db.transaction((tx) =>
     recordAudit(tx, { actor: staff.username, action: 'sealing.approved', campaignId, subject: staff.username, details: { held, k: key.threshold } }),
   );

@@ -1,6 +1,8 @@
-import type { KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
+import type { Db } from '../db/client.js';
 import { openEnvelope } from './envelope.js';
-import { SealingError } from './primitives.js';
+import { aeadDecrypt, aeadEncrypt, SealingError } from './primitives.js';
+import * as q from './queries.js';
 import { rebuildCampaignKey } from './shares.js';
 
 /** What a successful unsealing hands its caller: it opens envelopes, and nothing else, while alive. */
@@ -8,68 +10,71 @@ export interface Decryptor {
   open(envelope: Buffer, context: string): Buffer;
 }
 
-interface HeldShare {
-  share: Buffer;
-  timer: NodeJS.Timeout;
-  expiresAt: Date;
+const APPROVAL_TAG = 'DDCI-APPROVAL/1 aead=AES-256-GCM(96-bit nonce)';
+
+/** approval key = HMAC-SHA-256(server secret, "ddci/unseal-approval/v1"): every instance derives it, no database holds it. */
+export function approvalKey(hmacSecret: string): Buffer {
+  return createHmac('sha256', hmacSecret).update('ddci/unseal-approval/v1').digest();
 }
 
+const aad = (campaignId: string, memberId: string, expiresAt: Date) => Buffer.from(`${APPROVAL_TAG}|${campaignId}|${memberId}|${expiresAt.toISOString()}`, 'utf8');
+
 /**
- * Committee approvals of one process: each approving member's decrypted share, held in memory only, for
- * a bounded time, never written anywhere. With k of them the campaign key is rebuilt inside
- * `withDecryptor`, lent to the caller as a decryptor, and every secret is dropped when it returns.
+ * The committee's approvals of unsealing, shared by every app instance through the database: each
+ * approving member's opened share, sealed under the approval key, for a bounded time. With k of them the
+ * campaign key is rebuilt inside `withDecryptor`, lent to the caller as a decryptor, and every approval of
+ * the campaign is deleted — and the key and shares dropped from memory — when it returns.
+ *
+ * A sealed approval is bound to its campaign, member and expiry (the AEAD's associated data): it cannot be
+ * moved to another campaign or member, or made to last longer, by editing the row.
  */
 export class UnsealingRegistry {
-  private readonly held = new Map<string, Map<string, HeldShare>>();
+  constructor(
+    private readonly db: Db,
+    private readonly key: Buffer,
+    private readonly ttlMs: number,
+  ) {}
 
-  constructor(private readonly ttlMs: number) {}
-
-  /** Holds a member's decrypted share (replacing an earlier one) and returns the approvals now held. */
-  hold(campaignId: string, memberId: string, share: Buffer): number {
-    const shares = this.held.get(campaignId) ?? new Map<string, HeldShare>();
-    this.held.set(campaignId, shares);
-    this.drop(campaignId, memberId);
-    const timer = setTimeout(() => this.drop(campaignId, memberId), this.ttlMs);
-    timer.unref();
-    shares.set(memberId, { share, timer, expiresAt: new Date(Date.now() + this.ttlMs) });
-    return shares.size;
+  /** Holds a member's opened share (replacing an earlier one), zeroes the caller's copy, returns the approvals now held. */
+  async hold(campaignId: string, memberId: string, share: Buffer): Promise<number> {
+    const expiresAt = new Date(Date.now() + this.ttlMs);
+    const sealedShare = aeadEncrypt(this.key, share, aad(campaignId, memberId, expiresAt));
+    share.fill(0);
+    await q.upsertApproval(this.db, { campaignId, staffId: memberId, sealedShare, expiresAt });
+    return (await this.approvals(campaignId)).length;
   }
 
-  approvers(campaignId: string): string[] {
-    return [...(this.held.get(campaignId)?.keys() ?? [])];
+  /** Who approved, and when each approval lapses, earliest first (lapsed ones are deleted here). */
+  async approvals(campaignId: string): Promise<{ memberId: string; expiresAt: Date }[]> {
+    return (await q.liveApprovals(this.db, campaignId)).map((a) => ({ memberId: a.staffId, expiresAt: a.expiresAt }));
   }
 
-  /** Who approved, and when each approval lapses (its share dropped), earliest first. */
-  approvals(campaignId: string): { memberId: string; expiresAt: Date }[] {
-    return [...(this.held.get(campaignId)?.entries() ?? [])].map(([memberId, h]) => ({ memberId, expiresAt: h.expiresAt })).sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
+  async approvers(campaignId: string): Promise<string[]> {
+    return (await this.approvals(campaignId)).map((a) => a.memberId);
   }
 
-  drop(campaignId: string, memberId: string): void {
-    const shares = this.held.get(campaignId);
-    const entry = shares?.get(memberId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    entry.share.fill(0);
-    shares!.delete(memberId);
+  drop(campaignId: string, memberId: string): Promise<void> {
+    return q.deleteApprovals(this.db, campaignId, memberId);
   }
 
-  dropAll(campaignId: string): void {
-    for (const memberId of this.approvers(campaignId)) this.drop(campaignId, memberId);
-    this.held.delete(campaignId);
+  dropAll(campaignId: string): Promise<void> {
+    return q.deleteApprovals(this.db, campaignId);
   }
 
   /**
-   * Rebuilds the campaign key from the held shares (at least `threshold`), lends `work` a decryptor, and
-   * drops the key and every share when `work` settles — or when the rebuild fails.
+   * Rebuilds the campaign key from the live approvals (at least `threshold`), lends `work` a decryptor, and
+   * deletes the approvals and drops the key and shares when `work` settles — or when the rebuild fails.
    */
   async withDecryptor<T>(campaignId: string, threshold: number, campaignPublic: Buffer, work: (decryptor: Decryptor) => Promise<T>): Promise<T> {
-    const shares = [...(this.held.get(campaignId)?.values() ?? [])].map((h) => h.share);
-    if (shares.length < threshold) {
-      throw new SealingError('quorum', `${shares.length} of the ${threshold} approvals needed are held`);
+    const rows = await q.liveApprovals(this.db, campaignId);
+    if (rows.length < threshold) {
+      throw new SealingError('quorum', `${rows.length} of the ${threshold} approvals needed are held`);
     }
+    const shares: Buffer[] = [];
     let key: KeyObject | undefined;
     let alive = true;
     try {
+      for (const row of rows) shares.push(aeadDecrypt(this.key, row.sealedShare, aad(campaignId, row.staffId, row.expiresAt)));
       key = await rebuildCampaignKey(shares, campaignPublic);
       const privateKey = key;
       return await work({
@@ -81,7 +86,8 @@ export class UnsealingRegistry {
     } finally {
       alive = false;
       key = undefined; // the KeyObject's memory belongs to OpenSSL; dropping the last reference frees it
-      this.dropAll(campaignId);
+      for (const share of shares) share.fill(0);
+      await this.dropAll(campaignId);
     }
   }
 }

@@ -24,7 +24,7 @@ import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, type AnswerSchema } from '../../server/responses/simulate.js';
 import { seededRandom } from '../../server/scoring/index.js';
-import { approveUnsealing, receiptOf, sealedResponseContext, UnsealingRegistry } from '../../server/sealing/index.js';
+import { approvalKey, approveUnsealing, receiptOf, sealedResponseContext, UnsealingRegistry } from '../../server/sealing/index.js';
 import { responseSealer } from '../../server/sealing/service.js';
 import { TEST_PASSPHRASE } from '../support/app.js';
 import { blockOf, campaignInFieldwork } from '../support/fieldwork.js';
@@ -74,7 +74,7 @@ if (!closed.ok) throw new Error(`close refused: ${closed.error.key}`);
 // These envelopes bypassed the invitations, whose flags give the bulletin its counts: publish the counts they make.
 const bulletin = buildBulletin(fw.campaignId, counts, (await db.select({ envelope: responses.envelope }).from(responses)).map((r) => receiptOf(r.envelope)));
 await db.update(bulletins).set({ content: bulletin.content, hash: bulletin.hash, responses: N }).where(eq(bulletins.campaignId, fw.campaignId));
-const registry = new UnsealingRegistry(3_600_000);
+const registry = new UnsealingRegistry(db, approvalKey(randomBytes(32).toString('hex')), 3_600_000);
 for (const member of fw.members.slice(1)) {
   const approved = await approveUnsealing(db, registry, fw.campaignId, member, TEST_PASSPHRASE);
   if (!approved.ok) throw new Error(`approval refused: ${approved.error.key}`);

@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { combine } from 'shamir-secret-sharing';
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
 import type { StaffPrincipal } from '../../server/auth/index.js';
 import type { Db } from '../../server/db/client.js';
-import { keyShares, memberKeys, campaignKeys } from '../../server/db/schema.js';
+import { keyShares, memberKeys, campaignKeys, unsealApprovals } from '../../server/db/schema.js';
 import {
   approveUnsealing,
   openForMember,
   responseSealer,
   sealForCommittee,
   SealingError,
+  approvalKey,
   UnsealingRegistry,
   withCampaignDecryptor,
 } from '../../server/sealing/index.js';
@@ -48,6 +49,9 @@ async function close(id: string) {
 const contextOf = (i: number) => `campaign;unit=U${i % 7};questionnaire=dept-1`;
 const answersOf = (i: number) => Buffer.from(JSON.stringify({ respondent: i, A1: (i % 5) + 1, note: `ý kiến số ${i}` }), 'utf8');
 
+/** One app instance's view of the approvals; every instance of a deployment shares the server secret. */
+const registryOf = (ttlMs: number, secret = 'the server secret of this deployment') => new UnsealingRegistry(db, approvalKey(secret), ttlMs);
+
 function subsets<T>(items: T[], size: number): T[][] {
   if (size === 0) return [[]];
   return items.flatMap((item, i) => subsets(items.slice(i + 1), size - 1).map((rest) => [item, ...rest]));
@@ -74,53 +78,53 @@ describe('a 3-of-5 committee', () => {
   });
 
   test('1,000 envelopes round-trip once any three members approve', async () => {
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     for (const m of members.slice(1, 4)) expect(await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE)).toMatchObject({ ok: true });
     const opened = await withCampaignDecryptor(db, registry, campaignId, async (d) => envelopes.map((e) => d.open(e.envelope, e.context)));
     opened.forEach((plain, i) => expect(plain).toEqual(answersOf(i)));
-    expect(registry.approvers(campaignId)).toEqual([]); // every share dropped when the work returned
+    expect(await registry.approvers(campaignId)).toEqual([]); // every share dropped when the work returned
   });
 
   test('every set of three members unseals; no set of two does', async () => {
     const probe = envelopes[42]!;
     const approveAll = async (group: StaffPrincipal[]) => {
-      const registry = new UnsealingRegistry(120_000);
+      const registry = registryOf(120_000);
       await Promise.all(group.map((m) => approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE)));
       return registry;
     };
-    // Concurrently, so argon2id's thread pool is used; each subset has its own registry.
-    const opened = await Promise.all(
-      subsets(members, 3).map(async (trio) =>
-        withCampaignDecryptor(db, await approveAll(trio), campaignId, async (d) => d.open(probe.envelope, probe.context)),
-      ),
-    );
+    // One subset at a time (approvals are the campaign's, in the database); within a subset concurrently.
+    const opened: Buffer[] = [];
+    for (const trio of subsets(members, 3)) {
+      opened.push(await withCampaignDecryptor(db, await approveAll(trio), campaignId, async (d) => d.open(probe.envelope, probe.context)));
+    }
     expect(opened).toHaveLength(10);
     for (const plain of opened) expect(plain).toEqual(answersOf(42));
 
-    const refusals = await Promise.all(
-      subsets(members, 2).map(async (pair) => {
-        let ran = false;
-        const error = await withCampaignDecryptor(db, await approveAll(pair), campaignId, async () => {
-          ran = true;
-        }).catch((e: unknown) => e);
-        return { ran, code: (error as SealingError).code };
-      }),
-    );
+    const refusals: { ran: boolean; code: string }[] = [];
+    for (const pair of subsets(members, 2)) {
+      let ran = false;
+      const registry = await approveAll(pair);
+      const error = await withCampaignDecryptor(db, registry, campaignId, async () => {
+        ran = true;
+      }).catch((e: unknown) => e);
+      refusals.push({ ran, code: (error as SealingError).code });
+      await registry.dropAll(campaignId);
+    }
     expect(refusals).toEqual(Array.from({ length: 10 }, () => ({ ran: false, code: 'quorum' })));
   }, 120_000);
 
   test('a decryptor that escapes its scope is dead', async () => {
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     for (const m of members.slice(0, 3)) await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE);
     const escaped = await withCampaignDecryptor(db, registry, campaignId, async (d) => d);
     expect(() => escaped.open(envelopes[0]!.envelope, envelopes[0]!.context)).toThrow(/dropped/);
   });
 
   test('a wrong passphrase is refused, audited, and holds nothing', async () => {
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     const refused = await approveUnsealing(db, registry, campaignId, members[0]!, 'not the passphrase at all');
     expect(refused).toEqual({ ok: false, error: { key: 'unseal.wrongPassphrase' } });
-    expect(registry.approvers(campaignId)).toEqual([]);
+    expect(await registry.approvers(campaignId)).toEqual([]);
     const audit = await database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'sealing.approval_refused'), orderBy: (a, { asc }) => [asc(a.seq)] });
     expect(audit.at(-1)).toMatchObject({ subject: members[0]!.username, details: { reason: 'passphrase' } });
     expect(JSON.stringify(audit)).not.toContain('not the passphrase');
@@ -128,7 +132,7 @@ describe('a 3-of-5 committee', () => {
 
   test('a non-member has no share to approve with', async () => {
     const outsider = (await createAccount(db, 'member')).principal;
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     expect(await approveUnsealing(db, registry, campaignId, outsider, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.notMember' } });
   });
 
@@ -137,23 +141,41 @@ describe('a 3-of-5 committee', () => {
     const corrupted = Buffer.from(row!.sealedShare);
     corrupted[corrupted.length - 20]! ^= 0x40;
     await database.db.update(keyShares).set({ sealedShare: corrupted }).where(sql`${keyShares.campaignId} = ${campaignId} and ${keyShares.staffId} = ${members[4]!.id}`);
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     expect(await approveUnsealing(db, registry, campaignId, members[4]!, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.badShare' } });
-    expect(registry.approvers(campaignId)).toEqual([]);
+    expect(await registry.approvers(campaignId)).toEqual([]);
     await database.db.update(keyShares).set({ sealedShare: row!.sealedShare }).where(sql`${keyShares.campaignId} = ${campaignId} and ${keyShares.staffId} = ${members[4]!.id}`);
   });
 
-  test('approvals expire: a share is held only for the configured time, then zeroed', async () => {
+  test('approvals expire: a share is held only for the configured time, and the caller’s copy is zeroed at once', async () => {
     // The registry's clock, not argon2's speed, decides: shares are held directly here.
-    const registry = new UnsealingRegistry(150);
+    const registry = registryOf(1500);
     const shares = [Buffer.from('share one'), Buffer.from('share two'), Buffer.from('share three')];
-    shares.forEach((share, i) => registry.hold(campaignId, `member-${i}`, share));
-    expect(registry.approvers(campaignId)).toHaveLength(3);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(registry.approvers(campaignId)).toEqual([]);
+    for (const [i, share] of shares.entries()) await registry.hold(campaignId, members[i]!.id, share);
     for (const share of shares) expect(share.every((byte) => byte === 0)).toBe(true);
+    expect(await registry.approvers(campaignId)).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await registry.approvers(campaignId)).toEqual([]);
+    expect(await db.select().from(unsealApprovals)).toEqual([]); // lapsed approvals are deleted, not just ignored
     await expect(withCampaignDecryptor(db, registry, campaignId, async () => 1)).rejects.toMatchObject({ code: 'quorum' });
   });
+
+  test('approvals are shared by every instance of one deployment, and useless to anyone without its secret', async () => {
+    const [first, second] = [registryOf(60_000), registryOf(60_000)]; // two app instances, one database
+    await approveUnsealing(db, first, campaignId, members[0]!, TEST_PASSPHRASE);
+    await approveUnsealing(db, second, campaignId, members[1]!, TEST_PASSPHRASE);
+    await approveUnsealing(db, first, campaignId, members[2]!, TEST_PASSPHRASE);
+    expect((await second.approvers(campaignId)).sort()).toEqual(members.slice(0, 3).map((m) => m.id).sort());
+    // What the database holds is sealed: another secret cannot open it, and a row edited to last longer is refused.
+    await expect(withCampaignDecryptor(db, registryOf(60_000, 'someone else'), campaignId, async () => 1)).rejects.toMatchObject({ code: 'authentication' });
+    for (const m of members.slice(0, 3)) await approveUnsealing(db, first, campaignId, m, TEST_PASSPHRASE);
+    await db.update(unsealApprovals).set({ expiresAt: sql`expires_at + interval '1 day'` }).where(eq(unsealApprovals.staffId, members[0]!.id));
+    await expect(withCampaignDecryptor(db, second, campaignId, async () => 1)).rejects.toMatchObject({ code: 'authentication' });
+    for (const m of members.slice(0, 3)) await approveUnsealing(db, first, campaignId, m, TEST_PASSPHRASE);
+    const plain = await withCampaignDecryptor(db, second, campaignId, async (d) => d.open(envelopes[7]!.envelope, envelopes[7]!.context));
+    expect(plain).toEqual(answersOf(7));
+    expect(await db.select().from(unsealApprovals)).toEqual([]); // used: deleted for every instance
+  }, 60_000);
 
   test('the database holds no campaign private key and no share in clear — in any table or file', async () => {
     // Rebuild the key the way three members would, to know which bytes must never be stored.
@@ -197,13 +219,13 @@ describe('campaign separation', () => {
     // A database operator swaps member 0's share of the first campaign into the second.
     const [foreign] = await database.db.select().from(keyShares).where(sql`${keyShares.campaignId} = ${first} and ${keyShares.staffId} = ${members[0]!.id}`);
     await database.db.update(keyShares).set({ sealedShare: foreign!.sealedShare }).where(sql`${keyShares.campaignId} = ${second} and ${keyShares.staffId} = ${members[0]!.id}`);
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     expect(await approveUnsealing(db, registry, second, members[0]!, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.badShare' } });
   });
 
   test('approvals are refused before the campaign is closed', async () => {
     const open = await campaignInFieldwork('Hà Giang');
-    const registry = new UnsealingRegistry(60_000);
+    const registry = registryOf(60_000);
     expect(await approveUnsealing(db, registry, open, members[0]!, TEST_PASSPHRASE)).toEqual({ ok: false, error: { key: 'unseal.notClosed' } });
   });
 

@@ -19,6 +19,8 @@ export const scoringRuns = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+    /** Refreshed while the run's instance works on it: a running run whose heartbeat stopped was interrupted. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('scoring_runs_one_running_idx').on(t.campaignId).where(sql`${t.status} = 'running'`)],
 );

@@ -1,4 +1,4 @@
-import { primaryKey, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { primaryKey, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { bytea, createdAt } from './columns.js';
 import { campaignRef, staffRef } from './core.js';
 
@@ -45,6 +45,23 @@ export const keyShares = pgTable(
     staffId: staffRef(),
     shareIndex: integer('share_index').notNull(),
     sealedShare: bytea('sealed_share').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.staffId] })],
+);
+
+/**
+ * A committee member's approval of unsealing: the member's share, opened with the passphrase and sealed at
+ * once under the approval key (derived from the server's secret, never in the database), so every app
+ * instance can use it and no database holder can read it. Deleted when used, withdrawn or past `expires_at`.
+ */
+export const unsealApprovals = pgTable(
+  'unseal_approvals',
+  {
+    campaignId: campaignRef(),
+    staffId: staffRef(),
+    sealedShare: bytea('sealed_share').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.staffId] })],
 );
