@@ -30,7 +30,7 @@ const variables = {
   MAIL_FROM: { type: 'string', minLength: 3, maxLength: 200, default: 'Khảo sát DDCI <no-reply@localhost>' },
   EMAIL_MIN_INTERVAL_HOURS: { type: 'integer', minimum: 0, maximum: 720, default: 72 },
   EMAIL_MAX_PER_INVITATION: { type: 'integer', minimum: 1, maximum: 20, default: 4 },
-  UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 512 },
+  UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 256 },
   CHROMIUM_PATH: { type: 'string', minLength: 1, default: '/usr/bin/chromium' },
   LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
 } as const;
@@ -198,7 +198,7 @@ export const variableDocs: Record<VariableName, string> = {
   MAIL_FROM: 'sender of invitation e-mails',
   EMAIL_MIN_INTERVAL_HOURS: 'least time between two e-mails to the same business',
   EMAIL_MAX_PER_INVITATION: 'most e-mails (invitation and reminders) one business receives',
-  UPLOAD_MAX_MB: 'largest sampling-frame file accepted',
+  UPLOAD_MAX_MB: 'largest sampling-frame file accepted (a 1,000,000-row frame is ~180 MB); larger uploads are refused before they are read',
   CHROMIUM_PATH: 'the Chromium that prints reports to PDF (Debian: apt install chromium)',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent',
 };

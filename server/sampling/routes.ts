@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
+import { sizedUpload } from '../http/uploads.js';
 import { requirePermission } from '../auth/index.js';
 import { findCampaign } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
@@ -29,7 +30,7 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
   const manage = requirePermission('sampling.manage');
   const uploadDir = path.join(config.dataDir, 'uploads');
   mkdirSync(uploadDir, { recursive: true });
-  const upload = multer({ dest: uploadDir, limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 5 } }).single('file');
+  const upload = sizedUpload(multer({ dest: uploadDir, limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 5 } }).single('file'), config.uploadMaxBytes);
 
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaignId = String(req.params.id);

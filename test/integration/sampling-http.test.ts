@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import ExcelJS from 'exceljs';
 import { SMTPServer } from 'smtp-server';
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
@@ -158,6 +159,55 @@ describe('frame import', () => {
     await upload(id, 'name,address\nCông ty A,1 Lê Lợi\n', 'frame.csv');
     const page = await waitForImport(id);
     expect(page.text).toContain('Thiếu cột: tax_code, unit_code');
+  });
+});
+
+describe('upload size', () => {
+  /** Sends only the headers of a large multipart upload and reads the answer: the body is never sent. */
+  async function declareUpload(path: string, bytes: number): Promise<{ status: number; body: string }> {
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    const cookie = (admin.agent as unknown as { jar: { getCookies(a: unknown): { toValueString(): string }[] } }).jar
+      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script_only: false })
+      .map((c) => c.toValueString())
+      .join('; ');
+    try {
+      const socket = connect(port, '127.0.0.1');
+      socket.write(
+        [`POST ${path}?_csrf=${encodeURIComponent(admin.currentToken()!)} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Content-Type: multipart/form-data; boundary=x', `Content-Length: ${bytes}`, `Cookie: ${cookie}`, 'Accept: text/html', '', ''].join('\r\n'),
+      );
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+      await new Promise((resolve) => socket.on('close', resolve)); // the server answers and closes without waiting for the body
+      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]), body: answer };
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+
+  test('a frame or units file past its limit is refused from its declared length, before it is read, with the limit named', async () => {
+    const id = await campaignInSampling('Hà Tĩnh', ['SXD']);
+    await admin.get(`/campaigns/${id}/sampling`);
+    const frame = await declareUpload(`/campaigns/${id}/frame`, t.config.uploadMaxBytes + 10 * 2 ** 20);
+    expect(frame.status).toBe(413);
+    expect(frame.body).toContain('Tệp gửi lên lớn hơn giới hạn 256 MB nên chưa được nhận');
+    const units = await declareUpload(`/campaigns/${id}/units/import`, 5 * 2 ** 20);
+    expect(units.status).toBe(413);
+    expect(units.body).toContain('giới hạn 1 MB');
+    expect(await t.database.db.query.frameImports.findMany({ where: (f, { eq }) => eq(f.campaignId, id) })).toEqual([]);
+  });
+
+  test('a units file that grows past the limit without declaring it is refused with the same message', async () => {
+    const id = await campaignInSampling('Hà Nam', ['SXD']);
+    await admin.get(`/campaigns/${id}`);
+    const big = 'code,block,name_vi,name_en\n' + 'SXX,provincial,Một đơn vị rất dài,A long unit\n'.repeat(30_000);
+    const res = await admin.agent
+      .post(`/campaigns/${id}/units/import?_csrf=${encodeURIComponent(admin.currentToken()!)}`)
+      .attach('file', Buffer.from(big, 'utf8'), 'units.csv');
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('giới hạn 1 MB');
   });
 });
 
