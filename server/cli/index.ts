@@ -12,7 +12,10 @@ import { verifyPublication } from '../publication/index.js';
 import { CatalogError, loadCatalog, loadMethodology, questionsOf, shippedCatalog } from '../questionnaires/index.js';
 import { ChromiumMissing, reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { backupDatabase, restoreDatabase, BackupError } from '../db/backup.js';
+import { restoredCounts } from '../db/counts.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -80,6 +83,45 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 1;
       }),
     );
+
+  program
+    .command('backup')
+    .description('write a backup of the whole database: pg_dump for a server, a data-directory archive for the embedded one (stop the app first)')
+    .requiredOption('--out <file>', 'the backup file to write')
+    .action(async (options: { out: string }) => {
+      const config = loadConfig(io.env);
+      const kind = await backupDatabase({ url: config.databaseUrl, dataDir: config.dataDir }, options.out);
+      io.out(
+        `backup of the ${kind === 'postgres' ? 'PostgreSQL' : 'embedded'} database written to ${options.out} (${statSync(options.out).size.toLocaleString('en')} bytes)\n` +
+          `It holds no server secret: keep HMAC_SECRET and SESSION_SECRET (or DATA_DIR/secrets.json) apart from it — a restore needs the same ones.\n`,
+      );
+    });
+
+  program
+    .command('restore')
+    .description('restore a backup into an empty database, migrate it, and verify its audit chain')
+    .requiredOption('--from <file>', 'a file written by `ddci backup`')
+    .action(async (options: { from: string }) => {
+      const dataDir = io.env.DATA_DIR ?? './data';
+      if (!io.env.HMAC_SECRET && !existsSync(path.join(dataDir, 'secrets.json'))) {
+        io.err(`the restored database needs the secrets it was made with: set HMAC_SECRET and SESSION_SECRET, or copy secrets.json from the old DATA_DIR into ${dataDir} first\n`);
+        exitCode = 1;
+        return;
+      }
+      const config = loadConfig(io.env);
+      const kind = await restoreDatabase({ url: config.databaseUrl, dataDir: config.dataDir }, options.from);
+      await withDatabase(async ({ db }) => {
+        const audit = await verifyAuditLog(db);
+        const counts = await restoredCounts(db);
+        io.out(`restored into the ${kind === 'postgres' ? 'PostgreSQL' : 'embedded'} database: ${counts.campaigns} campaigns, ${counts.responses} stored responses, ${counts.audit} audit entries\n`);
+        if (!audit.ok) {
+          io.err(`audit log BROKEN at entry #${audit.seq} (${audit.reason}) after the restore\n`);
+          return 1;
+        }
+        io.out(`audit log intact: ${audit.count} entries verified\n`);
+        return 0;
+      });
+    });
 
   const staff = program.command('staff').description('staff accounts');
   staff
@@ -262,7 +304,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof BackupError) {
       io.err(error.message + '\n');
       return 1;
     }

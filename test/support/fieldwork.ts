@@ -12,7 +12,7 @@ import type { DesignParams } from '../../server/sampling/design.js';
 export interface FieldworkCampaign {
   campaignId: string;
   admin: StaffPrincipal;
-  /** The committee (2 of 3), chair first, each with keys under TEST_PASSPHRASE and password TEST_PASSWORD. */
+  /** The committee (2 of 3 unless asked otherwise), chair first, each with keys under TEST_PASSPHRASE and password TEST_PASSWORD. */
   members: StaffPrincipal[];
   /** Every invitation's access code (as printed) and the units it covers. */
   invitations: { id: string; code: string; units: string[] }[];
@@ -22,14 +22,14 @@ export interface FieldworkCampaign {
 export const blockOf = (code: string) => (code.startsWith('H') ? 'commune' : 'provincial');
 
 /**
- * A campaign in fieldwork: units (codes starting with H are communes), a 2-of-3 committee with keys,
+ * A campaign in fieldwork: units (codes starting with H are communes), a 2-of-3 committee (or `committee`) with keys,
  * a drawn sample with invitations, the key ceremony run (unless it stops at sampling, invitations made).
  */
 export async function campaignInFieldwork(
   db: Db,
   province: string,
   unitCodes: string[],
-  options: { stopAt?: 'sampling'; perUnit?: number; design?: Partial<DesignParams>; methodologyVersion?: string; block?: (code: string) => string } = {},
+  options: { stopAt?: 'sampling'; perUnit?: number; design?: Partial<DesignParams>; methodologyVersion?: string; block?: (code: string) => string; committee?: { size: number; threshold: number } } = {},
 ): Promise<FieldworkCampaign> {
   const admin = (await createAccount(db, 'admin')).principal;
   const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province} 2026`, ...(options.methodologyVersion ? { methodologyVersion: options.methodologyVersion } : {}) });
@@ -38,8 +38,10 @@ export async function campaignInFieldwork(
   for (const code of unitCodes) {
     await addUnit(db, admin.username, campaignId, { code, block: (options.block ?? blockOf)(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
   }
-  await setCommittee(db, admin.username, campaignId, { size: 3, threshold: 2 });
-  const members = [await createAccount(db, 'chair'), await createAccount(db, 'member'), await createAccount(db, 'member')];
+  const committee = options.committee ?? { size: 3, threshold: 2 };
+  await setCommittee(db, admin.username, campaignId, committee);
+  const members = [await createAccount(db, 'chair')];
+  while (members.length < committee.size) members.push(await createAccount(db, 'member'));
   await setCommitteeMembers(db, admin.username, campaignId, members.map((m) => m.username));
   for (const to of ['sampling', 'fieldwork'] as const) {
     if (to === 'fieldwork') await completeSampling(db, admin.username, campaignId, options.design, options.perUnit);
