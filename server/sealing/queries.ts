@@ -79,7 +79,6 @@ export async function liveApprovals(db: Db, campaignId: string) {
     .orderBy(asc(unsealApprovals.expiresAt), asc(unsealApprovals.staffId));
 }
 
-/** One member's approval, or (without `staffId`) all of the campaign's. */
-export async function deleteApprovals(db: Db, campaignId: string, staffId?: string): Promise<void> {
-  await db.delete(unsealApprovals).where(and(eq(unsealApprovals.campaignId, campaignId), staffId ? eq(unsealApprovals.staffId, staffId) : undefined));
+export async function deleteApprovals(db: Db, campaignId: string): Promise<void> {
+  await db.delete(unsealApprovals).where(eq(unsealApprovals.campaignId, campaignId));
 }

@@ -53,10 +53,6 @@ export class UnsealingRegistry {
     return (await this.approvals(campaignId)).map((a) => a.memberId);
   }
 
-  drop(campaignId: string, memberId: string): Promise<void> {
-    return q.deleteApprovals(this.db, campaignId, memberId);
-  }
-
   dropAll(campaignId: string): Promise<void> {
     return q.deleteApprovals(this.db, campaignId);
   }

@@ -52,7 +52,7 @@ export const keyShares = pgTable(
 /**
  * A committee member's approval of unsealing: the member's share, opened with the passphrase and sealed at
  * once under the approval key (derived from the server's secret, never in the database), so every app
- * instance can use it and no database holder can read it. Deleted when used, withdrawn or past `expires_at`.
+ * instance can use it and no database holder can read it. Deleted when used or past `expires_at`.
  */
 export const unsealApprovals = pgTable(
   'unseal_approvals',

@@ -1,0 +1,237 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import { fromRoot } from '../../server/paths.js';
+import { Browser, createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { smallFrameCsv } from '../support/sampling.js';
+import { answerUnit, startSurvey } from '../support/survey.js';
+
+/**
+ * The whole survey year in a real browser, every step through the pages a person would use: the
+ * administrator creates the campaign, its units and committee, imports the frame, designs and draws the
+ * sample; the five committee members create their keys; the letters give the access codes; businesses
+ * answer (two on a phone, the rest through HTTP for time); fieldwork is closed after its confirmation page;
+ * three of five members approve, the run unseals and scores; the chair reads and publishes; anyone reads the
+ * report. Every page visited is checked with axe-core (no serious or critical violation) and for sideways
+ * scrolling, and a screenshot of it is kept in test-artifacts/e2e/year-*.png.
+ */
+const artifacts = fromRoot('test-artifacts', 'e2e');
+const UNITS = [
+  { code: 'SXD', block: 'provincial', nameVi: 'Sở Xây dựng', nameEn: 'Department of Construction' },
+  { code: 'STC', block: 'provincial', nameVi: 'Sở Tài chính', nameEn: 'Department of Finance' },
+  { code: 'XHL', block: 'commune', nameVi: 'UBND xã Hoàng Văn Thụ', nameEn: 'Hoang Van Thu Commune' },
+];
+const PASSPHRASE = 'mot cum mat khau rieng cua thanh vien hoi dong';
+let t: TestApp;
+let server: Server;
+let chromiumBrowser: Chromium;
+let base: string;
+let shots = 0;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  t = await startTestApp();
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  chromiumBrowser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+}, 120_000);
+afterAll(async () => {
+  await chromiumBrowser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  await t?.close();
+});
+
+const desk = () => chromiumBrowser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' });
+const phone = () => chromiumBrowser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+
+/** Checks the page as it stands (accessibility, no sideways scroll, no script error) and keeps a screenshot. */
+async function look(page: Page, name: string, fullPage = true) {
+  await page.waitForLoadState('networkidle');
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect({ page: name, serious }).toEqual({ page: name, serious: [] });
+  expect({ page: name, overflow: await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') }).toEqual({ page: name, overflow: 0 });
+  await page.screenshot({ path: path.join(artifacts, `year-${String(++shots).padStart(2, '0')}-${name}.png`), fullPage });
+}
+
+async function signIn(context: BrowserContext, username: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${base}/login`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForLoadState('load');
+  return page;
+}
+
+const press = async (page: Page, name: string | RegExp) => {
+  await page.getByRole('button', { name }).first().click();
+  await page.waitForLoadState('load');
+};
+
+/** Follows a page that refreshes itself while background work runs until `text` is on it. */
+async function until(page: Page, text: string) {
+  await page.getByText(text).first().waitFor({ state: 'visible', timeout: 120_000 });
+}
+
+test('a survey year from an empty campaign to the published report, in the browser', async () => {
+  const admin = await createAccount(t.db, 'admin');
+  const committee = [await createAccount(t.db, 'chair', 'chutich', { withKeys: false })];
+  for (const n of [1, 2, 3, 4]) committee.push(await createAccount(t.db, 'member', `thanhvien${n}`, { withKeys: false }));
+
+  // The administrator: campaign, units (CSV), committee of five with three needed.
+  const adminDesk = await desk();
+  const a = await signIn(adminDesk, admin.username);
+  await look(a, 'home');
+  await a.goto(`${base}/campaigns`);
+  await a.locator('input[name=province]').fill('Lạng Sơn');
+  await a.locator('input[name=year]').fill('2026');
+  await a.locator('input[name=title]').fill('DDCI Lạng Sơn 2026');
+  await press(a, 'Tạo mới');
+  const campaignUrl = a.url();
+  const campaignId = campaignUrl.split('/').pop()!;
+  const units = ['code,block,name_vi,name_en', ...UNITS.map((u) => `${u.code},${u.block},${u.nameVi},${u.nameEn}`)].join('\n') + '\n';
+  await a.locator('input[type=file][name=file]').setInputFiles({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(units, 'utf8') });
+  await press(a, 'Nhập danh sách từ tệp CSV');
+  for (const u of UNITS) await a.getByText(u.nameVi).first().waitFor();
+  await a.locator('input[name=size]').fill('5');
+  await a.locator('input[name=threshold]').fill('3');
+  await a.locator('form[action$="/committee"] button').click();
+  await a.waitForLoadState('load');
+  for (const member of committee) await a.locator(`input[name=members][value="${member.username}"]`).check();
+  await a.locator('form[action$="/committee/members"] button').click();
+  await a.waitForLoadState('load');
+  await look(a, 'campaign-draft');
+  await press(a, /Chuyển sang/);
+
+  // Sampling: the frame, frozen; a design; a committed seed; the draw; the letters.
+  await a.goto(`${campaignUrl}/sampling`);
+  await a.locator('input[type=file][name=file]').setInputFiles({ name: 'frame.csv', mimeType: 'text/csv', buffer: Buffer.from(smallFrameCsv(UNITS.map((u) => u.code), 14), 'utf8') });
+  await a.locator('form[action*="/frame?"] button').click();
+  await a.waitForLoadState('load');
+  await until(a, 'Chốt khung mẫu');
+  await press(a, 'Chốt khung mẫu');
+  await a.locator('input[name=minPerUnit]').fill('12');
+  await a.locator('input[name=maxPerUnit]').fill('12');
+  await a.locator('input[name=reserveRatio]').fill('0');
+  await a.locator('input[name=bySizeBand]').uncheck();
+  await a.locator('form[action$="/design"] button').click();
+  await a.waitForLoadState('load');
+  await a.locator('input[name=seed]').fill('bốc thăm công khai ngày 1/12/2026');
+  await press(a, 'Cam kết hạt giống');
+  await press(a, 'Rút mẫu');
+  await look(a, 'sampling-drawn');
+  await a.goto(`${campaignUrl}/invitations`);
+  await press(a, 'Tạo thư mời và mã truy cập');
+  await look(a, 'invitations');
+
+  // Each member creates the personal keys at first sign-in.
+  for (const member of committee) {
+    const context = await desk();
+    const page = await signIn(context, member.username);
+    expect(page.url()).toBe(`${base}/committee/keys`);
+    await page.locator('input[name=passphrase]').fill(PASSPHRASE);
+    await page.locator('input[name=confirm]').fill(PASSPHRASE);
+    await press(page, 'Tạo khóa cá nhân');
+    await page.getByText(/[0-9A-F]{4}( [0-9A-F]{4}){15}/).first().waitFor();
+    if (member === committee[0]) await look(page, 'member-keys');
+    await context.close();
+  }
+
+  // Fieldwork: the key ceremony runs with the move; the letters carry the codes.
+  await a.goto(campaignUrl);
+  await press(a, /Chuyển sang/);
+  await look(a, 'campaign-fieldwork');
+  await a.goto(`${campaignUrl}/invitations/letters?page=0`);
+  const codes = (await a.locator('.letter .code').allTextContents()).map((c) => c.trim());
+  expect(codes.length).toBe(36);
+
+  // Two businesses answer on a phone; the rest through HTTP (for time), at least ten per unit.
+  for (const code of codes.slice(0, 2)) {
+    const context = await phone();
+    const page = await context.newPage();
+    await page.goto(`${base}/survey?code=${code}`);
+    if (code === codes[0]) await look(page, 'survey-units-phone');
+    await page.getByRole('link', { name: 'Trả lời' }).first().tap();
+    await page.waitForURL(/\/survey\/units\/\w+$/);
+    for (const question of await page.locator('fieldset.question').all()) {
+      const type = (await question.getAttribute('data-type'))!;
+      if (type === 'number') await question.locator('input[type=text]').fill('12');
+      else if (type === 'text') await question.locator('textarea').fill('Thủ tục nhanh, cán bộ hướng dẫn tận tình.');
+      else {
+        const choices = question.locator('label.choice');
+        await choices.nth(Math.min(3, (await choices.count()) - 2)).tap();
+      }
+    }
+    if (code === codes[0]) await look(page, 'survey-form-phone', false); // the whole form is ~70 screens long
+    await page.getByRole('button', { name: 'Gửi phiếu' }).tap();
+    await page.waitForURL(/\/receipt$/);
+    if (code === codes[0]) await look(page, 'survey-receipt-phone');
+    await context.close();
+  }
+  for (const code of codes.slice(2, 34)) {
+    const respondent = new Browser(t.app);
+    const entered = await startSurvey(respondent, code);
+    const unit = /\/survey\/units\/(\w+)/.exec((await respondent.get(entered.headers.location!)).text)![1]!;
+    expect((await answerUnit(respondent, unit)).res.status).toBe(303);
+  }
+  await a.goto(`${campaignUrl}/responses`);
+  await look(a, 'fieldwork-monitoring');
+
+  // Closing asks for confirmation first.
+  await a.goto(campaignUrl);
+  await a.getByRole('link', { name: /Chuyển sang/ }).click();
+  await a.waitForURL(`${campaignUrl}/close`);
+  await look(a, 'confirm-close');
+  await press(a, 'Kết thúc thu thập phiếu');
+  await adminDesk.close();
+
+  // Three of the five approve; the third starts the run and watches it finish.
+  let chairPage: Page | undefined;
+  for (const member of [committee[2]!, committee[4]!, committee[0]!]) {
+    const context = await desk();
+    const page = await signIn(context, member.username);
+    await page.goto(`${campaignUrl}/unseal`);
+    await page.locator('input[name=passphrase]').fill(PASSPHRASE);
+    await press(page, 'Đồng ý mở niêm phong');
+    if (member === committee[0]) chairPage = page;
+    else await context.close();
+  }
+  const chair = chairPage!;
+  await look(chair, 'unseal-quorum');
+  await press(chair, 'Mở niêm phong và tính điểm');
+  await until(chair, 'Kết quả đã được tính và niêm phong cho Hội đồng.');
+  await look(chair, 'unseal-done');
+
+  // The chair reads the sealed results and publishes them, signed.
+  await chair.goto(`${campaignUrl}/results/sealed`);
+  await chair.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await press(chair, 'Đọc kết quả');
+  await look(chair, 'results-sealed');
+  await chair.locator('form[action$="/publish"] input[name=passphrase]').fill(PASSPHRASE);
+  await press(chair, 'Công bố kết quả (Chủ tịch ký)');
+  expect(chair.url()).toBe(`${campaignUrl}/results`);
+
+  // Anyone, on a phone and on a desk: the published report with its charts drawn.
+  for (const context of [await phone(), await desk()]) {
+    const page = await context.newPage();
+    await page.goto(`${campaignUrl}/results`);
+    for (const u of UNITS) await page.getByText(u.nameVi).first().waitFor();
+    const inked = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) ink++;
+      return ink;
+    })`)) as number[];
+    expect(inked.length).toBeGreaterThan(0);
+    for (const ink of inked) expect(ink).toBeGreaterThan(1000);
+    await look(page, `public-report-${page.viewportSize()?.width ?? 0}`);
+    await context.close();
+  }
+}, 600_000);
