@@ -1,3 +1,4 @@
 export { invitationRoutes } from './routes.js';
 export { createMailer, type Mailer } from './mailer.js';
 export { generateInvitations, responseRates } from './service.js';
+export { countInvitations } from './queries.js';

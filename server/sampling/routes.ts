@@ -12,20 +12,19 @@ import { settle } from '../http/flash.js';
 import { translate, type Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Result } from '../result.js';
-import { countInvitations } from '../invitations/queries.js';
-import { campaignKeyFingerprint } from '../sealing/index.js';
 import { DEFAULT_DESIGN } from './design.js';
-import { DRAW_ALGORITHM } from './draw.js';
-import { FRAME_HASH_VERSION } from './frame-hash.js';
 import { freezeFrame, importValidRows, startFrameImport } from './frame-import.js';
 import { commitSeed, drawCampaignSample, saveDesign, type StoredDesign } from './plan.js';
 import * as q from './queries.js';
-import { findBulletin, receiptInBulletin } from '../responses/service.js';
 import { designFromForm, validateDesignForm, validateDraw, validateSeed } from './schemas.js';
 
 const ERRORS_SHOWN = 50;
 
-export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
+/**
+ * `invitationCount`: how many invitations the campaign has (the invitations capability, above this one,
+ * makes them from the sample; the sampling page only shows the number).
+ */
+export function samplingRoutes(db: Db, config: Config, logger: Logger, invitationCount: (campaignId: string) => Promise<{ invitations: number; units: number }>): Router {
   const router = Router();
   const manage = requirePermission('sampling.manage');
   const uploadDir = path.join(config.dataDir, 'uploads');
@@ -40,7 +39,7 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
       q.findPlan(db, campaignId),
       q.latestImport(db, campaignId),
       q.strataStats(db, campaignId),
-      countInvitations(db, campaignId),
+      invitationCount(campaignId),
     ]);
     const perUnit = new Map<string, number>();
     for (const s of stats) perUnit.set(s.unitCode, (perUnit.get(s.unitCode) ?? 0) + s.size);
@@ -130,32 +129,6 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger): Router {
     if (!form.ok) return render(req, res, { drawErrors: form.errors }, 422);
     const drawn = await drawCampaignSample(db, req.staff!.username, String(req.params.id), form.value.publicValue);
     await after(req, res, drawn, drawn.ok ? { key: 'draw.drawn', params: { sample: drawn.value.sample, reserve: drawn.value.reserve } } : undefined);
-  });
-
-  /** Public: what anyone needs to check the sampling (and, once run, the key ceremony). */
-  router.get('/campaigns/:id/transparency', async (req, res) => {
-    const campaign = await findCampaign(db, String(req.params.id));
-    if (!campaign) throw notFound('campaigns.notFound');
-    const plan = await q.findPlan(db, campaign.id);
-    const bulletin = await findBulletin(db, campaign.id);
-    const asked = typeof req.query.receipt === 'string' ? req.query.receipt.trim() : '';
-    res.render('pages/transparency', {
-      bulletin: bulletin && { hash: bulletin.hash, responses: bulletin.responses, counts: Object.entries(bulletin.content.counts).map(([unit, n]) => ({ unit, n })) },
-      receiptCheck: asked && bulletin ? { receipt: asked, found: await receiptInBulletin(db, campaign.id, asked) } : null,
-      campaign,
-      plan,
-      revealed: Boolean(plan?.drawnAt),
-      frameHashVersion: FRAME_HASH_VERSION,
-      drawAlgorithm: DRAW_ALGORITHM,
-      keyFingerprint: await campaignKeyFingerprint(db, campaign.id),
-    });
-  });
-
-  /** Public: the bulletin itself, for anyone to check its hash and look up receipts. */
-  router.get('/campaigns/:id/bulletin.json', async (req, res) => {
-    const bulletin = await findBulletin(db, String(req.params.id));
-    if (!bulletin) throw notFound('bulletin.none');
-    res.type('application/json').attachment(`bulletin-${bulletin.campaignId}.json`).send(JSON.stringify(bulletin.content, null, 1));
   });
 
   return router;
