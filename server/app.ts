@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { nanoid } from 'nanoid';
 import { auditRoutes } from './audit/index.js';
 import { authRoutes, passwordChangeGate, requirePermission, sessionMiddleware } from './auth/index.js';
-import { campaignRoutes } from './campaigns/index.js';
+import { campaignRoutes, listCampaigns } from './campaigns/index.js';
 import { approvalKey, memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
 import { codeKeys, samplingRoutes } from './sampling/index.js';
 import { countInvitations, createMailer, invitationRoutes } from './invitations/index.js';
@@ -127,7 +127,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
   app.use(transparencyRoutes(db));
   app.use(authRoutes(db, config));
-  app.use(auditRoutes(db, requirePermission('audit.read')));
+  app.use(auditRoutes(db, requirePermission('audit.read'), async () => (await listCampaigns(db)).map((c) => ({ id: c.id, title: c.title }))));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 import type { ChainedEntry } from './chain.js';
@@ -27,14 +27,33 @@ export async function entriesAfter(db: Db, seq: number, limit: number): Promise<
   return db.select().from(auditLog).where(gt(auditLog.seq, seq)).orderBy(asc(auditLog.seq)).limit(limit);
 }
 
-export async function recentEntries(db: Db, options: { campaignId?: string; before?: number; limit: number }): Promise<ChainedEntry[]> {
-  const conditions = [];
-  if (options.campaignId) conditions.push(eq(auditLog.campaignId, options.campaignId));
-  if (options.before) conditions.push(sql`${auditLog.seq} < ${options.before}`);
+/** What the audit page and its CSV can narrow the log to; `from` and `to` are instants (to exclusive). */
+export interface AuditFilter {
+  actor?: string | undefined;
+  action?: string | undefined;
+  campaignId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export async function recentEntries(db: Db, options: AuditFilter & { before?: number; limit: number }): Promise<ChainedEntry[]> {
+  const conditions = [
+    options.actor ? eq(auditLog.actor, options.actor) : undefined,
+    options.action ? eq(auditLog.action, options.action) : undefined,
+    options.campaignId ? eq(auditLog.campaignId, options.campaignId) : undefined,
+    options.from ? gte(auditLog.at, options.from) : undefined,
+    options.to ? lt(auditLog.at, options.to) : undefined,
+    options.before ? lt(auditLog.seq, options.before) : undefined,
+  ];
   return db
     .select()
     .from(auditLog)
-    .where(conditions.length ? sql.join(conditions, sql` and `) : undefined)
+    .where(and(...conditions))
     .orderBy(desc(auditLog.seq))
     .limit(options.limit);
+}
+
+/** Everyone who appears in the log, for the actor filter. */
+export async function auditActors(db: Db): Promise<string[]> {
+  return (await db.selectDistinct({ actor: auditLog.actor }).from(auditLog).orderBy(asc(auditLog.actor))).map((r) => r.actor);
 }

@@ -1,3 +1,4 @@
 export { campaignRoutes } from './routes.js';
 export { createCampaign, addUnit, setCommittee, setCommitteeMembers, transition, importUnits } from './service.js';
 export { STATES, checkTransition, nextState, type CampaignState, type CampaignFacts } from './lifecycle.js';
+export { listCampaigns } from './queries.js';

@@ -178,7 +178,7 @@ export function printDemoAccounts(seeded: SeededDemo, publicUrl: string): void {
     'Lost them? `npx ddci staff reset-password <username>` issues a new one.',
     'To open the survey: each committee member (chutich, thanhvien1–4) logs in and creates a personal key;',
     '  then quantri moves the campaign to fieldwork (the key ceremony). / Để mở khảo sát: 5 thành viên hội đồng',
-    '  đăng nhập và tạo khoá cá nhân, rồi quantri chuyển đợt khảo sát sang giai đoạn thu thập.',
+    '  đăng nhập và tạo khóa cá nhân, rồi quantri chuyển đợt khảo sát sang giai đoạn thu thập.',
     `Access codes / mã truy cập (${seeded.invitations}): ${seeded.codesFile} — survey: ${publicUrl}/survey`,
     `Simulate answers / mô phỏng trả lời: npx ddci simulate --url ${publicUrl} --codes ${seeded.codesFile} --responses 200`,
     `Demo sampling frame / khung mẫu: ${seeded.frameFile}`,

@@ -19,7 +19,7 @@ export const vi = {
   'results.runFailed': 'Lần chạy gần nhất thất bại: {reason}',
   'results.sealedReady': 'Kết quả đã được tính và niêm phong cho Hội đồng.',
   'results.publish': 'Công bố kết quả (Chủ tịch ký)',
-  'results.publishIntro': 'Chủ tịch nhập cụm mật khẩu để ký bản ghi công bố bằng khoá cá nhân. Sau khi công bố, kết quả và dữ liệu vi mô ẩn danh được công khai.',
+  'results.publishIntro': 'Chủ tịch nhập cụm mật khẩu để ký bản ghi công bố bằng khóa cá nhân. Sau khi công bố, kết quả và dữ liệu vi mô ẩn danh được công khai.',
   'results.published': 'Đã công bố kết quả. Bản ghi công bố đã được ký.',
   'results.rank': 'Hạng',
   'results.rankRange': 'Khoảng hạng',
@@ -45,7 +45,7 @@ export const vi = {
   'results.publicationRecord': 'Bản ghi công bố (đã ký)',
   'results.signature': 'Chữ ký của Chủ tịch (Ed25519)',
   'results.hash': 'Mã băm kết quả',
-  'results.method': 'Điểm chỉ số thành phần 1–10 (chuẩn hoá min–max), DDCI = Σ trọng số × điểm × 10; khoảng tin cậy và khoảng hạng từ bootstrap phân tầng ({replicates} lần lặp); đơn vị dưới {min} phiếu không xếp hạng.',
+  'results.method': 'Điểm chỉ số thành phần 1–10 (chuẩn hóa min–max), DDCI = Σ trọng số × điểm × 10; khoảng tin cậy và khoảng hạng từ bootstrap phân tầng ({replicates} lần lặp); đơn vị dưới {min} phiếu không xếp hạng.',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
