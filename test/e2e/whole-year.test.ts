@@ -6,6 +6,7 @@ import { chromium, type Browser as Chromium, type BrowserContext, type Page } fr
 import { fromRoot } from '../../server/paths.js';
 import { Browser, createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { smallFrameCsv } from '../support/sampling.js';
+import { answerEverySection } from '../support/phone.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 /**
@@ -160,16 +161,9 @@ test('a survey year from an empty campaign to the published report, in the brows
     if (code === codes[0]) await look(page, 'survey-units-phone');
     await page.getByRole('link', { name: 'Trả lời' }).first().tap();
     await page.waitForURL(/\/survey\/units\/\w+$/);
-    for (const question of await page.locator('fieldset.question').all()) {
-      const type = (await question.getAttribute('data-type'))!;
-      if (type === 'number') await question.locator('input[type=text]').fill('12');
-      else if (type === 'text') await question.locator('textarea').fill('Thủ tục nhanh, cán bộ hướng dẫn tận tình.');
-      else {
-        const choices = question.locator('label.choice');
-        await choices.nth(Math.min(3, (await choices.count()) - 2)).tap();
-      }
-    }
-    if (code === codes[0]) await look(page, 'survey-form-phone', false); // the whole form is ~70 screens long
+    if (code === codes[0]) await look(page, 'survey-form-phone', false); // one section a screen
+    await answerEverySection(page, '12');
+    if (code === codes[0]) await look(page, 'survey-review-phone');
     await page.getByRole('button', { name: 'Gửi phiếu' }).tap();
     await page.waitForURL(/\/receipt$/);
     if (code === codes[0]) await look(page, 'survey-receipt-phone');

@@ -75,7 +75,7 @@ describe('campaigns', () => {
 
     const duplicate = await admin.post(`/campaigns/${id}/units`, { code: 'SKHDT', block: 'commune', nameVi: 'Khác', nameEn: 'Other' });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.text).toContain('Mã đơn vị «SKHDT» đã có trong đợt khảo sát này.');
+    expect(duplicate.text).toContain('Mã đơn vị “SKHDT” đã có trong đợt khảo sát này.');
 
     const badCode = await admin.post(`/campaigns/${id}/units?lang=en`, { code: 'bad code!', block: 'commune', nameVi: 'Xã A', nameEn: 'A' });
     expect(badCode.status).toBe(422);
@@ -94,7 +94,7 @@ describe('campaigns', () => {
     );
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Tệp có 2 lỗi; chưa nhập đơn vị nào.');
-    expect(bad.text).toMatch(/<td>3<\/td><td><code>code<\/code><\/td><td>Mã «STC» lặp lại \(đã có ở dòng 2\)\.<\/td>/);
+    expect(bad.text).toMatch(/<td>3<\/td><td><code>code<\/code><\/td><td>Mã “STC” lặp lại \(đã có ở dòng 2\)\.<\/td>/);
     expect(bad.text).toMatch(/<td>4<\/td><td><code>block<\/code><\/td>/);
     expect(await unitRows(id)).toHaveLength(0);
 
@@ -194,7 +194,7 @@ describe('campaigns', () => {
     ]);
     const locked = await admin.post(`/campaigns/${id}/units`, { code: 'SXD', block: 'provincial', nameVi: 'Sở Xây dựng', nameEn: 'Construction' });
     expect(locked.status).toBe(409);
-    expect(locked.text).toContain('Chỉ sửa được khi đợt khảo sát đang ở giai đoạn «Soạn thảo».');
+    expect(locked.text).toContain('Chỉ sửa được khi đợt khảo sát đang ở giai đoạn “Soạn thảo”.');
   });
 
   test('fieldwork (the key ceremony) waits until every chosen member has created personal keys', async () => {

@@ -157,7 +157,7 @@ describe('answering', () => {
     expect(res.text).toContain('câu cần sửa hoặc bổ sung');
     const errorOf = (code: string) => new RegExp(`id="e-${code}">([^<]*)<`).exec(res.text)?.[1];
     expect(errorOf('A2')).toBe('Vui lòng chọn một phương án trong danh sách.');
-    expect(errorOf('B1')).toBe('Nhập một số từ 0 đến 365, hoặc chọn «Không biết».');
+    expect(errorOf('B1')).toBe('Nhập một số từ 0 đến 365, hoặc chọn “Không biết”.');
     expect(errorOf('A3')).toBe('Vui lòng trả lời câu hỏi này.');
     expect(errorOf('K1')).toBe('Vui lòng trả lời câu hỏi này.'); // district-only question
     expect(errorOf('A1')).toBe('');

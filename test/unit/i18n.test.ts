@@ -12,7 +12,7 @@ describe('messages', () => {
   });
 
   test('parameters that are message keys are translated', () => {
-    expect(translate('vi', 'campaigns.moved', { state: 'state.fieldwork' })).toBe('Đã chuyển sang giai đoạn «Thu thập phiếu».');
+    expect(translate('vi', 'campaigns.moved', { state: 'state.fieldwork' })).toBe('Đã chuyển sang giai đoạn “Thu thập phiếu”.');
     expect(translate('en', 'campaigns.moved', { state: 'state.fieldwork' })).toBe('Moved to the “Fieldwork” stage.');
   });
 });

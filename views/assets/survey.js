@@ -1,6 +1,6 @@
-// Progressive enhancement of the survey form (the form works without it): a draft kept only in this
-// browser's localStorage under an opaque key, and checks before sending from the same answer schema the
-// server validates with. The server remains the judge.
+// Progressive enhancement of the survey form (the form works without it): one section a screen with a
+// review before sending, a draft kept only in this browser's localStorage under an opaque key, and checks
+// before sending from the same answer schema the server validates with. The server remains the judge.
 (function () {
   'use strict';
   var PENDING = 'ddci-draft-pending';
@@ -104,23 +104,115 @@
     return rule.enum && rule.enum.indexOf(values[0]) < 0 ? message('Choose') : '';
   }
 
-  form.addEventListener('submit', function (event) {
+  /** Checks the questions of `boxes`, marks each, and returns the first with a problem (or null). */
+  function firstProblem(boxes) {
     var first = null;
-    var count = 0;
-    codes.forEach(function (code) {
+    boxes.forEach(function (box) {
+      var code = box.dataset.code;
       var problem = check(code);
-      var box = form.querySelector('#q-' + code);
       box.classList.toggle('invalid', Boolean(problem));
       form.querySelector('#e-' + code).textContent = problem;
-      if (problem) { count++; first = first || box; }
+      if (problem) first = first || box;
     });
+    return first;
+  }
+  function point(box) {
+    box.scrollIntoView({ block: 'center' });
+    var input = box.querySelector('input, textarea');
+    if (input) input.focus({ preventScroll: true });
+  }
+  var allBoxes = [].slice.call(form.querySelectorAll('fieldset.question'));
+  var steps = stepper();
+
+  form.addEventListener('submit', function (event) {
+    var first = firstProblem(allBoxes);
     if (first) {
       event.preventDefault();
-      first.scrollIntoView({ block: 'center' });
-      var input = first.querySelector('input, textarea');
-      if (input) input.focus({ preventScroll: true });
+      if (steps) steps.showSectionOf(first);
+      point(first);
       return;
     }
     sessionStorage.setItem(PENDING, draftKey);
   });
+
+  // One section a screen on a phone-sized task: a progress bar, Back / Continue (each section checked before
+  // moving on), and a review of every section before sending. Without JavaScript the form is one page.
+  function stepper() {
+    var sections = [].slice.call(form.querySelectorAll('.survey-section'));
+    if (sections.length < 2) return null;
+    var submit = form.querySelector('button.submit');
+    var progress = document.createElement('div');
+    progress.className = 'step-progress';
+    progress.innerHTML = '<p class="step-label" aria-live="polite"></p><progress></progress>';
+    progress.querySelector('progress').max = sections.length + 1;
+    form.insertBefore(progress, form.firstChild);
+    var review = document.createElement('section');
+    review.className = 'survey-review';
+    review.innerHTML = '<h2 tabindex="-1"></h2><p></p><ol class="review-list"></ol>';
+    review.querySelector('h2').textContent = message('Review');
+    review.querySelector('p').textContent = message('Reviewintro');
+    form.insertBefore(review, submit);
+    var nav = document.createElement('div');
+    nav.className = 'step-nav';
+    nav.innerHTML = '<button type="button" class="secondary" data-step="back"></button> <button type="button" data-step="next"></button>';
+    nav.querySelector('[data-step=back]').textContent = message('Back');
+    nav.querySelector('[data-step=next]').textContent = message('Next');
+    form.insertBefore(nav, submit);
+    form.classList.add('stepped');
+    var current = 0;
+
+    function boxesOf(section) { return [].slice.call(section.querySelectorAll('fieldset.question')); }
+    function show(index, focus) {
+      current = index;
+      var reviewing = index === sections.length;
+      sections.forEach(function (section, i) { section.hidden = i !== index; });
+      review.hidden = !reviewing;
+      submit.hidden = !reviewing;
+      nav.querySelector('[data-step=back]').hidden = index === 0;
+      nav.querySelector('[data-step=next]').hidden = reviewing;
+      progress.querySelector('progress').value = index + 1;
+      progress.querySelector('.step-label').textContent = reviewing
+        ? message('Review')
+        : message('Step', { n: index + 1, total: sections.length, title: sections[index].querySelector('h2').textContent });
+      if (reviewing) fillReview();
+      if (focus) {
+        var heading = (reviewing ? review : sections[index]).querySelector('h2');
+        heading.setAttribute('tabindex', '-1');
+        progress.scrollIntoView({ block: 'start' });
+        heading.focus({ preventScroll: true });
+      }
+    }
+    function fillReview() {
+      var list = review.querySelector('.review-list');
+      list.textContent = '';
+      sections.forEach(function (section, i) {
+        var boxes = boxesOf(section);
+        var answered = boxes.filter(function (box) { return valuesOf(box.dataset.code).length > 0; }).length;
+        var missing = boxes.filter(function (box) { return check(box.dataset.code) !== ''; }).length;
+        var item = document.createElement('li');
+        item.className = missing ? 'review-missing' : '';
+        var title = document.createElement('span');
+        title.textContent = section.querySelector('h2').textContent + ' — ' + message('Answered', { answered: answered, total: boxes.length });
+        var edit = document.createElement('button');
+        edit.type = 'button';
+        edit.className = 'link';
+        edit.textContent = missing ? message('Missing', { count: missing }) : message('Edit');
+        edit.addEventListener('click', function () { show(i, true); });
+        item.appendChild(title);
+        item.appendChild(document.createTextNode(' '));
+        item.appendChild(edit);
+        list.appendChild(item);
+      });
+    }
+    nav.querySelector('[data-step=back]').addEventListener('click', function () { show(current - 1, true); });
+    nav.querySelector('[data-step=next]').addEventListener('click', function () {
+      var first = firstProblem(boxesOf(sections[current]));
+      if (first) return point(first);
+      show(current + 1, true);
+    });
+    // After the server refused the form, open the first section it marked.
+    var marked = form.querySelector('fieldset.question.invalid');
+    show(marked ? sections.indexOf(marked.closest('.survey-section')) : 0, false);
+    return { showSectionOf: function (box) { show(sections.indexOf(box.closest('.survey-section')), false); } };
+  }
 })();
