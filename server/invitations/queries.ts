@@ -143,3 +143,37 @@ export async function latestMailRun(db: Db, campaignId: string): Promise<MailRun
   const [row] = await db.select().from(mailRuns).where(eq(mailRuns.campaignId, campaignId)).orderBy(sql`${mailRuns.createdAt} desc`).limit(1);
   return row;
 }
+
+export interface FoundInvitation {
+  id: string;
+  taxCode: string;
+  name: string;
+  address: string;
+  units: { code: string; status: 'invited' | 'answered' | 'replaced' }[];
+}
+
+/** Invitations whose tax code starts with `term` or whose business name contains it (any case), in tax-code order. */
+export async function searchInvitations(db: Db, campaignId: string, term: string, limit: number): Promise<FoundInvitation[]> {
+  const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return (
+    (await db.execute(sql`
+      select i.id, i.tax_code as "taxCode", b.name, b.address,
+             json_agg(json_build_object('code', u.unit_code, 'status', u.status) order by u.unit_code) as units
+      from ${invitations} i
+      join frame_businesses b on b.campaign_id = i.campaign_id and b.tax_code = i.tax_code
+      join ${invitationUnits} u on u.invitation_id = i.id
+      where i.campaign_id = ${campaignId} and (i.tax_code like ${escaped + '%'} or b.name ilike ${'%' + escaped + '%'})
+      group by i.id, b.name, b.address
+      order by i.tax_code limit ${limit}`)) as unknown as { rows: FoundInvitation[] }
+  ).rows;
+}
+
+/** The print batches: `perPage` letters each in tax-code order, with the first and last tax code of each. */
+export async function letterBatches(db: Db, campaignId: string, perPage: number): Promise<{ page: number; first: string; last: string; letters: number }[]> {
+  return (
+    (await db.execute(sql`
+      select ((n - 1) / ${perPage})::int as page, min(tax_code) as first, max(tax_code) as last, count(*)::int as letters
+      from (select tax_code, row_number() over (order by tax_code) as n from ${invitations} where campaign_id = ${campaignId}) numbered
+      group by 1 order by 1`)) as unknown as { rows: { page: number; first: string; last: string; letters: number }[] }
+  ).rows;
+}

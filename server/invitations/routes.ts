@@ -5,6 +5,7 @@ import { campaignLookup } from '../campaigns/lookup.js';
 import { listUnits } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { notFound } from '../http/errors.js';
 import { settle } from '../http/flash.js';
 import { formValidator } from '../http/validation.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +36,7 @@ const validateReplace = formValidator<ReplaceForm>(
 );
 
 const LETTERS_PER_PAGE = 100;
+const SEARCH_LIMIT = 50;
 
 export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer: Mailer | null, logger: Logger): Router {
   const router = Router();
@@ -43,16 +45,26 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
 
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaign = await campaignOf(req);
-    const counts = await invitations.countInvitations(db, campaign.id);
-    const mailRun = await invitations.latestMailRun(db, campaign.id);
+    const term = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
+    const [counts, mailRun, batches, found] = await Promise.all([
+      invitations.countInvitations(db, campaign.id),
+      invitations.latestMailRun(db, campaign.id),
+      invitations.letterBatches(db, campaign.id, LETTERS_PER_PAGE),
+      term ? invitations.searchInvitations(db, campaign.id, term, SEARCH_LIMIT) : Promise.resolve(undefined),
+    ]);
+    const units = await listUnits(db, campaign.id);
+    const nameOf = new Map(units.map((u) => [u.code, req.lang === 'en' ? u.nameEn : u.nameVi]));
     res.status(status).render('pages/invitations', {
       campaign,
       counts,
       mailRun,
       mailing: mailRun?.status === 'running',
       mailPercent: mailRun?.total ? Math.round((100 * (mailRun.sent + mailRun.skipped + mailRun.failed)) / mailRun.total) : 0,
-      pages: Array.from({ length: Math.ceil(counts.invitations / LETTERS_PER_PAGE) }, (_, i) => i),
-      units: await listUnits(db, campaign.id),
+      batches: batches.map((b) => ({ ...b, from: b.page * LETTERS_PER_PAGE + 1, to: b.page * LETTERS_PER_PAGE + b.letters })),
+      search: term
+        ? { term, more: found!.length === SEARCH_LIMIT, found: found!.map((f) => ({ ...f, units: f.units.map((u) => ({ ...u, name: nameOf.get(u.code) ?? u.code })) })) }
+        : undefined,
+      units,
       reasons: invitations.REPLACEMENT_REASONS,
       mail: Boolean(mailer),
       ...extra,
@@ -72,7 +84,9 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
   router.get('/campaigns/:id/invitations/letters', manage, async (req, res) => {
     const campaign = await campaignOf(req);
     const page = Math.max(0, Number.parseInt(String(req.query.page ?? '0'), 10) || 0);
-    const letters = await invitations.letters(db, keys, config.publicUrl, req.staff!.username, campaign.id, page, LETTERS_PER_PAGE);
+    const which = typeof req.query.invitation === 'string' ? { invitationId: req.query.invitation } : { page, perPage: LETTERS_PER_PAGE };
+    const letters = await invitations.letters(db, keys, config.publicUrl, req.staff!.username, campaign.id, which);
+    if (!letters.length) throw notFound();
     res.set('Cache-Control', 'no-store'); // every access code of the batch
     res.render('pages/letters', { layout: 'print', campaign, letters, today: new Date() });
   });

@@ -56,14 +56,31 @@ async function unitNames(db: Db, campaignId: string): Promise<Map<string, string
 }
 
 /**
- * Printable letters, a page of invitations at a time, with the code and a QR code of the survey link. Every
- * batch shown is audited — who, which page, how many codes; never a code — since whoever holds a code can
+ * Printable letters, a page of invitations at a time (or one, reprinted), with the code and a QR code of the
+ * survey link. Every batch shown is audited — who, which page, how many codes; never a code — since whoever holds a code can
  * answer in that business's name.
  */
-export async function letters(db: Db, keys: CodeKeys, publicUrl: string, actor: string, campaignId: string, page: number, perPage = 100): Promise<Letter[]> {
+export async function letters(
+  db: Db,
+  keys: CodeKeys,
+  publicUrl: string,
+  actor: string,
+  campaignId: string,
+  which: { page: number; perPage: number } | { invitationId: string },
+): Promise<Letter[]> {
   const names = await unitNames(db, campaignId);
-  const rows = await q.invitationDetails(db, campaignId, { offset: page * perPage, limit: perPage });
-  await db.transaction((tx) => recordAudit(tx, { actor, action: 'invitations.codes_revealed', campaignId, details: { via: 'letters', page: page + 1, codes: rows.length } }));
+  const batch = 'page' in which;
+  const rows = await q.invitationDetails(db, campaignId, batch ? { offset: which.page * which.perPage, limit: which.perPage } : { ids: [which.invitationId] });
+  if (!rows.length) return [];
+  // A reprint names its business (who asked for a second copy is worth knowing); a batch names its page.
+  await db.transaction((tx) =>
+    recordAudit(tx, {
+      actor,
+      action: 'invitations.codes_revealed',
+      campaignId,
+      ...(batch ? { details: { via: 'letters', page: which.page + 1, codes: rows.length } } : { subject: rows[0]!.taxCode, details: { via: 'reprint', codes: 1 } }),
+    }),
+  );
   return Promise.all(
     rows.map(async (r) => {
       const code = accessCodeFor(keys, r.id);
@@ -245,3 +262,5 @@ export async function responseRates(db: Db, campaignId: string) {
 }
 
 export { countInvitations, latestMailRun } from './queries.js';
+
+export { searchInvitations, letterBatches } from './queries.js';

@@ -369,6 +369,28 @@ describe('design, draw, invitations', () => {
     expect(audit.at(-1)!.details).toMatchObject({ replaced: entry!.taxCode, by: reserves[0]!.taxCode, reason: 'closed' });
   });
 
+  test('a business is found by tax code or name with its status per unit; its letter reprinted alone, audited; batches say what they hold', async () => {
+    const page = await admin.get(`/campaigns/${id}/invitations`);
+    expect(page.text).toMatch(/Thư 1–\d+ \(MST \d{10} → \d{10}\)/);
+    const [invitation] = await t.database.db.query.invitations.findMany({ where: (i, { eq }) => eq(i.campaignId, id), orderBy: (i, { asc }) => [asc(i.taxCode)] });
+    const business = (await t.database.db.query.frameBusinesses.findMany({ where: (b, { eq, and }) => and(eq(b.campaignId, id), eq(b.taxCode, invitation!.taxCode)) }))[0]!;
+    for (const term of [invitation!.taxCode.slice(0, 8), business.name.toLocaleUpperCase('vi-VN')]) {
+      const found = await admin.get(`/campaigns/${id}/invitations?q=${encodeURIComponent(term)}`);
+      expect(found.text).toContain(`<td>${invitation!.taxCode}</td>`);
+      expect(found.text).toMatch(/chưa trả lời|đã trả lời|đã được thay/);
+      expect(found.text).toContain(`/invitations/letters?invitation=${invitation!.id}`);
+    }
+    expect((await admin.get(`/campaigns/${id}/invitations?q=${encodeURIComponent('%')}`)).text).toContain('Không có doanh nghiệp nào được mời khớp với “%”.');
+
+    const reprint = await admin.get(`/campaigns/${id}/invitations/letters?invitation=${invitation!.id}`);
+    expect(reprint.headers['cache-control']).toBe('no-store');
+    expect((reprint.text.match(/class="letter"/g) ?? []).length).toBe(1);
+    expect(reprint.text).toContain(formatCode(accessCodeFor(testCodeKeys, invitation!.id)));
+    const audit = await t.database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'invitations.codes_revealed'), orderBy: (a, { asc }) => [asc(a.seq)] });
+    expect(audit.at(-1)).toMatchObject({ subject: invitation!.taxCode, details: { via: 'reprint', codes: 1 } });
+    expect((await admin.get(`/campaigns/${id}/invitations/letters?invitation=nobody`)).status).toBe(404);
+  });
+
   test('the dashboard shows counts per unit, to the admin and the observer only', async () => {
     const page = await admin.get(`/campaigns/${id}/responses`);
     expect(page.status).toBe(200);
