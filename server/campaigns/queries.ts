@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { campaigns, committeeMembers, staffUsers, unitLinks, units } from '../db/schema.js';
+import { campaigns, committeeMembers, staffUsers, unitLinks, units, type LetterSettings } from '../db/schema.js';
 import type { CampaignState } from './lifecycle.js';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
@@ -46,6 +46,11 @@ export async function updateReportHeader(db: Db, id: string, issuer: string | nu
 }
 
 /** Moves the state only if it is still `from`; returns whether it moved. */
+export async function updateLetterSettings(db: Db, id: string, settings: LetterSettings): Promise<boolean> {
+  const updated = await db.update(campaigns).set({ letterSettings: settings, updatedAt: new Date() }).where(eq(campaigns.id, id)).returning({ id: campaigns.id });
+  return updated.length === 1;
+}
+
 export async function updateState(db: Db, id: string, from: CampaignState, to: CampaignState): Promise<boolean> {
   const moved = await db
     .update(campaigns)

@@ -9,7 +9,7 @@ import { strictUtf8 } from '../text.js';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
 import { isState, nextState, rolesForNext } from './lifecycle.js';
-import { validateCampaign, validateCommittee, validateReportHeader, validateUnit } from './schemas.js';
+import { validateCampaign, validateCommittee, validateLetter, validateReportHeader, validateUnit } from './schemas.js';
 import * as campaigns from './service.js';
 import { committeeCandidates, committeeIds, listUnitLinks } from './queries.js';
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
@@ -140,6 +140,12 @@ export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: s
     const form = validateReportHeader(req.body);
     if (!form.ok) return renderCampaign(req, res, { reportHeaderErrors: form.errors }, 422);
     await respond(req, res, await campaigns.setReportHeader(db, req.staff!.username, String(req.params.id), form.value), { key: 'report.headerSaved' });
+  });
+
+  router.post('/campaigns/:id/letter', manage, async (req, res) => {
+    const form = validateLetter(req.body);
+    if (!form.ok) return renderCampaign(req, res, { letterErrors: form.errors, letterValues: req.body }, 422);
+    await respond(req, res, await campaigns.setLetterSettings(db, req.staff!.username, String(req.params.id), form.value), { key: 'letter.saved' });
   });
 
   router.post('/campaigns/:id/committee', manage, async (req, res) => {

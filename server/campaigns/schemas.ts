@@ -56,6 +56,24 @@ export const validateReportHeader = formValidator<ReportHeaderForm>({
   },
 } as JSONSchemaType<ReportHeaderForm>);
 
+export interface LetterForm {
+  deadline?: string;
+  hotline?: string;
+  signerTitle?: string;
+  signerName?: string;
+  recipients?: string;
+}
+export const validateLetter = formValidator<LetterForm>({
+  type: 'object',
+  properties: {
+    deadline: { type: 'string', nullable: true, pattern: '^(|\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]))$' },
+    hotline: { type: 'string', maxLength: 100, nullable: true },
+    signerTitle: { type: 'string', maxLength: 300, nullable: true },
+    signerName: { type: 'string', maxLength: 100, nullable: true },
+    recipients: { type: 'string', maxLength: 1000, nullable: true },
+  },
+} as JSONSchemaType<LetterForm>, { deadline: 'field.date' });
+
 export const MAX_COMMITTEE = 50;
 export interface CommitteeForm {
   size: number;

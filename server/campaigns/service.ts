@@ -11,7 +11,8 @@ import { closeFieldwork } from '../responses/service.js';
 import { ok, refuse, type Result, type RowError } from '../result.js';
 import { checklist, checkTransition, type CampaignFacts, type CampaignState } from './lifecycle.js';
 import * as q from './queries.js';
-import type { CampaignForm, CommitteeForm, ReportHeaderForm, UnitForm } from './schemas.js';
+import type { CampaignForm, CommitteeForm, LetterForm, ReportHeaderForm, UnitForm } from './schemas.js';
+import type { LetterSettings } from '../db/schema.js';
 import { parseUnitLinks, parseUnitsCsv, type UnitInput } from './units-csv.js';
 
 export type { CampaignRow, UnitRow } from './queries.js';
@@ -77,6 +78,16 @@ export async function setReportHeader(db: Db, actor: string, campaignId: string,
   return db.transaction(async (tx) => {
     if (!(await q.updateReportHeader(tx, campaignId, issuer, title))) return refuse({ key: 'campaigns.notFound' });
     await recordAudit(tx, { actor, action: 'campaign.report_header_set', campaignId, details: { issuer, title } });
+    return ok(null);
+  });
+}
+
+/** What the letters say beyond the code; empty fields fall back to the letter's defaults. */
+export async function setLetterSettings(db: Db, actor: string, campaignId: string, form: LetterForm): Promise<Result<null>> {
+  const settings = Object.fromEntries(Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && v.trim() ? [[k, v.trim()]] : []))) as LetterSettings;
+  return db.transaction(async (tx) => {
+    if (!(await q.updateLetterSettings(tx, campaignId, settings))) return refuse({ key: 'campaigns.notFound' });
+    await recordAudit(tx, { actor, action: 'campaign.letter_set', campaignId, details: { ...settings } });
     return ok(null);
   });
 }

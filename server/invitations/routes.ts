@@ -88,7 +88,7 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
     const letters = await invitations.letters(db, keys, config.publicUrl, req.staff!.username, campaign.id, which);
     if (!letters.length) throw notFound();
     res.set('Cache-Control', 'no-store'); // every access code of the batch
-    res.render('pages/letters', { layout: 'print', campaign, letters, today: new Date() });
+    res.render('pages/letters', { layout: 'print', campaign, letters, letter: invitations.letterFrame(campaign.letterSettings), today: new Date() });
   });
 
   router.get('/campaigns/:id/invitations.csv', manage, async (req, res) => {

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/index.js';
 import { csvFile } from '../csv.js';
 import { findCampaign, listUnits } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
+import type { LetterSettings } from '../db/schema.js';
 import { translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { ok, refuse, type Result } from '../result.js';
@@ -49,6 +50,19 @@ export interface Letter {
   code: string;
   url: string;
   qrSvg: string;
+}
+
+const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+
+/** What the letters print beyond the code: the campaign's settings, and the usual defaults where it has none. */
+export function letterFrame(settings: LetterSettings | null) {
+  return {
+    deadline: settings?.deadline,
+    hotline: settings?.hotline,
+    signerTitle: lines(settings?.signerTitle ?? 'TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH'),
+    signerName: settings?.signerName,
+    recipients: lines(settings?.recipients ?? '- Như trên;\n- Lưu: VT.'),
+  };
 }
 
 async function unitNames(db: Db, campaignId: string): Promise<Map<string, string>> {

@@ -389,6 +389,27 @@ describe('design, draw, invitations', () => {
     const audit = await t.database.db.query.auditLog.findMany({ where: (a, { eq }) => eq(a.action, 'invitations.codes_revealed'), orderBy: (a, { asc }) => [asc(a.seq)] });
     expect(audit.at(-1)).toMatchObject({ subject: invitation!.taxCode, details: { via: 'reprint', codes: 1 } });
     expect((await admin.get(`/campaigns/${id}/invitations/letters?invitation=nobody`)).status).toBe(404);
+    // Without settings, the usual signature and "Nơi nhận"; with them, the deadline, hotline, signer and recipients.
+    expect(reprint.text).toContain('TM. ỦY BAN NHÂN DÂN<br>KT. CHỦ TỊCH<br>PHÓ CHỦ TỊCH<br>');
+    expect(reprint.text).toContain('- Lưu: VT.<br>');
+    expect(reprint.text).not.toContain('trước ngày');
+    const bad = await admin.post(`/campaigns/${id}/letter`, { deadline: '20/12/2026' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Ngày không hợp lệ.');
+    const saved = await admin.post(`/campaigns/${id}/letter`, {
+      deadline: '2026-12-20',
+      hotline: '0205 3 812 345',
+      signerTitle: 'KT. CHỦ TỊCH\r\nPHÓ CHỦ TỊCH',
+      signerName: 'Nguyễn Văn An',
+      recipients: '- Như trên;\r\n- Sở Tài chính;\r\n- Lưu: VT, KT.',
+    });
+    expect(saved.status).toBe(303);
+    const signed = (await admin.get(`/campaigns/${id}/invitations/letters?invitation=${invitation!.id}`)).text;
+    expect(signed).toContain('trả lời phiếu khảo sát <strong>trước ngày 20/12/2026</strong>');
+    expect(signed).toContain('đường dây nóng hỗ trợ doanh nghiệp: <strong>0205 3 812 345</strong>');
+    expect(signed).toContain('<strong>KT. CHỦ TỊCH<br>PHÓ CHỦ TỊCH<br></strong>');
+    expect(signed).toContain('<p class="signer">Nguyễn Văn An</p>');
+    expect(signed).toContain('- Như trên;<br>- Sở Tài chính;<br>- Lưu: VT, KT.<br>');
   });
 
   test('the dashboard shows counts per unit, to the admin and the observer only', async () => {

@@ -47,6 +47,17 @@ export const campaignState = pgEnum('campaign_state', [
   'published',
 ]);
 
+export interface LetterSettings {
+  /** yyyy-mm-dd */
+  deadline?: string;
+  hotline?: string;
+  /** The signer's capacity lines, e.g. "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH". */
+  signerTitle?: string;
+  signerName?: string;
+  /** "Nơi nhận", one line each. */
+  recipients?: string;
+}
+
 export const campaigns = pgTable(
   'campaigns',
   {
@@ -64,6 +75,8 @@ export const campaigns = pgTable(
     /** The report's official header, when it differs from "ỦY BAN NHÂN DÂN TỈNH <province>" and the campaign title. */
     reportIssuer: text('report_issuer'),
     reportTitle: text('report_title'),
+    /** What the invitation letters say beyond the code: reply deadline, hotline, signer, "Nơi nhận" (all optional). */
+    letterSettings: jsonb('letter_settings').$type<LetterSettings>(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
