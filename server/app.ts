@@ -86,6 +86,15 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     }),
   );
   app.use('/assets', express.static(fromRoot('views', 'assets'), { maxAge: '1h', index: false }));
+  const { branding } = config;
+  if (branding.emblemPath) {
+    const emblem = branding.emblemPath;
+    app.get('/brand/emblem', (_req, res) => res.set('Cache-Control', 'public, max-age=3600').sendFile(emblem));
+  }
+  app.use((_req, res, next) => {
+    res.locals.brand = { ...branding, emblem: Boolean(branding.emblemPath) };
+    next();
+  });
   app.use('/assets/vendor', express.static(fromRoot('node_modules', 'chart.js', 'dist'), { maxAge: '1d', index: false }));
   app.use('/assets/vendor/error-bars', express.static(fromRoot('node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d', index: false }));
   app.use(cookieParser(config.sessionSecret));

@@ -32,6 +32,11 @@ const variables = {
   EMAIL_MAX_PER_INVITATION: { type: 'integer', minimum: 1, maximum: 20, default: 4 },
   UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 256 },
   CHROMIUM_PATH: { type: 'string', minLength: 1, default: '/usr/bin/chromium' },
+  BRAND_NAME: { type: 'string', minLength: 1, maxLength: 100 },
+  BRAND_AGENCY: { type: 'string', minLength: 1, maxLength: 200 },
+  BRAND_HOTLINE: { type: 'string', minLength: 1, maxLength: 100 },
+  BRAND_FOOTER: { type: 'string', minLength: 1, maxLength: 500 },
+  BRAND_EMBLEM: { type: 'string', pattern: '\\.(png|svg|jpe?g|webp)$' },
   LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
 } as const;
 
@@ -62,7 +67,22 @@ interface EnvValues {
   EMAIL_MAX_PER_INVITATION: number;
   UPLOAD_MAX_MB: number;
   CHROMIUM_PATH: string;
+  BRAND_NAME?: string;
+  BRAND_AGENCY?: string;
+  BRAND_HOTLINE?: string;
+  BRAND_FOOTER?: string;
+  BRAND_EMBLEM?: string;
   LOG_LEVEL: string;
+}
+
+/** What this installation shows on every page: its name, emblem, managing agency, hotline and footer. */
+export interface Branding {
+  name: string | undefined;
+  agency: string | undefined;
+  hotline: string | undefined;
+  footer: string | undefined;
+  /** An image file, served at /brand/emblem. */
+  emblemPath: string | undefined;
 }
 
 export interface Config {
@@ -90,6 +110,7 @@ export interface Config {
   emailMaxPerInvitation: number;
   uploadMaxBytes: number;
   chromiumPath: string;
+  branding: Branding;
   logLevel: string;
 }
 
@@ -127,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError((validateEnv.errors ?? []).map((e) => describe(e, raw)));
   }
   const v = values as unknown as EnvValues;
+  if (v.BRAND_EMBLEM && !existsSync(path.resolve(v.BRAND_EMBLEM))) throw new ConfigError([`BRAND_EMBLEM: no such file (got "${v.BRAND_EMBLEM}")`]);
   const dataDir = path.resolve(v.DATA_DIR);
   const secrets = v.SESSION_SECRET && v.HMAC_SECRET ? null : loadOrCreateSecrets(dataDir);
   return {
@@ -153,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emailMaxPerInvitation: v.EMAIL_MAX_PER_INVITATION,
     uploadMaxBytes: v.UPLOAD_MAX_MB * 1024 * 1024,
     chromiumPath: v.CHROMIUM_PATH,
+    branding: { name: v.BRAND_NAME, agency: v.BRAND_AGENCY, hotline: v.BRAND_HOTLINE, footer: v.BRAND_FOOTER, emblemPath: v.BRAND_EMBLEM ? path.resolve(v.BRAND_EMBLEM) : undefined },
     logLevel: v.LOG_LEVEL,
   };
 }
@@ -200,5 +223,10 @@ export const variableDocs: Record<VariableName, string> = {
   EMAIL_MAX_PER_INVITATION: 'most e-mails (invitation and reminders) one business receives',
   UPLOAD_MAX_MB: 'largest sampling-frame file accepted (a 1,000,000-row frame is ~180 MB); larger uploads are refused before they are read',
   CHROMIUM_PATH: 'the Chromium that prints reports to PDF (Debian: apt install chromium)',
+  BRAND_NAME: 'the installation’s name in every page header, e.g. “Khảo sát DDCI tỉnh Lạng Sơn” (default: the platform’s name)',
+  BRAND_AGENCY: 'the managing agency, shown in every page footer, e.g. “Sở Tài chính tỉnh Lạng Sơn”',
+  BRAND_HOTLINE: 'the support hotline shown in every page footer',
+  BRAND_FOOTER: 'one more line for every page footer (address, hours)',
+  BRAND_EMBLEM: 'an emblem image (.png, .svg, .jpg, .webp) shown beside the name in every page header',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent',
 };

@@ -57,3 +57,40 @@ describe('pages, languages and errors', () => {
     expect(bad.text).not.toMatch(/at \w+ \(/); // no stack trace
   });
 });
+
+describe('branding of an installation', () => {
+  test('name, emblem, agency, hotline and footer on every page; a missing emblem stops the start with its variable named', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { testConfig } = await import('../support/app.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddci-brand-'));
+    const emblem = path.join(dir, 'quoc-huy.svg');
+    writeFileSync(emblem, '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="5" fill="#c8102e"/></svg>');
+    const branded = await startTestApp({
+      BRAND_NAME: 'Khảo sát DDCI tỉnh Lạng Sơn',
+      BRAND_AGENCY: 'Sở Tài chính tỉnh Lạng Sơn',
+      BRAND_HOTLINE: '0205 3 812 345',
+      BRAND_FOOTER: 'Số 1 đường Hoàng Văn Thụ, TP Lạng Sơn',
+      BRAND_EMBLEM: emblem,
+    });
+    try {
+      for (const page of ['/', '/login', '/survey', '/no/such/page']) {
+        const res = await request(branded.app).get(page);
+        expect(res.text).toContain('<img src="/brand/emblem" alt="" class="emblem">Khảo sát DDCI tỉnh Lạng Sơn</a>');
+        expect(res.text).toContain('<strong>Sở Tài chính tỉnh Lạng Sơn</strong>');
+        expect(res.text).toContain('Đường dây nóng: <a href="tel:0205 3 812 345">0205 3 812 345</a>');
+        expect(res.text).toContain('Số 1 đường Hoàng Văn Thụ, TP Lạng Sơn');
+      }
+      const image = await request(branded.app).get('/brand/emblem');
+      expect(image.status).toBe(200);
+      expect(image.type).toBe('image/svg+xml');
+    } finally {
+      await branded.close();
+    }
+    // Without branding: the platform's own name, no emblem route.
+    expect((await request(t.app).get('/')).text).toContain('<a class="brand" href="/">Nền tảng khảo sát DDCI</a>');
+    expect((await request(t.app).get('/brand/emblem')).status).toBe(404);
+    expect(() => testConfig({ BRAND_EMBLEM: path.join(dir, 'missing.png') })).toThrow(/BRAND_EMBLEM: no such file/);
+  });
+});

@@ -2,6 +2,7 @@
 export const vi = {
   'app.name': 'Nền tảng khảo sát DDCI',
   'app.tagline': 'Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương',
+  'brand.hotline': 'Đường dây nóng',
   'lang.switch': 'English',
   'nav.home': 'Trang chủ',
   'nav.campaigns': 'Đợt khảo sát',
@@ -110,6 +111,7 @@ export const vi = {
 export const en: Record<keyof typeof vi, string> = {
   'app.name': 'DDCI survey platform',
   'app.tagline': 'Department and District Competitiveness Index',
+  'brand.hotline': 'Hotline',
   'lang.switch': 'Tiếng Việt',
   'nav.home': 'Home',
   'nav.campaigns': 'Campaigns',
