@@ -28,6 +28,7 @@ export function publicationRoutes(ctx: publication.PublicationContext, config: C
 
   router.post('/campaigns/:id/publish', requirePermission('results.publish'), passphraseLimit, async (req, res) => {
     const campaign = await campaignOf(req);
+    if (req.body?.confirm !== 'yes') return sealedPage(req, res, { problem: { key: 'results.publishConfirmNeeded' } }, 422);
     const published = await publication.publish(db, campaign.id, req.staff!, String(req.body?.passphrase ?? ''));
     if (!published.ok) return sealedPage(req, res, { problem: published.error }, published.error.key === 'unseal.wrongPassphrase' ? 401 : 409);
     flash(res, { key: 'results.published' });

@@ -209,6 +209,7 @@ test('a survey year from an empty campaign to the published report, in the brows
   await press(chair, 'Đọc kết quả');
   await look(chair, 'results-sealed');
   await chair.locator('form[action$="/publish"] input[name=passphrase]').fill(PASSPHRASE);
+  await chair.locator('form[action$="/publish"] input[name=confirm]').check();
   await press(chair, 'Công bố kết quả (Chủ tịch ký)');
   expect(chair.url()).toBe(`${campaignUrl}/results`);
 

@@ -208,7 +208,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   const loggedBefore = logs.length;
 
   // The chair publishes.
-  expect((await committee[0]!.post(`/campaigns/${id}/publish`, { passphrase: TEST_PASSPHRASE })).status).toBe(303);
+  expect((await committee[0]!.post(`/campaigns/${id}/publish`, { passphrase: TEST_PASSPHRASE, confirm: 'yes' })).status).toBe(303);
   const anyone = new Browser(t.app);
   const publicPage = await anyone.get(`/campaigns/${id}/results`);
   for (const figure of shown) expect(publicPage.text).toContain(figure);

@@ -109,9 +109,12 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
 
   // The chair publishes with the passphrase: the results become public with a signed record.
   const chair = await member(0);
-  const wrong = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: 'not the passphrase at all' });
+  const unconfirmed = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: TEST_PASSPHRASE });
+  expect(unconfirmed.status).toBe(422);
+  expect(unconfirmed.text).toContain('Hãy đánh dấu xác nhận trước khi công bố: việc công bố không thể hoàn tác.');
+  const wrong = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: 'not the passphrase at all', confirm: 'yes' });
   expect(wrong.status).toBe(401);
-  const published = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: TEST_PASSPHRASE });
+  const published = await chair.post(`/campaigns/${fw.campaignId}/publish`, { passphrase: TEST_PASSPHRASE, confirm: 'yes' });
   expect(published.status).toBe(303);
   const anyone = new Browser(t.app);
   const results = await anyone.get(`/campaigns/${fw.campaignId}/results`);

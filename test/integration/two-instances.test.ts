@@ -122,7 +122,7 @@ test('sessions, limits, submissions and the whole unsealing pass from one instan
 
   // The chair reads on one instance and publishes on the other; the public report is on both.
   expect((await chair.post(b, `${campaign}/results/sealed`, { passphrase: TEST_PASSPHRASE })).status).toBe(200);
-  expect((await chair.post(a, `${campaign}/publish`, { passphrase: TEST_PASSPHRASE })).status).toBe(303);
+  expect((await chair.post(a, `${campaign}/publish`, { passphrase: TEST_PASSPHRASE, confirm: 'yes' })).status).toBe(303);
   for (const instance of [a, b]) {
     const results = await new Person().get(instance, `${campaign}/results`);
     expect(results.status).toBe(200);
