@@ -5,6 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
 import { Browser, createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { campaignPaths } from '../support/pages.js';
 import { smallFrameCsv } from '../support/sampling.js';
 import { answerEverySection } from '../support/phone.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
@@ -30,6 +31,9 @@ let server: Server;
 let chromiumBrowser: Chromium;
 let base: string;
 let shots = 0;
+/** What the walk leaves for the page-by-page check: the published campaign and its chair. */
+let yearCampaignId: string | undefined;
+let chairName: string | undefined;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -48,12 +52,18 @@ afterAll(async () => {
 const desk = () => chromiumBrowser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' });
 const phone = () => chromiumBrowser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
 
-/** Checks the page as it stands (accessibility, no sideways scroll, no script error) and keeps a screenshot. */
-async function look(page: Page, name: string, fullPage = true) {
+/**
+ * Keeps a screenshot of the page as it stands and checks it never scrolls sideways; with `axe`, also checks
+ * it with axe-core — for the pages of a stage the page-by-page check below (run after publication) cannot see.
+ */
+async function look(page: Page, name: string, options: { fullPage?: boolean; axe?: boolean } = {}) {
+  const { fullPage = true, axe = false } = options;
   await page.waitForLoadState('networkidle');
-  const axe = await new AxeBuilder({ page }).analyze();
-  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect({ page: name, serious }).toEqual({ page: name, serious: [] });
+  if (axe) {
+    const found = await new AxeBuilder({ page }).analyze();
+    const serious = found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect({ page: name, serious }).toEqual({ page: name, serious: [] });
+  }
   expect({ page: name, overflow: await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') }).toEqual({ page: name, overflow: 0 });
   await page.screenshot({ path: path.join(artifacts, `year-${String(++shots).padStart(2, '0')}-${name}.png`), fullPage });
 }
@@ -108,7 +118,7 @@ test('a survey year from an empty campaign to the published report, in the brows
   for (const member of committee) await a.locator(`input[name=members][value="${member.username}"]`).check();
   await a.locator('form[action$="/committee/members"] button').click();
   await a.waitForLoadState('load');
-  await look(a, 'campaign-draft');
+  await look(a, 'campaign-draft', { axe: true });
   await press(a, /Chuyển sang/);
 
   // Sampling: the frame, frozen; a design; a committed seed; the draw; the letters.
@@ -127,10 +137,10 @@ test('a survey year from an empty campaign to the published report, in the brows
   await a.locator('input[name=seed]').fill('bốc thăm công khai ngày 1/12/2026');
   await press(a, 'Cam kết hạt giống');
   await press(a, 'Rút mẫu');
-  await look(a, 'sampling-drawn');
+  await look(a, 'sampling-drawn', { axe: true });
   await a.goto(`${campaignUrl}/invitations`);
   await press(a, 'Tạo thư mời và mã truy cập');
-  await look(a, 'invitations');
+  await look(a, 'invitations', { axe: true });
 
   // Each member creates the personal keys at first sign-in.
   for (const member of committee) {
@@ -141,7 +151,7 @@ test('a survey year from an empty campaign to the published report, in the brows
     await page.locator('input[name=confirm]').fill(PASSPHRASE);
     await press(page, 'Tạo khóa cá nhân');
     await page.getByText(/[0-9A-F]{4}( [0-9A-F]{4}){15}/).first().waitFor();
-    if (member === committee[0]) await look(page, 'member-keys');
+    if (member === committee[0]) await look(page, 'member-keys', { axe: true });
     await context.close();
   }
 
@@ -158,15 +168,15 @@ test('a survey year from an empty campaign to the published report, in the brows
     const context = await phone();
     const page = await context.newPage();
     await page.goto(`${base}/survey?code=${code}`);
-    if (code === codes[0]) await look(page, 'survey-units-phone');
+    if (code === codes[0]) await look(page, 'survey-units-phone', { axe: true });
     await page.getByRole('link', { name: 'Trả lời' }).first().tap();
     await page.waitForURL(/\/survey\/units\/\w+$/);
-    if (code === codes[0]) await look(page, 'survey-form-phone', false); // one section a screen
+    if (code === codes[0]) await look(page, 'survey-form-phone', { fullPage: false, axe: true }); // one section a screen
     await answerEverySection(page, '12');
-    if (code === codes[0]) await look(page, 'survey-review-phone');
+    if (code === codes[0]) await look(page, 'survey-review-phone', { axe: true });
     await page.getByRole('button', { name: 'Gửi phiếu' }).tap();
     await page.waitForURL(/\/receipt$/);
-    if (code === codes[0]) await look(page, 'survey-receipt-phone');
+    if (code === codes[0]) await look(page, 'survey-receipt-phone', { axe: true });
     await context.close();
   }
   for (const code of codes.slice(2, 34)) {
@@ -182,7 +192,7 @@ test('a survey year from an empty campaign to the published report, in the brows
   await a.goto(campaignUrl);
   await a.getByRole('link', { name: /Chuyển sang/ }).click();
   await a.waitForURL(`${campaignUrl}/close`);
-  await look(a, 'confirm-close');
+  await look(a, 'confirm-close', { axe: true });
   await press(a, 'Kết thúc thu thập phiếu');
   await adminDesk.close();
 
@@ -198,7 +208,7 @@ test('a survey year from an empty campaign to the published report, in the brows
     else await context.close();
   }
   const chair = chairPage!;
-  await look(chair, 'unseal-quorum');
+  await look(chair, 'unseal-quorum', { axe: true });
   await press(chair, 'Mở niêm phong và tính điểm');
   await until(chair, 'Kết quả đã được tính và niêm phong cho Hội đồng.');
   await look(chair, 'unseal-done');
@@ -207,11 +217,13 @@ test('a survey year from an empty campaign to the published report, in the brows
   await chair.goto(`${campaignUrl}/results/sealed`);
   await chair.locator('input[name=passphrase]').fill(PASSPHRASE);
   await press(chair, 'Đọc kết quả');
-  await look(chair, 'results-sealed');
+  await look(chair, 'results-sealed', { axe: true });
   await chair.locator('form[action$="/publish"] input[name=passphrase]').fill(PASSPHRASE);
   await chair.locator('form[action$="/publish"] input[name=confirm]').check();
   await press(chair, 'Công bố kết quả (Chủ tịch ký)');
   expect(chair.url()).toBe(`${campaignUrl}/results`);
+  yearCampaignId = campaignId;
+  chairName = committee[0]!.username;
 
   // Anyone, on a phone and on a desk: the published report with its charts drawn.
   for (const context of [await phone(), await desk()]) {
@@ -229,4 +241,56 @@ test('a survey year from an empty campaign to the published report, in the brows
     await look(page, `public-report-${page.viewportSize()?.width ?? 0}`);
     await context.close();
   }
+}, 600_000);
+
+/** Pages that are the same for everyone once published: checked once, as the public sees them. */
+const PUBLIC = /\/(results|report|transparency)(\/|$)|^\/survey|^\/login/;
+
+test('every page of every role, in Vietnamese and in English: no serious accessibility violation, and the public and respondent pages fit a phone', async () => {
+  expect(yearCampaignId).toBeDefined(); // the walk above published it
+  const id = yearCampaignId!;
+  const paths = [...campaignPaths(id), '/staff', '/committee/keys', '/account/password', '/login', '/survey', `/campaigns/${id}/results/units/XHL`]
+    .filter((p) => !/\.(json|csv|xlsx|sav|dta|pdf|md)$/.test(p));
+  const observer = await createAccount(t.db, 'observer');
+  const enumerator = await createAccount(t.db, 'enumerator');
+  const admin = await createAccount(t.db, 'admin');
+  // Each page is checked with axe once, as the first role that may open it sees it (administrators see the
+  // most forms); every role opens every page it may in both languages, which must answer in that language.
+  const roles: [string, string | null][] = [['admin', admin.username], ['observer', observer.username], ['chair', chairName!], ['enumerator', enumerator.username], ['public', null]];
+  const problems: string[] = [];
+  const checked = new Set<string>();
+  for (const [role, username] of roles) {
+    const context = await desk();
+    const page = username ? await signIn(context, username) : await context.newPage();
+    for (const lang of ['en', 'vi']) {
+      for (const path of paths) {
+        if (role !== 'public' && PUBLIC.test(path)) continue;
+        const res = await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+        if (res!.status() >= 500) problems.push(`${role} ${lang} ${path}: HTTP ${res!.status()}`);
+        if (res!.status() !== 200 || !res!.headers()['content-type']?.startsWith('text/html')) continue;
+        if ((await page.getAttribute('html', 'lang')) !== lang) problems.push(`${role} ${lang} ${path}: not in ${lang}`);
+        if (lang !== 'vi' || checked.has(path)) continue;
+        checked.add(path);
+        await page.waitForLoadState('networkidle');
+        const axe = await new AxeBuilder({ page }).analyze();
+        for (const v of axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) problems.push(`${role} ${path}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      }
+    }
+    await context.close();
+  }
+  // At 390 px: public and respondent pages never scroll sideways, in either language.
+  const small = await phone();
+  const page = await small.newPage();
+  for (const lang of ['vi', 'en']) {
+    for (const path of paths.filter((p) => PUBLIC.test(p))) {
+      const res = await page.goto(`${base}${path}?lang=${lang}`);
+      if (res?.status() !== 200) continue;
+      const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      if (overflow > 0) problems.push(`public ${lang} ${path} at 390 px: ${overflow} px wider than the screen`);
+      if (lang === 'en') await page.screenshot({ path: path.replace(/\W+/g, '-').replace(/^-/, `${artifacts}/en-390-`) + '.png', fullPage: false });
+    }
+  }
+  await small.close();
+  expect(problems).toEqual([]);
+  expect(checked.size).toBeGreaterThan(20);
 }, 600_000);
