@@ -12,4 +12,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
+  // Two test files at a time on CI's two cores: much of the suite waits on Chromium, R, PostgreSQL and
+  // child processes, so the second worker fills that time (Jest's default, cores − 1, would leave it idle).
+  maxWorkers: 2,
 };

@@ -50,7 +50,6 @@ export const vi = {
   'audit.clear': 'Bỏ lọc',
   'audit.csv': 'Tải CSV (theo bộ lọc)',
   'audit.none': 'Không có mục nào khớp bộ lọc.',
-  'audit.technical': 'Chi tiết kỹ thuật',
   'audit.shown': 'Đang xem {count} mục, mới nhất trước.',
   'audit.badDate': 'Ngày không hợp lệ (định dạng ngày/tháng/năm).',
 } as const;
@@ -106,7 +105,6 @@ export const en: Record<keyof typeof vi, string> = {
   'audit.clear': 'Clear filters',
   'audit.csv': 'Download CSV (filtered)',
   'audit.none': 'No entry matches the filters.',
-  'audit.technical': 'Technical details',
   'audit.shown': 'Showing {count} entries, newest first.',
   'audit.badDate': 'Not a valid date (day/month/year).',
 };
