@@ -12,6 +12,7 @@ import { countInvitations, createMailer, invitationRoutes } from './invitations/
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes, transparencyRoutes } from './responses/index.js';
 import { publicationRoutes, unsealingStatus } from './publication/index.js';
+import { staffNotices, type StaffNotices } from './notices/index.js';
 import { reportRoutes } from './reports/routes.js';
 import { mixingKey, submissionKey } from './sealing/index.js';
 import type { Config } from './config.js';
@@ -38,6 +39,8 @@ export interface App {
   app: Express;
   /** The committee's approvals of unsealing (sealed shares, shared by every instance through the database). */
   unsealing: UnsealingRegistry;
+  /** E-mails to staff about their to-dos (sent in the background). */
+  notices: StaffNotices;
   /** Set on SIGTERM: new requests get 503 while open ones finish. */
   startDraining(): void;
 }
@@ -125,14 +128,16 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(memberKeysGate(db));
 
   const mixKey = mixingKey(config.hmacSecret);
-  app.use(campaignRoutes(db, mixKey, async (campaignId) => (await unsealing.approvers(campaignId)).length));
-  const publication = { db, catalog, registry: unsealing, logger };
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
+  const notices = staffNotices(db, mailer, config.publicUrl, logger);
+  app.use(campaignRoutes(db, mixKey, async (campaignId) => (await unsealing.approvers(campaignId)).length, notices.send));
+  const publication = { db, catalog, registry: unsealing, logger, notify: notices.send };
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));
   app.use(reportRoutes(publication, config));
   app.use(samplingRoutes(db, config, logger, (campaignId) => countInvitations(db, campaignId)));
   const keys = codeKeys(config.hmacSecret);
-  app.use(invitationRoutes(db, config, keys, createMailer(config.smtpUrl, config.mailFrom), logger));
+  app.use(invitationRoutes(db, config, keys, mailer, logger));
   app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
   app.use(transparencyRoutes(db));
   app.use(authRoutes(db, config));
@@ -144,6 +149,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   return {
     app,
     unsealing,
+    notices,
     startDraining: () => {
       draining = true;
     },

@@ -34,7 +34,7 @@ export async function countStaff(db: Db): Promise<number> {
 
 export async function insertStaff(
   db: Db,
-  values: { id: string; username: string; displayName: string; role: Role; passwordHash: string },
+  values: { id: string; username: string; displayName: string; role: Role; email: string | null; passwordHash: string },
 ): Promise<void> {
   await db.insert(staffUsers).values({ ...values, mustChangePassword: true });
 }

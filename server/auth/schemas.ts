@@ -37,6 +37,7 @@ export interface StaffForm {
   username: string;
   displayName: string;
   role: Role;
+  email?: string;
 }
 export const validateStaff = formValidator<StaffForm>(
   {
@@ -45,8 +46,9 @@ export const validateStaff = formValidator<StaffForm>(
       username: { type: 'string', pattern: '^[a-z0-9._-]{3,40}$' },
       displayName: { type: 'string', minLength: 1, maxLength: 120 },
       role: { type: 'string', enum: [...ROLES] },
+      email: { type: 'string', nullable: true, maxLength: 200, pattern: '^(|[^\\s@]+@[^\\s@]+\\.[^\\s@]+)$' },
     },
     required: ['username', 'displayName', 'role'],
   } as JSONSchemaType<StaffForm>,
-  { username: 'field.username' },
+  { username: 'field.username', email: 'field.email' },
 );

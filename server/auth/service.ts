@@ -93,13 +93,13 @@ export type StaffCreation = { ok: true; oneTimePassword: string } | { ok: false;
 export async function createStaff(
   db: Db,
   actor: string,
-  input: { username: string; displayName: string; role: Role },
+  input: { username: string; displayName: string; role: Role; email?: string | undefined },
 ): Promise<StaffCreation> {
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   return db.transaction(async (tx) => {
     if (await q.findStaffByUsername(tx, input.username)) return { ok: false, error: 'staff.usernameTaken' } as const;
-    await q.insertStaff(tx, { id: nanoid(), ...input, passwordHash });
+    await q.insertStaff(tx, { id: nanoid(), ...input, email: input.email?.trim() || null, passwordHash });
     await recordAudit(tx, {
       actor,
       action: 'staff.created',

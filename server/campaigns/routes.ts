@@ -18,9 +18,15 @@ import { ratesByUnit } from '../invitations/queries.js';
 
 /**
  * `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer; `approvals`: the
- * unsealing approvals held for a campaign (the checklist shows them).
+ * unsealing approvals held for a campaign (the checklist shows them); `notify`: tells the committee what is
+ * needed of it once a change has committed (keys after it is chosen, approvals after close).
  */
-export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: string) => Promise<number> = async () => 0): Router {
+export function campaignRoutes(
+  db: Db,
+  mixKey: Buffer,
+  approvals: (campaignId: string) => Promise<number> = async () => 0,
+  notify: (event: 'keysNeeded' | 'approvalNeeded', campaignId: string) => void = () => undefined,
+): Router {
   const router = Router();
   const view = requirePermission('campaign.view');
   const manage = requirePermission('campaign.manage');
@@ -157,7 +163,9 @@ export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: s
   router.post('/campaigns/:id/committee/members', manage, async (req, res) => {
     const members: unknown = req.body?.members;
     const usernames = (Array.isArray(members) ? members : members === undefined ? [] : [members]).map(String).slice(0, 100);
-    await respond(req, res, await campaigns.setCommitteeMembers(db, req.staff!.username, String(req.params.id), usernames), { key: 'committee.saved' });
+    const saved = await campaigns.setCommitteeMembers(db, req.staff!.username, String(req.params.id), usernames);
+    if (saved.ok) notify('keysNeeded', String(req.params.id));
+    await respond(req, res, saved, { key: 'committee.saved' });
   });
 
   /**
@@ -192,6 +200,7 @@ export function campaignRoutes(db: Db, mixKey: Buffer, approvals: (campaignId: s
       return res.redirect(303, `/campaigns/${String(req.params.id)}/close`);
     }
     const moved = await campaigns.transition(db, req.staff!, String(req.params.id), to, { mixKey });
+    if (moved.ok && to === 'closed') notify('approvalNeeded', String(req.params.id));
     if (!moved.ok && moved.error.key === 'transition.roleRefused') {
       return renderCampaign(req, res, { problem: moved.error }, 403);
     }

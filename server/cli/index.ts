@@ -130,13 +130,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<username>', 'lower-case login name')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .requiredOption('--name <displayName>', 'full name')
-    .action((username: string, options: { role: string; name: string }) =>
+    .option('--email <address>', 'where notices of the account’s to-dos go (when SMTP_URL is set)')
+    .action((username: string, options: { role: string; name: string; email?: string }) =>
       withDatabase(async ({ db }) => {
         if (!(ROLES as readonly string[]).includes(options.role)) {
           io.err(`unknown role "${options.role}"; use one of ${ROLES.join(', ')}\n`);
           return 2;
         }
-        const created = await createStaff(db, 'cli', { username, displayName: options.name, role: options.role as Role });
+        if (options.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email)) {
+          io.err(`"${options.email}" is not an e-mail address\n`);
+          return 2;
+        }
+        const created = await createStaff(db, 'cli', { username, displayName: options.name, role: options.role as Role, email: options.email });
         if (!created.ok) {
           io.err(`the username "${username}" is taken\n`);
           return 1;

@@ -27,6 +27,8 @@ export interface PublicationContext {
   catalog: Catalog;
   registry: UnsealingRegistry;
   logger: Logger;
+  /** Tells the committee the sealed results are ready (after the run has stored them). */
+  notify?: (event: 'resultsReady', campaignId: string) => void;
 }
 
 /** Why a run stopped, as a message for the committee (never an answer, a key or a share). */
@@ -61,7 +63,10 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
   // The heartbeat tells every instance this run is alive, through the long steps that report no progress.
   const heartbeat = setInterval(() => void q.updateRun(db, runId, {}).catch((err: unknown) => ctx.logger.warn({ err, run: runId }, 'unsealing heartbeat not written')), q.RUN_SILENCE_MS / 4);
   heartbeat.unref();
-  const done = unsealAndScore(ctx, actor, campaignId, runId, held).finally(() => clearInterval(heartbeat)).catch(async (error: unknown) => {
+  const done = unsealAndScore(ctx, actor, campaignId, runId, held)
+    .finally(() => clearInterval(heartbeat))
+    .then(() => ctx.notify?.('resultsReady', campaignId))
+    .catch(async (error: unknown) => {
     const key = error instanceof RunFailure ? error.key : 'results.failed';
     const params = error instanceof RunFailure ? (error.params ?? null) : null;
     if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');

@@ -9,6 +9,8 @@ export const staffUsers = pgTable('staff_users', {
   username: text('username').notNull().unique(),
   displayName: text('display_name').notNull(),
   role: staffRole('role').notNull(),
+  /** Where notices of the account's to-dos go (optional; only when SMTP is configured). */
+  email: text('email'),
   passwordHash: text('password_hash').notNull(),
   /** Set for one-time passwords: the account can do nothing but change it. */
   mustChangePassword: boolean('must_change_password').notNull().default(true),

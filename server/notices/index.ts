@@ -1,0 +1,2 @@
+export { staffNotices, type StaffNotices } from './service.js';
+export type { NoticeEvent } from './messages.js';
