@@ -5,6 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
 import { Browser, createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { inkedCanvases } from '../support/canvas.js';
 import { campaignPaths } from '../support/pages.js';
 import { smallFrameCsv } from '../support/sampling.js';
 import { answerEverySection } from '../support/phone.js';
@@ -230,12 +231,7 @@ test('a survey year from an empty campaign to the published report, in the brows
     const page = await context.newPage();
     await page.goto(`${campaignUrl}/results`);
     for (const u of UNITS) await page.getByText(u.nameVi).first().waitFor();
-    const inked = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
-      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let ink = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) ink++;
-      return ink;
-    })`)) as number[];
+    const inked = await inkedCanvases(page);
     expect(inked.length).toBeGreaterThan(0);
     for (const ink of inked) expect(ink).toBeGreaterThan(1000);
     await look(page, `public-report-${page.viewportSize()?.width ?? 0}`);

@@ -13,6 +13,7 @@ import { createLogger } from '../../server/logger.js';
 import { createKeysForMember } from '../../server/sealing/index.js';
 import { runCli } from '../../server/cli/index.js';
 import { Browser, capturingLogger, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
+import { inkedCanvases } from '../support/canvas.js';
 import { everyPage, untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 import { ROLES } from '../../server/auth/policy.js';
@@ -120,13 +121,7 @@ async function screenshots(pagePath: string, name: string) {
       expect(errors).toEqual([]);
       // Evaluated in the page (strings: this project's TypeScript has no DOM types).
       expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
-      const inked = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
-        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let ink = 0;
-        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) ink++;
-        return ink;
-      })`)) as number[];
-      for (const ink of inked) expect(ink).toBeGreaterThan(1000);
+      for (const ink of await inkedCanvases(page)) expect(ink).toBeGreaterThan(1000);
       const axe = await new AxeBuilder({ page }).analyze();
       expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });

@@ -1,46 +1,24 @@
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { addUnit, createCampaign, setCommittee } from '../../server/campaigns/index.js';
 import { staffUsers } from '../../server/db/schema.js';
 import { Browser, createAccount, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork } from '../support/fieldwork.js';
 import { untilSettled } from '../support/pages.js';
+import { startSmtp, type Received } from '../support/smtp.js';
 
 /** E-mail notices to staff: who must act, on what, with the link — sent after the change, over real SMTP. */
-interface Received {
-  to: string;
-  body: string;
-}
 let t: TestApp;
-let smtp: SMTPServer;
-
-/** A message's text whatever its transfer encoding: quoted-printable decoded as UTF-8, base64 parts appended. */
-function decoded(raw: string): string {
-  const qp = Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  const parts = [...raw.matchAll(/Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/g)].map((m) => Buffer.from(m[1]!.replace(/\s/g, ''), 'base64').toString('utf8'));
-  return [qp, ...parts].join('\n');
-}
-const received: Received[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let received: Received[];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let body = '';
-      stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body: decoded(body) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`, PUBLIC_URL: 'https://ddci.langson.gov.vn' });
+  smtp = await startSmtp();
+  received = smtp.received;
+  t = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://ddci.langson.gov.vn' });
 });
 afterAll(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 async function mailsTo(addresses: string[], subject: string) {

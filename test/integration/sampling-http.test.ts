@@ -1,58 +1,29 @@
 import { connect } from 'node:net';
 import ExcelJS from 'exceljs';
-import { SMTPServer } from 'smtp-server';
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
 import { accessCodeFor, codeHash, formatCode } from '../../server/sampling/access-codes.js';
 import { Browser, createAccount, loggedIn, startTestApp, type TestApp } from '../support/app.js';
 import { blockOf } from '../support/fieldwork.js';
 import { smallFrameCsv, testCodeKeys } from '../support/sampling.js';
-
-interface Received {
-  to: string;
-  body: string;
-}
+import { startSmtp, type Received } from '../support/smtp.js';
 
 let t: TestApp;
-let smtp: SMTPServer;
-const received: Received[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let received: Received[];
 let admin: Browser;
 let adminName: string;
 
-/** The message as text: quoted-printable soft breaks joined and escapes decoded as UTF-8. */
-function quotedPrintable(raw: string): string {
-  const joined = raw.replace(/=\r?\n/g, '');
-  const bytes = Buffer.from(joined.replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
-  return bytes.toString('utf8');
-}
-
-/** A real SMTP server on a free local port; every message it accepts is kept. */
-async function startSmtp(): Promise<number> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let body = '';
-      stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body: quotedPrintable(body) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  return (smtp.server.address() as { port: number }).port;
-}
-
 beforeAll(async () => {
-  const port = await startSmtp();
-  t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, EMAIL_MIN_INTERVAL_HOURS: '0', PUBLIC_URL: 'https://ddci.langson.gov.vn' });
+  smtp = await startSmtp();
+  received = smtp.received;
+  t = await startTestApp({ SMTP_URL: smtp.url, EMAIL_MIN_INTERVAL_HOURS: '0', PUBLIC_URL: 'https://ddci.langson.gov.vn' });
   const login = await loggedIn(t.app, t.db, 'admin');
   admin = login.browser;
   adminName = login.username;
 });
 afterAll(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 async function campaignInSampling(province: string, unitCodes: string[]): Promise<string> {
