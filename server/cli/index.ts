@@ -15,6 +15,7 @@ import { rankingTables, scoreMicrodataFile } from './score.js';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { backupDatabase, restoreDatabase, BackupError } from '../db/backup.js';
+import { DatabaseBusyError } from '../db/owner.js';
 import { restoredCounts } from '../db/counts.js';
 
 export interface CliIo {
@@ -309,7 +310,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof BackupError) {
+    if (error instanceof ConfigError || error instanceof BackupError || error instanceof DatabaseBusyError) {
       io.err(error.message + '\n');
       return 1;
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { claimEmbedded } from './owner.js';
 
 /**
  * Whole-database backups, in each kind's own format: the embedded database as PGlite's data-directory
@@ -35,14 +36,19 @@ export async function backupDatabase(target: Target, file: string): Promise<Back
   }
   const dir = embeddedDir(target.dataDir);
   if (!existsSync(dir) || readdirSync(dir).length === 0) throw new BackupError(`no embedded database in ${target.dataDir} to back up`);
-  const client = new PGlite(dir);
+  const release = claimEmbedded(target.dataDir);
   try {
-    await client.waitReady;
-    await client.query('checkpoint');
-    const archive = await client.dumpDataDir('gzip');
-    writeFileSync(file, Buffer.from(await archive.arrayBuffer()));
+    const client = new PGlite(dir);
+    try {
+      await client.waitReady;
+      await client.query('checkpoint');
+      const archive = await client.dumpDataDir('gzip');
+      writeFileSync(file, Buffer.from(await archive.arrayBuffer()));
+    } finally {
+      await client.close();
+    }
   } finally {
-    await client.close();
+    release();
   }
   return 'pglite';
 }
@@ -83,9 +89,14 @@ export async function restoreDatabase(target: Target, file: string): Promise<Bac
   const dir = embeddedDir(target.dataDir);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new BackupError(`${target.dataDir} already holds a database: restore into a new DATA_DIR`);
   mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir, { loadDataDir: new Blob([readFileSync(file)]) });
-  await client.waitReady;
-  await client.close();
+  const release = claimEmbedded(target.dataDir);
+  try {
+    const client = new PGlite(dir, { loadDataDir: new Blob([readFileSync(file)]) });
+    await client.waitReady;
+    await client.close();
+  } finally {
+    release();
+  }
   return kind;
 }
 

@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { fromRoot } from '../paths.js';
+import { claimEmbedded } from './owner.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -66,12 +67,19 @@ const serializeBytea = (value: Uint8Array) => `\\x${Buffer.from(value.buffer, va
 
 async function openEmbedded(dataDir: string | undefined): Promise<Database> {
   let location: string | undefined;
+  let release = () => undefined as void;
   if (dataDir) {
     location = path.join(dataDir, 'pgdata');
     mkdirSync(location, { recursive: true });
+    release = claimEmbedded(dataDir);
   }
   const client = new PGlite(location, { parsers: { [BYTEA]: parseBytea }, serializers: { [BYTEA]: serializeBytea } });
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -80,7 +88,10 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      release();
+    },
   };
 }
 
