@@ -220,7 +220,7 @@ async function factsOf(tx: Db, campaign: q.CampaignRow): Promise<CampaignFacts> 
       campaign.committeeSize !== null && campaign.committeeThreshold !== null
         ? { size: campaign.committeeSize, threshold: campaign.committeeThreshold }
         : null,
-    unsealApprovals: 0, // held in one process's memory: the unsealing service passes its count
+    unsealApprovals: 0, // the sealing capability's: the caller passes the count
   };
 }
 
@@ -231,7 +231,7 @@ export async function stageChecklist(db: Db, campaign: q.CampaignRow, known: Par
 
 /** Moves a campaign one step along its lifecycle, if the actor's role and the campaign's facts allow. */
 export interface TransitionOptions {
-  /** Facts only the caller knows (the approvals this process holds). */
+  /** Facts only the caller knows (the unsealing approvals held, which the sealing capability keeps). */
   facts?: Partial<CampaignFacts>;
   /** Work that must commit with the move, or not at all (sealed results, the publication). */
   within?: (tx: Db) => Promise<void>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { claimEmbedded } from './owner.js';
+import { whileClaimed } from './owner.js';
 
 /**
  * Whole-database backups, in each kind's own format: the embedded database as PGlite's data-directory
@@ -36,8 +36,7 @@ export async function backupDatabase(target: Target, file: string): Promise<Back
   }
   const dir = embeddedDir(target.dataDir);
   if (!existsSync(dir) || readdirSync(dir).length === 0) throw new BackupError(`no embedded database in ${target.dataDir} to back up`);
-  const release = claimEmbedded(target.dataDir);
-  try {
+  await whileClaimed(target.dataDir, async () => {
     const client = new PGlite(dir);
     try {
       await client.waitReady;
@@ -47,9 +46,7 @@ export async function backupDatabase(target: Target, file: string): Promise<Back
     } finally {
       await client.close();
     }
-  } finally {
-    release();
-  }
+  });
   return 'pglite';
 }
 
@@ -89,14 +86,11 @@ export async function restoreDatabase(target: Target, file: string): Promise<Bac
   const dir = embeddedDir(target.dataDir);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new BackupError(`${target.dataDir} already holds a database: restore into a new DATA_DIR`);
   mkdirSync(dir, { recursive: true });
-  const release = claimEmbedded(target.dataDir);
-  try {
+  await whileClaimed(target.dataDir, async () => {
     const client = new PGlite(dir, { loadDataDir: new Blob([readFileSync(file)]) });
     await client.waitReady;
     await client.close();
-  } finally {
-    release();
-  }
+  });
   return kind;
 }
 

@@ -43,3 +43,13 @@ export function claimEmbedded(dir: string): () => void {
     }
   }
 }
+
+/** Runs `work` with `dir` claimed, released however it ends. */
+export async function whileClaimed<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const release = claimEmbedded(dir);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}

@@ -141,23 +141,20 @@
     var sections = [].slice.call(form.querySelectorAll('.survey-section'));
     if (sections.length < 2) return null;
     var submit = form.querySelector('button.submit');
-    var progress = document.createElement('div');
-    progress.className = 'step-progress';
-    progress.innerHTML = '<p class="step-label" aria-live="polite"></p><progress></progress>';
+    // An element from fixed markup, its texts (by selector) set as text, placed before `before`.
+    function add(tag, className, markup, texts, before) {
+      var el = document.createElement(tag);
+      el.className = className;
+      el.innerHTML = markup;
+      Object.keys(texts).forEach(function (selector) { el.querySelector(selector).textContent = texts[selector]; });
+      form.insertBefore(el, before);
+      return el;
+    }
+    var progress = add('div', 'step-progress', '<p class="step-label" aria-live="polite"></p><progress></progress>', {}, form.firstChild);
     progress.querySelector('progress').max = sections.length + 1;
-    form.insertBefore(progress, form.firstChild);
-    var review = document.createElement('section');
-    review.className = 'survey-review';
-    review.innerHTML = '<h2 tabindex="-1"></h2><p></p><ol class="review-list"></ol>';
-    review.querySelector('h2').textContent = message('Review');
-    review.querySelector('p').textContent = message('Reviewintro');
-    form.insertBefore(review, submit);
-    var nav = document.createElement('div');
-    nav.className = 'step-nav';
-    nav.innerHTML = '<button type="button" class="secondary" data-step="back"></button> <button type="button" data-step="next"></button>';
-    nav.querySelector('[data-step=back]').textContent = message('Back');
-    nav.querySelector('[data-step=next]').textContent = message('Next');
-    form.insertBefore(nav, submit);
+    var review = add('section', 'survey-review', '<h2 tabindex="-1"></h2><p></p><ol class="review-list"></ol>', { h2: message('Review'), p: message('Reviewintro') }, submit);
+    var nav = add('div', 'step-nav', '<button type="button" class="secondary" data-step="back"></button> <button type="button" data-step="next"></button>',
+      { '[data-step=back]': message('Back'), '[data-step=next]': message('Next') }, submit);
     form.classList.add('stepped');
     var current = 0;
 
