@@ -128,15 +128,15 @@ export async function processImport(
   } else if (rowsInvalid > 0) {
     await q.updateImport(db, importId, { ...counts, status: 'invalid', finishedAt: new Date() });
   } else {
-    await q.updateImport(db, importId, { ...counts, status: 'ready' });
-    await mergeImport(db, actor, campaignId, importId);
+    // Straight from running to imported in one transaction: a page read in between still sees "running" and keeps refreshing.
+    await mergeImport(db, actor, campaignId, importId, counts);
   }
 }
 
-async function mergeImport(db: Db, actor: string, campaignId: string, importId: string): Promise<q.MergeReport> {
+async function mergeImport(db: Db, actor: string, campaignId: string, importId: string, counts: Partial<Pick<q.ImportRow, 'bytesRead' | 'rowsRead' | 'rowsValid' | 'rowsInvalid'>> = {}): Promise<q.MergeReport> {
   const report = await db.transaction(async (tx) => {
     const report = await q.mergeStaged(tx, campaignId, importId);
-    await q.updateImport(tx, importId, { status: 'imported', mergeReport: { ...report }, finishedAt: new Date() });
+    await q.updateImport(tx, importId, { ...counts, status: 'imported', mergeReport: { ...report }, finishedAt: new Date() });
     await q.lockPlan(tx, campaignId);
     await q.updatePlan(tx, campaignId, { importId });
     await recordAudit(tx, { actor, action: 'frame.imported', campaignId, subject: importId, details: { ...report } });

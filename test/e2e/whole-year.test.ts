@@ -89,7 +89,12 @@ const press = async (page: Page, name: string | RegExp) => {
 
 /** Follows a page that refreshes itself while background work runs until `text` is on it. */
 async function until(page: Page, text: string) {
-  await page.getByText(text).first().waitFor({ state: 'visible', timeout: 120_000 });
+  try {
+    await page.getByText(text).first().waitFor({ state: 'visible', timeout: 120_000 });
+  } catch (error) {
+    const shown = await page.locator('main').innerText().catch(() => '(no page)');
+    throw new Error(`"${text}" never appeared on ${page.url()}; the page showed:\n${shown.slice(0, 2000)}`, { cause: error });
+  }
 }
 
 test('a survey year from an empty campaign to the published report, in the browser', async () => {
