@@ -7,6 +7,7 @@ import { campaignRef } from './core.js';
 
 export const sizeBand = pgEnum('size_band', ['micro', 'small', 'medium', 'large', 'unknown']);
 export const dealingSource = pgEnum('dealing_source', ['procedure', 'unit_list']);
+// 'ready' is no longer written (a clean import goes from running to imported in one transaction); rows of older versions may hold it.
 export const importStatus = pgEnum('import_status', ['running', 'invalid', 'ready', 'imported', 'failed']);
 
 /** One frame upload being checked and staged; progress lives here so any instance can show it. */
