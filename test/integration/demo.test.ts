@@ -271,4 +271,4 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   const first = compared[0]!;
   expect(publicPage.text).toContain(formatChange(first.composite!.change, 2, 'vi'));
   expect(recomputed.units.map((u) => [u.unit, u.rank])).toEqual(published.result.units.map((u) => [u.unit, u.rank]));
-}, 600_000); // ~2 min alone; CI runs it beside the browser walk on two cores
+}, 600_000); // beside the browser walk on CI's two cores it has run past five minutes
