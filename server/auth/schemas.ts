@@ -39,6 +39,9 @@ export interface StaffForm {
   role: Role;
   email?: string;
 }
+/** An e-mail address as staff accounts take it: something@somewhere.tld, no spaces. */
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
+
 export const validateStaff = formValidator<StaffForm>(
   {
     type: 'object',
@@ -46,7 +49,7 @@ export const validateStaff = formValidator<StaffForm>(
       username: { type: 'string', pattern: '^[a-z0-9._-]{3,40}$' },
       displayName: { type: 'string', minLength: 1, maxLength: 120 },
       role: { type: 'string', enum: [...ROLES] },
-      email: { type: 'string', nullable: true, maxLength: 200, pattern: '^(|[^\\s@]+@[^\\s@]+\\.[^\\s@]+)$' },
+      email: { type: 'string', nullable: true, maxLength: 200, pattern: `^$|${EMAIL_PATTERN}` },
     },
     required: ['username', 'displayName', 'role'],
   } as JSONSchemaType<StaffForm>,

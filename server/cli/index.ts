@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { verifyAuditLog } from '../audit/index.js';
-import { createStaff, issueOneTimePassword, ROLES, type Role } from '../auth/index.js';
+import { createStaff, EMAIL_PATTERN, issueOneTimePassword, ROLES, type Role } from '../auth/index.js';
 import { createApp } from '../app.js';
 import { ConfigError, loadConfig, variableDocs, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
@@ -138,7 +138,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           io.err(`unknown role "${options.role}"; use one of ${ROLES.join(', ')}\n`);
           return 2;
         }
-        if (options.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email)) {
+        if (options.email !== undefined && !new RegExp(EMAIL_PATTERN).test(options.email)) {
           io.err(`"${options.email}" is not an e-mail address\n`);
           return 2;
         }

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { campaigns, committeeMembers, memberKeys, staffUsers } from '../db/schema.js';
+import { committeeMembers, memberKeys, staffUsers } from '../db/schema.js';
 
 /** The campaign's committee members who have an e-mail address and an active account; `withoutKeys`: only those who have no keys yet. */
 export function committeeRecipients(db: Db, campaignId: string, withoutKeys = false) {
@@ -10,9 +10,4 @@ export function committeeRecipients(db: Db, campaignId: string, withoutKeys = fa
     .innerJoin(staffUsers, eq(staffUsers.id, committeeMembers.staffId))
     .leftJoin(memberKeys, eq(memberKeys.staffId, staffUsers.id))
     .where(and(eq(committeeMembers.campaignId, campaignId), isNotNull(staffUsers.email), eq(staffUsers.disabled, false), withoutKeys ? isNull(memberKeys.staffId) : undefined));
-}
-
-export async function campaignTitle(db: Db, campaignId: string) {
-  const [row] = await db.select({ id: campaigns.id, title: campaigns.title }).from(campaigns).where(eq(campaigns.id, campaignId));
-  return row;
 }

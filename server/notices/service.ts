@@ -1,3 +1,4 @@
+import { findCampaign } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
 import type { Mailer } from '../invitations/mailer.js';
 import type { Logger } from '../logger.js';
@@ -13,17 +14,17 @@ export interface StaffNotices {
 }
 
 export function staffNotices(db: Db, mailer: Mailer | null, publicUrl: string, logger: Logger): StaffNotices {
+  if (!mailer) return { send: () => undefined, settled: async () => undefined };
   let pending: Promise<unknown> = Promise.resolve();
   const deliver = async (event: NoticeEvent, campaignId: string) => {
-    const campaign = await q.campaignTitle(db, campaignId);
-    if (!campaign || !mailer) return;
+    const campaign = await findCampaign(db, campaignId);
+    if (!campaign) return;
     for (const r of await q.committeeRecipients(db, campaignId, event === 'keysNeeded')) {
       await mailer.send({ to: r.email!, ...noticeFor(event, campaign, publicUrl, r.name) });
     }
   };
   return {
     send(event, campaignId) {
-      if (!mailer) return;
       pending = pending.then(() => deliver(event, campaignId)).catch((err: unknown) => logger.warn({ err, event, campaignId }, 'staff notice not sent'));
     },
     settled: () => pending.then(() => undefined),

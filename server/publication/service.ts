@@ -67,12 +67,12 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
     .finally(() => clearInterval(heartbeat))
     .then(() => ctx.notify?.('resultsReady', campaignId))
     .catch(async (error: unknown) => {
-    const key = error instanceof RunFailure ? error.key : 'results.failed';
-    const params = error instanceof RunFailure ? (error.params ?? null) : null;
-    if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');
-    await q.updateRun(db, runId, { status: 'failed', failure: key, failureParams: params, finishedAt: new Date() });
-    await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_failed', campaignId, details: { run: runId, reason: key, ...params } }));
-  });
+      const key = error instanceof RunFailure ? error.key : 'results.failed';
+      const params = error instanceof RunFailure ? (error.params ?? null) : null;
+      if (!(error instanceof RunFailure)) ctx.logger.error({ err: error, campaignId, run: runId }, 'unsealing failed');
+      await q.updateRun(db, runId, { status: 'failed', failure: key, failureParams: params, finishedAt: new Date() });
+      await db.transaction((tx) => recordAudit(tx, { actor: actor.username, action: 'results.unsealing_failed', campaignId, details: { run: runId, reason: key, ...params } }));
+    });
   return ok({ runId, done });
 }
 
