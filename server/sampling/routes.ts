@@ -33,11 +33,13 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
 
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaignId = String(req.params.id);
+    // The import first: it ends in the transaction that stores its strata, so an import read as finished is
+    // never shown beside the frame as it was before it.
+    const latest = await q.latestImport(db, campaignId);
     const campaign = await findCampaign(db, campaignId);
     if (!campaign) throw notFound('campaigns.notFound');
-    const [plan, latest, stats, invitations] = await Promise.all([
+    const [plan, stats, invitations] = await Promise.all([
       q.findPlan(db, campaignId),
-      q.latestImport(db, campaignId),
       q.strataStats(db, campaignId),
       invitationCount(campaignId),
     ]);

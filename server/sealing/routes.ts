@@ -74,11 +74,14 @@ export function sealingRoutes(
   });
 
   async function renderUnseal(campaignId: string, res: Parameters<RequestHandler>[1], extra: Record<string, unknown> = {}, status = 200) {
+    // The run first: it ends in the transaction that unseals the campaign, so a run read as running or done is
+    // never shown beside an older state (a run that ended between the two reads looked like no run at all:
+    // the approval form again, and no refresh to the results).
+    const extras = await unsealExtras(campaignId);
     const campaign = await campaignThreshold(db, campaignId);
     if (!campaign) throw notFound('campaigns.notFound');
     const members = new Map((await committeeWithKeys(db, campaignId)).map((m) => [m.staffId, m]));
     const approvals = (await registry.approvals(campaignId)).map((a) => ({ name: members.get(a.memberId)?.displayName ?? '—', username: members.get(a.memberId)?.username ?? '', expiresAt: a.expiresAt, mine: a.memberId === res.req.staff?.id }));
-    const extras = await unsealExtras(campaignId);
     res.status(status).render('pages/unseal', {
       campaignId,
       state: campaign.state,

@@ -81,8 +81,22 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect(quorum.text).not.toContain(approveForm + ' ');
   expect(quorum.text).not.toContain('name="passphrase"');
   expect((await second.post(`/campaigns/${fw.campaignId}/unseal/run`)).status).toBe(303);
+  // Read as fast as it answers while the run goes: every page is the run's progress or its end — never the
+  // approval form again without a refresh, as when the run's end fell between two reads of one page.
+  let settled = false;
+  let read = 0;
+  const stray: string[] = [];
+  const watching = (async () => {
+    for (; !settled; read++) {
+      const text = (await first.get(`/campaigns/${fw.campaignId}/unseal`)).text;
+      if (!text.includes('http-equiv="refresh"') && !text.includes('Kết quả đã được tính và niêm phong cho Hội đồng.')) stray.push(`page ${read}`);
+    }
+  })();
   const page = await untilSettled(second, `/campaigns/${fw.campaignId}/unseal`);
+  settled = true;
+  await watching;
   expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
+  expect(stray).toEqual([]);
 
   // A member reads the sealed results with the passphrase; the reading is audited.
   const sealed = await second.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });
