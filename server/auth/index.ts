@@ -1,3 +1,4 @@
+import './request.js';
 export { authRoutes } from './routes.js';
 export { sessionMiddleware, passwordChangeGate, requirePermission, requireStaff } from './middleware.js';
 export { can, ROLES, type Role, type StaffPrincipal, type Permission } from './policy.js';

@@ -1,4 +1,3 @@
-export { campaignRoutes } from './routes.js';
-export { createCampaign, addUnit, setCommittee, setCommitteeMembers, transition, importUnits } from './service.js';
+export { createCampaign, addUnit, setCommittee, setCommitteeMembers, importUnits } from './service.js';
 export { STATES, checkTransition, nextState, type CampaignState, type CampaignFacts } from './lifecycle.js';
 export { listCampaigns } from './queries.js';

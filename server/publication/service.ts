@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/index.js';
 import { findStaffByUsername } from '../auth/queries.js';
 import { findCampaign, listUnitLinks, listUnits } from '../campaigns/queries.js';
-import { transition } from '../campaigns/service.js';
+import { transition } from '../workflow/index.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { nanoid } from 'nanoid';
-import { transition } from '../../server/campaigns/service.js';
+import { transition } from '../../server/workflow/index.js';
 import { openDatabase } from '../../server/db/client.js';
 import { eq } from 'drizzle-orm';
 import { bulletins, responses, samplingPlans } from '../../server/db/schema.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { verifyAuditLog } from '../../server/audit/index.js';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { runCli } from '../../server/cli/index.js';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { bulletins, responses } from '../../server/db/schema.js';

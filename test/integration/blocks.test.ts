@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { fromRoot } from '../../server/paths.js';
 import { readSealedResults } from '../../server/publication/service.js';
 import { overview } from '../../server/reports/model.js';

@@ -1,4 +1,5 @@
-import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { Browser, createAccount, loggedIn, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
 import { completeSampling } from '../support/sampling.js';
 

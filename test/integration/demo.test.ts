@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedDemoIfEmpty, type SeededDemo } from '../../server/demo/seed.js';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { findStaffByUsername } from '../../server/auth/queries.js';
 import { createLogger } from '../../server/logger.js';
 import { createKeysForMember } from '../../server/sealing/index.js';

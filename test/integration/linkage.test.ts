@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { ENVELOPE_TAG } from '../../server/sealing/envelope.js';
 import { Browser, startTestApp, type TestApp } from '../support/app.js';
 import { queryRows } from '../support/database.js';

@@ -5,7 +5,7 @@ import { onServer } from '../support/database.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { runCli } from '../../server/cli/index.js';
 import { auditLog, publications } from '../../server/db/schema.js';
 import { verifyPublication } from '../../server/publication/index.js';

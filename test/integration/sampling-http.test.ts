@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import ExcelJS from 'exceljs';
-import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { accessCodeFor, codeHash, formatCode } from '../../server/sampling/access-codes.js';
 import { Browser, createAccount, loggedIn, startTestApp, type TestApp } from '../support/app.js';
 import { blockOf } from '../support/fieldwork.js';

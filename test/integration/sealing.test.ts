@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { combine } from 'shamir-secret-sharing';
-import { addUnit, createCampaign, setCommittee, setCommitteeMembers, transition } from '../../server/campaigns/index.js';
+import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import type { StaffPrincipal } from '../../server/auth/index.js';
 import type { Db } from '../../server/db/client.js';
 import { keyShares, memberKeys, campaignKeys, unsealApprovals } from '../../server/db/schema.js';

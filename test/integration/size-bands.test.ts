@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { samplingPlans, scoringRuns, sealedResults } from '../../server/db/schema.js';
 import { readSealedResults } from '../../server/publication/service.js';
 import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';

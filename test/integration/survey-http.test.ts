@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { transition } from '../../server/campaigns/index.js';
+import { transition } from '../../server/workflow/index.js';
 import { auditLog, bulletins, dailyAnswerCounts, invitationUnits, pendingResponses, rateLimits, responses } from '../../server/db/schema.js';
 import { canonicalJson } from '../../server/scoring/index.js';
 import { randomAnswers, seededRandom } from '../../server/responses/simulate.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
-import { transition } from '../../server/campaigns/service.js';
+import { transition } from '../../server/workflow/index.js';
 import type { StaffPrincipal } from '../../server/auth/index.js';
 import type { Db } from '../../server/db/client.js';
 import { invitations, invitationUnits } from '../../server/db/schema.js';

@@ -8,13 +8,14 @@ import { singleSmallFile } from '../http/uploads.js';
 import { strictUtf8 } from '../text.js';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
-import { isState, nextState, rolesForNext } from './lifecycle.js';
-import { validateCampaign, validateCommittee, validateLetter, validateReportHeader, validateUnit } from './schemas.js';
-import * as campaigns from './service.js';
-import { committeeCandidates, committeeIds, listUnitLinks } from './queries.js';
+import { isState, nextState, rolesForNext } from '../campaigns/lifecycle.js';
+import { validateCampaign, validateCommittee, validateLetter, validateReportHeader, validateUnit } from '../campaigns/schemas.js';
+import * as campaigns from '../campaigns/service.js';
+import { committeeCandidates, committeeIds, listUnitLinks } from '../campaigns/queries.js';
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
 import { shippedCatalog } from '../questionnaires/index.js';
 import { ratesByUnit } from '../invitations/queries.js';
+import { stageChecklist, transition } from './transition.js';
 
 /**
  * `mixKey`: closing fieldwork takes the last pending envelopes out of the mixing layer; `approvals`: the
@@ -45,7 +46,7 @@ export function campaignRoutes(
       if (onCommittee && campaign.state === 'closed') todos.push({ title: campaign.title, task: { key: 'todo.approve' }, href: `${base}/unseal` });
       if (onCommittee && campaign.state === 'unsealed') todos.push({ title: campaign.title, task: { key: staff.role === 'chair' ? 'todo.publish' : 'todo.read' }, href: `${base}/results/sealed` });
       if (can(staff.role, 'campaign.manage') && rolesForNext(campaign.state).includes(staff.role)) {
-        const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: await approvals(campaign.id) });
+        const stage = await stageChecklist(db, campaign, { unsealApprovals: await approvals(campaign.id) });
         const open = stage.items.find((i) => !i.done && i.who.includes(staff.role));
         todos.push({ title: campaign.title, task: open ? { key: open.step } : { key: 'checklist.next', params: { state: `state.${stage.next}` } }, href: base });
       }
@@ -82,7 +83,7 @@ export function campaignRoutes(
     const previous = campaign.previousCampaignId ? await campaigns.findCampaign(db, campaign.previousCampaignId) : undefined;
     const links = previous ? await listUnitLinks(db, campaign.id) : [];
     const next = nextState(campaign.state);
-    const stage = await campaigns.stageChecklist(db, campaign, { unsealApprovals: await approvals(campaign.id) });
+    const stage = await stageChecklist(db, campaign, { unsealApprovals: await approvals(campaign.id) });
     res.status(status).render('pages/campaign', {
       stage,
       campaign,
@@ -199,7 +200,7 @@ export function campaignRoutes(
     if (to === 'closed' && req.body?.confirm !== 'yes' && rolesForNext('fieldwork').includes(req.staff!.role) && (await campaigns.findCampaign(db, String(req.params.id)))?.state === 'fieldwork') {
       return res.redirect(303, `/campaigns/${String(req.params.id)}/close`);
     }
-    const moved = await campaigns.transition(db, req.staff!, String(req.params.id), to, { mixKey });
+    const moved = await transition(db, req.staff!, String(req.params.id), to, { mixKey });
     if (moved.ok && to === 'closed') notify('approvalNeeded', String(req.params.id));
     if (!moved.ok && moved.error.key === 'transition.roleRefused') {
       return renderCampaign(req, res, { problem: moved.error }, 403);

@@ -1,0 +1,2 @@
+export { campaignRoutes } from './routes.js';
+export { stageChecklist, transition, type TransitionOptions } from './transition.js';
