@@ -92,8 +92,7 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
       if (!text.includes('http-equiv="refresh"') && !text.includes('Kết quả đã được tính và niêm phong cho Hội đồng.')) stray.push(`page ${read}`);
     }
   })();
-  const page = await untilSettled(second, `/campaigns/${fw.campaignId}/unseal`);
-  settled = true;
+  const page = await untilSettled(second, `/campaigns/${fw.campaignId}/unseal`).finally(() => (settled = true));
   await watching;
   expect(page.text).toContain('Kết quả đã được tính và niêm phong cho Hội đồng.');
   expect(stray).toEqual([]);
