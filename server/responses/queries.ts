@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, sampleEntries, submissionReceipts, units } from '../db/schema.js';
 
@@ -104,14 +104,17 @@ export async function storeSubmission(db: Db, s: StoredSubmission): Promise<bool
   return row?.written === 3;
 }
 
-export type PendingRow = typeof pendingResponses.$inferSelect;
-
-export async function pendingIds(db: Db, campaignId: string): Promise<string[]> {
-  return (await db.select({ id: pendingResponses.id }).from(pendingResponses).where(eq(pendingResponses.campaignId, campaignId))).map((r) => r.id);
-}
-
-export async function pendingRows(db: Db, ids: string[]): Promise<PendingRow[]> {
-  return ids.length ? db.select().from(pendingResponses).where(inArray(pendingResponses.id, ids)) : [];
+/**
+ * One page of a campaign's pending rows in id order, after `after` (keyset paging): what the mixer reads.
+ * The order is the table's own, so the statements say nothing the table does not.
+ */
+export async function pendingPage(db: Db, campaignId: string, after: string | null, limit: number) {
+  return db
+    .select()
+    .from(pendingResponses)
+    .where(after === null ? eq(pendingResponses.campaignId, campaignId) : and(eq(pendingResponses.campaignId, campaignId), gt(pendingResponses.id, after)))
+    .orderBy(pendingResponses.id)
+    .limit(limit);
 }
 
 /** Removes every pending row of a campaign, in one statement. */
@@ -119,8 +122,10 @@ export async function clearPending(tx: Db, campaignId: string): Promise<void> {
   await tx.delete(pendingResponses).where(eq(pendingResponses.campaignId, campaignId));
 }
 
+export type NewResponse = typeof responses.$inferInsert;
+
 /** Stores responses in the order given (the mixer has shuffled them). */
-export async function insertResponses(tx: Db, rows: (typeof responses.$inferInsert)[]): Promise<void> {
+export async function insertResponses(tx: Db, rows: NewResponse[]): Promise<void> {
   if (rows.length) await tx.insert(responses).values(rows);
 }
 

@@ -182,36 +182,53 @@ export function responseService(ctx: SurveyContext) {
 
 /**
  * The mix, once, at close, in the closing transaction: every pending envelope of the campaign moves to
- * `responses` out of the mixing layer, under a fresh id, in an order drawn by a CSPRNG — one batch, the
- * whole campaign, so that nothing in the database ties a stored response to the invitation flag its
- * envelope was written with (server/sealing/README.md). Rows pending from before the mixing layer keep
- * their unit and questionnaire columns.
+ * `responses` out of the mixing layer, under a fresh id, in an order drawn by a CSPRNG, so that nothing the
+ * database stores, writes or is asked ties a stored response to the invitation flag its envelope was
+ * written with (docs/design.md § Anonymity, server/sealing/README.md).
+ *
+ * What an operator logging every statement sees of it: reads of the pending rows in id order, a page at a
+ * time — a sequence computable from the table alone — then, once a whole group has been read into memory,
+ * inserts in the order of a permutation drawn after the last read. Neither which rows a read returned nor
+ * the order of the writes depends on the order, time or batching of the submissions. A group is the whole
+ * campaign up to MIX_GROUP pending rows (memory: about 4 KiB an envelope), which is then the anonymity set.
+ * Rows pending from before the mixing layer keep their unit and questionnaire columns.
  */
 async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<number> {
-  // Shuffle the ids, read and store the rows a chunk at a time in that order (memory stays bounded; the
-  // stored order, and so the rows' physical places, is the shuffled one), then delete every pending row in
-  // one statement: the write-ahead log shows the inserts and one delete, never which pending rows a chunk
-  // of inserts came from (reads are not logged).
-  const ids = await q.pendingIds(tx, campaignId);
-  for (let i = ids.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-  }
-  for (let from = 0; from < ids.length; from += MIX_CHUNK) {
-    const chunk = ids.slice(from, from + MIX_CHUNK);
-    const taken = new Map((await q.pendingRows(tx, chunk)).map((row) => [row.id, row]));
-    const rows = chunk.map((id) => {
-      const row = taken.get(id)!;
-      return row.sealed
-        ? { id: nanoid(), campaignId, envelope: openFromMixing(mixKey, campaignId, row.sealed) }
-        : { id: nanoid(), campaignId, unitCode: row.unitCode, questionnaire: row.questionnaire, mode: row.mode, envelope: row.envelope! };
-    });
-    await q.insertResponses(tx, rows);
+  let moved = 0;
+  let after: string | null = null;
+  for (;;) {
+    const group: Omit<q.NewResponse, 'id'>[] = [];
+    while (group.length < MIX_GROUP) {
+      const page = await q.pendingPage(tx, campaignId, after, Math.min(MIX_PAGE, MIX_GROUP - group.length));
+      if (!page.length) break;
+      after = page[page.length - 1]!.id;
+      for (const row of page)
+        group.push(
+          row.sealed
+            ? { campaignId, envelope: openFromMixing(mixKey, campaignId, row.sealed) }
+            : { campaignId, unitCode: row.unitCode, questionnaire: row.questionnaire, mode: row.mode, envelope: row.envelope! },
+        );
+    }
+    if (!group.length) break;
+    shuffle(group);
+    for (let from = 0; from < group.length; from += MIX_PAGE) await q.insertResponses(tx, group.slice(from, from + MIX_PAGE).map((row) => ({ ...row, id: nanoid() })));
+    moved += group.length;
+    if (group.length < MIX_GROUP) break;
   }
   await q.clearPending(tx, campaignId);
-  return ids.length;
+  return moved;
 }
-const MIX_CHUNK = 500;
+/** The anonymity set of the mix at scale: min(campaign, MIX_GROUP) responses. */
+export const MIX_GROUP = 100_000;
+const MIX_PAGE = 500;
+
+/** Fisher–Yates with a CSPRNG: every order equally likely, and none predictable from the database. */
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
 
 /**
  * At close, in the closing transaction: every pending envelope moves to `responses`, then the bulletin is

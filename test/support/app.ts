@@ -41,9 +41,12 @@ export function capturingLogger(lines: string[]) {
   return createLogger('debug', { write: (line: string) => void lines.push(line) });
 }
 
-/** The real app on a fresh database; with `logs`, every log line at debug level is kept there. */
-export async function startTestApp(env: Record<string, string> = {}, options: { onDisk?: boolean; logs?: string[] } = {}): Promise<TestApp> {
-  const database = await freshDatabase(options);
+/**
+ * The real app on a fresh database (or on `database`, already migrated); with `logs`, every log line at
+ * debug level is kept there.
+ */
+export async function startTestApp(env: Record<string, string> = {}, options: { onDisk?: boolean; logs?: string[]; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await freshDatabase(options));
   const config = testConfig(env);
   const { app } = createApp({ config, database, logger: options.logs ? capturingLogger(options.logs) : createLogger(config.logLevel) });
   return { app, db: database.db, database, config, mixKey: mixingKey(config.hmacSecret), close: () => database.close() };

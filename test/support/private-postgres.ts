@@ -10,6 +10,8 @@ import path from 'node:path';
  */
 export interface PrivatePostgres {
   url: string;
+  /** The server's own log (what `log_statement` and the like write). */
+  logFile: string;
   stop(): void;
   start(): void;
   destroy(): void;
@@ -23,7 +25,8 @@ function binaries(): string {
   return path.join(root, newest, 'bin');
 }
 
-export function startPrivatePostgres(): PrivatePostgres {
+/** `settings` are server parameters given at start (`-c name=value`), e.g. what it logs. */
+export function startPrivatePostgres(settings: Record<string, string> = {}): PrivatePostgres {
   const bin = binaries();
   const dir = mkdtempSync(path.join(tmpdir(), 'ddci-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -36,11 +39,14 @@ export function startPrivatePostgres(): PrivatePostgres {
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = 55_000 + Math.floor(Math.random() * 4000);
-  const start = () => run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  const logFile = path.join(dir, 'log');
+  const options = Object.entries({ listen_addresses: '127.0.0.1', fsync: 'off', ...settings }).map(([name, value]) => `-c ${name}=${value}`);
+  const start = () => run('pg_ctl', ['-D', data, '-l', logFile, '-w', '-o', [`-p ${port} -k ${dir}`, ...options].join(' '), 'start']);
   const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    logFile,
     start,
     stop,
     destroy: () => {
