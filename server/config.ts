@@ -31,7 +31,7 @@ const variables = {
   EMAIL_MIN_INTERVAL_HOURS: { type: 'integer', minimum: 0, maximum: 720, default: 72 },
   EMAIL_MAX_PER_INVITATION: { type: 'integer', minimum: 1, maximum: 20, default: 4 },
   UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 256 },
-  CHROMIUM_PATH: { type: 'string', minLength: 1, default: '/usr/bin/chromium' },
+  CHROMIUM_PATH: { type: 'string', minLength: 1 },
   BRAND_NAME: { type: 'string', minLength: 1, maxLength: 100 },
   BRAND_AGENCY: { type: 'string', minLength: 1, maxLength: 200 },
   BRAND_HOTLINE: { type: 'string', minLength: 1, maxLength: 100 },
@@ -109,7 +109,8 @@ export interface Config {
   emailMinIntervalHours: number;
   emailMaxPerInvitation: number;
   uploadMaxBytes: number;
-  chromiumPath: string;
+  /** Unset: Debian's chromium when installed, else the one the npm package ships (server/reports/browser.ts). */
+  chromiumPath: string | undefined;
   branding: Branding;
   logLevel: string;
 }
@@ -222,7 +223,7 @@ export const variableDocs: Record<VariableName, string> = {
   EMAIL_MIN_INTERVAL_HOURS: 'least time between two e-mails to the same business',
   EMAIL_MAX_PER_INVITATION: 'most e-mails (invitation and reminders) one business receives',
   UPLOAD_MAX_MB: 'largest sampling-frame file accepted (a 1,000,000-row frame is ~180 MB); larger uploads are refused before they are read',
-  CHROMIUM_PATH: 'the Chromium that prints reports to PDF (Debian: apt install chromium)',
+  CHROMIUM_PATH: 'the Chromium that prints reports to PDF (default: Debian’s chromium when installed, else the one the npm package @sparticuz/chromium ships)',
   BRAND_NAME: 'the installation’s name in every page header, e.g. “Khảo sát DDCI tỉnh Lạng Sơn” (default: the platform’s name)',
   BRAND_AGENCY: 'the managing agency, shown in every page footer, e.g. “Sở Tài chính tỉnh Lạng Sơn”',
   BRAND_HOTLINE: 'the support hotline shown in every page footer',

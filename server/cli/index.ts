@@ -10,7 +10,8 @@ import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
 import { verifyPublication } from '../publication/index.js';
 import { CatalogError, loadCatalog, loadMethodology, questionsOf, shippedCatalog } from '../questionnaires/index.js';
-import { ChromiumMissing, reportData, reportPdf } from '../reports/document.js';
+import { ChromiumMissing } from '../reports/browser.js';
+import { reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -256,7 +257,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           writeFileSync(options.pdf, await reportPdf(app, data, lang, config.chromiumPath));
         } catch (error) {
           if (!(error instanceof ChromiumMissing)) throw error;
-          io.err(`ddci report: ${error.message}\nInstall Debian's chromium (apt install chromium) or set CHROMIUM_PATH; the report's print view is at /campaigns/${options.campaign}/report.\n`);
+          io.err(`ddci report: ${error.message}\nSet CHROMIUM_PATH to a Chromium that starts on this machine (or apt install chromium); the report's print view is at /campaigns/${options.campaign}/report.\n`);
           return 1;
         }
         io.out(`report written to ${options.pdf}\n`);

@@ -6,6 +6,7 @@ import type { Lang } from '../i18n/index.js';
 import { fromRoot } from '../paths.js';
 import { publishedResults, type Published } from '../publication/service.js';
 import type { Catalog, Methodology } from '../questionnaires/index.js';
+import { launchChromium } from './browser.js';
 import { appendix, overview, scorecard, type AppendixFacts } from './model.js';
 import { appendixFacts } from './service.js';
 
@@ -47,7 +48,6 @@ export function reportHtml(app: Application, data: ReportDocument, lang: Lang): 
   );
 }
 
-export class ChromiumMissing extends Error {}
 
 /** The scripts that draw the report's charts, added to the page Chromium prints (no server to fetch them from). */
 const CHART_SCRIPTS = [
@@ -58,20 +58,14 @@ const CHART_SCRIPTS = [
 /** The printable width of A4 between 14 mm margins, in CSS pixels: charts are drawn at the size they print. */
 const A4_CONTENT_WIDTH = 688;
 
-/** The whole report as an A4 PDF, printed by Chromium (Debian's `chromium`) with its charts drawn. */
-export async function reportPdf(app: Application, data: ReportDocument, lang: Lang, chromiumPath: string): Promise<Buffer> {
+/** The whole report as an A4 PDF, printed by Chromium (server/reports/browser.ts) with its charts drawn. */
+export async function reportPdf(app: Application, data: ReportDocument, lang: Lang, chromiumPath: string | undefined): Promise<Buffer> {
   return printPdf(await reportHtml(app, data, lang), chromiumPath);
 }
 
 /** A4 PDF of an HTML document. Margins and page numbers come from the document's @page rule. */
-export async function printPdf(html: string, chromiumPath: string): Promise<Buffer> {
-  const { chromium } = await import('playwright-core');
-  let browser;
-  try {
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-  } catch (error) {
-    throw new ChromiumMissing(`Chromium could not start from ${chromiumPath}: ${(error as Error).message.split('\n')[0]}`);
-  }
+export async function printPdf(html: string, chromiumPath: string | undefined): Promise<Buffer> {
+  const browser = await launchChromium(chromiumPath);
   try {
     const page = await browser.newPage({ viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
     await page.setContent(html, { waitUntil: 'load' });

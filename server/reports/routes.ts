@@ -11,7 +11,8 @@ import { analysableMicrodata, codebook, microdataCsv } from '../publication/code
 import type { ResultsDocument } from '../publication/results.js';
 import { publishedResults, readSealedResults, type Published, type PublicationContext } from '../publication/service.js';
 import { freeTextView } from '../publication/view.js';
-import { ChromiumMissing, reportData, reportPdf } from './document.js';
+import { ChromiumMissing } from './browser.js';
+import { reportData, reportPdf } from './document.js';
 import { indicatorsCsv, microdataXlsx, rankingsCsv, resultsXlsx } from './exports.js';
 import { writeDta } from './formats/dta.js';
 import { labelledMicrodata } from './formats/labelled.js';
@@ -111,7 +112,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     } catch (error) {
       if (!(error instanceof ChromiumMissing)) throw error;
       ctx.logger.warn({ err: error }, 'PDF report: Chromium is not available');
-      res.status(503).render('pages/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { path: config.chromiumPath } } });
+      res.status(503).render('pages/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { reason: error.message } } });
     }
   });
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../server/reports/browser.js';
 import { storedEnvelopes } from '../support/responses.js';
 import { fromRoot } from '../../server/paths.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   server = t.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+  browser = await launchChromium(process.env.CHROMIUM_PATH);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../server/reports/browser.js';
 import { fromRoot } from '../../server/paths.js';
 import { Browser, createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { inkedCanvases } from '../support/canvas.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   server = t.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  chromiumBrowser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+  chromiumBrowser = await launchChromium(process.env.CHROMIUM_PATH);
 }, 120_000);
 afterAll(async () => {
   await chromiumBrowser?.close();

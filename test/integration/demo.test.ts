@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../server/reports/browser.js';
 import { fromRoot } from '../../server/paths.js';
 import { formatChange } from '../../server/i18n/format.js';
 import type { Server } from 'node:http';
@@ -107,7 +107,7 @@ test('the demo campaign is sampled with invitations and its access codes are in 
 async function screenshots(pagePath: string, name: string) {
   const server: Server = t.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+  const browser = await launchChromium(process.env.CHROMIUM_PATH);
   try {
     const dir = fromRoot('test-artifacts', 'e2e');
     mkdirSync(dir, { recursive: true });
