@@ -19,7 +19,7 @@ import { mixingKey, submissionKey } from './sealing/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
-import { errorHandler, HttpError, notFoundHandler } from './http/errors.js';
+import { errorHandler, HttpError, notFoundHandler, RETRY_AFTER_SECONDS } from './http/errors.js';
 import { flashMiddleware } from './http/flash.js';
 import { formBodies, refuseUnsafeText } from './http/forms.js';
 import { languageMiddleware } from './http/i18n.js';
@@ -101,6 +101,13 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   });
   app.use('/assets/vendor', express.static(fromRoot('node_modules', 'chart.js', 'dist'), { maxAge: '1d', index: false }));
   app.use('/assets/vendor/error-bars', express.static(fromRoot('node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d', index: false }));
+  // Past the static assets, every page and download is its reader's own — access codes in letters and
+  // mail-merge files, tax codes and names in a frame's errors, sealed results, receipts — so nothing is
+  // kept by a browser or a proxy unless a route says otherwise (the published documents do).
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(cookieParser(config.sessionSecret));
   app.use(languageMiddleware(config.cookieSecure));
   app.use((_req, res, next) => {
@@ -115,7 +122,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
       res.json({ status: 'ok', database: { kind: database.kind, status: 'ok' } });
     } catch (err) {
       logger.warn({ err }, 'health check: database unreachable');
-      res.status(503).json({ status: 'unavailable', database: { kind: database.kind, status: 'unreachable' } });
+      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).json({ status: 'unavailable', database: { kind: database.kind, status: 'unreachable' } });
     }
   });
 

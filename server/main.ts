@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { deleteExpiredSessions } from './auth/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
+import { claimSecrets, secretMismatchMessage } from './db/secret-checks.js';
 import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
 import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
@@ -45,6 +46,12 @@ async function main(): Promise<void> {
     onIdleError: (err) => logger.warn({ err }, 'database connection lost; the pool will reconnect'),
   });
   await database.migrate();
+  const foreign = await claimSecrets(database.db, { HMAC_SECRET: config.hmacSecret, SESSION_SECRET: config.sessionSecret });
+  if (foreign.length) {
+    process.stderr.write(secretMismatchMessage(foreign) + '\n');
+    await database.close();
+    process.exit(1);
+  }
   logger.info({ database: database.kind }, 'database ready');
   const interrupted = await failInterruptedImports(database.db);
   if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');

@@ -97,7 +97,7 @@ export function auditRoutes(db: Db, mayRead: RequestHandler, campaigns: () => Pr
       if (batch.length < CSV_BATCH) break;
       before = batch[batch.length - 1]!.seq;
     }
-    res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment('audit-log.csv').send(csvFile(rows));
+    res.type('text/csv; charset=utf-8').attachment('audit-log.csv').send(csvFile(rows));
   });
 
   return router;

@@ -1,4 +1,4 @@
-/** Who may do what (DESIGN §2). Pure: routes ask `can(role, permission)` through `requirePermission`. */
+/** Who may do what (docs/design.md §2). Pure: routes ask `can(role, permission)` through `requirePermission`. */
 
 export const ROLES = ['admin', 'enumerator', 'member', 'chair', 'observer'] as const;
 export type Role = (typeof ROLES)[number];

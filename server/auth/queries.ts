@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { sessions, staffUsers } from '../db/schema.js';
+import { sessions, staffAddresses, staffUsers } from '../db/schema.js';
 import type { Role, StaffPrincipal } from './policy.js';
 
 export type StaffRow = typeof staffUsers.$inferSelect;
@@ -83,4 +83,15 @@ export async function deleteUserSessions(db: Db, userId: string, keepTokenHash?:
 
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
+}
+
+export async function upsertStaffAddress(db: Db, addressHash: string, now: Date): Promise<void> {
+  await db
+    .insert(staffAddresses)
+    .values({ addressHash, lastSeen: now })
+    .onConflictDoUpdate({ target: staffAddresses.addressHash, set: { lastSeen: sql`excluded.last_seen` } });
+}
+
+export async function recentStaffAddressHashes(db: Db, since: Date): Promise<string[]> {
+  return (await db.select({ hash: staffAddresses.addressHash }).from(staffAddresses).where(gt(staffAddresses.lastSeen, since))).map((r) => r.hash);
 }

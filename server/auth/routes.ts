@@ -8,6 +8,7 @@ import { requirePermission, requireStaff, SESSION_COOKIE } from './middleware.js
 import { ROLES } from './policy.js';
 import { validateLogin, validatePasswordChange, validateStaff } from './schemas.js';
 import * as auth from './service.js';
+import { recordStaffAddress, staffAddressKey } from './staff-traces.js';
 
 /** Only same-site paths are followed after login. */
 function safeNext(next: unknown): string {
@@ -15,6 +16,7 @@ function safeNext(next: unknown): string {
 }
 
 export function authRoutes(db: Db, config: Config): Router {
+  const addressKey = staffAddressKey(config.hmacSecret);
   const router = Router();
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/' };
   const loginLimit = attemptLimiter(db, 'login', config.loginRateLimit, config.loginRateWindowMinutes);
@@ -37,6 +39,7 @@ export function authRoutes(db: Db, config: Config): Router {
       });
     }
     const token = await auth.startSession(db, staff, config.sessionTtlMinutes);
+    if (req.ip) await recordStaffAddress(db, addressKey, req.ip);
     res.cookie(SESSION_COOKIE, token, cookieOptions);
     res.redirect(303, staff.mustChangePassword ? '/account/password' : safeNext(form.ok ? form.value.next : undefined));
   });

@@ -1,7 +1,7 @@
 import type { Role } from '../auth/policy.js';
 import type { Message, MessageKey } from '../i18n/index.js';
 
-/** The campaign lifecycle of DESIGN §3 as a pure state machine: who may move a campaign, and when. */
+/** The campaign lifecycle of docs/design.md §3 as a pure state machine: who may move a campaign, and when. */
 
 export const STATES = ['draft', 'sampling', 'fieldwork', 'closed', 'unsealed', 'published'] as const;
 export type CampaignState = (typeof STATES)[number];

@@ -15,7 +15,8 @@ import { reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { backupDatabase, restoreDatabase, BackupError } from '../db/backup.js';
+import { backupDatabase, backupSecretChecks, restoreDatabase, BackupError } from '../db/backup.js';
+import { mismatchedSecrets, secretMismatchMessage } from '../db/secret-checks.js';
 import { DatabaseBusyError } from '../db/owner.js';
 import { restoredCounts } from '../db/counts.js';
 
@@ -111,6 +112,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return;
       }
       const config = loadConfig(io.env);
+      const secrets = { HMAC_SECRET: config.hmacSecret, SESSION_SECRET: config.sessionSecret };
+      const checks = await backupSecretChecks(options.from);
+      const foreign = checks ? mismatchedSecrets(checks, secrets) : [];
+      if (foreign.length) {
+        io.err(`ddci restore: refused, nothing was written. ${secretMismatchMessage(foreign)}\n`);
+        exitCode = 1;
+        return;
+      }
+      if (!checks) io.err('this backup was made before secrets were checked: make sure HMAC_SECRET and SESSION_SECRET are the ones it was made with\n');
       const kind = await restoreDatabase({ url: config.databaseUrl, dataDir: config.dataDir }, options.from);
       await withDatabase(async ({ db }) => {
         const audit = await verifyAuditLog(db);
@@ -286,7 +296,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           `${report.notOffered} units not offered (answered before, or code refused), ${report.seconds.toFixed(1)} s (${(report.stored / Math.max(report.seconds, 1e-9)).toFixed(1)} forms/s)\n`,
       );
       for (const u of report.unexpected.slice(0, 10)) io.err(`unexpected ${u.status} at ${u.path}\n`);
-      exitCode = report.unexpected.length ? 1 : 0;
+      // Asked to store answers and stored none: say why, and fail.
+      const nothing = options.responses > 0 && report.stored === 0;
+      if (nothing && report.campaignClosed)
+        io.err(`nothing stored: the campaign ${report.campaignClosed === 'notOpen' ? 'is not open for answers yet (move it to fieldwork, “Thu thập”, first)' : 'is closed: it takes no more answers'}\n`);
+      else if (nothing) io.err('nothing stored: every unit of every code in the file is answered already or was refused\n');
+      exitCode = report.unexpected.length || nothing ? 1 : 0;
     });
 
   program

@@ -23,6 +23,8 @@ export interface SimulateReport {
   notOffered: number;
   unexpected: { status: number; path: string }[];
   seconds: number;
+  /** Set when the campaign is not taking answers: not open yet, or closed (then nothing more is tried). */
+  campaignClosed?: 'notOpen' | 'closed';
 }
 
 /** One respondent's browser: cookies, and the CSRF token of the last page. */
@@ -90,6 +92,12 @@ export async function simulate(options: SimulateOptions, progress: (done: number
     // or on paper, has no link any more).
     const list = await session.request('/survey/units');
     if (!expectStatus(list.status, 200, '/survey/units')) return;
+    const closed = /data-closed="survey\.(notOpen|closed)"/.exec(list.text)?.[1] as SimulateReport['campaignClosed'];
+    if (closed) {
+      report.campaignClosed = closed;
+      report.notOffered += entry.units.length;
+      return;
+    }
     const offered = new Set([...list.text.matchAll(/href="\/survey\/units\/([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!)));
     report.notOffered += entry.units.filter((unit) => !offered.has(unit)).length;
     for (const unit of entry.units.filter((u) => offered.has(u))) {
@@ -113,7 +121,7 @@ export async function simulate(options: SimulateOptions, progress: (done: number
   }
 
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, async () => {
-    for (let entry = queue.shift(); entry && claimed < options.responses; entry = queue.shift()) await respondent(entry);
+    for (let entry = queue.shift(); entry && claimed < options.responses && !report.campaignClosed; entry = queue.shift()) await respondent(entry);
   });
   await Promise.all(workers);
   report.seconds = (performance.now() - started) / 1000;

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { whileClaimed } from './owner.js';
+import type { SecretCheckValues } from './secret-checks.js';
 
 /**
  * Whole-database backups, in each kind's own format: the embedded database as PGlite's data-directory
@@ -94,6 +95,31 @@ export async function restoreDatabase(target: Target, file: string): Promise<Bac
   return kind;
 }
 
+/**
+ * The secrets' check values inside a backup (server/db/secret-checks.ts), read without restoring it: from
+ * the pg_dump archive's table data, or from the embedded archive opened in memory. Null for a backup made
+ * before the checks existed.
+ */
+export async function backupSecretChecks(file: string): Promise<SecretCheckValues | null> {
+  if (backupKindOf(file) === 'postgres') {
+    const { stdout } = await tool('pg_restore', ['--data-only', '--table=secret_checks', '--file=-', file]);
+    const copy = /^COPY \S*secret_checks \(([^)]*)\) FROM stdin;\n([\s\S]*?)^\\\.$/m.exec(stdout);
+    if (!copy) return null;
+    const columns = copy[1]!.split(',').map((c) => c.trim().replace(/"/g, ''));
+    const [name, value] = [columns.indexOf('name'), columns.indexOf('value')];
+    return Object.fromEntries(copy[2]!.split('\n').filter(Boolean).map((line) => line.split('\t')).map((cells) => [cells[name]!, cells[value]!]));
+  }
+  const client = new PGlite({ loadDataDir: new Blob([readFileSync(file)]) });
+  try {
+    await client.waitReady;
+    const found = await client.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_name = 'secret_checks'`);
+    if (!found.rows[0]!.n) return null;
+    return Object.fromEntries((await client.query<{ name: string; value: string }>('select name, value from secret_checks')).rows.map((r) => [r.name, r.value]));
+  } finally {
+    await client.close();
+  }
+}
+
 async function serverDatabaseEmpty(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -106,9 +132,9 @@ async function serverDatabaseEmpty(url: string): Promise<boolean> {
 }
 
 /** Runs a PostgreSQL client tool; its own message (never the URL) when it fails. */
-async function tool(name: string, args: string[]): Promise<void> {
+async function tool(name: string, args: string[]): Promise<{ stdout: string }> {
   try {
-    await run(name, args, { maxBuffer: 16 * 1024 * 1024 });
+    return await run(name, args, { maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' });
   } catch (error) {
     const e = error as { code?: string; stderr?: string };
     if (e.code === 'ENOENT') throw new BackupError(`${name} is not installed: apt-get install postgresql-client (the same major version as the server)`);

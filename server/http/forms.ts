@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { unsafeField } from '../text.js';
+import { inputProblem } from '../text.js';
 import { HttpError } from './errors.js';
 
 /**
@@ -26,9 +26,10 @@ export function formBodies(options: { limit: string; parameterLimit: number }): 
 
 /**
  * Refuses a request whose form, JSON body or query carries text that cannot be stored (NUL, or bytes that
- * are not UTF-8): 400 naming the field, before any handler sees it.
+ * are not UTF-8), or nests deeper than any form of ours: 400 naming the field, before any handler sees it.
  */
 export const refuseUnsafeText: RequestHandler = (req, _res, next) => {
-  const field = unsafeField(req.query) ?? (typeof req.body === 'object' ? unsafeField(req.body) : null);
-  next(field ? new HttpError(400, 'field.badCharacters', { field: field.slice(0, 60) }) : undefined);
+  const problem = inputProblem(req.query) ?? (typeof req.body === 'object' ? inputProblem(req.body) : null);
+  if (!problem) return next();
+  next(new HttpError(400, problem.kind === 'tooDeep' ? 'field.tooDeep' : 'field.badCharacters', { field: problem.field.slice(0, 60) }));
 };

@@ -20,8 +20,12 @@ export interface AttemptLimiter {
   gate: RequestHandler;
   /** True when the attempt may have its answer; otherwise the 429 page has been sent. */
   settle(req: Request, res: Response, outcome: Outcome): Promise<boolean>;
-  /** Counts a failure already answered. */
-  count(req: Request): Promise<unknown>;
+  /**
+   * For work too costly to start past the limit (a passphrase's argon2id): counts the attempt as a failure
+   * before any work — of any number at once exactly `limit` go on, the rest get 429 — and takes the count
+   * back if the answer turns out a success. True when the attempt may go on.
+   */
+  reserve(req: Request, res: Response): Promise<boolean>;
 }
 
 export function attemptLimiter(db: Db, name: string, limit: number, windowMinutes: number): AttemptLimiter {
@@ -39,7 +43,18 @@ export function attemptLimiter(db: Db, name: string, limit: number, windowMinute
     return row;
   };
   return {
-    count: (req) => countFailure(db, keyOf(req), windowMs),
+    async reserve(req, res) {
+      const key = keyOf(req);
+      const row = await countFailure(db, key, windowMs);
+      if (row.hits > limit) {
+        refuse(res, row.resetAt);
+        return false;
+      }
+      res.on('finish', () => {
+        if (res.statusCode < 400) takeBack(db, key).catch((err: unknown) => req.log?.error({ err, limiter: name }, 'rate limit: a success not taken back'));
+      });
+      return true;
+    },
     gate: async (req, res, next) => {
       const row = await current(keyOf(req));
       if (row && row.hits >= limit) return refuse(res, row.resetAt);
@@ -55,20 +70,18 @@ export function attemptLimiter(db: Db, name: string, limit: number, windowMinute
 }
 
 /**
- * A limiter for forms whose handler does its work and answers in one go (the passphrase forms): the gate
- * before, and each failed answer (status ≥ 400) counted when sent.
+ * A limiter for forms whose handler does costly work and answers in one go (the passphrase forms): every
+ * attempt is counted before the work and taken back when it is answered with a success (status < 400).
  */
 export function formRateLimit(db: Db, name: string, limit: number, windowMinutes: number): RequestHandler {
   const limiter = attemptLimiter(db, name, limit, windowMinutes);
-  return (req, res, next) =>
-    limiter.gate(req, res, () => {
-      res.on('finish', () => {
-        if (res.statusCode >= 400 && res.statusCode !== 429) {
-          limiter.count(req).catch((err: unknown) => req.log?.error({ err, limiter: name }, 'rate limit: failure not counted'));
-        }
-      });
-      next();
-    });
+  return async (req, res, next) => {
+    if (await limiter.reserve(req, res)) next();
+  };
+}
+
+async function takeBack(db: Db, key: string): Promise<void> {
+  await db.update(rateLimits).set({ hits: sql`greatest(${rateLimits.hits} - 1, 0)` }).where(eq(rateLimits.key, key));
 }
 
 /** Counts one failure in the client's window (a new window when the last one ended); returns the count. */

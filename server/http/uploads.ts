@@ -18,8 +18,22 @@ export function sizedUpload(parse: RequestHandler, maxBytes: number): RequestHan
       res.set('Connection', 'close'); // the rest of the body is not read
       return next(tooLarge(maxBytes));
     }
-    parse(req, res, (err?: unknown) => next((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE' ? tooLarge(maxBytes) : err));
+    parse(req, res, (err?: unknown) => next(uploadError(err, maxBytes)));
   };
+}
+
+/**
+ * The parser's refusals as the user's problem: past the size limit → 413 naming it; a multipart body the
+ * parser cannot read (busboy's errors carry no code: a malformed part header — a NUL in a file name —,
+ * a missing boundary, a body cut short) or one over multer's limits → 400 saying so. Errors with a system
+ * code (a full disk) stay the server's.
+ */
+function uploadError(err: unknown, maxBytes: number): unknown {
+  if (!(err instanceof Error)) return err;
+  const { code } = err as { code?: string };
+  if (code === 'LIMIT_FILE_SIZE') return tooLarge(maxBytes);
+  if (err instanceof multer.MulterError || code === undefined) return new HttpError(400, 'error.uploadMalformed', { reason: err.message.slice(0, 80) });
+  return err;
 }
 
 /** One small file per form, kept in memory (frames have their own streaming import). The CSRF token of

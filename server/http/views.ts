@@ -5,6 +5,15 @@ import { isMessageKey, translate, type Lang, type Message, type MessageParams } 
 import { formatDate, formatDateTime } from '../i18n/format.js';
 import { fromRoot } from '../paths.js';
 
+/**
+ * JSON that is safe inside an HTML <script> element: no `<` (so no `</script>` or `<!--` can end or bend
+ * the element), `>` and `&` as escapes too, and the line separators JavaScript once refused. Every page
+ * that embeds data goes through this one function (the `json` helper).
+ */
+export function embeddedJson(value: unknown): string {
+  return JSON.stringify(value ?? null).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function langOf(options: HelperOptions): Lang {
   return (options.data?.root?.lang as Lang | undefined) ?? 'vi';
 }
@@ -41,7 +50,8 @@ const helpers = {
   datetime: (value: Date | string, options: HelperOptions) => formatDateTime(value, langOf(options)),
   /** {{date value}}: 01/12/2026, Vietnam time. */
   date: (value: Date | string, options: HelperOptions) => formatDate(value, langOf(options)),
-  json: (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'),
+  /** {{{json value}}}: JSON to embed in a page's <script type="application/json">; see embeddedJson. */
+  json: (value: unknown) => embeddedJson(value),
   /** The report's chart data by block (see report-charts.js). */
   chartData: (report: { code: string; chart: unknown }[]) => Object.fromEntries((report ?? []).map((b) => [b.code, b.chart])),
   /** The length of a 1–10 score's bar on a 0–100 scale (0 when there is no score). */

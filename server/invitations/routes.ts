@@ -87,14 +87,12 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
     const which = typeof req.query.invitation === 'string' ? { invitationId: req.query.invitation } : { page, perPage: LETTERS_PER_PAGE };
     const letters = await invitations.letters(db, keys, config.publicUrl, req.staff!.username, campaign.id, which);
     if (!letters.length) throw notFound();
-    res.set('Cache-Control', 'no-store'); // every access code of the batch
     res.render('pages/letters', { layout: 'print', campaign, letters, letter: invitations.letterFrame(campaign.letterSettings), today: new Date() });
   });
 
   router.get('/campaigns/:id/invitations.csv', manage, async (req, res) => {
     const campaign = await campaignOf(req);
     const csv = await invitations.mailMergeCsv(db, keys, config.publicUrl, req.staff!.username, campaign.id);
-    res.set('Cache-Control', 'no-store'); // every access code
     res.type('text/csv; charset=utf-8').attachment(`thu-moi-${campaign.province}-${campaign.year}.csv`).send(csv);
   });
 
@@ -132,7 +130,7 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
       progress,
       sorts: SORT_KEYS.map((key) => ({ key, current: key === sort })),
       days: rates.days,
-      chart: JSON.stringify({ units: progress.blocks.flatMap((b) => b.units).map((u) => ({ label: u.name, rate: Math.round(u.rate * 1000) / 10 })), days: rates.days }),
+      chart: { units: progress.blocks.flatMap((b) => b.units).map((u) => ({ label: u.name, rate: Math.round(u.rate * 1000) / 10 })), days: rates.days },
     });
   });
 

@@ -11,7 +11,7 @@ import type { UnitScore } from '../scoring/index.js';
 /**
  * The published figures as files analysts open: rankings with pillar scores, and indicators, as CSV (UTF-8
  * with BOM, formula-safe) and one XLSX workbook (a sheet per block, the indicators, the methodology). A unit
- * under the minimum keeps its row and reason with every figure left empty (DESIGN §6).
+ * under the minimum keeps its row and reason with every figure left empty (docs/design.md §6).
  */
 type Results = Pick<ResultsDocument, 'units' | 'result'>;
 

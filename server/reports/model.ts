@@ -6,10 +6,10 @@ import type { ResultsDocument } from '../publication/results.js';
 import type { UnitScore } from '../scoring/index.js';
 
 /**
- * The report model (DESIGN §8), pure: from a results document and its methodology, everything the
+ * The report model (docs/design.md §8), pure: from a results document and its methodology, everything the
  * overview and the unit scorecards show, in the reader's language. Templates only display it. Every block
  * of the results is reported, whatever their number. Figures of a unit under the minimum number of answers
- * are suppressed everywhere (DESIGN §6): such a unit is listed with its reason, never with a figure.
+ * are suppressed everywhere (docs/design.md §6): such a unit is listed with its reason, never with a figure.
  */
 
 type Results = Pick<ResultsDocument, 'units' | 'result'>;

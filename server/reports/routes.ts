@@ -54,7 +54,6 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     const campaign = await campaignOf(req);
     const opened = await readSealedResults(db, campaign.id, req.staff!, String(req.body?.passphrase ?? ''));
     if (!opened.ok) return sealedPage(req, res, { problem: opened.error }, opened.error.key === 'unseal.wrongPassphrase' ? 401 : 409);
-    res.set('Cache-Control', 'no-store');
     await sealedPage(req, res, {
       opened: true,
       results: opened.value.results,

@@ -12,12 +12,17 @@ export interface BulletinContent {
   campaign: string;
   counts: Record<string, number>;
   receipts: string[];
+  /**
+   * Online answers that came in a way staff could have produced them, per signal (server/auth/staff-traces.ts):
+   * counts only. Absent in bulletins published before the signals were counted.
+   */
+  staffSignals?: Record<string, number>;
 }
 
 /** `counts`: responses per unit (from the invitations' flags: stored rows do not name their unit). */
-export function buildBulletin(campaignId: string, counts: Record<string, number>, receipts: string[]): { content: BulletinContent; hash: string } {
+export function buildBulletin(campaignId: string, counts: Record<string, number>, receipts: string[], staffSignals: Record<string, number>): { content: BulletinContent; hash: string } {
   const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-  const content = { format: BULLETIN_FORMAT, campaign: campaignId, counts: sortedCounts, receipts: [...receipts].sort() };
+  const content = { format: BULLETIN_FORMAT, campaign: campaignId, counts: sortedCounts, receipts: [...receipts].sort(), staffSignals };
   return { content, hash: bulletinHash(content) };
 }
 

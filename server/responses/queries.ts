@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, sampleEntries, submissionReceipts, units } from '../db/schema.js';
+import { answerSignals, bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, sampleEntries, submissionReceipts, units } from '../db/schema.js';
 
 type Rows<T> = { rows: T[] };
 
@@ -64,13 +64,16 @@ export interface StoredSubmission {
   nonceHash: string;
   sealedReceipt: Buffer;
   day: string;
+  /** Ways staff could have produced this answer (server/auth/staff-traces.ts): counted, never stored with it. */
+  signals: readonly string[];
 }
 
 /**
  * Stores one answered form in a single statement (one round trip, atomic): share-locks the campaign row
  * (closing waits for submissions in flight) and, only while it is in fieldwork, flips the invitation's
  * flag from invited to answered — of two concurrent submits one flips it, the other sees it answered —
- * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt and the day's count.
+ * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt, the day's count and
+ * the campaign's count of each staff signal the answer carries.
  * The pending row shares the flag's transaction id, and so holds nothing the stored response will: a random
  * id and the envelope under the mixing layer (see movePending).
  */
@@ -96,6 +99,11 @@ export async function storeSubmission(db: Db, s: StoredSubmission): Promise<bool
         insert into ${dailyAnswerCounts} (campaign_id, unit_code, day, answers)
         select ${s.campaignId}, ${s.unitCode}, ${s.day}, 1 from flag
         on conflict (campaign_id, unit_code, day) do update set answers = ${dailyAnswerCounts}.answers + 1
+        returning 1),
+      signalled as (
+        insert into ${answerSignals} (campaign_id, signal, answers)
+        select ${s.campaignId}, signal, 1 from flag, unnest(${sql.param([...s.signals])}::text[]) as signal
+        on conflict (campaign_id, signal) do update set answers = ${answerSignals}.answers + 1
         returning 1)
       select (select count(*) from pending)::int + (select count(*) from receipt)::int + (select count(*) from counted)::int as written`)) as unknown as Rows<{
       written: number;
@@ -156,6 +164,12 @@ export async function receiptsOf(db: Db, campaignId: string): Promise<string[]> 
   return (
     (await db.execute(sql`select encode(sha256(envelope), 'hex') as receipt from ${responses} where campaign_id = ${campaignId}`)) as unknown as Rows<{ receipt: string }>
   ).rows.map((r) => r.receipt);
+}
+
+/** The campaign's count of answers per staff signal. */
+export async function signalCounts(db: Db, campaignId: string): Promise<Record<string, number>> {
+  const rows = await db.select({ signal: answerSignals.signal, answers: answerSignals.answers }).from(answerSignals).where(eq(answerSignals.campaignId, campaignId));
+  return Object.fromEntries(rows.map((r) => [r.signal, r.answers]));
 }
 
 export async function insertBulletin(db: Db, row: typeof bulletins.$inferInsert): Promise<void> {

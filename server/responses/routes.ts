@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { can, requirePermission } from '../auth/index.js';
+import { answerSignals, can, requirePermission, staffAddressKey } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { attemptLimiter } from '../http/rate-limit.js';
 import { notFound } from '../http/errors.js';
@@ -38,6 +38,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   const router = Router();
   const { db } = ctx;
   const service = responseService(ctx);
+  const signalsOf = answerSignals(db, staffAddressKey(config.hmacSecret));
   const codeLimit = attemptLimiter(db, 'access-code', 10, 15);
   /** Wrong codes count against the client; a used-up code gets the same answer and is not counted. */
   const outcomeOf = (opened: Awaited<ReturnType<typeof openByCode>>) => (opened === null ? 'failure' : opened === 'used' ? 'neutral' : 'success');
@@ -127,7 +128,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
       nonce: options.nonce ?? newNonce(),
       mode: respondent.mode,
       draftKey: draftKey(ctx.submissionKey, respondent.invitationId, unit.unitCode),
-      schema: JSON.stringify(answerSchema(questionnaire)).replace(/</g, '\\u003c'), // safe inside <script>
+      schema: answerSchema(questionnaire),
     });
   }
 
@@ -150,6 +151,8 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
       mode: respondent.mode,
       body,
       enumerator: respondent.mode === 'online' ? undefined : req.staff?.username,
+      // An online answer from a browser or address staff use is counted (never marked on the answer).
+      signals: respondent.mode === 'online' ? await signalsOf({ staffSession: Boolean(req.staff), address: req.ip }) : [],
     });
     if (outcome.ok) {
       res.cookie(RECEIPT_COOKIE, JSON.stringify({ unit: req.params.unit, receipt: outcome.receipt }), { ...cookieOptions, maxAge: 3600_000 });

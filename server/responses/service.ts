@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import { recordAudit } from '../audit/index.js';
+import { ANSWER_SIGNALS, type AnswerSignal } from '../auth/index.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -62,6 +63,8 @@ export interface Submission {
   body: Record<string, unknown>;
   /** The enumerator who typed the answers in, if any. */
   enumerator?: string;
+  /** Ways staff could have produced an online answer (server/auth/staff-traces.ts). */
+  signals?: readonly AnswerSignal[];
 }
 
 export type SubmitOutcome =
@@ -79,7 +82,7 @@ export function campaignClosedMessage(state: string): Message['key'] | null {
   return state === 'draft' || state === 'sampling' ? 'survey.notOpen' : 'survey.closed';
 }
 
-/** Seals and stores one answered form; see DESIGN §6 and server/sealing/README.md for what is stored. */
+/** Seals and stores one answered form; see docs/design.md §6 and server/sealing/README.md for what is stored. */
 export function responseService(ctx: SurveyContext) {
   const { db, catalog, logger } = ctx;
   const sealers = new Map<string, Promise<EnvelopeSealer>>(); // a campaign key never changes once made
@@ -148,7 +151,7 @@ export function responseService(ctx: SurveyContext) {
       return status === 'invited' ? checked : notStored(s, hash);
     }
 
-    // The stratum the business was drawn in travels inside the envelope, never in clear (DESIGN §7.1).
+    // The stratum the business was drawn in travels inside the envelope, never in clear (docs/design.md §7).
     const stratum = await q.respondentStratum(db, s.invitationId, s.unitCode);
     if (!stratum) logger.warn({ campaignId: campaign.id, unit: s.unitCode }, 'an invited unit has no sample entry; its answer is stored without a stratum and the unit is scored as one stratum');
     const sheet = { unit: s.unitCode, questionnaire: key, mode: s.mode, stratum: stratum ?? WHOLE_UNIT, answers: checked.answers };
@@ -163,6 +166,7 @@ export function responseService(ctx: SurveyContext) {
       nonceHash: hash,
       sealedReceipt: sealReceipt(s.nonce, receipt),
       day: vietnamDay(now),
+      signals: s.signals ?? [],
     };
     const { enumerator } = s;
     const stored = enumerator
@@ -236,7 +240,9 @@ function shuffle<T>(items: T[]): void {
  */
 export async function closeFieldwork(tx: Db, actor: string, campaignId: string, mixKey: Buffer): Promise<void> {
   await mixPending(tx, mixKey, campaignId);
-  const { content, hash } = buildBulletin(campaignId, await q.answeredPerUnit(tx, campaignId), await q.receiptsOf(tx, campaignId));
+  const signals = await q.signalCounts(tx, campaignId);
+  const staffSignals = Object.fromEntries(ANSWER_SIGNALS.map((signal) => [signal, signals[signal] ?? 0]));
+  const { content, hash } = buildBulletin(campaignId, await q.answeredPerUnit(tx, campaignId), await q.receiptsOf(tx, campaignId), staffSignals);
   await q.insertBulletin(tx, { campaignId, content, hash, responses: content.receipts.length });
   await recordAudit(tx, { actor, action: 'responses.bulletin_published', campaignId, details: { hash, responses: content.receipts.length, counts: content.counts } });
 }

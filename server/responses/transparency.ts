@@ -22,7 +22,12 @@ export function transparencyRoutes(db: Db): Router {
     const bulletin = await findBulletin(db, campaign.id);
     const asked = typeof req.query.receipt === 'string' ? req.query.receipt.trim() : '';
     res.render('pages/transparency', {
-      bulletin: bulletin && { hash: bulletin.hash, responses: bulletin.responses, counts: Object.entries(bulletin.content.counts).map(([unit, n]) => ({ unit, n })) },
+      bulletin: bulletin && {
+        hash: bulletin.hash,
+        responses: bulletin.responses,
+        counts: Object.entries(bulletin.content.counts).map(([unit, n]) => ({ unit, n })),
+        staffSignals: bulletin.content.staffSignals && { session: bulletin.content.staffSignals['staff-session'] ?? 0, address: bulletin.content.staffSignals['staff-address'] ?? 0 },
+      },
       receiptCheck: asked && bulletin ? { receipt: asked, found: await receiptInBulletin(db, campaign.id, asked) } : null,
       campaign,
       plan,

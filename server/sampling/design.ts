@@ -1,7 +1,7 @@
 import type { SizeBand } from './frame-rows.js';
 
 /**
- * Sample design (DESIGN §5), pure. Each unit is a stratum, optionally split into size-band sub-strata.
+ * Sample design (docs/design.md §5), pure. Each unit is a stratum, optionally split into size-band sub-strata.
  * Sizes are for estimating a proportion at the worst case p = 0.5.
  */
 

@@ -4,7 +4,7 @@ import type { RowError } from '../result.js';
 
 /**
  * One row of a sampling frame file: a business and one of its dealings with a unit. Pure checking of a
- * row against the rules of DESIGN §5; headers may be English or Vietnamese (without diacritics).
+ * row against the rules of docs/design.md §5; headers may be English or Vietnamese (without diacritics).
  */
 
 export const SIZE_BANDS = ['micro', 'small', 'medium', 'large', 'unknown'] as const;

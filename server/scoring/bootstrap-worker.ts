@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { bootstrapReplicates } from './bootstrap.js';
-import type { PreparedScoring } from './engine.js';
+import type { PreparedScoring } from './types.js';
 import { replicateStreams } from './random.js';
 
 /** A worker thread computing a range of bootstrap replicates (see parallel.ts). */

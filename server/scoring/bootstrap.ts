@@ -1,4 +1,4 @@
-import type { BootstrapDraws, PreparedScoring, UnitData } from './engine.js';
+import type { BootstrapDraws, PreparedScoring, UnitData } from './types.js';
 import type { Random, ReplicateStreams } from './random.js';
 import { scoreBlock } from './steps.js';
 

@@ -2,7 +2,7 @@ import type { Methodology } from '../questionnaires/index.js';
 import { bootstrapReplicates } from './bootstrap.js';
 import { prepareScoring, scorePrepared, type BootstrapDraws, type PreparedScoring, type ScoringInput, type ScoringResult } from './engine.js';
 import { changesFromLastYear, replicateComposites, type UnitLink, type YearScores } from './series.js';
-import type { Bounds } from './steps.js';
+import type { Bounds } from './types.js';
 import { replicateStreams, seedFromText } from './random.js';
 import { collapseStrata, respondentCounts, stratumKey, type Collapsed, type StratumCount } from './strata.js';
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Methodology } from '../questionnaires/index.js';
-import type { BootstrapDraws, PreparedScoring, ScoringResult } from './engine.js';
+import type { BootstrapDraws, PreparedScoring, ScoringResult } from './types.js';
 import { finishYear, prepareYear, scoreMicrodata, withChanges, type Microdata, type PreviousYear } from './microdata.js';
 
 /**

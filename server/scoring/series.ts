@@ -1,38 +1,11 @@
-import type { BootstrapDraws, PreparedScoring, ScoringResult } from './engine.js';
-import { quantile, type Bounds } from './steps.js';
+import { quantile } from './steps.js';
+import type { Bounds, BootstrapDraws, PreparedScoring, ScoringResult, UnitChange, UnitLink } from './types.js';
+export type { NotComparable, UnitChange, UnitLink } from './types.js';
 
 /**
- * DDCI as a yearly series (DESIGN §7.6), pure: change from last year for the units that continue exactly
+ * DDCI as a yearly series (docs/design.md §7, step 6), pure: change from last year for the units that continue exactly
  * one unit of last year's campaign, and indicator bounds pooled over past years.
  */
-
-/** A unit of this year and the unit(s) of last year it continues (renamed: one; merged: several). */
-export interface UnitLink {
-  code: string;
-  previous: string;
-}
-
-export type NotComparable = 'new' | 'merged' | 'split' | 'other-block' | 'not-ranked';
-
-export interface UnitChange {
-  unit: string;
-  /** Last year's units this one continues. */
-  previous: string[];
-  /** Why this year's figure cannot be set against last year's; absent when it can. */
-  notComparable?: NotComparable;
-  composite?: {
-    previous: number;
-    /** This year's composite minus last year's. */
-    change: number;
-    /** Interval of the change at the results' level, from the two years' bootstrap replicates (independent samples). */
-    ci: [number, number];
-    /** The interval excludes 0: the change is larger than the two years' uncertainty. */
-    beyondUncertainty: boolean;
-  };
-  /** Last year's rank and how many places the unit rose (negative: fell). */
-  rank?: { previous: number; rise: number };
-  tier?: { previous: number; changed: boolean };
-}
 
 /** Each unit's composite in every bootstrap replicate (null where a replicate left it without one). */
 export function replicateComposites(prepared: PreparedScoring, draws: BootstrapDraws): Map<string, (number | null)[]> {

@@ -1,9 +1,10 @@
 import { DONT_KNOW, type Block, type Indicator, type Methodology, type TierScheme } from '../questionnaires/index.js';
 
-/** Indicator code → the [min, max] it is normalised with. */
-export type Bounds = Record<string, [number, number]>;
+import type { Bounds } from './types.js';
 
-/** The steps of the DDCI method (DESIGN §7) from indicator values to ranks, pure. */
+export type { Bounds } from './types.js';
+
+/** The steps of the DDCI method (docs/design.md §7) from indicator values to ranks, pure. */
 
 /**
  * Indicator value of one answer: 1 when favourable, 0 when not, for a share; the number, for a mean;

@@ -1,5 +1,5 @@
 /**
- * Disclosure control on the strata before microdata leaves the sealed document (DESIGN §7.1), pure.
+ * Disclosure control on the strata before microdata leaves the sealed document (docs/design.md §7), pure.
  *
  * Each unit is stratified by size band. A band cell with fewer than k respondents would let anyone who
  * knows the frame narrow those answers down to a handful of businesses, and a cell with none leaves its

@@ -72,7 +72,7 @@ for (let from = 0; from < N; from += 2000) {
 const closed = await transition(db, fw.admin, fw.campaignId, 'closed', { mixKey: randomBytes(32) });
 if (!closed.ok) throw new Error(`close refused: ${closed.error.key}`);
 // These envelopes bypassed the invitations, whose flags give the bulletin its counts: publish the counts they make.
-const bulletin = buildBulletin(fw.campaignId, counts, (await db.select({ envelope: responses.envelope }).from(responses)).map((r) => receiptOf(r.envelope)));
+const bulletin = buildBulletin(fw.campaignId, counts, (await db.select({ envelope: responses.envelope }).from(responses)).map((r) => receiptOf(r.envelope)), {});
 await db.update(bulletins).set({ content: bulletin.content, hash: bulletin.hash, responses: N }).where(eq(bulletins.campaignId, fw.campaignId));
 const registry = new UnsealingRegistry(db, approvalKey(randomBytes(32).toString('hex')), 3_600_000);
 for (const member of fw.members.slice(1)) {

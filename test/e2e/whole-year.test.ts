@@ -279,7 +279,7 @@ test('every page of every role, in Vietnamese and in English, at 1366 and 390 px
           if (!first) continue;
           checked.add(`${width} ${lang} ${path}`);
           const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-          if (overflow > 0) problems.push(`${role} ${lang} ${path} at ${width} px: ${overflow} px wider than the screen`);
+          if (overflow > 0) problems.push(`${role} ${lang} ${path} at ${width} px: ${overflow} px wider than the screen (${await widestElement(page)})`);
           if (lang !== 'vi') continue;
           await page.waitForLoadState('networkidle');
           const axe = await new AxeBuilder({ page }).analyze();
@@ -293,3 +293,13 @@ test('every page of every role, in Vietnamese and in English, at 1366 and 390 px
   expect(problems).toEqual([]);
   expect(checked.size).toBeGreaterThan(80); // ~25 pages × 2 languages × 2 widths
 }, 600_000);
+
+/** What sticks out past the screen's right edge and is not inside a scrolling box: the innermost such elements. */
+const WIDEST = `(() => {
+  const width = document.documentElement.clientWidth;
+  const clipped = (el) => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+  const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el));
+  return out.filter((el) => !out.some((o) => o !== el && el.contains(o))).slice(0, 3)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '') + ' “' + (el.textContent || '').trim().slice(0, 40) + '”').join(', ');
+})()`;
+const widestElement = (page: Page) => page.evaluate(WIDEST) as Promise<string>;

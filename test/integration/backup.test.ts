@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { verifyAuditLog } from '../../server/audit/index.js';
 import { transition } from '../../server/workflow/index.js';
 import { runCli } from '../../server/cli/index.js';
@@ -14,7 +14,7 @@ import { latestRun } from '../../server/publication/service.js';
 import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { approvalKey, approveUnsealing, UnsealingRegistry } from '../../server/sealing/index.js';
 import { Browser, startTestApp, TEST_PASSPHRASE } from '../support/app.js';
-import { freshDatabase, onServer } from '../support/database.js';
+import { freshDatabase, onServer, queryRows } from '../support/database.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { TEST_HMAC_SECRET } from '../support/sampling.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
@@ -74,6 +74,21 @@ test('a backup restored into a fresh database verifies, matches its bulletin and
   const notABackup = path.join(work, 'notes.txt');
   writeFileSync(notABackup, 'not a backup');
   expect((await cli(['restore', '--from', notABackup], { DATA_DIR: path.join(work, 'other') })).err).toContain('is not a DDCI backup');
+
+  // Secrets other than the ones the data was made with are refused before anything is written.
+  const wrongSecrets: Record<string, string>[] = [{ HMAC_SECRET: 'another-hmac-secret-that-is-long-enough-0123456789' }, { SESSION_SECRET: 'another-session-secret-that-is-long-enough-012345' }];
+  for (const wrong of wrongSecrets) {
+    const name = Object.keys(wrong)[0]!;
+    const empty = onServer ? await freshDatabase({ migrate: false }) : null;
+    const dataDir = path.join(work, `wrong-${name}`);
+    const attempt = await cli(['restore', '--from', file], { ...(empty ? empty.env : { DATA_DIR: dataDir }), ...wrong });
+    expect({ name, code: attempt.code }).toEqual({ name, code: 1 });
+    expect(attempt.err).toContain(`${name} is not the secret this database was made with`);
+    if (empty) {
+      expect(await queryRows<{ n: number }>(empty.db, sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`)).toEqual([{ n: 0 }]);
+      await empty.close();
+    } else expect(existsSync(path.join(dataDir, 'pgdata'))).toBe(false);
+  }
 
   let target: Database;
   let restored: Awaited<ReturnType<typeof cli>>;

@@ -1,6 +1,7 @@
 import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
 import { transition } from '../../server/workflow/index.js';
-import { Browser, createAccount, loggedIn, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
+import { Browser, createAccount, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { campaignInFieldwork } from '../support/fieldwork.js';
 import { completeSampling } from '../support/sampling.js';
 
 let t: TestApp;
@@ -91,3 +92,22 @@ describe('committee member keys over HTTP', () => {
     expect(JSON.stringify(audit)).not.toContain(TEST_PASSPHRASE);
   });
 });
+
+test('200 wrong passphrases at once at an approval: exactly the limit are answered (and checked), every other one 429', async () => {
+  const limited = await startTestApp({ LOGIN_RATE_LIMIT: '10' });
+  try {
+    const fw = await campaignInFieldwork(limited.db, 'Giới hạn', ['SXD'], { perUnit: 2 });
+    expect(await transition(limited.db, fw.admin, fw.campaignId, 'closed', { mixKey: limited.mixKey })).toMatchObject({ ok: true });
+    const member = new Browser(limited.app);
+    expect((await member.login(fw.members[1]!.username, TEST_PASSWORD)).status).toBe(303);
+    await member.get(`/campaigns/${fw.campaignId}/unseal`);
+    const attempts = await Promise.all(Array.from({ length: 200 }, (_, i) => member.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: `sai cum mat khau ${i}` })));
+    const statuses = attempts.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(190);
+    const refused = await limited.database.db.query.auditLog.findMany({ where: (a, { and, eq }) => and(eq(a.campaignId, fw.campaignId), eq(a.action, 'sealing.approval_refused')) });
+    expect(refused).toHaveLength(10); // only the answered attempts did the argon2id work
+  } finally {
+    await limited.close();
+  }
+}, 300_000);

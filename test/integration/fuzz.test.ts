@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import { createCampaign } from '../../server/campaigns/index.js';
-import { units } from '../../server/db/schema.js';
+import { frameImports, units } from '../../server/db/schema.js';
 import { checkFrameRow } from '../../server/sampling/frame-rows.js';
 import { UNSAFE_TEXT } from '../../server/text.js';
 import { Browser, createAccount, csrfFrom, formBody, loggedIn, startTestApp, type TestApp } from '../support/app.js';
@@ -9,8 +9,10 @@ import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwor
 import { formOf, startSurvey } from '../support/survey.js';
 
 /**
- * Hostile input, generated (fast-check, fixed seeds): 10,500 inputs — 3,000 at code entry, 500 at login,
- * 2,500 survey forms, 500 units CSV files, 4,000 frame rows. Nothing gives a 5xx; text that cannot be stored (a NUL,
+ * Hostile input, generated (fast-check, fixed seeds): 14,000 inputs — 3,000 at code entry, 500 at login,
+ * 2,500 survey forms, 500 units CSV files, 4,000 frame rows, 1,500 JSON bodies (nesting to 10,000 levels),
+ * 1,000 forms with hostile field names, 1,000 multipart uploads with hostile field and file names or broken
+ * framing. Nothing gives a 5xx; text that cannot be stored (a NUL,
  * or bytes that are not UTF-8) is refused with a 4xx naming the field, and nothing is stored.
  * Every request comes from its own address (TRUST_PROXY), so the guessing limits do not hide the handlers.
  */
@@ -139,3 +141,87 @@ test('an account name with a NUL is refused before the database sees it', async 
   const res = await new Browser(t.app).post('/login', { username: `${username}\u0000`, password: 'x' });
   expect(res.status).toBe(400);
 });
+
+/** A JSON document nested `depth` levels deep, as arrays or as objects. */
+const nested = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? '['.repeat(depth) + '1' + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+
+test('JSON bodies: 1,500 generated documents, deep nesting to 10,000 levels and NUL in keys and values, at every kind of route; no 5xx', async () => {
+  const { browser: admin } = await loggedIn(t.app, t.db, 'admin');
+  const respondent = new Browser(t.app);
+  await startSurvey(respondent, fw.invitations[0]!.code);
+  const token = await tokenFor(admin, '/campaigns');
+  const routes: [Browser, string][] = [
+    [respondent, '/survey'],
+    [respondent, `/survey/units/${fw.invitations[0]!.units[0]}`],
+    [new Browser(t.app), '/login'],
+    [admin, `/campaigns/${fw.campaignId}/units`],
+    [admin, '/campaigns'],
+  ];
+  const body = fc.oneof(
+    fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
+    fc.record({ key: hostileText, value: hostileText }).map(({ key, value }) => JSON.stringify({ [key]: value, code: value })),
+    fc.tuple(fc.integer({ min: 20, max: 10_000 }), fc.constantFrom('array' as const, 'object' as const)).map(([depth, kind]) => nested(depth, kind)),
+  );
+  await fc.assert(
+    fc.asyncProperty(body, fc.nat(routes.length - 1), async (json, route) => {
+      const [browser, path] = routes[route]!;
+      const res = await browser.agent.post(path).set('X-Forwarded-For', nextAddress()).set('X-CSRF-Token', token).type('application/json').send(json);
+      expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
+    }),
+    { numRuns: 1500, seed: 2112 },
+  );
+  // Deeper than any form: refused by name, before any handler.
+  const deep = await respondent.agent.post('/survey').type('application/json').send(nested(10_000, 'object'));
+  expect(deep.status).toBe(400);
+  expect(deep.text).toContain('lồng nhau quá sâu');
+}, 600_000);
+
+test('form field names: 1,000 generated names with NUL, invalid bytes and quotes; no 5xx, unsafe ones refused by name', async () => {
+  const browser = new Browser(t.app);
+  const token = await tokenFor(browser, '/survey');
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(hostileText.map((name) => encodeURIComponent(name)), rawBytes), async (name) => {
+      const body = `${formBody({ _csrf: token })}&${name}=1&code=ABCD-EFGH-JKLM`;
+      const res = await browser.agent.post('/survey').set('X-Forwarded-For', nextAddress()).type('form').send(body);
+      expect(res.status).toBeLessThan(500);
+      if (badText([...new URLSearchParams(body).keys()].join(''))) expect(res.status).toBe(400);
+    }),
+    { numRuns: 1000, seed: 1001 },
+  );
+}, 600_000);
+
+test('multipart uploads: 1,000 generated bodies — hostile field and file names, NUL bytes, broken framing — to units, frame and links; no 5xx, nothing stored from a body that cannot be read', async () => {
+  const { browser: admin, username } = await loggedIn(t.app, t.db, 'admin');
+  const created = await createCampaign(t.db, username, { province: `Tải lên ${Date.now()}`, year: 2027, title: 'Tải lên' });
+  if (!created.ok) throw new Error('campaign');
+  const id = created.value;
+  const token = encodeURIComponent(await tokenFor(admin, `/campaigns/${id}`));
+  const targets = [`/campaigns/${id}/units/import`, `/campaigns/${fw.campaignId}/frame`, `/campaigns/${id}/links`];
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+  const part = (field: Buffer, filename: Buffer, content: Buffer) =>
+    Buffer.concat([bytes('--B\r\nContent-Disposition: form-data; name="'), field, bytes('"; filename="'), filename, bytes('"\r\nContent-Type: text/csv\r\n\r\n'), content, bytes('\r\n--B--\r\n')]);
+  const hostileBytes = fc.oneof(hostileText.map(bytes), fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b)), fc.constantFrom(bytes('a\u0000b.csv'), bytes('"'), bytes('\r\n'), bytes('file')));
+  const upload = fc.oneof(
+    fc.tuple(hostileBytes, hostileBytes).map(([field, filename]) => part(field, filename, bytes('code,block,name_vi,name_en\r\nX1,provincial,Một,One\r\n'))),
+    fc.tuple(hostileBytes, fc.uint8Array({ maxLength: 200 })).map(([filename, content]) => part(bytes('file'), filename, Buffer.from(content))),
+    fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.concat([bytes('--B\r\n'), Buffer.from(b)])),
+  );
+  await fc.assert(
+    fc.asyncProperty(upload, fc.nat(targets.length - 1), async (body, target) => {
+      const [unitsBefore, importsBefore] = [await countUnits(id), await countImports()];
+      const res = await admin.agent.post(`${targets[target]}?_csrf=${token}`).set('Content-Type', 'multipart/form-data; boundary=B').send(body);
+      expect({ target: targets[target], status: res.status < 500 }).toEqual({ target: targets[target], status: true });
+      if (res.status === 400) {
+        expect([await countUnits(id), await countImports()]).toEqual([unitsBefore, importsBefore]);
+      }
+    }),
+    { numRuns: 1000, seed: 4040 },
+  );
+  // A NUL in a file name: a 400 that says the upload could not be read.
+  const named = await admin.agent.post(`${targets[0]}?_csrf=${token}`).set('Content-Type', 'multipart/form-data; boundary=B').send(part(bytes('file'), bytes('a\u0000b.csv'), bytes('x')));
+  expect(named.status).toBe(400);
+  expect(named.text).toContain('Không đọc được tệp gửi lên');
+}, 600_000);
+
+const countUnits = async (campaignId: string) => (await t.db.select().from(units).where(eq(units.campaignId, campaignId))).length;
+const countImports = async () => (await t.db.select({ id: frameImports.id }).from(frameImports)).length;

@@ -55,7 +55,9 @@ describe('a PostgreSQL server that stops and starts again', () => {
     expect((await browser.get('/survey')).status).toBe(200);
     server.stop();
     await expectUnavailable(browser, staff);
-    expect((await browser.get('/healthz')).status).toBe(503);
+    const health = await browser.get('/healthz');
+    expect(health.status).toBe(503);
+    expect(Number(health.headers['retry-after'])).toBeGreaterThan(0);
     server.start();
     expect((await browser.get('/survey')).status).toBe(200);
     expect((await browser.get('/healthz')).status).toBe(200);

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** DESIGN §2, as routes: which roles get the page; every other role gets 403. */
+/** docs/design.md §2, as routes: which roles get the page; every other role gets 403. */
 const pages: { path: () => string; allowed: readonly Role[] }[] = [
   { path: () => '/campaigns', allowed: ROLES },
   { path: () => `/campaigns/${campaignId}`, allowed: ROLES },
@@ -33,7 +33,7 @@ const actions: { path: () => string; fields: Record<string, string>; allowed: re
 ];
 
 describe('role permissions through HTTP', () => {
-  test.each(ROLES)('%s reaches exactly the pages DESIGN §2 gives it', async (role) => {
+  test.each(ROLES)('%s reaches exactly the pages docs/design.md §2 gives it', async (role) => {
     for (const page of pages) {
       const res = await browsers[role].get(page.path());
       expect({ role, path: page.path(), status: res.status }).toEqual({

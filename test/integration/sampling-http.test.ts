@@ -94,6 +94,7 @@ describe('frame import', () => {
     const report = await admin.get(page.text.match(/href="(\/campaigns\/[^"]+errors\.csv)"/)![1]!);
     expect(report.text.split('\r\n').filter(Boolean)).toHaveLength(1 + 5);
     expect(report.text).toContain('"A tax code has 10 digits');
+    expect(report.headers['cache-control']).toBe('no-store'); // tax codes and names: kept by no browser or proxy
 
     const accepted = await admin.post(page.text.match(/action="(\/campaigns\/[^"]+\/accept)"/)![1]!);
     expect(accepted.status).toBe(303);

@@ -50,3 +50,20 @@ test('ddci simulate answers forms over HTTP as respondents would: valid answers 
   expect(again.join('')).toMatch(new RegExp(`^${units - 9} forms stored, 0 invalid attempts refused \\(422\\), 0 unexpected answers, 9 units not offered \\(answered before, or code refused\\)`));
   expect(rerun).toBe(0);
 });
+
+test('ddci simulate exits 1 with the reason when it stores nothing: a campaign not open yet, then one with nothing left to answer', async () => {
+  const fw = await campaignInFieldwork(t.db, 'Hà Giang', ['SXD', 'HCL'], { stopAt: 'sampling' });
+  const codes = path.join(mkdtempSync(path.join(tmpdir(), 'ddci-codes-')), 'codes.csv');
+  writeFileSync(codes, ['code,units', ...fw.invitations.map((i) => `${i.code},${i.units.join(' ')}`)].join('\n') + '\n');
+  const { port } = server.address() as { port: number };
+  const run = async () => {
+    const err: string[] = [];
+    const code = await runCli(['simulate', '--url', `http://127.0.0.1:${port}`, '--codes', codes, '--responses', '5', '--concurrency', '2'], { env: {}, out: () => undefined, err: (s) => err.push(s) });
+    return { code, err: err.join('') };
+  };
+  expect(await run()).toEqual({ code: 1, err: 'nothing stored: the campaign is not open for answers yet (move it to fieldwork, “Thu thập”, first)\n' });
+  const used = path.join(path.dirname(codes), 'used.csv');
+  writeFileSync(used, 'code,units\n');
+  const empty = await runCli(['simulate', '--url', `http://127.0.0.1:${port}`, '--codes', used, '--responses', '5'], { env: {}, out: () => undefined, err: () => undefined });
+  expect(empty).toBe(1);
+});

@@ -11,6 +11,7 @@ import { findStaffByUsername, updateStaff } from '../../server/auth/queries.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { mixingKey } from '../../server/sealing/index.js';
 import type { Db } from '../../server/db/client.js';
+import { claimSecrets } from '../../server/db/secret-checks.js';
 import { createLogger } from '../../server/logger.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { TEST_HMAC_SECRET } from './sampling.js';
@@ -48,6 +49,9 @@ export function capturingLogger(lines: string[]) {
 export async function startTestApp(env: Record<string, string> = {}, options: { onDisk?: boolean; logs?: string[]; database?: TestDatabase } = {}): Promise<TestApp> {
   const database = options.database ?? (await freshDatabase(options));
   const config = testConfig(env);
+  // As the app's start does (server/main.ts): the secrets' check values go with the data.
+  const foreign = await claimSecrets(database.db, { HMAC_SECRET: config.hmacSecret, SESSION_SECRET: config.sessionSecret });
+  if (foreign.length) throw new Error(`secrets not the database's: ${foreign.join(', ')}`);
   const { app } = createApp({ config, database, logger: options.logs ? capturingLogger(options.logs) : createLogger(config.logLevel) });
   return { app, db: database.db, database, config, mixKey: mixingKey(config.hmacSecret), close: () => database.close() };
 }

@@ -31,7 +31,7 @@ function problemsOf(dir: string) {
 }
 
 describe('the shipped questionnaires and methodology', () => {
-  test('30–45 coded questions each, covering every pillar of DESIGN §4', () => {
+  test('30–45 coded questions each, covering every pillar of docs/design.md §4', () => {
     expect(questionsOf(department).length).toBeGreaterThanOrEqual(30);
     expect(questionsOf(department).length).toBeLessThanOrEqual(45);
     expect(questionsOf(district).length).toBeGreaterThanOrEqual(30);

@@ -151,3 +151,24 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_campaign_idx').on(t.campaignId, t.seq)],
 );
+
+/**
+ * One check value per server secret the data depends on (HMAC_SECRET, SESSION_SECRET): HMAC-SHA-256 of a
+ * fixed label under the secret (server/db/secret-checks.ts). It tells whether a secret is the one the data
+ * was made with, and nothing about the secret; written at the first start, compared at every start and
+ * before a restore.
+ */
+export const secretChecks = pgTable('secret_checks', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Network addresses staff accounts signed in from, as a keyed hash (never the address), with when last
+ * seen: an online answer from one of them is counted as one staff could have produced (answer_signals).
+ */
+export const staffAddresses = pgTable('staff_addresses', {
+  addressHash: text('address_hash').primaryKey(),
+  lastSeen: timestamp('last_seen', { withTimezone: true, precision: 3 }).notNull(),
+});

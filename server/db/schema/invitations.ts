@@ -45,6 +45,20 @@ export const dailyAnswerCounts = pgTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.unitCode, t.day] })],
 );
 
+/**
+ * How many answers of a campaign came in a way staff could have produced them (server/auth/staff-traces.ts):
+ * a count per signal, never an answer, an invitation or a time. Published on the bulletin at close.
+ */
+export const answerSignals = pgTable(
+  'answer_signals',
+  {
+    campaignId: campaignRef(),
+    signal: text('signal').notNull(),
+    answers: integer('answers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.signal] })],
+);
+
 export const mailMode = pgEnum('mail_mode', ['invite', 'remind']);
 
 /** One sending of invitation or reminder e-mails, run in the background; progress lives here. */

@@ -20,7 +20,7 @@ const responseColumns = () => ({
 
 /**
  * A sealed response: a random id, the campaign and the envelope (unit, questionnaire and mode inside it) —
- * nothing else (DESIGN §6): no invitation, no business, no time. The receipt a respondent gets is SHA-256 of
+ * nothing else (docs/design.md §6): no invitation, no business, no time. The receipt a respondent gets is SHA-256 of
  * the envelope, so it needs no column. Rows arrive here only from `pending_responses`, taken out of the
  * mixing layer at close, all in one shuffled batch under fresh ids, so neither their bytes, ids, transaction ids nor order
  * match the submissions'.
@@ -52,7 +52,7 @@ export const submissionReceipts = pgTable('submission_receipts', {
  */
 export const bulletins = pgTable('bulletins', {
   campaignId: campaignRef().primaryKey(),
-  content: jsonb('content').$type<{ format: string; campaign: string; counts: Record<string, number>; receipts: string[] }>().notNull(),
+  content: jsonb('content').$type<{ format: string; campaign: string; counts: Record<string, number>; receipts: string[]; staffSignals?: Record<string, number> }>().notNull(),
   hash: text('hash').notNull(),
   responses: integer('responses').notNull(),
   createdAt: createdAt(),

@@ -3,7 +3,7 @@ import { bigint, primaryKey, integer, jsonb, pgEnum, pgTable, text, timestamp, u
 import { createdAt } from './columns.js';
 import { campaignRef } from './core.js';
 
-// ---- Sampling (DESIGN §5) ----------------------------------------------------------------------
+// ---- Sampling (docs/design.md §5) ----------------------------------------------------------------------
 
 export const sizeBand = pgEnum('size_band', ['micro', 'small', 'medium', 'large', 'unknown']);
 export const dealingSource = pgEnum('dealing_source', ['procedure', 'unit_list']);

@@ -73,6 +73,10 @@ export const vi = {
   'bulletin.found': 'Có: phiếu mang mã biên nhận này nằm trong bảng công bố và sẽ được tính.',
   'bulletin.notFound': 'Không tìm thấy mã biên nhận này trong bảng công bố. Vui lòng kiểm tra lại mã đã nhập.',
   'bulletin.responses': 'Số phiếu',
+  'bulletin.staffTitle': 'Phiếu mà cán bộ có thể đã trả lời thay doanh nghiệp',
+  'bulletin.staffIntro': 'Số phiếu trực tuyến được gửi theo cách mà một tài khoản cán bộ cũng có thể làm — chỉ là số đếm, không phiếu nào bị đánh dấu. Một số lớn đáng được Hội đồng và giám sát viên xem xét; cán bộ nhập phiếu điện thoại, phiếu giấy được ghi riêng trong nhật ký.',
+  'bulletin.staffSession': '{count} phiếu gửi từ trình duyệt đang đăng nhập tài khoản cán bộ',
+  'bulletin.staffAddress': '{count} phiếu gửi từ địa chỉ mạng mà tài khoản cán bộ đã đăng nhập',
   'bulletin.none': 'Đợt khảo sát chưa có bảng công bố (chưa kết thúc thu thập).',
 } as const;
 
@@ -150,5 +154,9 @@ export const en: Record<keyof typeof vi, string> = {
   'bulletin.found': 'Yes: the response with this receipt is in the bulletin and will be counted.',
   'bulletin.notFound': 'This receipt is not in the bulletin. Please check the code you typed.',
   'bulletin.responses': 'Responses',
+  'bulletin.staffTitle': 'Answers staff could have given in a business’s name',
+  'bulletin.staffIntro': 'How many online answers were sent in a way a staff account could also have sent them — counts only, no answer is marked. A large count deserves the committee’s and the observer’s attention; phone and paper answers typed in by enumerators are recorded apart in the audit log.',
+  'bulletin.staffSession': '{count} answers sent from a browser signed in to a staff account',
+  'bulletin.staffAddress': '{count} answers sent from a network address a staff account signed in from',
   'bulletin.none': 'This campaign has no bulletin yet (fieldwork has not closed).',
 };
