@@ -15,4 +15,7 @@ export default {
   // Two test files at a time on CI's two cores: much of the suite waits on Chromium, R, PostgreSQL and
   // child processes, so the second worker fills that time (Jest's default, cores − 1, would leave it idle).
   maxWorkers: 2,
+  // What cannot depend on the database the suite runs on (benchmarks, the statement-log attack on a cluster of
+  // its own) runs once, on the embedded run; the server run leaves it out.
+  testPathIgnorePatterns: process.env.TEST_DATABASE_URL ? ['/node_modules/', '/test/integration/benchmarks\\.test\\.ts$', '/test/integration/statement-log\\.test\\.ts$'] : ['/node_modules/'],
 };

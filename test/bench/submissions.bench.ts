@@ -4,7 +4,8 @@
  * bare Express endpoint in the same run — and p99 steady: after the first (warm-up) 10-second window, no
  * window's p99 above 3× their median, the last not above 1.5× the second. Every request is a different business's form for a unit (valid random answers, its
  * own nonce), sealed and stored for real.
- * Run: npm run bench:submissions [-- SECONDS]   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
+ * Run: npm run bench:submissions [-- SECONDS]   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
+ * BENCH_BUSINESSES per unit, default 500)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,6 +35,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const SECONDS = Number(process.argv[2] ?? 60);
+/** Businesses per unit, all invited (BENCH_BUSINESSES; the suite's small run uses a few). */
+const BUSINESSES = Number(process.env.BENCH_BUSINESSES ?? 500);
 const WINDOW_MS = 10_000;
 const CONNECTIONS = 32;
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -46,7 +49,7 @@ url.pathname = '/' + name;
 const secrets = { SESSION_SECRET: randomBytes(32).toString('hex'), HMAC_SECRET: randomBytes(32).toString('hex') };
 const log = (line: string) => process.stdout.write(line + '\n');
 
-// A campaign in fieldwork with 60 units × 500 businesses, all invited (census).
+// A campaign in fieldwork with 60 units × BUSINESSES businesses, all invited (census).
 const database = await openDatabase({ url: url.toString() });
 await database.migrate();
 const { db } = database;
@@ -68,11 +71,11 @@ for (const m of members) must(await createKeysForMember(db, m, 'bench passphrase
 must(await setCommitteeMembers(db, boss.username, campaignId, members.map((m) => m.username)));
 must(await transition(db, boss, campaignId, 'sampling'));
 const frame = path.join(mkdtempSync(path.join(tmpdir(), 'ddci-bench-')), 'frame.csv');
-writeFileSync(frame, smallFrameCsv(units, 500));
+writeFileSync(frame, smallFrameCsv(units, BUSINESSES));
 const imported = must(await startFrameImport(db, createLogger('warn'), boss.username, campaignId, { path: frame, name: 'frame.csv', size: statSync(frame).size }));
 await imported.done;
 must(await freezeFrame(db, boss.username, campaignId));
-must(await saveDesign(db, boss.username, campaignId, { ...DEFAULT_DESIGN, minPerUnit: 500, maxPerUnit: 500, bySizeBand: false, reserveRatio: 0 }));
+must(await saveDesign(db, boss.username, campaignId, { ...DEFAULT_DESIGN, minPerUnit: BUSINESSES, maxPerUnit: BUSINESSES, bySizeBand: false, reserveRatio: 0 }));
 must(await commitSeed(db, boss.username, campaignId, {}));
 must(await drawCampaignSample(db, boss.username, campaignId));
 const keys = codeKeys(secrets.HMAC_SECRET);
