@@ -9,10 +9,11 @@ import type { Lang } from '../i18n/index.js';
 import { fromRoot } from '../paths.js';
 import { analysableMicrodata, codebook, microdataCsv } from '../publication/codebook.js';
 import type { ResultsDocument } from '../publication/results.js';
-import { publishedResults, readSealedResults, type Published, type PublicationContext } from '../publication/service.js';
+import { readSealedResults, type PublicationContext } from '../publication/service.js';
 import { freeTextView } from '../publication/view.js';
 import { ChromiumMissing } from './browser.js';
 import { reportData, reportPdf } from './document.js';
+import { publishedCache, type PublishedEntry } from './published-cache.js';
 import { indicatorsCsv, microdataXlsx, rankingsCsv, resultsXlsx } from './exports.js';
 import { writeDta } from './formats/dta.js';
 import { labelledMicrodata } from './formats/labelled.js';
@@ -63,37 +64,57 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     });
   });
 
-  /** Public, after publication only: before it, the same answer as for a campaign without results. */
+  /**
+   * Public, after publication only: before it, the same answer as for a campaign without results. Read and
+   * parsed once per instance, with everything made from it (published-cache.ts).
+   */
+  const cache = publishedCache(db);
   const publishedOf = async (req: Request) => {
-    const found = await publishedResults(db, String(req.params.id));
+    const found = await cache.entry(String(req.params.id));
     if (!found) throw notFound('results.notPublished');
     return found;
   };
   const id = (req: Request) => String(req.params.id);
   /** The analysts' table (units under the minimum left out) with its codebook. */
-  const described = (p: Published) => {
-    const microdata = analysableMicrodata(p.microdata, p.results);
-    const methodology = methodologyOf(microdata.methodology);
-    return { microdata, methodology, book: codebook(microdata, methodology, catalog.questionnaires), published: new Date(p.record.publishedAt) };
-  };
+  const described = (e: PublishedEntry) =>
+    cache.derived(e, 'described', () => {
+      const p = e.published;
+      const microdata = analysableMicrodata(p.microdata, p.results);
+      const methodology = methodologyOf(microdata.methodology);
+      return { microdata, methodology, book: codebook(microdata, methodology, catalog.questionnaires), published: new Date(p.record.publishedAt) };
+    });
+  /**
+   * A public file of the publication: made once per language, then served as bytes with a strong ETag and
+   * public caching (it never changes), 304 to a reader who has it.
+   */
+  const download = (path: string, type: string, filename: (req: Request) => string, make: (e: PublishedEntry, lang: Lang) => string | Buffer | Promise<string | Buffer>) =>
+    router.get(path, async (req, res) => {
+      const e = await publishedOf(req);
+      const body = await cache.derived(e, `${path}|${req.lang}`, async () => Buffer.from(await make(e, req.lang)));
+      res.set({ ETag: `"${e.version}-${req.lang}"`, 'Cache-Control': 'public, max-age=300' }).type(type).attachment(filename(req)).send(body);
+    });
 
   router.get('/campaigns/:id/results', async (req, res) => {
-    const found = await publishedOf(req);
-    res.render('pages/results', { campaign: await campaignOf(req), record: found.record, signature: found.signature, ...overviewOf(req, found.results) });
+    const e = await publishedOf(req);
+    const shown = await cache.derived(e, `overview|${req.lang}`, () => overviewOf(req, e.published.results));
+    res.render('pages/results', { campaign: await campaignOf(req), record: e.published.record, signature: e.published.signature, ...shown });
   });
   router.get('/campaigns/:id/results/units/:code', async (req, res) => {
-    const found = await publishedOf(req);
-    const card = scorecard(found.results, methodologyOf(found.results.methodology), req.lang, String(req.params.code));
+    const e = await publishedOf(req);
+    const { results } = e.published;
+    const code = String(req.params.code);
+    if (!results.units.some((u) => u.code === code)) throw notFound('error.404'); // nothing kept for codes that are not units
+    const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, () => scorecard(results, methodologyOf(results.methodology), req.lang, code));
     if (!card) throw notFound('error.404');
-    res.render('pages/scorecard', { campaign: await campaignOf(req), card, level: Math.round(found.results.result.level * 100), title: card.name });
+    res.render('pages/scorecard', { campaign: await campaignOf(req), card, level: Math.round(results.result.level * 100), title: card.name });
   });
   router.get('/campaigns/:id/results/methodology', async (req, res) => {
-    const { results } = await publishedOf(req);
+    const { results } = (await publishedOf(req)).published;
     const facts = await appendixFacts(db, id(req));
     res.render('pages/report-methodology', { campaign: await campaignOf(req), appendix: appendix(results, methodologyOf(results.methodology), req.lang, facts) });
   });
   router.get('/campaigns/:id/results/codebook', async (req, res) => {
-    const { book } = described(await publishedOf(req));
+    const { book } = await described(await publishedOf(req));
     res.render('pages/codebook', { campaign: await campaignOf(req), book: codebookView(book, req.lang) });
   });
 
@@ -104,63 +125,41 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   };
   router.get('/campaigns/:id/report', async (req, res) => res.render('pages/report', await reportOf(req)));
   router.get('/campaigns/:id/report.pdf', async (req, res) => {
-    const data = await reportOf(req);
+    const e = await publishedOf(req);
+    const campaign = await campaignOf(req);
     try {
-      const pdf = await reportPdf(req.app, data, req.lang, config.chromiumPath);
-      res.type('application/pdf').attachment(`ddci-${data.campaign.year}-${id(req)}.pdf`).send(pdf);
+      // The report's header may be edited after publication: the printed PDF is kept per header version.
+      const pdf = await cache.derived(e, `pdf|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => reportPdf(req.app, await reportOf(req), req.lang, config.chromiumPath));
+      res.type('application/pdf').attachment(`ddci-${campaign.year}-${id(req)}.pdf`).send(pdf);
     } catch (error) {
       if (!(error instanceof ChromiumMissing)) throw error;
       ctx.logger.warn({ err: error }, 'PDF report: Chromium is not available');
+      const data = await reportOf(req);
       res.status(503).render('pages/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { reason: error.message } } });
     }
   });
 
-  router.get('/campaigns/:id/rankings.csv', async (req, res) => {
-    const { results } = await publishedOf(req);
-    res.type('text/csv; charset=utf-8').attachment(`rankings-${id(req)}.csv`).send(rankingsCsv(results, methodologyOf(results.methodology)));
-  });
-  router.get('/campaigns/:id/indicators.csv', async (req, res) => {
-    const { results } = await publishedOf(req);
-    res.type('text/csv; charset=utf-8').attachment(`indicators-${id(req)}.csv`).send(indicatorsCsv(results));
-  });
-  router.get('/campaigns/:id/results.xlsx', async (req, res) => {
-    const { results } = await publishedOf(req);
-    res.type(XLSX).attachment(`results-${id(req)}.xlsx`).send(await resultsXlsx(results, methodologyOf(results.methodology)));
-  });
+  const CSV = 'text/csv; charset=utf-8';
+  const methodologyOfEntry = (e: PublishedEntry) => methodologyOf(e.published.results.methodology);
+  download('/campaigns/:id/rankings.csv', CSV, (req) => `rankings-${id(req)}.csv`, (e) => rankingsCsv(e.published.results, methodologyOfEntry(e)));
+  download('/campaigns/:id/indicators.csv', CSV, (req) => `indicators-${id(req)}.csv`, (e) => indicatorsCsv(e.published.results));
+  download('/campaigns/:id/results.xlsx', XLSX, (req) => `results-${id(req)}.xlsx`, (e) => resultsXlsx(e.published.results, methodologyOfEntry(e)));
 
-  const json = (name: string, pick: (p: Published) => unknown) =>
-    router.get(`/campaigns/:id/${name}.json`, async (req, res) => {
-      const found = await publishedOf(req);
-      res.type('application/json').attachment(`${name}-${id(req)}.json`).send(JSON.stringify(pick(found), null, 1));
-    });
-  json('results', (p) => p.results);
-  json('microdata', (p) => p.microdata);
-  json('publication', (p) => ({ record: p.record, signature: p.signature }));
-  json('codebook', (p) => described(p).book);
-  json('methodology', (p) => methodologyOf(p.microdata.methodology));
+  const json = (name: string, pick: (e: PublishedEntry) => unknown) =>
+    download(`/campaigns/:id/${name}.json`, 'application/json', (req) => `${name}-${id(req)}.json`, async (e) => JSON.stringify(await pick(e), null, 1));
+  json('results', (e) => e.published.results);
+  json('microdata', (e) => e.published.microdata);
+  json('publication', (e) => ({ record: e.published.record, signature: e.published.signature }));
+  json('codebook', async (e) => (await described(e)).book);
+  json('methodology', (e) => methodologyOf(e.published.microdata.methodology));
 
   /** The microdata in the analysts' formats, each described by the same codebook. */
-  const microdataFile = (extension: string, type: string, render: (p: Published, lang: Lang) => Buffer | string | Promise<Buffer>) =>
-    router.get(`/campaigns/:id/microdata.${extension}`, async (req, res) => {
-      const found = await publishedOf(req);
-      res.type(type).attachment(`microdata-${id(req)}.${extension}`).send(await render(found, req.lang));
-    });
-  microdataFile('csv', 'text/csv; charset=utf-8', (p) => {
-    const { microdata, methodology, book } = described(p);
-    return microdataCsv(microdata, book, methodology);
-  });
-  microdataFile('xlsx', XLSX, (p, lang) => {
-    const { microdata, methodology, book } = described(p);
-    return microdataXlsx(microdata, book, methodology, lang);
-  });
-  microdataFile('sav', 'application/x-spss-sav', (p, lang) => {
-    const { microdata, methodology, book, published } = described(p);
-    return writeSav(labelledMicrodata(microdata, book, methodology, lang), published);
-  });
-  microdataFile('dta', 'application/x-stata-dta', (p, lang) => {
-    const { microdata, methodology, book, published } = described(p);
-    return writeDta(labelledMicrodata(microdata, book, methodology, lang), published);
-  });
+  const microdataFile = (extension: string, type: string, render: (d: Awaited<ReturnType<typeof described>>, lang: Lang) => Buffer | string | Promise<Buffer>) =>
+    download(`/campaigns/:id/microdata.${extension}`, type, (req) => `microdata-${id(req)}.${extension}`, async (e, lang) => render(await described(e), lang));
+  microdataFile('csv', CSV, ({ microdata, methodology, book }) => microdataCsv(microdata, book, methodology));
+  microdataFile('xlsx', XLSX, ({ microdata, methodology, book }, lang) => microdataXlsx(microdata, book, methodology, lang));
+  microdataFile('sav', 'application/x-spss-sav', ({ microdata, methodology, book, published }, lang) => writeSav(labelledMicrodata(microdata, book, methodology, lang), published));
+  microdataFile('dta', 'application/x-stata-dta', ({ microdata, methodology, book, published }, lang) => writeDta(labelledMicrodata(microdata, book, methodology, lang), published));
 
   // The estimation rules, shipped with every microdata download.
   const estimationRules = readFileSync(fromRoot('docs', 'estimation.md'), 'utf8');

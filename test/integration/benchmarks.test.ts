@@ -28,6 +28,7 @@ const SMALL: Record<string, { args?: string[]; env?: () => Record<string, string
   'bench:unseal': { args: ['300'], prints: /total [\d.]+ s \(target/ },
   'bench:estimation': { env: () => ({ RUNS: '2', REPLICATES: '20' }), prints: /neyman, band dropped .* coverage indicator [\d.]+ %/ },
   'bench:reports': { env: () => ({ BENCH_UNITS: '6' }), prints: /whole report PDF/ },
+  'bench:announcement': { args: ['1', '10'], env: () => ({ BENCH_SCALE: '0.3' }), prints: /results\.json: 10× the responses at [\d.]+ of the rate/ },
 };
 
 test('every benchmark has a small mode here', () => {

@@ -4,7 +4,7 @@ import { createCampaign } from '../../server/campaigns/index.js';
 import { frameImports, units } from '../../server/db/schema.js';
 import { checkFrameRow } from '../../server/sampling/frame-rows.js';
 import { UNSAFE_TEXT } from '../../server/text.js';
-import { Browser, createAccount, csrfFrom, formBody, loggedIn, startTestApp, type TestApp } from '../support/app.js';
+import { Browser, createAccount, csrfFrom, formBody, loggedIn, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { formOf, startSurvey } from '../support/survey.js';
 
@@ -12,7 +12,8 @@ import { formOf, startSurvey } from '../support/survey.js';
  * Hostile input, generated (fast-check, fixed seeds): 14,000 inputs — 3,000 at code entry, 500 at login,
  * 2,500 survey forms, 500 units CSV files, 4,000 frame rows, 1,500 JSON bodies (nesting to 10,000 levels),
  * 1,000 forms with hostile field names, 1,000 multipart uploads with hostile field and file names or broken
- * framing. Nothing gives a 5xx; text that cannot be stored (a NUL,
+ * framing — and 40 generated bodies at every POST route the app registers (read from its router, so a new
+ * form is fuzzed too), as an administrator and as the chair. Nothing gives a 5xx; text that cannot be stored (a NUL,
  * or bytes that are not UTF-8) is refused with a 4xx naming the field, and nothing is stored.
  * Every request comes from its own address (TRUST_PROXY), so the guessing limits do not hide the handlers.
  */
@@ -225,3 +226,44 @@ test('multipart uploads: 1,000 generated bodies — hostile field and file names
 
 const countUnits = async (campaignId: string) => (await t.db.select().from(units).where(eq(units.campaignId, campaignId))).length;
 const countImports = async () => (await t.db.select({ id: frameImports.id }).from(frameImports)).length;
+
+/** Every POST route the app registers, from Express's own router stack. */
+function postRoutes(app: TestApp['app']): string[] {
+  const found: string[] = [];
+  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
+    for (const layer of stack) {
+      if (layer.route?.methods.post) found.push(layer.route.path);
+      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
+  return [...new Set(found)].sort();
+}
+
+test('every form of the app: 40 generated bodies each (hostile names and values), as an administrator and as the chair; no 5xx', async () => {
+  const routes = postRoutes(t.app).filter((r) => r !== '/logout'); // signing out would end the fuzzing session
+  expect(routes.length).toBeGreaterThan(30);
+  const { browser: admin } = await loggedIn(t.app, t.db, 'admin');
+  const chair = new Browser(t.app);
+  expect((await chair.login(fw.members[0]!.username, TEST_PASSWORD)).status).toBe(303);
+  const { username: victim } = await createAccount(t.db, 'observer');
+  const concrete = (route: string) =>
+    route.replace(':id', fw.campaignId).replace(':unit', fw.invitations[0]!.units[0]!).replace(':username', victim).replace(':unitId', 'nope').replace(':importId', 'nope');
+  const fields = fc.dictionary(fc.oneof(hostileText, fc.constantFrom('code', 'passphrase', 'to', 'confirm', 'name_vi', 'seed', 'username', 'count')), fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 })), { maxKeys: 6 });
+  const statuses = new Map<number, number>();
+  for (const [who, browser] of [['admin', admin], ['chair', chair]] as const) {
+    const token = await tokenFor(browser, '/campaigns');
+    for (const route of routes) {
+      await fc.assert(
+        fc.asyncProperty(fields, async (body) => {
+          const form = Object.entries(body).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`));
+          const res = await browser.agent.post(concrete(route)).set('X-Forwarded-For', nextAddress()).type('form').send([`_csrf=${encodeURIComponent(token)}`, ...form].join('&'));
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect({ who, route, status: res.status < 500 }).toEqual({ who, route, status: true });
+        }),
+        { numRuns: 20, seed: route.length * 31 + who.length },
+      );
+    }
+  }
+  expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(routes.length * 40);
+}, 900_000);

@@ -145,8 +145,14 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   const code = await runCli(['score', '--microdata', path.join(dir, 'microdata.json'), '--json', path.join(dir, 'scored.json')], { env: {}, out: () => undefined, err: (s) => (err += s) });
   expect(err).toBe('');
   expect(code).toBe(0);
-  const publishedResults = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/results.json`)).text) as { result: unknown };
+  const resultsFile = await anyone.get(`/campaigns/${fw.campaignId}/results.json`);
+  const publishedResults = JSON.parse(resultsFile.text) as { result: unknown };
   expect(JSON.parse(readFileSync(path.join(dir, 'scored.json'), 'utf8'))).toEqual(publishedResults.result);
+  // Announcement day: a published file never changes, so it is cacheable, and a reader who has it gets a 304.
+  expect(resultsFile.headers['cache-control']).toBe('public, max-age=300');
+  expect(resultsFile.headers.etag).toMatch(/^"[0-9a-f]{32}-vi"$/);
+  const again = await anyone.agent.get(`/campaigns/${fw.campaignId}/results.json`).set('If-None-Match', resultsFile.headers.etag!);
+  expect(again.status).toBe(304);
 
   // The publication verifies; a changed figure does not.
   const verified = await verifyPublication(t.db, shippedCatalog(), fw.campaignId);
