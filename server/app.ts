@@ -100,6 +100,8 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     next();
   });
   app.use('/assets/vendor', express.static(fromRoot('node_modules', 'chart.js', 'dist'), { maxAge: '1d', index: false }));
+  // Tinos: the metrics of Times New Roman, which Decree 30/2020 asks of official documents, with Vietnamese (docs/design.md §8).
+  app.use('/assets/vendor/tinos', express.static(fromRoot('node_modules', '@fontsource', 'tinos'), { maxAge: '30d', index: false }));
   app.use('/assets/vendor/error-bars', express.static(fromRoot('node_modules', 'chartjs-chart-error-bars', 'build'), { maxAge: '1d', index: false }));
   // Past the static assets, every page and download is its reader's own — access codes in letters and
   // mail-merge files, tax codes and names in a frame's errors, sealed results, receipts — so nothing is

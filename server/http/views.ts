@@ -70,8 +70,12 @@ const helpers = {
   minus: (a: number, b: number) => Number(a) - Number(b),
   upper: (value: string) => String(value).toLocaleUpperCase('vi-VN'),
   /** Parts of a date in Vietnam's time zone, for the letters' "ngày … tháng … năm …". */
-  vnDay: (value: Date) => vietnamDatePart(value, 'day'),
-  vnMonth: (value: Date) => vietnamDatePart(value, 'month'),
+  // Decree 30/2020: days below 10 and the months 1 and 2 take a leading zero (“ngày 05 tháng 02”, “tháng 3”).
+  vnDay: (value: Date) => String(vietnamDatePart(value, 'day')).padStart(2, '0'),
+  vnMonth: (value: Date) => {
+    const month = vietnamDatePart(value, 'month');
+    return month <= 2 ? `0${month}` : String(month);
+  },
   vnYear: (value: Date) => vietnamDatePart(value, 'year'),
 };
 

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { fromRoot } from '../../server/paths.js';
+import { launchChromium } from '../../server/reports/browser.js';
+import { createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+
+/**
+ * Invitation letters as the province prints them (issue 23): the letters page in Chromium, with the app's
+ * strict CSP, printed to A4 — one letter, one page, each page holding its own business's access code and
+ * link; no stylesheet refused. The PDF and a rendered page are kept in test-artifacts/letters/.
+ */
+const artifacts = fromRoot('test-artifacts', 'letters');
+let t: TestApp;
+let server: Server;
+let browser: Browser;
+let base: string;
+let fw: FieldworkCampaign;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  t = await startTestApp();
+  fw = await campaignInFieldwork(t.db, 'Lạng Sơn', ['SXD', 'STC', 'SCT', 'SYT', 'HCL', 'HLB', 'HDD', 'HVL'], { stopAt: 'sampling', perUnit: 40, design: { minPerUnit: 20, maxPerUnit: 20 } });
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await launchChromium(process.env.CHROMIUM_PATH);
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  await t?.close();
+});
+
+test('a batch of 100 letters prints on exactly 100 A4 pages, each with its own access code, styled with no CSP refusal', async () => {
+  expect(fw.invitations.length).toBeGreaterThanOrEqual(100);
+  const admin = await createAccount(t.db, 'admin');
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  });
+  await page.goto(`${base}/login`);
+  await page.locator('input[name=username]').fill(admin.username);
+  await page.locator('input[name=password]').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForLoadState('load');
+  const res = await page.goto(`${base}/campaigns/${fw.campaignId}/invitations/letters?page=0`);
+  expect(res!.status()).toBe(200);
+  await page.evaluate('document.fonts.ready');
+  const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  const file = path.join(artifacts, 'letters-100.pdf');
+  writeFileSync(file, pdf);
+  await context.close();
+  expect(refused).toEqual([]);
+
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+  expect(pages).toBe(100);
+  // Page by page: the letter's own code (as printed, XXXX-XXXX-XXXX) and the survey link.
+  const codes = new Set(fw.invitations.map((i) => i.code));
+  const seen = new Set<string>();
+  for (let p = 1; p <= pages; p++) {
+    const text = execFileSync('pdftotext', ['-f', String(p), '-l', String(p), '-layout', file, '-'], { encoding: 'utf8' });
+    // The code is printed letter-spaced, which text extraction reads as spaces between its symbols.
+    const compact = text.replace(/\s+/g, '');
+    const onPage = [...codes].filter((c) => compact.includes(`Mãtruycập:${c}`) && compact.includes(`/survey?code=${c}`));
+    expect({ page: p, codes: new Set(onPage).size }).toEqual({ page: p, codes: 1 });
+    seen.add(onPage[0]!);
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Nơi nhận');
+  }
+  expect(seen.size).toBe(100);
+  // The first page as an image, to look at.
+  execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '60', '-png', file, path.join(artifacts, 'letter')]);
+}, 300_000);
