@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import jsqr from 'jsqr';
+import { PNG } from 'pngjs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -14,6 +16,8 @@ import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwor
  * link; no stylesheet refused. The PDF and a rendered page are kept in test-artifacts/letters/.
  */
 const artifacts = fromRoot('test-artifacts', 'letters');
+// jsqr is CommonJS with an ES-style `default` in its types: Node's import gives module.exports, which carries it too.
+const jsQR = jsqr.default;
 let t: TestApp;
 let server: Server;
 let browser: Browser;
@@ -74,6 +78,14 @@ test('a batch of 100 letters prints on exactly 100 A4 pages, each with its own a
     expect(text).toContain('Nơi nhận');
   }
   expect(seen.size).toBe(100);
-  // The first page as an image, to look at.
-  execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '60', '-png', file, path.join(artifacts, 'letter')]);
+  // The QR codes, read from the printed pages as a phone's camera would read them (150 dpi), lead to each letter's own link.
+  for (const p of [1, 50, 100]) {
+    execFileSync('pdftoppm', ['-f', String(p), '-l', String(p), '-r', '150', '-singlefile', '-png', file, path.join(artifacts, `letter-${p}`)]);
+    const image = PNG.sync.read(readFileSync(path.join(artifacts, `letter-${p}.png`)));
+    const qr = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+    const text = execFileSync('pdftotext', ['-f', String(p), '-l', String(p), file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect({ page: p, decoded: Boolean(qr) }).toEqual({ page: p, decoded: true });
+    const code = /code=([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})$/.exec(qr!.data)?.[1];
+    expect(code && text.includes(`Mãtruycập:${code}`)).toBe(true);
+  }
 }, 300_000);
