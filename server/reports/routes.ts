@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import { requirePermission } from '../auth/index.js';
 import { campaignLookup } from '../campaigns/lookup.js';
+import type { CampaignRow } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import { notFound } from '../http/errors.js';
 import { formRateLimit } from '../http/rate-limit.js';
@@ -94,10 +95,31 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
       res.set({ ETag: `"${e.version}-${req.lang}"`, 'Cache-Control': 'public, max-age=300' }).type(type).attachment(filename(req)).send(body);
     });
 
+  /**
+   * A public page of the publication. For a reader with no session and no notice — the announcement-day
+   * crowd — it is rendered once per page and language and kept, with a placeholder where each reader's own
+   * CSRF token goes; anyone else gets it rendered for them. Only plain URLs (no query but `lang`) are kept.
+   */
+  const CSRF_SLOT = 'csrf-slot-0b2f4e9a1c7d';
+  const publicPage = async (req: Request, res: Response, e: PublishedEntry, view: string, locals: (campaign: CampaignRow) => Record<string, unknown> | Promise<Record<string, unknown>>) => {
+    const campaign = await campaignOf(req); // its record may still be edited: the page is kept per version of it
+    const plain = Object.keys(req.query).every((k) => k === 'lang');
+    if (req.staff || res.locals.flash || !plain) return res.render(view, await locals(campaign));
+    const html = await cache.derived(e, `html|${req.path}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => {
+      const shown = { ...(await locals(campaign)), csrfToken: CSRF_SLOT };
+      return new Promise<string>((resolve, reject) => res.render(view, shown, (error: Error | null, out?: string) => (error ? reject(error) : resolve(out!))));
+    });
+    res.type('html').send(html.replaceAll(CSRF_SLOT, String(res.locals.csrfToken)));
+  };
+
   router.get('/campaigns/:id/results', async (req, res) => {
     const e = await publishedOf(req);
-    const shown = await cache.derived(e, `overview|${req.lang}`, () => overviewOf(req, e.published.results));
-    res.render('pages/results', { campaign: await campaignOf(req), record: e.published.record, signature: e.published.signature, ...shown });
+    await publicPage(req, res, e, 'pages/results', async (campaign) => ({
+      campaign,
+      record: e.published.record,
+      signature: e.published.signature,
+      ...(await cache.derived(e, `overview|${req.lang}`, () => overviewOf(req, e.published.results))),
+    }));
   });
   router.get('/campaigns/:id/results/units/:code', async (req, res) => {
     const e = await publishedOf(req);
@@ -106,7 +128,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     if (!results.units.some((u) => u.code === code)) throw notFound('error.404'); // nothing kept for codes that are not units
     const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, () => scorecard(results, methodologyOf(results.methodology), req.lang, code));
     if (!card) throw notFound('error.404');
-    res.render('pages/scorecard', { campaign: await campaignOf(req), card, level: Math.round(results.result.level * 100), title: card.name });
+    await publicPage(req, res, e, 'pages/scorecard', (campaign) => ({ campaign, card, level: Math.round(results.result.level * 100), title: card.name }));
   });
   router.get('/campaigns/:id/results/methodology', async (req, res) => {
     const { results } = (await publishedOf(req)).published;

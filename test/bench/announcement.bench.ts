@@ -73,7 +73,7 @@ for (let i = 0; !(await fetch(`${origin}/healthz`).then((r) => r.ok, () => false
 async function load(url: string) {
   await fetch(url).then((r) => r.arrayBuffer()); // the first reader pays for reading the publication
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  return { rate: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return { rate: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, detail: `${result.timeouts} timeouts, ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodeStats)}` };
 }
 
 log(`Announcement day: ${CONNECTIONS} clients, ${SECONDS} s each, the app in its own process on the embedded database`);
@@ -91,6 +91,7 @@ for (const c of made) {
     const r = await load(origin + url);
     (rates[page] ??= []).push(r.rate);
     log(`| ${c.responses.toLocaleString('en')} responses (${(c.bytes / 2 ** 20).toFixed(1)} MiB published) | ${page} | ${r.rate.toFixed(0)} | ${(r.rate / staticAsset.rate).toFixed(2)} | ${r.p99} ms | ${r.errors} |`);
+    if (r.errors) log(`  errors: ${r.detail}`);
   }
 }
 for (const [page, [small, large]] of Object.entries(rates)) log(`${page}: 10× the responses at ${(large! / small!).toFixed(2)} of the rate`);

@@ -153,6 +153,17 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect(resultsFile.headers.etag).toMatch(/^"[0-9a-f]{32}-vi"$/);
   const again = await anyone.agent.get(`/campaigns/${fw.campaignId}/results.json`).set('If-None-Match', resultsFile.headers.etag!);
   expect(again.status).toBe(304);
+  // The overview is rendered once for anonymous readers, yet each gets its own CSRF token in it.
+  const [readerA, readerB] = [new Browser(t.app), new Browser(t.app)];
+  const tokens = [];
+  for (const reader of [readerA, readerB, readerA]) {
+    const page = await reader.get(`/campaigns/${fw.campaignId}/results`);
+    expect(page.status).toBe(200);
+    tokens.push(/name="csrf-token" content="([^"]+)"/.exec(page.text)![1]);
+  }
+  expect(tokens[0]).toBe(tokens[2]);
+  expect(tokens[0]).not.toBe(tokens[1]);
+  expect(tokens.join()).not.toContain('csrf-slot');
 
   // The publication verifies; a changed figure does not.
   const verified = await verifyPublication(t.db, shippedCatalog(), fw.campaignId);
