@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
-import { launchChromium } from '../../server/reports/browser.js';
-import { createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { createAccount, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 
 /**
@@ -18,26 +17,19 @@ import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwor
 const artifacts = fromRoot('test-artifacts', 'letters');
 // jsqr is CommonJS with an ES-style `default` in its types: Node's import gives module.exports, which carries it too.
 const jsQR = jsqr.default;
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let browser: Browser;
 let base: string;
 let fw: FieldworkCampaign;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  t = await startTestApp();
+  app = await startBrowserApp();
+  ({ t, browser, base } = app);
   fw = await campaignInFieldwork(t.db, 'Lạng Sơn', ['SXD', 'STC', 'SCT', 'SYT', 'HCL', 'HLB', 'HDD', 'HVL'], { stopAt: 'sampling', perUnit: 40, design: { minPerUnit: 20, maxPerUnit: 20 } });
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await launchChromium(process.env.CHROMIUM_PATH);
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await t?.close();
-});
+afterAll(() => app?.close());
 
 test('a batch of 100 letters prints on exactly 100 A4 pages, each with its own access code, styled with no CSP refusal', async () => {
   expect(fw.invitations.length).toBeGreaterThanOrEqual(100);

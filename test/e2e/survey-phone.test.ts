@@ -1,36 +1,28 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../server/reports/browser.js';
 import { storedEnvelopes } from '../support/responses.js';
 import { fromRoot } from '../../server/paths.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { answerEverySection, answerShown } from '../support/phone.js';
 
 const artifacts = fromRoot('test-artifacts', 'e2e');
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let browser: Browser;
 let base: string;
 let fw: FieldworkCampaign;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  t = await startTestApp();
+  app = await startBrowserApp();
+  ({ t, browser, base } = app);
   fw = await campaignInFieldwork(t.db, 'Lạng Sơn', ['SXD', 'HCL']);
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await launchChromium(process.env.CHROMIUM_PATH);
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
-  await t.close();
-});
+afterAll(() => app?.close());
 
 const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage });
 

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../server/reports/browser.js';
 import { fromRoot } from '../../server/paths.js';
-import { Browser, createAccount, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { Browser, createAccount, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { inkedCanvases } from '../support/canvas.js';
 import { campaignPaths } from '../support/pages.js';
 import { smallFrameCsv } from '../support/sampling.js';
@@ -28,8 +27,8 @@ const UNITS = [
   { code: 'XHL', block: 'commune', nameVi: 'UBND xã Hoàng Văn Thụ', nameEn: 'Hoang Van Thu Commune' },
 ];
 const PASSPHRASE = 'mot cum mat khau rieng cua thanh vien hoi dong';
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let chromiumBrowser: Chromium;
 let base: string;
 let shots = 0;
@@ -39,17 +38,10 @@ let chairName: string | undefined;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  t = await startTestApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  chromiumBrowser = await launchChromium(process.env.CHROMIUM_PATH);
+  app = await startBrowserApp();
+  ({ t, base, browser: chromiumBrowser } = app);
 }, 120_000);
-afterAll(async () => {
-  await chromiumBrowser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await t?.close();
-});
+afterAll(() => app?.close());
 
 const desk = () => chromiumBrowser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' });
 const phone = () => chromiumBrowser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
