@@ -6,7 +6,7 @@ import type { Browser, LaunchOptions } from 'playwright-core';
  * set; Debian's `chromium` when installed; otherwise the Chromium shipped inside the npm package
  * `@sparticuz/chromium` (a dependency, so `npm install` brings it — no download at run time), unpacked
  * once into the temporary folder on first use. A fresh machine therefore prints PDFs with nothing
- * installed by hand (docs/design.md § Reports).
+ * installed by hand (docs/design.md §8).
  */
 export class ChromiumMissing extends Error {}
 

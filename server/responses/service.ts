@@ -188,7 +188,7 @@ export function responseService(ctx: SurveyContext) {
  * The mix, once, at close, in the closing transaction: every pending envelope of the campaign moves to
  * `responses` out of the mixing layer, under a fresh id, in an order drawn by a CSPRNG, so that nothing the
  * database stores, writes or is asked ties a stored response to the invitation flag its envelope was
- * written with (docs/design.md § Anonymity, server/sealing/README.md).
+ * written with (docs/design.md §6, server/sealing/README.md).
  *
  * What an operator logging every statement sees of it: reads of the pending rows in id order, a page at a
  * time — a sequence computable from the table alone — then, once a whole group has been read into memory,
@@ -197,8 +197,7 @@ export function responseService(ctx: SurveyContext) {
  * campaign up to MIX_GROUP pending rows (memory: about 4 KiB an envelope), which is then the anonymity set.
  * Rows pending from before the mixing layer keep their unit and questionnaire columns.
  */
-async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<number> {
-  let moved = 0;
+async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<void> {
   let after: string | null = null;
   for (;;) {
     const group: Omit<q.NewResponse, 'id'>[] = [];
@@ -216,14 +215,12 @@ async function mixPending(tx: Db, mixKey: Buffer, campaignId: string): Promise<n
     if (!group.length) break;
     shuffle(group);
     for (let from = 0; from < group.length; from += MIX_PAGE) await q.insertResponses(tx, group.slice(from, from + MIX_PAGE).map((row) => ({ ...row, id: nanoid() })));
-    moved += group.length;
     if (group.length < MIX_GROUP) break;
   }
   await q.clearPending(tx, campaignId);
-  return moved;
 }
 /** The anonymity set of the mix at scale: min(campaign, MIX_GROUP) responses. */
-export const MIX_GROUP = 100_000;
+const MIX_GROUP = 100_000;
 const MIX_PAGE = 500;
 
 /** Fisher–Yates with a CSPRNG: every order equally likely, and none predictable from the database. */

@@ -160,6 +160,8 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
     const page = await reader.get(`/campaigns/${fw.campaignId}/results`);
     expect(page.status).toBe(200);
     tokens.push(/name="csrf-token" content="([^"]+)"/.exec(page.text)![1]);
+    // Its chart data, embedded through the one escaping helper, parses whole from its script element.
+    expect(JSON.parse(/<script type="application\/json" id="report-charts">([\s\S]*?)<\/script>/.exec(page.text)![1]!)).toEqual(expect.any(Object));
   }
   expect(tokens[0]).toBe(tokens[2]);
   expect(tokens[0]).not.toBe(tokens[1]);
