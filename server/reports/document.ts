@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Application } from 'express';
 import { findCampaign, type CampaignRow } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
@@ -40,13 +39,15 @@ export async function reportData(db: Db, catalog: Catalog, campaignId: string, l
   return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId));
 }
 
-/** The report page as one self-contained HTML document (the stylesheet inlined), for printing to PDF. */
+/** The report page as one HTML document, for printing to PDF (its styles and scripts are added there). */
 export function reportHtml(app: Application, data: ReportDocument, lang: Lang): Promise<string> {
-  const css = readFileSync(fromRoot('views', 'assets', 'app.css'), 'utf8');
   return new Promise((resolve, reject) =>
-    app.render('pages/report', { ...data, lang, layout: 'print', css, print: true }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
+    app.render('pages/report', { ...data, lang, layout: 'print', print: true }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
   );
 }
+
+/** The stylesheets of the printed report, added to the page Chromium prints (no server to fetch them from). */
+const PRINT_STYLES = [fromRoot('views', 'assets', 'app.css'), fromRoot('views', 'assets', 'report-print.css')];
 
 
 /** The scripts that draw the report's charts, added to the page Chromium prints (no server to fetch them from). */
@@ -69,6 +70,7 @@ export async function printPdf(html: string, chromiumPath: string | undefined): 
   try {
     const page = await browser.newPage({ viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
     await page.setContent(html, { waitUntil: 'load' });
+    for (const path of PRINT_STYLES) await page.addStyleTag({ path });
     for (const path of CHART_SCRIPTS) await page.addScriptTag({ path });
     return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   } finally {
