@@ -3,10 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
-import { createAccount, TEST_PASSWORD, type TestApp } from '../support/app.js';
-import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
+import { createAccount } from '../support/app.js';
+import { signIn, startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 
 /**
@@ -18,34 +17,25 @@ const artifacts = fromRoot('test-artifacts', 'letters');
 // jsqr is CommonJS with an ES-style `default` in its types: Node's import gives module.exports, which carries it too.
 const jsQR = jsqr.default;
 let app: BrowserApp;
-let t: TestApp;
-let browser: Browser;
-let base: string;
 let fw: FieldworkCampaign;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   app = await startBrowserApp();
-  ({ t, browser, base } = app);
-  fw = await campaignInFieldwork(t.db, 'Lạng Sơn', ['SXD', 'STC', 'SCT', 'SYT', 'HCL', 'HLB', 'HDD', 'HVL'], { stopAt: 'sampling', perUnit: 40, design: { minPerUnit: 20, maxPerUnit: 20 } });
+  fw = await campaignInFieldwork(app.t.db, 'Lạng Sơn', ['SXD', 'STC', 'SCT', 'SYT', 'HCL', 'HLB', 'HDD', 'HVL'], { stopAt: 'sampling', perUnit: 40, design: { minPerUnit: 20, maxPerUnit: 20 } });
 }, 180_000);
 afterAll(() => app?.close());
 
 test('a batch of 100 letters prints on exactly 100 A4 pages, each with its own access code, styled with no CSP refusal', async () => {
   expect(fw.invitations.length).toBeGreaterThanOrEqual(100);
-  const admin = await createAccount(t.db, 'admin');
-  const context = await browser.newContext({ locale: 'vi-VN' });
-  const page = await context.newPage();
+  const admin = await createAccount(app.t.db, 'admin');
+  const context = await app.browser.newContext({ locale: 'vi-VN' });
   const refused: string[] = [];
-  page.on('console', (m) => {
+  context.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
   });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=username]').fill(admin.username);
-  await page.locator('input[name=password]').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForLoadState('load');
-  const res = await page.goto(`${base}/campaigns/${fw.campaignId}/invitations/letters?page=0`);
+  const page = await signIn(context, app.base, admin.username);
+  const res = await page.goto(`${app.base}/campaigns/${fw.campaignId}/invitations/letters?page=0`);
   expect(res!.status()).toBe(200);
   await page.evaluate('document.fonts.ready');
   const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
-import { Browser, createAccount, TEST_PASSWORD, type TestApp } from '../support/app.js';
-import { startBrowserApp, type BrowserApp } from '../support/browser-app.js';
+import { Browser, createAccount, type TestApp } from '../support/app.js';
+import { signIn as signInAt, startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { inkedCanvases } from '../support/canvas.js';
 import { campaignPaths } from '../support/pages.js';
 import { smallFrameCsv } from '../support/sampling.js';
@@ -62,18 +62,7 @@ async function look(page: Page, name: string, options: { fullPage?: boolean; axe
   await page.screenshot({ path: path.join(artifacts, `year-${String(++shots).padStart(2, '0')}-${name}.png`), fullPage });
 }
 
-async function signIn(context: BrowserContext, username: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForLoadState('load');
-  return page;
-}
+const signIn = (context: BrowserContext, username: string): Promise<Page> => signInAt(context, base, username);
 
 const press = async (page: Page, name: string | RegExp) => {
   await page.getByRole('button', { name }).first().click();

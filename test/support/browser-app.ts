@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../server/reports/browser.js';
-import { startTestApp, type TestApp } from './app.js';
+import { startTestApp, TEST_PASSWORD, type TestApp } from './app.js';
 
 /** The real app on a fresh database, listening on a loopback port, and the Chromium that drives it. */
 export interface BrowserApp {
@@ -27,4 +27,18 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       await t.close();
     },
   };
+}
+
+/** A new page of `context`, signed in at `base` as `username` (password TEST_PASSWORD); a script error fails the test. */
+export async function signIn(context: BrowserContext, base: string, username: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${base}/login`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForLoadState('load');
+  return page;
 }
