@@ -215,7 +215,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program
     .command('score')
     .description('recompute every published figure (indicators, pillars, DDCI, intervals, ranks, tiers) from the anonymised microdata')
-    .requiredOption('--microdata <file>', 'the published microdata (DDCI-MICRODATA/2 JSON)')
+    .requiredOption('--microdata <file>', 'the published microdata (DDCI-MICRODATA/3 JSON, or /2)')
     .option('--methodology <file>', 'the methodology file (default: the shipped one of the microdata’s version)')
     .option('--previous <file>', 'last year’s published microdata, for the change from last year')
     .option('--json <file>', 'also write the full results as JSON')

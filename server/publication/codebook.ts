@@ -84,6 +84,7 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
     { name: 'fpc', role: 'design', type: 'integer', label: text('Số doanh nghiệp của tầng trong khung mẫu (N_h)', 'Businesses of the stratum in the frame (N_h)') },
     { name: 'questionnaire', role: 'design', type: 'string', label: text('Phiếu hỏi và phiên bản', 'Questionnaire and version') },
     { name: 'mode', role: 'design', type: 'string', label: text('Hình thức trả lời', 'Mode of answering'), valueLabels: { online: text('Trực tuyến', 'Online'), phone: text('Điện thoại', 'Phone'), paper: text('Phiếu giấy', 'Paper'), in_person: text('Trực tiếp', 'In person') } },
+    { name: 'block', role: 'design', type: 'string', label: text('Khối của đơn vị: đơn vị được đánh giá theo các chỉ tiêu của khối mình', 'Block of the unit: a unit is rated on its own block’s indicators'), valueLabels: Object.fromEntries(methodology.blocks.map((b) => [b.code, b.name])) },
   ];
   const answers: CodebookVariable[] = codedQuestions(microdata, questionnaires).map(({ question, questionnaires: forms, scales }) => ({
     name: question.code,
@@ -108,10 +109,9 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
     missing: { '': text('Thiếu: không biết / không áp dụng / không trả lời', 'Missing: don’t know / not applicable / no answer') },
     derivation: derivation(indicator),
   }));
-  const first = indicatorColumn(methodology.indicators[0]!.code);
-  const read = `d <- read.csv("${file}", na.strings = "", fileEncoding = "UTF-8-BOM", colClasses = c(unit = "character", stratum = "character", stratum_id = "character"))`;
+  const read = `d <- read.csv("${file}", na.strings = "", fileEncoding = "UTF-8-BOM", colClasses = c(unit = "character", stratum = "character", stratum_id = "character", block = "character"))`;
   const designCall = 'des <- svydesign(ids = ~1, strata = ~stratum_id, weights = ~weight, fpc = ~fpc, data = d)';
-  const estimate = `svyby(~${first}, ~unit, des, svymean, na.rm = TRUE)`;
+  const estimate = blockEstimates(microdata, methodology);
   return {
     format: CODEBOOK_FORMAT,
     microdata: { format: microdata.format, campaign: microdata.campaign, methodology: microdata.methodology, responses: microdata.responses.length },
@@ -125,7 +125,8 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
       text('Tầng chỉ có một phiếu không đóng góp phương sai (survey.lonely.psu = "certainty").', 'A stratum with a single response adds no variance (survey.lonely.psu = "certainty").'),
       text(`Tầng quy mô có ít hơn ${microdata.disclosure.minStratumRespondents} phiếu được gộp với tầng liền kề của cùng đơn vị, cộng số doanh nghiệp trong khung mẫu.`, `A size-band stratum with fewer than ${microdata.disclosure.minStratumRespondents} responses is merged with its neighbouring band of the same unit, adding their frame counts.`),
       text('Câu trả lời tự do không có trong dữ liệu công bố: chỉ Hội đồng đọc.', 'Free-text answers are not in the published data: only the committee reads them.'),
-      text('Đơn vị có ít phiếu hơn mức tối thiểu không có trong bảng dữ liệu (không công bố số liệu của đơn vị đó).', 'Units with fewer answers than the minimum are not in the data tables (none of their figures is published).'),
+      text('Đơn vị có ít phiếu hơn mức tối thiểu không có câu trả lời nào trong dữ liệu công bố, chỉ có số phiếu (disclosure.withheld): không công bố số liệu của đơn vị đó.', 'Units with fewer answers than the minimum have none of their answers in the published data, only their count (disclosure.withheld): none of their figures is published.'),
+      text('Mỗi đơn vị chỉ được đánh giá theo các chỉ tiêu của khối mình (cột block); chỉ tiêu của khối khác để trống vì không được hỏi.', 'Each unit is rated on its own block’s indicators only (column block); other blocks’ indicators are empty because they were not asked.'),
     ],
     r: {
       packages: ['survey'],
@@ -134,6 +135,33 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
       script: ['library(survey)', 'options(survey.lonely.psu = "certainty")', read, designCall, estimate].join('\n'),
     },
   };
+}
+
+/**
+ * The R lines that estimate every indicator of every unit the results publish one for: per block, its own
+ * indicators (those of the pillars it weights), over the units that have an answer to it — another block's
+ * indicators were never asked of a unit's respondents, so R would give them 0 with SE 0 where the results
+ * have no figure.
+ */
+function blockEstimates(microdata: Microdata, methodology: Methodology): string {
+  const present = new Set(microdata.units.map((u) => u.block));
+  const lists = methodology.blocks
+    .filter((b) => present.has(b.code))
+    .map((b) => {
+      const columns = methodology.indicators.filter((i) => (b.weights[i.pillar] ?? 0) > 0).map((i) => `"${indicatorColumn(i.code)}"`);
+      return `  ${b.code} = c(${columns.join(', ')})`;
+    });
+  return [
+    '# Each block on its own indicators; a unit none of whose respondents answered an indicator has no estimate of it (as in the results).',
+    `blocks <- list(\n${lists.join(',\n')}\n)`,
+    'estimates <- do.call(rbind, lapply(names(blocks), function(b) do.call(rbind, lapply(blocks[[b]], function(v) {',
+    '  answered <- unique(d$unit[d$block == b & !is.na(d[[v]])])',
+    '  if (!length(answered)) return(NULL)',
+    '  r <- svyby(as.formula(paste0("~", v)), ~unit, subset(des, unit %in% answered), svymean, na.rm = TRUE)',
+    '  data.frame(block = b, indicator = v, unit = r$unit, estimate = coef(r), se = SE(r))',
+    '}))))',
+    'print(estimates, digits = 15, row.names = FALSE)',
+  ].join('\n');
 }
 
 export type MicrodataCell = string | number | null;
@@ -158,11 +186,14 @@ export function analysableMicrodata(microdata: Microdata, results: Pick<ResultsD
 /** The microdata as rows of the codebook's columns, in its order: coded answers as given (multiple: "1;3"). */
 export function microdataRows(microdata: Microdata, book: Codebook, methodology: Methodology): MicrodataCell[][] {
   const indicators = new Map(methodology.indicators.map((i) => [i.code, i]));
+  const blockOf = new Map(microdata.units.map((u) => [u.code, u.block]));
   return microdata.responses.map((r) =>
     book.variables.map((c): MicrodataCell => {
       switch (c.role) {
         case 'design':
-          return c.name === 'stratum_id' ? `${r.unit}/${r.stratum}` : (r as unknown as Record<string, string | number>)[c.name]!;
+          if (c.name === 'stratum_id') return `${r.unit}/${r.stratum}`;
+          if (c.name === 'block') return blockOf.get(r.unit) ?? null;
+          return (r as unknown as Record<string, string | number>)[c.name]!;
         case 'answer': {
           const a = r.answers[c.name];
           if (a === undefined || a === null || a === '') return null;

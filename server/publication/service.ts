@@ -140,6 +140,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     strata: strata.strata,
     responses: strata.responses,
     minStratumRespondents: methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
+    minAnswersPerUnit: methodology.minAnswersPerUnit,
     bandOrder: SIZE_BANDS,
     ...(series ? { series: series.microdata } : {}),
   });

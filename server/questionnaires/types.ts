@@ -73,6 +73,8 @@ export interface Methodology {
   };
   composite: { scale: number; description?: Text };
   bootstrap: { replicates: number; confidence: number };
+  /** Interval of a share indicator: R's svyciprop `logit` (default) or Korn–Graubard `beta` (docs/estimation.md §3). */
+  shareInterval?: 'logit' | 'beta';
   pillars: { code: string; name: Text }[];
   blocks: Block[];
   indicators: Indicator[];

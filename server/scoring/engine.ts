@@ -1,5 +1,5 @@
 import { bootstrapReplicates } from './bootstrap.js';
-import { normalQuantile, stratifiedMean, type StratumValues } from './estimate.js';
+import { normalQuantile, shareInterval, stratifiedMean, type StratumValues } from './estimate.js';
 import type { ReplicateStreams } from './random.js';
 import { indicatorValue, quantile, scoreBlock, standardDeviation, tierOf } from './steps.js';
 import type { Indicator } from '../questionnaires/index.js';
@@ -60,6 +60,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
     const point = scoreBlock(m, block, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, prepared.pooledBounds?.[block.code]);
     bounds[block.code] = point.bounds;
     const ranked = point.ranks.filter((r) => r !== null).length;
+    const census = units.map((u) => u.strata.every((s) => s.size >= s.population));
     const collect = (pick: (d: ReplicateDraw) => number | null | undefined) => {
       const values: number[] = [];
       for (const d of replicated[block.code] ?? []) {
@@ -91,7 +92,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
             code: indicator.code,
             value: e?.estimate ?? null,
             se: e?.se ?? null,
-            ci: e ? [e.estimate - z * e.se, e.estimate + z * e.se] : null,
+            ci: !e ? null : indicator.measure === 'share' ? shareInterval(e, level, m.shareInterval ?? 'logit', census[j]!) : [e.estimate - z * e.se, e.estimate + z * e.se],
             bootstrapSe: e ? standardDeviation(collect((d) => d.indicators[j]![k])) : null,
             valid: e?.valid ?? 0,
             score: point.indicatorScores[j]![k] ?? null,
@@ -129,7 +130,7 @@ function unitData(input: ScoringInput, block: string, indicators: Indicator[]): 
       return { population, start, size: members.length };
     });
     const values = indicators.map((indicator) => Float64Array.from(ordered, (r) => indicatorValue(indicator, r.answers[indicator.question])));
-    return { code, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length };
+    return { code, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length + (input.withheld?.[code] ?? 0) };
   });
 }
 

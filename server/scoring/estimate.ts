@@ -1,3 +1,6 @@
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
 /**
  * Design-based estimation for a stratified simple random sample (no clustering), as R's `survey` package
  * computes it for `svydesign(ids = ~1, strata = ~stratum, weights = ~w, fpc = ~N)` and `svymean(~y,
@@ -10,7 +13,8 @@
  *   estimate   Ŷ = Σ_h Σ_i w_h d_hi y_hi / Σ_h Σ_i w_h d_hi                   (a ratio: the weighted mean)
  *   influence  z_hi = w_h d_hi (y_hi − Ŷ) / Σ_h Σ_i w_h d_hi                 (Taylor linearisation)
  *   variance   V = Σ_h (1 − n_h/N_h) · n_h/(n_h − 1) · Σ_i (z_hi − z̄_h)²      (strata with n_h ≥ 2)
- *   SE = √V, and the interval Ŷ ± z_{(1+level)/2} · SE (normal, as `confint` on an svymean).
+ *   SE = √V, and the interval Ŷ ± z_{(1+level)/2} · SE (normal, as `confint` on an svymean) for a mean;
+ *   a share's interval stays inside [0, 1] (`shareInterval`, as R's `svyciprop`).
  *
  * Missing values keep their respondent in n_h with z_hi = 0: the domain estimator `survey` uses after
  * `na.rm = TRUE` (a subset keeps the design). A stratum with one respondent adds no variance (R's
@@ -28,15 +32,23 @@ export interface Estimate {
   se: number;
   /** Respondents with a value. */
   valid: number;
+  /** Respondents, missing values included (R's `nrow` of the unit's design). */
+  respondents: number;
+  /** Degrees of freedom of the design, respondents − strata (R's `degf` of the unit's design). */
+  df: number;
 }
 
 export function stratifiedMean(strata: readonly StratumValues[]): Estimate | null {
   let weighted = 0;
   let weightSum = 0;
   let valid = 0;
+  let respondents = 0;
+  let df = 0;
   for (const { population, values } of strata) {
     const n = values.length;
     if (n === 0) continue;
+    respondents += n;
+    df += n - 1;
     const w = population / n;
     for (let i = 0; i < n; i++) {
       const y = values[i]!;
@@ -65,7 +77,38 @@ export function stratifiedMean(strata: readonly StratumValues[]): Estimate | nul
     const fpc = population > 0 ? Math.max(0, 1 - n / population) : 1;
     variance += fpc * (n / (n - 1)) * centred;
   }
-  return { estimate, se: Math.sqrt(Math.max(0, variance)), valid };
+  return { estimate, se: Math.sqrt(Math.max(0, variance)), valid, respondents, df };
+}
+
+/**
+ * The interval of a share (a weighted proportion), inside [0, 1], as R's `svyciprop` computes it on the
+ * unit's design (docs/estimation.md §3):
+ *   logit  expit(logit p ± t_df · SE / (p(1 − p))), t with df = `degf` (the Wald interval of
+ *          svyglm(y ~ 1, family = quasibinomial), whose linearised SE is exactly that);
+ *   beta   Korn–Graubard: Clopper–Pearson with the effective sample size
+ *          n* = p(1 − p)/SE² · (t_{n−1} / t_df)².
+ * At p = 0 or 1 R has no interval (NaN, or logit's numerical dust); we give Clopper–Pearson on the valid
+ * answers, [0, 1 − (α/2)^(1/n)] or [(α/2)^(1/n), 1], which is [p, p] when the SE is 0 because every stratum is
+ * a census. Null when the design has no degrees of freedom (R: NaN).
+ */
+export function shareInterval(e: Estimate, level: number, method: 'logit' | 'beta', census: boolean): [number, number] | null {
+  const p = e.estimate;
+  const alpha = 1 - level;
+  if (p <= 0 || p >= 1) {
+    if (census) return [p, p];
+    const edge = (alpha / 2) ** (1 / e.valid);
+    return p <= 0 ? [0, 1 - edge] : [edge, 1];
+  }
+  if (e.df <= 0) return null;
+  if (e.se === 0) return [p, p];
+  const t = tQuantile(1 - alpha / 2, e.df);
+  if (method === 'logit') {
+    const centre = Math.log(p / (1 - p));
+    const half = (t * e.se) / (p * (1 - p));
+    return [1 / (1 + Math.exp(-(centre - half))), 1 / (1 + Math.exp(-(centre + half)))];
+  }
+  const effective = ((p * (1 - p)) / (e.se * e.se)) * (tQuantile(1 - alpha / 2, e.respondents - 1) / t) ** 2;
+  return [betaQuantile(alpha / 2, effective * p, effective * (1 - p) + 1), betaQuantile(1 - alpha / 2, effective * p + 1, effective * (1 - p))];
 }
 
 /** Two-sided standard normal quantile z_{(1+level)/2} (Acklam's rational approximation, |error| < 1.2e-9). */

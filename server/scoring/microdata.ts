@@ -7,13 +7,18 @@ import { replicateStreams, seedFromText } from './random.js';
 import { collapseStrata, respondentCounts, stratumKey, type Collapsed, type StratumCount } from './strata.js';
 
 /**
- * The anonymised microdata a campaign publishes with its results (`DDCI-MICRODATA/2`): per response only
+ * The anonymised microdata a campaign publishes with its results (`DDCI-MICRODATA/3`): per response only
  * the unit, its stratum (size band, after disclosure control), design weight and fpc, the questionnaire
  * version, the mode and the coded answers — no id, no receipt, no free text, no order of arrival
  * (responses are sorted by content) — with the frame counts the weights come from and the bootstrap seed.
  * `ddci score` recomputes every published figure from it. Pure.
+ *
+ * /3 withholds the answers of a unit under the minimum number of answers (only their count is kept,
+ * `disclosure.withheld`): none of its figures is published, so none of its answers is either. /2 files,
+ * which still hold them, are read as before so that earlier publications keep reproducing.
  */
-export const MICRODATA_FORMAT = 'DDCI-MICRODATA/2';
+export const MICRODATA_FORMAT = 'DDCI-MICRODATA/3';
+const EARLIER_FORMATS = ['DDCI-MICRODATA/2'];
 
 /** The stratum of responses stored before the size band travelled in the envelope: the whole unit. */
 export const WHOLE_UNIT = 'all';
@@ -31,7 +36,7 @@ export interface MicrodataResponse {
 }
 
 export interface Microdata {
-  format: typeof MICRODATA_FORMAT;
+  format: typeof MICRODATA_FORMAT | 'DDCI-MICRODATA/2';
   campaign: { id: string; province: string; year: number; title: string };
   methodology: string;
   /** Text the bootstrap's seed is derived from (seedFromText), published with the results. */
@@ -39,11 +44,19 @@ export interface Microdata {
   /** Every unit with its block (code, as the methodology defines it). */
   units: { code: string; block: string; nameVi: string; nameEn: string }[];
   strata: StratumCount[];
-  /** The disclosure rule (server/scoring/strata.ts) and the band cells it merged. */
-  disclosure: { minStratumRespondents: number; collapsed: Collapsed[] };
+  /**
+   * The disclosure rules: band cells under k respondents merged (server/scoring/strata.ts), and units under
+   * the minimum number of answers withheld — their respondents counted, their answers and strata left out.
+   */
+  disclosure: { minStratumRespondents: number; collapsed: Collapsed[]; minAnswersPerUnit?: number; withheld?: WithheldUnit[] };
   /** The campaign's place in its series: last year's campaign, which units continue which, pooled past bounds. */
   series?: MicrodataSeries;
   responses: MicrodataResponse[];
+}
+
+export interface WithheldUnit {
+  unit: string;
+  respondents: number;
 }
 
 export interface MicrodataSeries {
@@ -62,14 +75,21 @@ export interface MicrodataInput {
   strata: StratumCount[];
   responses: Omit<MicrodataResponse, 'weight' | 'fpc'>[];
   minStratumRespondents: number;
+  /** The methodology's minimum number of answers for a unit to be ranked: below it, answers are withheld. */
+  minAnswersPerUnit: number;
   bandOrder: readonly string[];
   series?: MicrodataSeries;
 }
 
-/** Applies the disclosure rule, then gives every response its stratum's weight and fpc. */
+/** Applies the disclosure rules (units under the minimum withheld, small band cells merged), then gives every response its stratum's weight and fpc. */
 export function buildMicrodata(input: MicrodataInput): Microdata {
-  const { strata, labelOf, collapsed } = collapseStrata(input.strata, input.responses, input.minStratumRespondents, input.bandOrder);
-  const relabelled = input.responses.map((r) => ({ ...r, stratum: labelOf(r.unit, r.stratum) }));
+  const perUnit = new Map<string, number>();
+  for (const r of input.responses) perUnit.set(r.unit, (perUnit.get(r.unit) ?? 0) + 1);
+  const withheld = [...perUnit].filter(([, n]) => n < input.minAnswersPerUnit).map(([unit, respondents]) => ({ unit, respondents })).sort((a, b) => a.unit.localeCompare(b.unit));
+  const hidden = new Set(withheld.map((w) => w.unit));
+  const kept = input.responses.filter((r) => !hidden.has(r.unit));
+  const { strata, labelOf, collapsed } = collapseStrata(input.strata.filter((s) => !hidden.has(s.unit)), kept, input.minStratumRespondents, input.bandOrder);
+  const relabelled = kept.map((r) => ({ ...r, stratum: labelOf(r.unit, r.stratum) }));
   const respondents = respondentCounts(relabelled);
   const population = new Map(strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
   const responses = relabelled.map(({ unit, stratum, questionnaire, mode, answers }) => {
@@ -84,7 +104,7 @@ export function buildMicrodata(input: MicrodataInput): Microdata {
     seed: input.seed,
     units: input.units,
     strata,
-    disclosure: { minStratumRespondents: input.minStratumRespondents, collapsed },
+    disclosure: { minStratumRespondents: input.minStratumRespondents, collapsed, minAnswersPerUnit: input.minAnswersPerUnit, withheld },
     ...(input.series ? { series: input.series } : {}),
     responses: sortResponses(responses),
   };
@@ -110,12 +130,18 @@ export function sortResponses<T extends Omit<MicrodataResponse, 'weight' | 'fpc'
 }
 
 export function scoringInputOf(microdata: Microdata, methodology: Methodology): ScoringInput {
-  if (microdata.format !== MICRODATA_FORMAT) throw new Error(`not ${MICRODATA_FORMAT} microdata`);
+  if (microdata.format !== MICRODATA_FORMAT && !EARLIER_FORMATS.includes(microdata.format)) throw new Error(`not ${MICRODATA_FORMAT} microdata`);
   if (microdata.methodology !== methodology.version) throw new Error(`the microdata was scored with methodology ${microdata.methodology}, not ${methodology.version}`);
   checkWeights(microdata);
+  const withheld = microdata.disclosure.withheld ?? [];
+  for (const w of withheld) {
+    // A withheld unit is one the minimum leaves unranked, and the file holds none of its answers.
+    if (!(w.respondents < methodology.minAnswersPerUnit) || microdata.responses.some((r) => r.unit === w.unit)) throw new Error(`unit ${w.unit}: withheld with ${w.respondents} respondents, which the minimum of ${methodology.minAnswersPerUnit} answers does not explain`);
+  }
   return {
     methodology,
     units: microdata.units.map((u) => ({ code: u.code, block: u.block })),
+    ...(withheld.length ? { withheld: Object.fromEntries(withheld.map((w) => [w.unit, w.respondents])) } : {}),
     strata: microdata.strata,
     responses: sortResponses(microdata.responses),
     ...(microdata.series?.pastBounds ? { pooledBounds: microdata.series.pastBounds } : {}),

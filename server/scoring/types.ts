@@ -19,13 +19,15 @@ export interface ScoringInput {
   responses: { unit: string; stratum: string; answers: Record<string, unknown> }[];
   /** Per block, indicator bounds over the past years' ranked units, when the methodology pools bounds. */
   pooledBounds?: Record<string, Bounds>;
+  /** Respondents of units under the minimum whose answers were withheld (the disclosure rule): counted, never scored. */
+  withheld?: Record<string, number>;
 }
 
 export interface IndicatorScore {
   code: string;
   /** Weighted share of favourable answers (0–1) or weighted mean, over valid answers; null with none. */
   value: number | null;
-  /** Linearised design-based SE and normal interval (R's svymean and confint). */
+  /** Linearised design-based SE (R's svymean); the interval is svyciprop's for a share (inside [0, 1]), the normal one for a mean. */
   se: number | null;
   ci: [number, number] | null;
   /** SE over the rescaled bootstrap replicates (R's subbootstrap, with the finite-population correction). */

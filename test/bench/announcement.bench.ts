@@ -45,7 +45,7 @@ async function publishedCampaign(id: string, perUnit: number) {
     return Array.from({ length: perUnit }, () => ({ unit: u.code, stratum: 'all', questionnaire: key, mode: 'online', answers: answersFromForm(form, randomAnswers(schema, random)) }));
   });
   const campaign = { id, province: `Lạng Sơn ${id}`, year: 2026, title: `DDCI ${id}` };
-  const microdata = buildMicrodata({ campaign, methodology: methodology.version, seed: 's', units, strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: perUnit * 12 })), responses, minStratumRespondents: 5, bandOrder: [] });
+  const microdata = buildMicrodata({ campaign, methodology: methodology.version, seed: 's', units, strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: perUnit * 12 })), responses, minStratumRespondents: 5, minAnswersPerUnit: methodology.minAnswersPerUnit, bandOrder: [] });
   const results = { format: RESULTS_FORMAT, campaign, methodology: methodology.version, bulletinHash: '0'.repeat(64), seed: 's', responses: responses.length, invalid: 0, units, disclosure: microdata.disclosure, result: scoreMicrodata(microdata, methodology) };
   await db.insert(campaigns).values({ ...campaign, state: 'published', methodologyVersion: methodology.version });
   await db.insert(unitsTable).values(units.map((u) => ({ id: `${id}-${u.code}`, campaignId: id, ...u })));

@@ -28,7 +28,7 @@ const responses = units.flatMap((u) => {
   const schema = answerSchema(form) as unknown as AnswerSchema;
   return Array.from({ length: 30 }, () => ({ unit: u.code, stratum: 'all', questionnaire: key, mode: 'online', answers: answersFromForm(form, randomAnswers(schema, random)) }));
 });
-const microdata = buildMicrodata({ campaign: { id: 'bench', province: 'p', year: 2026, title: 't' }, methodology: methodology.version, seed: 's', units, strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: 300 })), responses, minStratumRespondents: 5, bandOrder: [] });
+const microdata = buildMicrodata({ campaign: { id: 'bench', province: 'p', year: 2026, title: 't' }, methodology: methodology.version, seed: 's', units, strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: 300 })), responses, minStratumRespondents: 5, minAnswersPerUnit: methodology.minAnswersPerUnit, bandOrder: [] });
 const results = { units, result: scoreMicrodata(microdata, methodology) };
 
 const time = (runs: number, work: () => void) => {

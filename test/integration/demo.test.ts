@@ -226,7 +226,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
 
   // The microdata documents its design: size-band strata whose weights add up to each unit's frame count.
   const microdata = JSON.parse((await anyone.get(`/campaigns/${id}/microdata.json`)).text) as Microdata;
-  expect(microdata.format).toBe('DDCI-MICRODATA/2');
+  expect(microdata.format).toBe('DDCI-MICRODATA/3');
   expect(new Set(microdata.responses.map((r) => r.stratum)).size).toBeGreaterThan(2);
   for (const unit of new Set(microdata.responses.map((r) => r.unit))) {
     const frame = microdata.strata.filter((s) => s.unit === unit).reduce((a, s) => a + s.population, 0);

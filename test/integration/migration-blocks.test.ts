@@ -63,6 +63,7 @@ test('and it scores per block with the methodology it pinned', async () => {
     strata: units.map((u) => ({ unit: u.code, stratum: 'all', population: 50 })),
     responses,
     minStratumRespondents: 5,
+    minAnswersPerUnit: methodology.minAnswersPerUnit,
     bandOrder: [],
   });
   const result = scoreMicrodata(microdata, methodology);

@@ -16,6 +16,7 @@ import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
 import { formatInterval, formatNumber, formatPercent } from '../../server/i18n/format.js';
 import type { ResultsDocument } from '../../server/publication/results.js';
+import type { Microdata } from '../../server/scoring/index.js';
 import { everyPage, untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
@@ -138,7 +139,7 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   const dir = mkdtempSync(path.join(tmpdir(), 'ddci-published-'));
   const microdata = (await anyone.get(`/campaigns/${fw.campaignId}/microdata.json`)).text;
   const rows = (JSON.parse(microdata) as { responses: Record<string, unknown>[] }).responses;
-  expect(rows.length).toBe(4 * 12 + 5);
+  expect(rows.length).toBe(4 * 12); // the 5 answers of the unit under the minimum are withheld
   for (const row of rows) expect(Object.keys(row).sort()).toEqual(['answers', 'fpc', 'mode', 'questionnaire', 'stratum', 'unit', 'weight']); // no id, receipt or time
   writeFileSync(path.join(dir, 'microdata.json'), microdata);
   let err = '';
@@ -208,10 +209,16 @@ test('reports: the overview and every scorecard show the published figures, in e
   // The unit under the minimum: its page says why, and no view or export carries its figures.
   const fewCard = await anyone.get(`/campaigns/${fw.campaignId}/results/units/${FEW}`);
   expect(fewCard.text).toContain('Không công bố điểm của đơn vị này: chỉ có 5 phiếu, dưới mức tối thiểu 10');
-  const secret = [vi(few.composite!), formatNumber(few.composite!, 2, 'en'), String(few.composite)];
+  // results.json names it, with its reason and count, and holds no figure of it: none was computed.
+  expect(few).toMatchObject({ flag: 'below-minimum', respondents: 5, composite: null, compositeCi: null, rank: null, rankRange: null, tier: null });
+  for (const i of few.indicators) expect([i.value, i.se, i.ci, i.bootstrapSe, i.score, i.valid]).toEqual([null, null, null, null, null, 0]);
+  for (const p of few.pillars) expect([p.score, p.ci]).toEqual([null, null]);
+  expect(results.disclosure.withheld).toEqual([{ unit: FEW, respondents: 5 }]);
   const rankingsCsv = (await anyone.get(`/campaigns/${fw.campaignId}/rankings.csv`)).text;
   const indicatorsCsv = (await anyone.get(`/campaigns/${fw.campaignId}/indicators.csv`)).text;
-  for (const text of [fewCard.text, overviewPage, rankingsCsv]) for (const s of secret) expect(text.includes(s)).toBe(false);
+  const fewRanking = rankingsCsv.split('\r\n').find((l) => l.split(',')[1] === FEW)!;
+  expect(fewRanking).toContain('below-minimum');
+  expect(fewRanking.split(',').filter((cell) => /^[0-9.]+$/.test(cell))).toEqual(['5']);
   const fewRows = indicatorsCsv.split('\r\n').filter((l) => l.split(',')[1] === FEW);
   expect(fewRows.length).toBeGreaterThan(10);
   for (const row of fewRows) expect(row.split(',').slice(3)).toEqual(['', '', '', '', '', '', '']);
@@ -272,9 +279,15 @@ test('reports: the methodology and response appendix, the full print report, and
 
 test('microdata for analysts: the codebook page, CSV, XLSX, SPSS and Stata files hold the same rows; the unit under the minimum is in none', async () => {
   const anyone = new Browser(t.app);
-  const all = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/microdata.json`)).text) as { responses: { unit: string }[] };
-  const analysable = all.responses.filter((r) => r.unit !== FEW).length;
+  const all = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/microdata.json`)).text) as Microdata;
+  // The unit under the minimum: named, with its count, and none of its answers (nor its strata) published.
+  expect(all.units.map((u) => u.code)).toContain(FEW);
+  expect(all.disclosure.withheld).toEqual([{ unit: FEW, respondents: 5 }]);
+  expect([...all.responses, ...all.strata].some((r) => r.unit === FEW)).toBe(false);
+  const analysable = all.responses.length;
   expect(analysable).toBe(48);
+  const published = JSON.parse((await anyone.get(`/campaigns/${fw.campaignId}/codebook.json`)).text) as { disclosure: Microdata['disclosure']; rules: { en: string }[] };
+  expect(published.disclosure.withheld).toEqual([{ unit: FEW, respondents: 5 }]);
   const page = await anyone.get(`/campaigns/${fw.campaignId}/results/codebook`);
   expect(page.status).toBe(200);
   expect(page.text).toContain('Trọng số thiết kế N_h / n_h');

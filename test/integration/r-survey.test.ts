@@ -76,6 +76,46 @@ test('the codebook’s svydesign call in R gives the estimates and SEs of every 
   }
 }, 120_000);
 
+test('the codebook’s whole R script estimates exactly the unit × indicator pairs the results publish, each unit on its own block’s indicators', () => {
+  const out = rscript(`${book.r.script}\nwrite.csv(estimates, "estimates.csv", row.names = FALSE)\ncat(sprintf("%s/%s %.17g %.17g\\n", estimates$indicator, estimates$unit, estimates$estimate, estimates$se), sep = "")`);
+  const lines = out.trim().split('\n').filter((l) => /^I_\S+\/\S+ /.test(l));
+  const fromR = new Map(lines.map((l) => { const [key, estimate, se] = l.split(' '); return [key!, { estimate: Number(estimate), se: Number(se) }]; }));
+  const published = result.units.flatMap((u) => u.indicators.filter((i) => i.value !== null).map((i) => ({ key: `${indicatorColumn(i.code)}/${u.unit}`, ...i })));
+  expect([...fromR.keys()].sort()).toEqual(published.map((p) => p.key).sort());
+  for (const p of published) {
+    const r = fromR.get(p.key)!;
+    expect({ key: p.key, estimate: Math.abs(r.estimate - p.value!) < 1e-9, se: Math.abs(r.se - p.se!) < 1e-9 }).toEqual({ key: p.key, estimate: true, se: true });
+  }
+}, 120_000);
+
+test('every share’s interval is R’s svyciprop(method = "logit") on the unit’s design to 1e-9, and none leaves [0, 1]', () => {
+  const [library, lonely, read, design] = book.r.script.split('\n');
+  const shares = new Set(methodology.indicators.filter((i) => i.measure === 'share').map((i) => indicatorColumn(i.code)));
+  const columns = [...new Set(ours.map((o) => columnOf(o.key)))].filter((c) => shares.has(c));
+  const out = rscript(`${[library, lonely, read, design].join('\n')}
+for (v in c(${columns.map((c) => `"${c}"`).join(', ')})) {
+  answered <- unique(d$unit[!is.na(d[[v]])])
+  r <- svyby(as.formula(paste0("~", v)), ~unit, subset(des, unit %in% answered), svyciprop, method = "logit", vartype = "ci", na.rm = TRUE)
+  for (i in seq_len(nrow(r))) cat(v, r$unit[i], sprintf("%.17g", r$ci_l[i]), sprintf("%.17g", r$ci_u[i]), "\\n")
+}`);
+  const fromR = new Map<string, [number, number]>(
+    out
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [v, unit, low, high] = line.trim().split(/\s+/);
+        return [`${v}/${unit}`, [Number(low), Number(high)] as [number, number]];
+      }),
+  );
+  const interior = ours.filter((o) => shares.has(columnOf(o.key)) && o.value! > 0 && o.value! < 1);
+  expect(interior.length).toBeGreaterThan(100);
+  for (const o of interior) {
+    const [low, high] = fromR.get(o.key)!;
+    expect({ key: o.key, low: Math.abs(o.ci![0] - low) < 1e-9, high: Math.abs(o.ci![1] - high) < 1e-9 }).toEqual({ key: o.key, low: true, high: true });
+  }
+  for (const u of result.units) for (const i of u.indicators) if (i.ci && shares.has(indicatorColumn(i.code))) expect(i.ci[0] >= 0 && i.ci[1] <= 1 && i.ci[0] <= i.value! && i.value! <= i.ci[1]).toBe(true);
+}, 120_000);
+
 /**
  * Bootstrap SEs are random: each side's SE from B = 2,000 replicates is off its expectation by about
  * 1/√(2B) ≈ 1.6 % (one SD), so the ratio of the two by ≈ 2.2 %. We ask every ratio to be within 15 %
@@ -100,6 +140,7 @@ test('our rescaled bootstrap agrees with R’s subbootstrap (Rao–Wu) where the
     strata: microdata.strata.map((s) => ({ ...s, population: s.population * 1e6 })),
     responses: microdata.responses.map(({ weight: _w, fpc: _f, ...r }) => r),
     minStratumRespondents: microdata.disclosure.minStratumRespondents,
+    minAnswersPerUnit: methodology.minAnswersPerUnit,
     bandOrder: BANDS,
   });
   const largeBook = publish({ ...large, campaign: { ...large.campaign, id: 'large' } });

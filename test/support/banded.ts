@@ -46,6 +46,7 @@ export function neymanMicrodata(catalog: Catalog, seed: number, perUnit = 60): M
     strata,
     responses,
     minStratumRespondents: 5,
+    minAnswersPerUnit: catalog.methodology.minAnswersPerUnit,
     bandOrder: BANDS,
   });
 }

@@ -122,6 +122,7 @@ describe('microdata that documents itself', () => {
       ],
       responses: Array.from({ length: 14 }, (_, i) => ({ unit: 'SXD', stratum: i < 11 ? 'small' : 'large', questionnaire: 'department-2026.1', mode: 'online', answers: answers(i) })),
       minStratumRespondents: 3,
+      minAnswersPerUnit: catalog.methodology.minAnswersPerUnit,
       bandOrder: BANDS,
     });
   }
@@ -140,6 +141,31 @@ describe('microdata that documents itself', () => {
     expect(() => scoreMicrodata(m, catalog.methodology)).toThrow(/weight .* do not match the frame count/);
   });
 
+  test('a unit under the minimum is withheld: counted, with none of its answers or strata, and every figure of it empty', () => {
+    const m = sample();
+    const few = buildMicrodata({
+      ...m,
+      units: [...m.units, { code: 'STC', block: 'provincial', nameVi: 'Sở Tài chính', nameEn: 'Department of Finance' }],
+      strata: [...m.strata, { unit: 'STC', stratum: 'all', population: 40 }],
+      responses: [...m.responses, ...m.responses.slice(0, 3).map((r) => ({ ...r, unit: 'STC', stratum: 'all' }))].map(({ weight: _w, fpc: _f, ...r }) => r),
+      minStratumRespondents: 3,
+      minAnswersPerUnit: catalog.methodology.minAnswersPerUnit,
+      bandOrder: BANDS,
+    });
+    expect(few.disclosure.withheld).toEqual([{ unit: 'STC', respondents: 3 }]);
+    expect([...few.responses, ...few.strata].some((r) => r.unit === 'STC')).toBe(false);
+    const stc = scoreMicrodata(few, catalog.methodology).units.find((u) => u.unit === 'STC')!;
+    expect(stc).toMatchObject({ respondents: 3, flag: 'below-minimum', composite: null, compositeCi: null, rank: null });
+    expect(stc.indicators.every((i) => i.value === null && i.ci === null && i.bootstrapSe === null)).toBe(true);
+    // The other unit's figures are those of the microdata without STC at all.
+    expect(scoreMicrodata(few, catalog.methodology).units.find((u) => u.unit === 'SXD')).toEqual(scoreMicrodata(m, catalog.methodology).units.find((u) => u.unit === 'SXD'));
+    // A file that claims to withhold a unit the minimum would rank, or that still holds its answers, is refused.
+    expect(() => scoreMicrodata({ ...few, disclosure: { ...few.disclosure, withheld: [{ unit: 'STC', respondents: 10 }] } }, catalog.methodology)).toThrow(/withheld with 10 respondents/);
+    expect(() => scoreMicrodata({ ...few, disclosure: { ...few.disclosure, withheld: [{ unit: 'SXD', respondents: 3 }] } }, catalog.methodology)).toThrow(/unit SXD: withheld/);
+    // Earlier (/2) files are still read, so their publications keep reproducing.
+    expect(scoreMicrodata({ ...m, format: 'DDCI-MICRODATA/2' }, catalog.methodology)).toEqual(scoreMicrodata(m, catalog.methodology));
+  });
+
   test('the CSV holds the codebook’s columns: design, coded answers (DK kept as a code), indicators (missing empty)', () => {
     const m = sample();
     const book = codebook(m, catalog.methodology, catalog.questionnaires);
@@ -147,12 +173,13 @@ describe('microdata that documents itself', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = csv.slice(1).trimEnd().split('\r\n');
     const columns = header!.split(',');
-    expect(columns.slice(0, 7)).toEqual(['unit', 'stratum', 'stratum_id', 'weight', 'fpc', 'questionnaire', 'mode']);
+    expect(columns.slice(0, 8)).toEqual(['unit', 'stratum', 'stratum_id', 'weight', 'fpc', 'questionnaire', 'mode', 'block']);
     expect(columns).toEqual(book.variables.map((v) => v.name));
     expect(book.variables.some((v) => v.questionType === 'text')).toBe(false);
     const at = (row: string, name: string) => row.split(',')[columns.indexOf(name)];
     const indicatorA2 = book.variables.find((v) => v.role === 'indicator' && v.question === 'A2')!.name;
     expect(at(rows[0]!, 'stratum_id')).toBe('SXD/large');
+    expect(at(rows[0]!, 'block')).toBe('provincial');
     expect(rows.some((r) => at(r, 'A2') === 'DK' && at(r, indicatorA2) === '')).toBe(true);
     expect(rows.filter((r) => ['4', '5'].includes(at(r, 'A2')!)).every((r) => at(r, indicatorA2) === '1')).toBe(true);
     expect(rows.filter((r) => ['1', '2', '3'].includes(at(r, 'A2')!)).every((r) => at(r, indicatorA2) === '0')).toBe(true);

@@ -43,6 +43,7 @@ function microdata(): Microdata {
     ]),
     responses,
     minStratumRespondents: 5,
+    minAnswersPerUnit: catalog.methodology.minAnswersPerUnit,
     bandOrder: ['micro', 'small', 'medium', 'large'],
   });
 }

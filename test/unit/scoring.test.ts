@@ -1,4 +1,4 @@
-import { stratifiedMean, normalQuantile } from '../../server/scoring/estimate.js';
+import { stratifiedMean, normalQuantile, shareInterval } from '../../server/scoring/estimate.js';
 import { bootstrapReplicates, FrameCountError, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/index.js';
 import { replicateStreams } from '../../server/scoring/random.js';
 import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
@@ -28,7 +28,7 @@ describe('design-based estimates (svymean with strata, weights and fpc)', () => 
 
   test('missing answers stay in the design with no influence (domain estimation); a census has no sampling error', () => {
     const census = stratifiedMean([{ population: 3, values: [1, Number.NaN, 0] }])!;
-    expect(census).toEqual({ estimate: 0.5, se: 0, valid: 2 });
+    expect(census).toEqual({ estimate: 0.5, se: 0, valid: 2, respondents: 3, df: 2 });
     expect(stratifiedMean([{ population: 5, values: [Number.NaN, Number.NaN] }])).toBeNull();
   });
 
@@ -148,7 +148,34 @@ describe('the DDCI of a unit type', () => {
     const a = unit('A').indicators[0]!;
     const direct = stratifiedMean([{ population: 100, values: [1, 1, 1, 0] }])!;
     expect(a.se).toBeCloseTo(direct.se, 12);
-    expect(a.ci![0]).toBeCloseTo(0.75 - 1.959963984540054 * direct.se, 8);
+    // A share's interval is svyciprop's logit one: t with 4 − 1 degrees of freedom (qt(0.975, 3) = 3.182446305284263).
+    const half = (3.182446305284263 * direct.se) / (0.75 * 0.25);
+    const expit = (x: number) => 1 / (1 + Math.exp(-x));
+    expect(a.ci![0]).toBeCloseTo(expit(Math.log(3) - half), 12);
+    expect(a.ci![1]).toBeCloseTo(expit(Math.log(3) + half), 12);
+    // A mean's stays the normal one (confint on an svymean).
+    const days = unit('A').indicators[2]!;
+    expect(days.ci![0]).toBeCloseTo(days.value! - normalQuantile(0.95) * days.se!, 12);
+  });
+
+  test('a share’s interval never leaves [0, 1]: at 0 or 1 it is Clopper–Pearson on the valid answers, and a census has none', () => {
+    const none = { estimate: 0, se: 0, valid: 20, respondents: 22, df: 21 };
+    const [zero, upper] = shareInterval(none, 0.95, 'logit', false)!;
+    expect([zero, upper - (1 - 0.025 ** (1 / 20))]).toEqual([0, expect.closeTo(0, 14)]);
+    const [lower, one] = shareInterval({ ...none, estimate: 1 }, 0.95, 'beta', false)!;
+    expect([lower - 0.025 ** (1 / 20), one]).toEqual([expect.closeTo(0, 14), 1]);
+    expect(shareInterval(none, 0.95, 'logit', true)).toEqual([0, 0]);
+    const small = { estimate: 0.05, se: 0.045, valid: 20, respondents: 20, df: 19 };
+    for (const method of ['logit', 'beta'] as const) {
+      const [low, high] = shareInterval(small, 0.95, method, false)!;
+      expect(low).toBeGreaterThan(0);
+      expect(high).toBeLessThan(1);
+      expect(low).toBeLessThan(0.05);
+      expect(small.estimate - 1.96 * small.se).toBeLessThan(0); // where the normal interval would have gone
+    }
+    // Korn–Graubard with df = n − 1 and n* = p(1 − p)/SE² = 23.4568: R's qbeta(0.025, n* · 0.05, n* · 0.95 + 1) = 0.00201765466151183.
+    const [kg] = shareInterval(small, 0.95, 'beta', false)!;
+    expect(kg).toBeCloseTo(0.00201765466151183, 10);
   });
 
   test('the bootstrap is repeatable from its seed and brackets the point scores', () => {

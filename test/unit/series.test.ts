@@ -89,6 +89,7 @@ describe('the series through microdata', () => {
       strata: Object.keys(shares).map((unit) => ({ unit, stratum: 'all', population: 100 })),
       responses: Object.entries(shares).flatMap(([unit, yes]) => Array.from({ length: 10 }, (_, i) => ({ unit, stratum: 'all', questionnaire: 'q', mode: 'online', answers: { Q1: i < yes ? 'yes' : 'no' } }))),
       minStratumRespondents: 1,
+      minAnswersPerUnit: 1,
       bandOrder: [],
       ...(series ? { series } : {}),
     });
