@@ -12,7 +12,7 @@ import { codeKeys, samplingRoutes } from './sampling/index.js';
 import { countInvitations, createMailer, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes, transparencyRoutes } from './responses/index.js';
-import { publicationRoutes, unsealingStatus } from './publication/index.js';
+import { publicationRoutes, publishedResults, unsealingStatus } from './publication/index.js';
 import { staffNotices, type StaffNotices } from './notices/index.js';
 import { reportRoutes } from './reports/routes.js';
 import { mixingKey, submissionKey } from './sealing/index.js';
@@ -145,7 +145,12 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));
   app.use(reportRoutes(publication, config));
-  app.use(samplingRoutes(db, config, logger, (campaignId) => countInvitations(db, campaignId)));
+  app.use(
+    samplingRoutes(db, config, logger, (campaignId) => countInvitations(db, campaignId), async (campaignId) => {
+      const found = await publishedResults(db, campaignId);
+      return found && found.results.result.units.map((u) => ({ unit: u.unit, respondents: u.respondents, composite: u.composite, compositeCi: u.compositeCi }));
+    }),
+  );
   const keys = codeKeys(config.hmacSecret);
   app.use(invitationRoutes(db, config, keys, mailer, logger));
   app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));

@@ -9,7 +9,7 @@ import { createLogger } from '../logger.js';
 import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
 import { verifyPublication } from '../publication/index.js';
-import { CatalogError, loadCatalog, loadMethodology, questionsOf, shippedCatalog } from '../questionnaires/index.js';
+import { CatalogError, loadCatalog, loadMethodology, methodologyWarnings, questionsOf, shippedCatalog } from '../questionnaires/index.js';
 import { ChromiumMissing } from '../reports/browser.js';
 import { reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
@@ -189,6 +189,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         for (const [key, q] of catalog.questionnaires) io.out(`✓ ${key}: ${questionsOf(q).length} questions\n`);
         for (const m of catalog.methodologies.values()) {
           io.out(`✓ methodology ${m.version}: ${m.pillars.length} pillars, ${m.indicators.length} indicators, blocks ${m.blocks.map((b) => `${b.code} (${b.questionnaire})`).join(', ')}\n`);
+          for (const warning of methodologyWarnings(m)) io.out(`! methodology ${m.version}: ${warning}\n`);
         }
       } catch (error) {
         if (!(error instanceof CatalogError)) throw error;

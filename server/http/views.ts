@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isMessageKey, translate, type Lang, type Message, type MessageParams } from '../i18n/index.js';
-import { formatDate, formatDateTime } from '../i18n/format.js';
+import { formatDate, formatDateTime, formatNumber } from '../i18n/format.js';
 import { fromRoot } from '../paths.js';
 
 /**
@@ -65,6 +65,10 @@ const helpers = {
     return new Intl.NumberFormat(langOf(options) === 'vi' ? 'vi-VN' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(Number(value));
   },
   fixed: (value: number, digits: number) => Number(value).toFixed(typeof digits === 'number' ? digits : 0),
+  /** {{num value 1}}: a number in the reader's format (“3,5” / “3.5”). */
+  num: (value: number, digits: number, options: HelperOptions) => formatNumber(Number(value), digits, langOf(options)),
+  /** {{text name}}: a { vi, en } text in the reader's language. */
+  text: (value: { vi: string; en: string } | undefined, options: HelperOptions) => value?.[langOf(options)] ?? '',
   inc: (value: number) => Number(value) + 1,
   sum: (...args: unknown[]) => args.slice(0, -1).reduce((a: number, b) => a + Number(b), 0),
   minus: (a: number, b: number) => Number(a) - Number(b),

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { sizedUpload } from '../http/uploads.js';
 import { requirePermission } from '../auth/index.js';
-import { findCampaign } from '../campaigns/queries.js';
+import { findCampaign, listUnitLinks, listUnits } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
@@ -12,7 +12,9 @@ import { settle } from '../http/flash.js';
 import { translate, type Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Result } from '../result.js';
-import { DEFAULT_DESIGN } from './design.js';
+import { shippedCatalog } from '../questionnaires/index.js';
+import { DEFAULT_DESIGN, type UnitPlan } from './design.js';
+import { plannedPrecision, type PastUnit } from './precision.js';
 import { freezeFrame, importValidRows, startFrameImport } from './frame-import.js';
 import { commitSeed, drawCampaignSample, saveDesign, type StoredDesign } from './plan.js';
 import * as q from './queries.js';
@@ -20,11 +22,15 @@ import { designFromForm, validateDesignForm, validateDraw, validateSeed } from '
 
 const ERRORS_SHOWN = 50;
 
+/** A published campaign's DDCI per unit, as the publication capability (above this one) gives it. */
+export type PublishedComposites = (campaignId: string) => Promise<{ unit: string; respondents: number; composite: number | null; compositeCi: [number, number] | null }[] | null>;
+
 /**
  * `invitationCount`: how many invitations the campaign has (the invitations capability, above this one,
- * makes them from the sample; the sampling page only shows the number).
+ * makes them from the sample; the sampling page only shows the number). `published`: last year's published
+ * figures, for the precision the design can expect.
  */
-export function samplingRoutes(db: Db, config: Config, logger: Logger, invitationCount: (campaignId: string) => Promise<{ invitations: number; units: number }>): Router {
+export function samplingRoutes(db: Db, config: Config, logger: Logger, invitationCount: (campaignId: string) => Promise<{ invitations: number; units: number }>, published: PublishedComposites): Router {
   const router = Router();
   const manage = requirePermission('sampling.manage');
   const uploadDir = path.join(config.dataDir, 'uploads');
@@ -46,6 +52,7 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
     const perUnit = new Map<string, number>();
     for (const s of stats) perUnit.set(s.unitCode, (perUnit.get(s.unitCode) ?? 0) + s.size);
     const design = plan?.design as unknown as StoredDesign | undefined;
+    const precision = await precisionOf(campaign, design);
     res.status(status).render('pages/sampling', {
       campaign,
       editable: campaign.state === 'sampling',
@@ -57,7 +64,8 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
       moreErrors: latest ? Math.max(0, latest.rowsInvalid - ERRORS_SHOWN) : 0,
       perUnit: [...perUnit].map(([unitCode, size]) => ({ unitCode, size })),
       params: design?.params ?? DEFAULT_DESIGN,
-      plans: design?.plans,
+      plans: design?.plans.map((p) => ({ ...p, precision: precision?.byUnit.get(p.unitCode) })),
+      precision,
       totals: design && {
         frameSize: design.plans.reduce((a, p) => a + p.frameSize, 0),
         planned: design.plans.reduce((a, p) => a + p.planned, 0),
@@ -66,6 +74,40 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
       invitations,
       ...extra,
     });
+  }
+
+  /** Last year's figures of each unit, by this year's code (through the unit links, else the same code). */
+  async function pastUnits(campaignId: string, previousId: string | null): Promise<Map<string, PastUnit> | undefined> {
+    if (!previousId) return undefined;
+    const [figures, plan, links] = await Promise.all([published(previousId), q.findPlan(db, previousId), listUnitLinks(db, campaignId)]);
+    if (!figures) return undefined;
+    const plans = new Map(((plan?.design as unknown as StoredDesign | undefined)?.plans ?? []).map((p) => [p.unitCode, p]));
+    const byCode = new Map(figures.map((f) => [f.unit, f]));
+    const previousOf = new Map<string, string[]>();
+    for (const l of links) previousOf.set(l.code, [...(previousOf.get(l.code) ?? []), l.previous]);
+    const past = new Map<string, PastUnit>();
+    for (const code of new Set([...figures.map((f) => f.unit), ...previousOf.keys()])) {
+      const previous = previousOf.get(code) ?? [code];
+      if (previous.length !== 1) continue; // a merged unit has no one last year to learn from
+      const f = byCode.get(previous[0]!);
+      const p = plans.get(previous[0]!);
+      if (f) past.set(code, { respondents: f.respondents, composite: f.composite, compositeCi: f.compositeCi, planned: p?.planned ?? null, frameSize: p?.frameSize ?? null });
+    }
+    return past;
+  }
+
+  async function precisionOf(campaign: { id: string; previousCampaignId: string | null; methodologyVersion: string }, design: StoredDesign | undefined) {
+    const methodology = shippedCatalog().methodologies.get(campaign.methodologyVersion);
+    if (!design?.plans.length || !methodology) return null;
+    const [units, past] = await Promise.all([listUnits(db, campaign.id), pastUnits(campaign.id, campaign.previousCampaignId)]);
+    const blockOf = new Map(units.map((u) => [u.code, u.block]));
+    const result = plannedPrecision({ plans: design.plans as UnitPlan[], blockOf, methodology, confidence: design.params.confidence, responseRate: design.params.expectedResponseRate, ...(past ? { past } : {}) });
+    const names = new Map(methodology.blocks.map((b) => [b.code, b.name]));
+    return {
+      byUnit: new Map(result.units.map((u) => [u.unitCode, u])),
+      blocks: methodology.blocks.flatMap((b) => result.blocks.filter((x) => x.block === b.code).map((x) => ({ ...x, name: names.get(x.block) }))),
+      fromLastYear: Boolean(past?.size),
+    };
   }
 
   /** After a step: back to the page with its notice, or the page again with the refusal. */

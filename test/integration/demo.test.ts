@@ -21,6 +21,7 @@ import { verifyAuditLog } from '../../server/audit/index.js';
 import { listUnitLinks } from '../../server/campaigns/queries.js';
 import { publishedResults } from '../../server/publication/service.js';
 import { REMARKS } from '../../server/responses/simulate.js';
+import { RELIABLE_RANKING } from '../../server/sampling/precision.js';
 import type { Microdata, UnitChange } from '../../server/scoring/index.js';
 
 let t: TestApp;
@@ -74,6 +75,23 @@ test('the demo seeds a province in the 2025 two-tier structure — departments a
   expect(campaign.text).toContain('Xã Hữu Lũng');
   expect(campaign.text).toContain('Nối tiếp đợt');
   expect(campaign.text).toContain('3 trong 5 thành viên cần đồng ý để mở niêm phong.');
+
+  // The sampling page says, before the draw, how precise the design will be — from last year's published
+  // intervals — and warns for each block whose ranking would be mostly noise, with the sample that would fix it.
+  const sampling = (await browser.get(`/campaigns/${seeded!.campaignId}/sampling`)).text;
+  expect(sampling).toContain('Độ chính xác dự kiến');
+  expect(sampling).toContain('Tính từ khoảng tin cậy và tỷ lệ phản hồi công bố năm trước');
+  const blocks = [...sampling.matchAll(/<li class="(problem|notice)" data-block="(\w+)" data-noisy="(true|false)">([\s\S]*?)<\/li>/g)];
+  expect(blocks.map((b) => b[2])).toEqual(['provincial', 'central', 'commune']);
+  // (Last year's demo answers are random, so which block is warned varies: the rule is checked, here and in test/unit/precision.test.ts.)
+  for (const [, , , noisy, text] of blocks) {
+    const reliability = Number(/độ tin cậy của xếp hạng ([\d,]+)%/.exec(text!)![1]!.replace(',', '.')) / 100;
+    expect(noisy).toBe(String(reliability < RELIABLE_RANKING));
+    if (noisy === 'true') expect(text).toMatch(/Cần mời khoảng \d+ doanh nghiệp mỗi đơn vị|cỡ mẫu nào cũng khó/);
+  }
+  const rows = [...sampling.matchAll(/<tr data-unit="([^"]+)">([\s\S]*?)<\/tr>/g)];
+  expect(rows).toHaveLength(56);
+  for (const [, , cells] of rows) expect(cells).toMatch(/<td class="num">±[\d,]+%<\/td><td class="num">±[\d,]+<\/td><td class="num">[\d,]+<\/td>/);
 });
 
 test('the demo campaign is sampled with invitations and its access codes are in a file; once the committee has keys, fieldwork opens the survey', async () => {

@@ -1,7 +1,9 @@
 import type { Methodology } from '../../server/questionnaires/index.js';
 import { allocate } from '../../server/sampling/design.js';
-import { score, seededRandom, replicateStreams, type ScoringInput } from '../../server/scoring/index.js';
+import { bootstrapReplicates, changesFromLastYear, prepareScoring, replicateComposites, scorePrepared, seededRandom, replicateStreams, shareRanks, type Bounds, type ScoringInput } from '../../server/scoring/index.js';
 import type { Random } from '../../server/scoring/random.js';
+import type { YearScores } from '../../server/scoring/series.js';
+import { scoreBlock } from '../../server/scoring/steps.js';
 
 /**
  * A seeded simulation of the whole estimator (test/unit/estimation-simulation.test.ts runs a small one,
@@ -38,12 +40,13 @@ const PER_UNIT = 80;
 
 type Business = { stratum: string; answers: Record<string, string | number> };
 
-/** A frame: per unit and band, businesses with fixed answers; large businesses answer more favourably. */
-function frame(random: Random): Business[][] {
+/** A frame: per unit and band, businesses with fixed answers; large businesses answer more favourably. `shift` moves a year's shares (half the units up, half down). */
+function frame(random: Random, shift = 0): Business[][] {
   return Array.from({ length: UNITS }, (_, u) =>
     BANDS.flatMap(({ stratum, size }, b) =>
       Array.from({ length: size }, () => {
-        const p = [0.35 + 0.03 * u, 0.5, 0.6 - 0.04 * u].map((base) => Math.min(0.95, base + 0.4 * b));
+        const move = u % 2 ? shift : -shift;
+        const p = [0.35 + 0.03 * u, 0.5, 0.6 - 0.04 * u].map((base) => Math.min(0.95, Math.max(0.05, base + 0.4 * b + move)));
         const answers: Record<string, string | number> = {};
         p.forEach((share, k) => (answers[`Q${k + 1}`] = random() < share ? 'yes' : 'no'));
         answers.Q4 = random() < 0.05 ? 'DK' : Math.round(8 + 20 * random() - 9 * b + u);
@@ -53,13 +56,11 @@ function frame(random: Random): Business[][] {
   );
 }
 
-/** The true values of a unit's indicators (over valid answers) and its true composite, from the whole frame. */
-function truth(businesses: Business[]) {
+/** The true values of a unit's indicators over its whole frame (valid answers only). */
+function trueValues(businesses: Business[]): number[] {
   const share = (q: string) => businesses.filter((b) => b.answers[q] === 'yes').length / businesses.length;
   const days = businesses.map((b) => b.answers.Q4).filter((d): d is number => typeof d === 'number');
-  const values = [share('Q1'), share('Q2'), share('Q3'), days.reduce((a, b) => a + b, 0) / days.length];
-  const scores = values.map((x, k) => (k < 3 ? 1 + 9 * x : 1 + (9 * (40 - x)) / 40));
-  return { values, composite: (0.5 * (scores[0]! + scores[1]!) / 2 + 0.5 * (scores[2]! + scores[3]!) / 2) * 10 };
+  return [share('Q1'), share('Q2'), share('Q3'), days.reduce((a, b) => a + b, 0) / days.length];
 }
 
 /** Simple random samples without replacement within each band, as the draw does. */
@@ -74,6 +75,8 @@ function drawSample(businesses: Business[], sizes: number[], random: Random): Bu
   });
 }
 
+export type BoundsRule = Methodology['normalisation']['bounds'];
+
 export interface SimulationOptions {
   allocation: 'proportional' | 'neyman';
   runs: number;
@@ -81,49 +84,85 @@ export interface SimulationOptions {
   replicates: number;
   /** false: score with one stratum per unit, dropping the band (what unsealing did before). */
   byBand?: boolean;
+  /** The normalisation bounds rule (default fixed); observed and pooled make the truth the rule applied to the frame's true values. */
+  bounds?: BoundsRule;
+  /** Also score last year's sample of a shifted frame and check the change-from-last-year intervals. */
+  change?: boolean;
 }
 
 export interface SimulationOutcome {
   bias: { indicator: number; composite: number };
-  coverage: { indicator: number; composite: number };
+  coverage: { indicator: number; composite: number; rank: number; change: number | null };
   intervals: { indicator: number; composite: number };
+  /** Mean composite error in points (not relative), and the mean width of the rank ranges. */
+  compositeBiasPoints: number;
+  rankWidth: number;
 }
 
-export function simulate({ allocation, runs, seed, replicates, byBand = true }: SimulationOptions): SimulationOutcome {
-  const methodology = { ...METHODOLOGY, bootstrap: { replicates, confidence: 0.95 } };
+const unitCode = (u: number) => `U${u}`;
+
+/** A sample of every unit scored: its input, and the result with the bootstrap replicates' composites. */
+function scoreSample(methodology: Methodology, units: Business[][], sizes: number[], random: Random, stream: number, byBand: boolean, pooled?: Bounds): YearScores {
+  const samples = units.map((u) => drawSample(u, sizes, random));
+  const input: ScoringInput = {
+    methodology,
+    units: units.map((_, u) => ({ code: unitCode(u), block: 'sim' })),
+    strata: byBand ? units.flatMap((_, u) => BANDS.map(({ stratum, size }) => ({ unit: unitCode(u), stratum, population: size }))) : units.map((_, u) => ({ unit: unitCode(u), stratum: 'all', population: 1000 })),
+    responses: samples.flatMap((s, u) => s.map((b) => ({ unit: unitCode(u), stratum: byBand ? b.stratum : 'all', answers: b.answers }))),
+    ...(pooled ? { pooledBounds: { sim: pooled } } : {}),
+  };
+  const prepared = prepareScoring(input);
+  const draws = bootstrapReplicates(prepared, replicateStreams(stream), 0, methodology.bootstrap.replicates);
+  return { result: scorePrepared(prepared, replicateStreams(stream), draws), composites: replicateComposites(prepared, draws) };
+}
+
+export function simulate({ allocation, runs, seed, replicates, byBand = true, bounds = 'fixed', change = false }: SimulationOptions): SimulationOutcome {
+  const methodology: Methodology = { ...METHODOLOGY, normalisation: { ...METHODOLOGY.normalisation, bounds, pooledYears: 2 }, bootstrap: { replicates, confidence: 0.95 } };
+  const block = methodology.blocks[0]!;
   const random = seededRandom(seed);
   const units = frame(random);
-  const truths = units.map(truth);
+  const before = change ? frame(random, 0.06) : null;
   const sizes = allocate(PER_UNIT, BANDS, allocation);
-  const errors = { indicator: [] as number[], composite: [] as number[] };
-  const covered = { indicator: [] as boolean[], composite: [] as boolean[] };
+  // Pooled bounds widen this year's with last year's published ones: one earlier sample, scored, stands for them.
+  const pooled = bounds === 'pooled' ? scoreSample({ ...methodology, normalisation: { ...methodology.normalisation, bounds: 'observed' } }, before ?? frame(random, 0.06), sizes, random, seed, byBand).result.bounds.sim : undefined;
+  // The parameters: the rule applied to the frame's true values (for fixed bounds, a fixed function of each unit's own).
+  const truthOf = (frames: Business[][]) => scoreBlock(methodology, block, methodology.pillars, methodology.indicators, frames.map(trueValues), frames.map(() => true), pooled);
+  const truth = truthOf(units);
+  const trueRanks = shareRanks(truth.composites as number[]);
+  const trueBefore = before ? truthOf(before) : null;
+  const errors = { indicator: [] as number[], composite: [] as number[], points: [] as number[] };
+  const covered = { indicator: [] as boolean[], composite: [] as boolean[], rank: [] as boolean[], change: [] as boolean[] };
+  const widths: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const samples = units.map((u) => drawSample(u, sizes, random));
-    const input: ScoringInput = {
-      methodology,
-      units: units.map((_, u) => ({ code: `U${u}`, block: 'sim' })),
-      strata: byBand
-        ? units.flatMap((_, u) => BANDS.map(({ stratum, size }) => ({ unit: `U${u}`, stratum, population: size })))
-        : units.map((_, u) => ({ unit: `U${u}`, stratum: 'all', population: 1000 })),
-      responses: samples.flatMap((s, u) => s.map((b) => ({ unit: `U${u}`, stratum: byBand ? b.stratum : 'all', answers: b.answers }))),
-    };
-    const result = score(input, replicateStreams(seed * 1000 + run));
-    result.units.forEach((unit, u) => {
-      const t = truths[u]!;
+    const year = scoreSample(methodology, units, sizes, random, seed * 1000 + run, byBand, pooled);
+    const changes = before ? changesFromLastYear(year, scoreSample(methodology, before, sizes, random, seed * 1000 + run + 500_000, byBand, pooled), units.map((_, u) => ({ code: unitCode(u), previous: unitCode(u) }))) : [];
+    year.result.units.forEach((unit, u) => {
+      const values = trueValues(units[u]!);
       unit.indicators.forEach((i, k) => {
         // Shares on their own scale; the mean in days relative to its true value.
-        errors.indicator.push(k < 3 ? i.value! - t.values[k]! : (i.value! - t.values[k]!) / t.values[k]!);
-        covered.indicator.push(i.ci![0] <= t.values[k]! && t.values[k]! <= i.ci![1]);
+        errors.indicator.push(k < 3 ? i.value! - values[k]! : (i.value! - values[k]!) / values[k]!);
+        covered.indicator.push(i.ci![0] <= values[k]! && values[k]! <= i.ci![1]);
       });
-      errors.composite.push((unit.composite! - t.composite) / t.composite);
-      covered.composite.push(unit.compositeCi![0] <= t.composite && t.composite <= unit.compositeCi![1]);
+      const t = truth.composites[u]!;
+      errors.composite.push((unit.composite! - t) / t);
+      errors.points.push(unit.composite! - t);
+      covered.composite.push(unit.compositeCi![0] <= t && t <= unit.compositeCi![1]);
+      covered.rank.push(unit.rankRange![0] <= trueRanks[u]! && trueRanks[u]! <= unit.rankRange![1]);
+      widths.push(unit.rankRange![1] - unit.rankRange![0]);
+      const c = changes[u]?.composite;
+      if (c && trueBefore) {
+        const trueChange = t - trueBefore.composites[u]!;
+        covered.change.push(c.ci[0] <= trueChange && trueChange <= c.ci[1]);
+      }
     });
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rate = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
   return {
     bias: { indicator: mean(errors.indicator), composite: mean(errors.composite) },
-    coverage: { indicator: rate(covered.indicator), composite: rate(covered.composite) },
+    coverage: { indicator: rate(covered.indicator), composite: rate(covered.composite), rank: rate(covered.rank), change: covered.change.length ? rate(covered.change) : null },
     intervals: { indicator: covered.indicator.length, composite: covered.composite.length },
+    compositeBiasPoints: mean(errors.points),
+    rankWidth: mean(widths),
   };
 }
