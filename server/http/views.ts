@@ -67,8 +67,8 @@ const helpers = {
   fixed: (value: number, digits: number) => Number(value).toFixed(typeof digits === 'number' ? digits : 0),
   /** {{num value 1}}: a number in the reader's format (“3,5” / “3.5”). */
   num: (value: number, digits: number, options: HelperOptions) => formatNumber(Number(value), digits, langOf(options)),
-  /** {{text name}}: a { vi, en } text in the reader's language. */
-  text: (value: { vi: string; en: string } | undefined, options: HelperOptions) => value?.[langOf(options)] ?? '',
+  /** {{localized name}}: a { vi, en } text in the reader’s language. */
+  localized: (value: { vi: string; en: string } | undefined, options: HelperOptions) => value?.[langOf(options)] ?? '',
   inc: (value: number) => Number(value) + 1,
   sum: (...args: unknown[]) => args.slice(0, -1).reduce((a: number, b) => a + Number(b), 0),
   minus: (a: number, b: number) => Number(a) - Number(b),
