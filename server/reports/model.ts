@@ -156,6 +156,40 @@ export function overview(results: Results, methodology: Methodology, lang: Lang)
   });
 }
 
+/**
+ * The summary of findings, per block: sentences made from the figures (never written by hand) — who leads
+ * and who is last, whether the lead is beyond the uncertainty, how the block's median moved against last
+ * year (over the units compared), how many changes are beyond the uncertainty, and the largest rise.
+ */
+export function findings(results: Results, methodology: Methodology, lang: Lang): { code: string; name: string; sentences: Message[] }[] {
+  const names = new Map(results.units.map((u) => [u.code, lang === 'en' ? u.nameEn : u.nameVi]));
+  const changes = new Map((results.result.changes ?? []).map((c) => [c.unit, c]));
+  const n = (x: number | null | undefined) => formatNumber(x, 2, lang);
+  return overview(results, methodology, lang).map((block) => {
+    const ranked = results.result.units.filter((u) => u.block === block.code && u.rank !== null && u.composite !== null).sort((a, b) => a.rank! - b.rank!);
+    const sentences: Message[] = [];
+    const first = ranked[0];
+    const last = ranked.at(-1);
+    if (!first || !last) return { code: block.code, name: block.name, sentences: [{ key: 'summary.noneRanked' }] };
+    sentences.push({ key: 'summary.leader', params: { ranked: ranked.length, leader: names.get(first.unit)!, score: n(first.composite), last: names.get(last.unit)!, lastScore: n(last.composite), gap: n(first.composite! - last.composite!) } });
+    sentences.push(block.closeToLeader.length ? { key: 'summary.closeToLeader', params: { count: block.closeToLeader.length } } : { key: 'summary.clearLeader', params: { leader: names.get(first.unit)! } });
+    const compared = ranked.flatMap((u) => {
+      const c = changes.get(u.unit)?.composite;
+      return c ? [{ unit: u.unit, now: u.composite!, ...c }] : [];
+    });
+    if (compared.length) {
+      sentences.push({ key: 'summary.median', params: { now: n(median(compared.map((c) => c.now))), before: n(median(compared.map((c) => c.previous))), count: compared.length } });
+      const beyond = compared.filter((c) => c.beyondUncertainty);
+      sentences.push({ key: 'summary.beyond', params: { beyond: beyond.length, count: compared.length, up: beyond.filter((c) => c.change > 0).length, down: beyond.filter((c) => c.change < 0).length } });
+      const rise = [...compared].sort((a, b) => b.change - a.change)[0]!;
+      if (rise.change > 0) sentences.push({ key: rise.beyondUncertainty ? 'summary.mostImproved' : 'summary.mostImprovedWithin', params: { unit: names.get(rise.unit)!, change: formatChange(rise.change, 2, lang) } });
+    }
+    const withheld = results.result.units.filter((u) => u.block === block.code && suppressed(u)).length;
+    if (withheld) sentences.push({ key: 'summary.withheld', params: { count: withheld, min: methodology.minAnswersPerUnit } });
+    return { code: block.code, name: block.name, sentences };
+  });
+}
+
 function chartOf(ranked: UnitScore[], names: Map<string, string>): BlockOverview['chart'] {
   const round = (x: number) => Math.round(x * 100) / 100;
   return {

@@ -29,6 +29,8 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
  * publication — only then — the public overview, scorecards, appendix, codebook, the whole report as print
  * view and PDF, and every export (CSV, XLSX, SPSS, Stata, JSON).
  */
+const EMBLEM_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
+
 export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   const router = Router();
   const { db, catalog } = ctx;
@@ -145,13 +147,16 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     if (!data) throw notFound('results.notPublished');
     return data;
   };
-  router.get('/campaigns/:id/report', async (req, res) => res.render('pages/report', await reportOf(req)));
+  // The installation's emblem on the cover: served to the page, inlined in the PDF (printed with no server).
+  const emblemPath = config.branding.emblemPath;
+  const emblemInline = emblemPath && `data:${EMBLEM_TYPES[emblemPath.split('.').pop()!.toLowerCase()]};base64,${readFileSync(emblemPath).toString('base64')}`;
+  router.get('/campaigns/:id/report', async (req, res) => res.render('pages/report', { ...(await reportOf(req)), ...(emblemPath ? { emblem: '/brand/emblem' } : {}) }));
   router.get('/campaigns/:id/report.pdf', async (req, res) => {
     const e = await publishedOf(req);
     const campaign = await campaignOf(req);
     try {
       // The report's header may be edited after publication: the printed PDF is kept per header version.
-      const pdf = await cache.derived(e, `pdf|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => reportPdf(req.app, await reportOf(req), req.lang, config.chromiumPath));
+      const pdf = await cache.derived(e, `pdf|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => reportPdf(req.app, { ...(await reportOf(req)), ...(emblemInline ? { emblem: emblemInline } : {}) }, req.lang, config.chromiumPath));
       res.type('application/pdf').attachment(`ddci-${campaign.year}-${id(req)}.pdf`).send(pdf);
     } catch (error) {
       if (!(error instanceof ChromiumMissing)) throw error;

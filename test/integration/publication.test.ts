@@ -9,6 +9,7 @@ import { transition } from '../../server/workflow/index.js';
 import { runCli } from '../../server/cli/index.js';
 import { auditLog, publications } from '../../server/db/schema.js';
 import { verifyPublication } from '../../server/publication/index.js';
+import { headingPages } from '../../server/reports/document.js';
 import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
@@ -275,6 +276,31 @@ test('reports: the methodology and response appendix, the full print report, and
   expect(images.length).toBeGreaterThanOrEqual(new Set(results.units.map((u) => u.block)).size);
   for (const u of results.units) expect(text).toContain(`Phiếu điểm DDCI — ${u.nameVi}`);
   expect(text).toContain('Chỉ số thành phần');
+
+  // Page 1 is the cover; the summary names each block's real leader; the outline (bookmarks) holds every
+  // block and every unit, and the contents give each the page it is printed on.
+  const page = (n: number) => execFileSync('pdftotext', ['-f', String(n), '-l', String(n), '-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(page(1)).toContain('ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN');
+  expect(page(1)).toContain(TITLE);
+  expect(page(1)).toContain('Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương');
+  expect(page(2)).toContain('Tóm tắt kết quả');
+  const methodology = shippedCatalog().methodologies.get(results.methodology)!;
+  for (const block of new Set(results.result.units.map((u) => u.block))) {
+    const leader = results.result.units.find((u) => u.block === block && u.rank === 1)!;
+    const name = results.units.find((u) => u.code === leader.unit)!.nameVi;
+    expect(page(2)).toContain(`${name} dẫn đầu với ${formatNumber(leader.composite, 2, 'vi')} điểm`);
+    expect(page(2)).toContain(methodology.blocks.find((b) => b.code === block)!.name.vi);
+  }
+  const outline = await headingPages(download.body as Buffer);
+  const contents = page(3);
+  expect(contents).toContain('Mục lục');
+  const headings = [...methodology.blocks.filter((b) => results.units.some((u) => u.block === b.code)).map((b) => b.name.vi), ...results.units.map((u) => `Phiếu điểm DDCI — ${u.nameVi}`)];
+  for (const heading of headings) {
+    const at = outline.get(heading.replace(/\s+/g, ''))!;
+    expect({ heading, inOutline: at > 3 }).toEqual({ heading, inOutline: true });
+    expect(page(at)).toContain(heading);
+    expect(contents).toContain(`${heading} ${at}`);
+  }
 }, 120_000);
 
 test('microdata for analysts: the codebook page, CSV, XLSX, SPSS and Stata files hold the same rows; the unit under the minimum is in none', async () => {
