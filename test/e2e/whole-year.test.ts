@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -206,6 +207,12 @@ test('a survey year from an empty campaign to the published report, in the brows
   await chair.locator('input[name=passphrase]').fill(PASSPHRASE);
   await press(chair, 'Đọc kết quả');
   await look(chair, 'results-sealed', { axe: true });
+  // Printed, the preview carries the mark on every page, as the chair's browser would print it.
+  const sealedPdf = path.join(artifacts, 'year-results-sealed.pdf');
+  await chair.pdf({ path: sealedPdf, format: 'A4' });
+  const sealedPages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [sealedPdf], { encoding: 'utf8' }))![1]);
+  expect(sealedPages).toBeGreaterThan(1);
+  for (let n = 1; n <= sealedPages; n++) expect(execFileSync('pdftotext', ['-f', String(n), '-l', String(n), sealedPdf, '-'], { encoding: 'utf8' })).toContain('MẬT — CHƯA CÔNG BỐ');
   await chair.locator('form[action$="/publish"] input[name=passphrase]').fill(PASSPHRASE);
   await chair.locator('form[action$="/publish"] input[name=confirm]').check();
   await press(chair, 'Công bố kết quả (Chủ tịch ký)');
