@@ -4,10 +4,10 @@ import type { Db } from '../db/client.js';
 import type { Lang } from '../i18n/index.js';
 import { fromRoot } from '../paths.js';
 import { publishedResults, type Published } from '../publication/service.js';
-import type { Catalog, Methodology } from '../questionnaires/index.js';
+import { blockQuestionnaire, questionsOf, type Catalog, type Methodology } from '../questionnaires/index.js';
 import { translate } from '../i18n/index.js';
 import { launchChromium } from './browser.js';
-import { appendix, findings, overview, scorecard, type AppendixFacts } from './model.js';
+import { appendix, findings, overview, scorecard, type AppendixFacts, type Wording } from './model.js';
 import { appendixFacts } from './service.js';
 
 /** What the report's header needs of the campaign. */
@@ -18,10 +18,10 @@ type ReportCampaign = Pick<CampaignRow, 'id' | 'province' | 'year' | 'title' | '
  * the heading it points to, whose printed page `printPdf` fills in), the overview of every block, every
  * scorecard and the appendix.
  */
-export function reportDocument(campaign: ReportCampaign, published: Pick<Published, 'results' | 'record'>, methodology: Methodology, lang: Lang, facts: AppendixFacts) {
+export function reportDocument(campaign: ReportCampaign, published: Pick<Published, 'results' | 'record'>, methodology: Methodology, lang: Lang, facts: AppendixFacts, wording?: Wording) {
   const { results, record } = published;
   const report = overview(results, methodology, lang);
-  const cards = report.flatMap((block) => block.lines.map((line) => ({ card: scorecard(results, methodology, lang, line.unit)! })));
+  const cards = report.flatMap((block) => block.lines.map((line) => ({ card: scorecard(results, methodology, lang, line.unit, wording)! })));
   const t = (key: Parameters<typeof translate>[1], params: Record<string, string> = {}) => translate(lang, key, params);
   return {
     campaign,
@@ -44,6 +44,15 @@ export function reportDocument(campaign: ReportCampaign, published: Pick<Publish
 }
 export type ReportDocument = ReturnType<typeof reportDocument>;
 
+/** The wording of every question of each block's questionnaire (the one place questions are worded). */
+export function questionWording(catalog: Catalog, methodologyVersion: string): Wording {
+  const cache = new Map<string, ReadonlyMap<string, { vi: string; en: string }>>();
+  return (block) => {
+    if (!cache.has(block)) cache.set(block, new Map(questionsOf(blockQuestionnaire(catalog, methodologyVersion, block)).map((q) => [q.code, q.text])));
+    return cache.get(block)!;
+  };
+}
+
 /** The full report of a published campaign; null before publication. */
 export async function reportData(db: Db, catalog: Catalog, campaignId: string, lang: Lang): Promise<ReportDocument | null> {
   const published = await publishedResults(db, campaignId);
@@ -51,7 +60,7 @@ export async function reportData(db: Db, catalog: Catalog, campaignId: string, l
   if (!published || !campaign) return null;
   const methodology = catalog.methodologies.get(published.results.methodology);
   if (!methodology) throw new Error(`methodology ${published.results.methodology} is not installed`);
-  return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId));
+  return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId), questionWording(catalog, methodology.version));
 }
 
 /** The report page as one HTML document, for printing to PDF (its styles and scripts are added there). */

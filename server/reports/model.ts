@@ -1,6 +1,6 @@
 import { formatChange, formatInterval, formatNumber, formatPercent } from '../i18n/format.js';
 import type { Lang, Message } from '../i18n/index.js';
-import type { Methodology } from '../questionnaires/index.js';
+import type { Methodology, Text } from '../questionnaires/index.js';
 import type { Codebook } from '../publication/codebook.js';
 import type { ResultsDocument } from '../publication/results.js';
 import type { UnitScore } from '../scoring/index.js';
@@ -208,13 +208,16 @@ export interface Scorecard {
   withheld: Message | null;
   line: UnitLine | null;
   pillars: { code: string; name: string; score: string; value: number | null; median: string; medianValue: number | null; best: string; bestValue: number | null; interval: string }[];
-  indicators: { code: string; pillar: string; question: string; value: string; interval: string; score: string; valid: number; median: string; best: string; relative: number | null }[];
+  indicators: { code: string; pillar: string; question: string; wording: string; value: string; interval: string; score: string; valid: number; median: string; best: string; relative: number | null }[];
   strongest: Scorecard['indicators'];
   weakest: Scorecard['indicators'];
 }
 
-/** One unit's scorecard: its pillars and indicators against its block's median and best. */
-export function scorecard(results: Results, methodology: Methodology, lang: Lang, code: string): Scorecard | null {
+/** Question code → wording, of a block's questionnaire: an indicator is named by the question it measures. */
+export type Wording = (block: string) => ReadonlyMap<string, Text>;
+
+/** One unit's scorecard: its pillars and indicators against its block's median and best, indicators named by their question's wording. */
+export function scorecard(results: Results, methodology: Methodology, lang: Lang, code: string, wording?: Wording): Scorecard | null {
   const u = results.result.units.find((x) => x.unit === code);
   const named = results.units.find((x) => x.code === code);
   const block = u && methodology.blocks.find((b) => b.code === u.block);
@@ -239,6 +242,7 @@ export function scorecard(results: Results, methodology: Methodology, lang: Lang
       interval: formatInterval(p.ci, 2, lang),
     };
   });
+  const questions = wording?.(block.code);
   const indicators = u.indicators.map((i) => {
     const definition = methodology.indicators.find((x) => x.code === i.code)!;
     const scores = peers.map((x) => x.indicators.find((y) => y.code === i.code)?.score ?? null).filter((s): s is number => s !== null);
@@ -249,6 +253,7 @@ export function scorecard(results: Results, methodology: Methodology, lang: Lang
       code: i.code,
       pillar: definition.pillar,
       question: definition.question,
+      wording: questions?.get(definition.question)?.[lang] ?? '',
       value: show(i.value),
       interval: i.ci ? `${show(i.ci[0])} – ${show(i.ci[1])}` : '',
       score: formatNumber(i.score, 2, lang),

@@ -13,7 +13,7 @@ import type { ResultsDocument } from '../publication/results.js';
 import { readSealedResults, type PublicationContext } from '../publication/service.js';
 import { freeTextView } from '../publication/view.js';
 import { ChromiumMissing } from './browser.js';
-import { reportData, reportPdf } from './document.js';
+import { questionWording, reportData, reportPdf } from './document.js';
 import { publishedCache, type PublishedEntry } from './published-cache.js';
 import { indicatorsCsv, microdataXlsx, rankingsCsv, resultsXlsx } from './exports.js';
 import { writeDta } from './formats/dta.js';
@@ -128,7 +128,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     const { results } = e.published;
     const code = String(req.params.code);
     if (!results.units.some((u) => u.code === code)) throw notFound('error.404'); // nothing kept for codes that are not units
-    const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, () => scorecard(results, methodologyOf(results.methodology), req.lang, code));
+    const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, () => scorecard(results, methodologyOf(results.methodology), req.lang, code, questionWording(catalog, results.methodology)));
     if (!card) throw notFound('error.404');
     await publicPage(req, res, e, 'pages/scorecard', (campaign) => ({ campaign, card, level: Math.round(results.result.level * 100), title: card.name }));
   });
