@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium } from '../../server/reports/browser.js';
 import { fromRoot } from '../../server/paths.js';
-import { formatChange } from '../../server/i18n/format.js';
+import { formatChange, formatNumber } from '../../server/i18n/format.js';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,7 @@ import { publishedResults } from '../../server/publication/service.js';
 import { REMARKS } from '../../server/responses/simulate.js';
 import { RELIABLE_RANKING } from '../../server/sampling/precision.js';
 import type { Microdata, UnitChange } from '../../server/scoring/index.js';
+import type { ResultsDocument } from '../../server/publication/results.js';
 
 let t: TestApp;
 let seeded: SeededDemo | null;
@@ -122,7 +123,7 @@ test('the demo campaign is sampled with invitations and its access codes are in 
  * looked at; the page never scrolls sideways, every chart on it is drawn (its canvas is not blank), and
  * axe-core finds no serious or critical accessibility violation.
  */
-async function screenshots(pagePath: string, name: string) {
+async function screenshots(pagePath: string, name: string, atPhone?: (page: import('playwright-core').Page) => Promise<void>) {
   const server: Server = t.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const browser = await launchChromium(process.env.CHROMIUM_PATH);
@@ -142,6 +143,7 @@ async function screenshots(pagePath: string, name: string) {
       for (const ink of await inkedCanvases(page)) expect(ink).toBeGreaterThan(1000);
       const axe = await new AxeBuilder({ page }).analyze();
       expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      if (width === 390 && atPhone) await atPhone(page);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
       await context.close();
     }
@@ -225,7 +227,7 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   const anyone = new Browser(t.app);
   const publicPage = await anyone.get(`/campaigns/${id}/results`);
   for (const figure of shown) expect(publicPage.text).toContain(figure);
-  const published = JSON.parse((await anyone.get(`/campaigns/${id}/results.json`)).text) as { result: { units: { unit: string; composite: number | null; rank: number | null; pillars: { score: number | null }[] }[] } };
+  const published = JSON.parse((await anyone.get(`/campaigns/${id}/results.json`)).text) as Pick<ResultsDocument, 'units' | 'result'>;
 
   // …and no log line, from the seeding to the publication, carries one (in full or as shown), or a rank.
   const before = logs.slice(0, loggedBefore).join('');
@@ -282,7 +284,23 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
     expect(c.composite!.change).toBeCloseTo(unit.composite! - c.composite!.previous, 9);
   }
   expect(publicPage.text).toContain('So với năm trước');
-  await screenshots(`/campaigns/${id}/results`, 'demo-results');
+  // On a phone: a card per unit with every field (the table hidden), a chooser of blocks, the details folded away.
+  await screenshots(`/campaigns/${id}/results`, 'demo-results', async (page) => {
+    expect(await page.locator('.ranking-wrap').first().isVisible()).toBe(false);
+    const cards = page.locator('.unit-card');
+    expect(await cards.count()).toBe(published.units.length);
+    for (const u of published.result.units.filter((x) => x.rank !== null)) {
+      const card = cards.filter({ hasText: published.units.find((x) => x.code === u.unit)!.nameVi }).first();
+      expect(await card.isVisible()).toBe(true);
+      const text = (await card.innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain(formatNumber(u.composite, 2, 'vi'));
+      expect(text).toContain(`${u.rankRange![0]}–${u.rankRange![1]}`);
+    }
+    expect(await page.locator('.block-chooser a').count()).toBe(3);
+    expect(await page.locator('details.block-more[open]').count()).toBe(0);
+    const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+    console.log(`public results at 390 px: ${height} px tall`);
+  });
   expect(publicPage.text).toContain('class="composite-chart"');
   await screenshots(`/campaigns/${id}/results/units/HQ`, 'demo-scorecard');
   await screenshots(`/campaigns/${id}/results/methodology`, 'demo-appendix');

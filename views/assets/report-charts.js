@@ -2,6 +2,10 @@
 // no inline script). The ranking table beside each chart holds the same figures for screen readers. The same
 // script draws the charts of the printed report (the PDF), and offers each chart as a PNG for slides.
 (function () {
+  // On a phone the ranking cards come first; each block's statistics and heat map open on demand.
+  if (window.matchMedia && window.matchMedia('(max-width: 40rem)').matches) {
+    document.querySelectorAll('details.block-more').forEach(function (d) { d.open = false; });
+  }
   if (!window.Chart || !window.ChartErrorBars) return;
   var data = JSON.parse(document.getElementById('report-charts').textContent);
   Chart.register(ChartErrorBars.BarWithErrorBarsController, ChartErrorBars.BarWithErrorBar);
