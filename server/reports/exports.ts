@@ -17,6 +17,8 @@ type Results = Pick<ResultsDocument, 'units' | 'result'>;
 
 const hidden = (u: UnitScore) => u.flag === 'below-minimum';
 const figure = (u: UnitScore, x: number | null | undefined) => (hidden(u) || x === null || x === undefined ? null : x);
+/** The precision figures are published at in the CSV files: 2 decimals; a share (0–1) 4, i.e. 2 of its percentage. */
+const rounded = (x: number | null, digits = 2) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
 function rankingRows(results: Results, methodology: Methodology) {
   const names = new Map(results.units.map((u) => [u.code, u]));
@@ -53,22 +55,33 @@ function rankingRows(results: Results, methodology: Methodology) {
   return { header, rows };
 }
 
-function indicatorRows(results: Results) {
-  const header = ['block', 'unit', 'indicator', 'value', 'se', 'ci_low', 'ci_high', 'bootstrap_se', 'valid', 'score'];
+function indicatorRows(results: Results, methodology: Methodology) {
+  const measures = new Map(methodology.indicators.map((i) => [i.code, i.measure]));
+  const header = ['block', 'unit', 'indicator', 'measure', 'value', 'se', 'ci_low', 'ci_high', 'bootstrap_se', 'valid', 'score'];
   const rows = results.result.units.flatMap((u) =>
-    u.indicators.map((i) => [u.block, u.unit, i.code, figure(u, i.value), figure(u, i.se), figure(u, i.ci?.[0]), figure(u, i.ci?.[1]), figure(u, i.bootstrapSe), hidden(u) ? null : i.valid, figure(u, i.score)]),
+    u.indicators.map((i) => [u.block, u.unit, i.code, measures.get(i.code) === 'share' ? 'share (0–1)' : 'mean', figure(u, i.value), figure(u, i.se), figure(u, i.ci?.[0]), figure(u, i.ci?.[1]), figure(u, i.bootstrapSe), hidden(u) ? null : i.valid, figure(u, i.score)]),
   );
   return { header, rows };
 }
 
-export const rankingsCsv = (results: Results, methodology: Methodology) => {
+/** Columns holding figures, by header name (the others are codes, names, counts and ranks). */
+const RANKING_FIGURES = (methodology: Methodology) => new Set(['ddci', 'ddci_ci_low', 'ddci_ci_high', ...methodology.pillars.map((p) => p.code), 'change', 'change_ci_low', 'change_ci_high']);
+const INDICATOR_FIGURES = new Set(['value', 'se', 'ci_low', 'ci_high', 'bootstrap_se', 'score']);
+
+/** The rankings as CSV, figures rounded as published (full precision: results.json and the microdata). */
+export const rankingsCsv = (results: Results, methodology: Methodology, dialect: 'standard' | 'vi' = 'standard') => {
   const { header, rows } = rankingRows(results, methodology);
-  return csvFile([header, ...rows]);
+  const figures = RANKING_FIGURES(methodology);
+  return csvFile([header, ...rows.map((row) => row.map((cell, k) => (figures.has(header[k]!) && typeof cell === 'number' ? rounded(cell) : cell)))], dialect);
 };
 
-export const indicatorsCsv = (results: Results) => {
-  const { header, rows } = indicatorRows(results);
-  return csvFile([header, ...rows]);
+/** The indicators as CSV: shares as proportions to 4 decimals (said in the measure column), means and scores to 2. */
+export const indicatorsCsv = (results: Results, methodology: Methodology, dialect: 'standard' | 'vi' = 'standard') => {
+  const { header, rows } = indicatorRows(results, methodology);
+  return csvFile(
+    [header, ...rows.map((row) => row.map((cell, k) => (INDICATOR_FIGURES.has(header[k]!) && typeof cell === 'number' ? rounded(cell, header[k] !== 'score' && row[3] !== 'mean' ? 4 : 2) : cell)))],
+    dialect,
+  );
 };
 
 /** The workbook: a ranking sheet per block, all indicators, and the methodology (pillars, weights, indicators). */
@@ -84,13 +97,28 @@ export async function resultsXlsx(results: Results, methodology: Methodology): P
     sheet.addRow(ranking.header);
     for (const row of rows) sheet.addRow(row);
     sheet.getRow(2).font = { bold: true };
-    sheet.views = [{ state: 'frozen', ySplit: 2 }];
+    sheet.views = [{ state: 'frozen', ySplit: 2, xSplit: 2 }];
+    // Figures shown to 2 decimals, in the reader's own separator; the cell keeps the full value.
+    const figures = RANKING_FIGURES(methodology);
+    ranking.header.forEach((name, k) => {
+      const column = sheet.getColumn(k + 1);
+      column.width = name.startsWith('name_') ? 40 : Math.max(8, name.length + 2);
+      if (figures.has(name)) column.numFmt = '0.00';
+    });
   }
-  const indicators = indicatorRows(results);
+  const indicators = indicatorRows(results, methodology);
   const sheet = book.addWorksheet('indicators');
   sheet.addRow(indicators.header);
-  for (const row of indicators.rows) sheet.addRow(row);
+  for (const row of indicators.rows) {
+    const added = sheet.addRow(row);
+    // A share shows as a percentage (58,3 %), a mean and a score to 2 decimals.
+    indicators.header.forEach((name, k) => {
+      if (INDICATOR_FIGURES.has(name)) added.getCell(k + 1).numFmt = name !== 'score' && row[3] !== 'mean' ? '0.0%' : '0.00';
+    });
+  }
   sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1, xSplit: 3 }];
+  indicators.header.forEach((name, k) => (sheet.getColumn(k + 1).width = Math.max(10, name.length + 2)));
   const method = book.addWorksheet('methodology');
   method.addRow(['pillar', 'name_vi', 'name_en', ...methodology.blocks.map((b) => `weight_${b.code}`)]);
   for (const p of methodology.pillars) method.addRow([p.code, p.name.vi, p.name.en, ...methodology.blocks.map((b) => b.weights[p.code] ?? 0)]);

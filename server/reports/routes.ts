@@ -169,7 +169,10 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   const CSV = 'text/csv; charset=utf-8';
   const methodologyOfEntry = (e: PublishedEntry) => methodologyOf(e.published.results.methodology);
   download('/campaigns/:id/rankings.csv', CSV, (req) => `rankings-${id(req)}.csv`, (e) => rankingsCsv(e.published.results, methodologyOfEntry(e)));
-  download('/campaigns/:id/indicators.csv', CSV, (req) => `indicators-${id(req)}.csv`, (e) => indicatorsCsv(e.published.results));
+  download('/campaigns/:id/indicators.csv', CSV, (req) => `indicators-${id(req)}.csv`, (e) => indicatorsCsv(e.published.results, methodologyOfEntry(e)));
+  // The same tables for a spreadsheet set to Vietnamese (“;” between cells, “,” before decimals).
+  download('/campaigns/:id/rankings-vi.csv', CSV, (req) => `rankings-${id(req)}-vi.csv`, (e) => rankingsCsv(e.published.results, methodologyOfEntry(e), 'vi'));
+  download('/campaigns/:id/indicators-vi.csv', CSV, (req) => `indicators-${id(req)}-vi.csv`, (e) => indicatorsCsv(e.published.results, methodologyOfEntry(e), 'vi'));
   download('/campaigns/:id/results.xlsx', XLSX, (req) => `results-${id(req)}.xlsx`, (e) => resultsXlsx(e.published.results, methodologyOfEntry(e)));
 
   const json = (name: string, pick: (e: PublishedEntry) => unknown) =>

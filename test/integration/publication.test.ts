@@ -222,8 +222,27 @@ test('reports: the overview and every scorecard show the published figures, in e
   expect(fewRanking.split(',').filter((cell) => /^[0-9.]+$/.test(cell))).toEqual(['5']);
   const fewRows = indicatorsCsv.split('\r\n').filter((l) => l.split(',')[1] === FEW);
   expect(fewRows.length).toBeGreaterThan(10);
-  for (const row of fewRows) expect(row.split(',').slice(3)).toEqual(['', '', '', '', '', '', '']);
+  for (const row of fewRows) expect(row.split(',').slice(4)).toEqual(['', '', '', '', '', '', '']);
   expect(rankingsCsv.startsWith('\uFEFF')).toBe(true);
+  // Figures rounded as published; the Vietnamese dialect (“;”, “,”) read as a Vietnamese spreadsheet reads it gives the same numbers.
+  const rankingsVi = (await anyone.get(`/campaigns/${fw.campaignId}/rankings-vi.csv`)).text;
+  const indicatorsVi = (await anyone.get(`/campaigns/${fw.campaignId}/indicators-vi.csv`)).text;
+  const table = (csv: string, separator: string) => csv.replace('\uFEFF', '').trim().split('\r\n').map((l) => l.split(separator));
+  const viNumber = (cell: string) => (/^-?\d+(,\d+)?$/.test(cell) ? Number(cell.replace(',', '.')) : cell);
+  const [header, ...rankingRows] = table(rankingsCsv, ',');
+  const [headerVi, ...rankingRowsVi] = table(rankingsVi, ';');
+  expect(headerVi).toEqual(header);
+  for (const u of results.result.units.filter((x) => x.composite !== null)) {
+    const row = rankingRows.find((r) => r[1] === u.unit)!;
+    const rowVi = rankingRowsVi.find((r) => r[1] === u.unit)!;
+    expect(Number(row[header!.indexOf('ddci')])).toBe(Math.round(u.composite! * 100) / 100);
+    expect(viNumber(rowVi[header!.indexOf('ddci')]!)).toBe(Math.round(u.composite! * 100) / 100);
+    expect(rowVi[header!.indexOf('ddci')]).toMatch(/^\d+,\d{1,2}$/);
+  }
+  const [indicatorHeader, ...indicatorRowsVi] = table(indicatorsVi, ';');
+  const someShare = indicatorRowsVi.find((r) => r[3] === 'share (0–1)' && r[4] !== '')!;
+  const published = results.result.units.find((u) => u.unit === someShare[1])!.indicators.find((i) => i.code === someShare[2])!;
+  expect(viNumber(someShare[indicatorHeader!.indexOf('value')]!)).toBe(Math.round(published.value! * 1e4) / 1e4);
 
   // The workbook read back: one sheet per block with the same composites.
   const xlsx = await anyone.agent.get(`/campaigns/${fw.campaignId}/results.xlsx`).buffer(true).parse(asBuffer);
@@ -235,7 +254,13 @@ test('reports: the overview and every scorecard show the published figures, in e
     const sheet = book.getWorksheet(u.block)!;
     const row = sheet.getRows(3, sheet.rowCount - 2)!.find((r) => r.getCell(2).value === u.unit)!;
     expect(row.getCell(6).value).toBe(u.unit === FEW ? null : u.composite);
+    // The full value kept, shown to 2 decimals; the header stays in view.
+    expect(row.getCell(6).numFmt).toBe('0.00');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
   }
+  const indicatorSheet = book.getWorksheet('indicators')!;
+  const shareRow = indicatorSheet.getRows(2, indicatorSheet.rowCount - 1)!.find((r) => r.getCell(4).value === 'share (0–1)' && typeof r.getCell(5).value === 'number')!;
+  expect(shareRow.getCell(5).numFmt).toBe('0.0%');
 });
 
 test('reports: the methodology and response appendix, the full print report, and its PDF (one page or more per scorecard, Vietnamese text intact)', async () => {
