@@ -102,7 +102,8 @@ export function codebook(microdata: Microdata, methodology: Methodology, questio
     name: indicatorColumn(indicator.code),
     role: 'indicator',
     type: 'number',
-    label: answers.find((a) => a.question === indicator.question)?.label ?? text(indicator.code, indicator.code),
+    // Labelled as the indicator it is, not as its question: “Chỉ tiêu I-A1: <the question's wording>”.
+    label: ((q) => text(`Chỉ tiêu ${indicator.code}: ${q?.vi ?? indicator.question}`, `Indicator ${indicator.code}: ${q?.en ?? indicator.question}`))(answers.find((a) => a.question === indicator.question)?.label),
     indicator: indicator.code,
     pillar: indicator.pillar,
     question: indicator.question,

@@ -81,6 +81,30 @@ test('the labelled table: coded answers are numbers with value labels, “don’
   expect(table.variables.find((v) => v.name === 'unit')).toMatchObject({ kind: 'string' });
 });
 
+test('indicators are labelled as indicators, not as their questions; a multiple-choice question is one 0/1 variable per option', () => {
+  const questions = new Map(book.variables.filter((v) => v.role === 'answer').map((v) => [v.name, v]));
+  for (const v of book.variables.filter((x) => x.role === 'indicator')) {
+    expect(v.label.vi).toMatch(new RegExp(`^Chỉ tiêu ${v.indicator!.replace(/[.]/g, '\\.')}: `));
+    expect(v.label.vi).not.toBe(questions.get(v.question!)?.label.vi);
+  }
+  const multiple = book.variables.filter((v) => v.questionType === 'multiple');
+  expect(multiple.length).toBeGreaterThan(0);
+  for (const q of multiple) {
+    expect(table.variables.some((v) => v.name === q.name)).toBe(false);
+    const options = Object.keys(q.valueLabels!);
+    const columns = options.map((code) => table.variables.findIndex((v) => v.name === `${q.name}_${code}`));
+    expect(columns.every((i) => i >= 0)).toBe(true);
+    expect(table.variables[columns[0]!]).toMatchObject({ kind: 'numeric', valueLabels: [{ value: 0, label: 'Không chọn' }, { value: 1, label: 'Có chọn' }] });
+    // Each row's 0/1 cells spell the codes the CSV holds as "1;3".
+    const answers = microdata.responses.map((r) => r.answers[q.name]);
+    table.rows.forEach((row, r) => {
+      const given = answers[r];
+      if (!Array.isArray(given)) return;
+      expect(options.filter((_, k) => row[columns[k]!] === 1)).toEqual(options.filter((o) => given.map(String).includes(o)));
+    });
+  }
+});
+
 test('SPSS .sav read by R haven: every value, “don’t know” as the declared missing −9, Vietnamese labels intact', () => {
   const file = path.join(dir, 'microdata.sav');
   writeFileSync(file, writeSav(table, new Date('2026-12-01T08:00:00Z')));

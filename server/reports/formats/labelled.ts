@@ -39,8 +39,26 @@ function numericCodes(variable: CodebookVariable): Map<string, number> | null {
 const measureOf = (v: CodebookVariable): LabelledVariable['measure'] =>
   v.questionType === 'likert5' ? 'ordinal' : v.type === 'string' || v.questionType === 'yesno' || v.questionType === 'single' ? 'nominal' : 'scale';
 
+/** A multiple-choice answer as one 0/1 variable per option (“1;3” → A_1 = 1, A_2 = 0, A_3 = 1), as analysts tabulate it. */
+function optionColumns(variable: CodebookVariable, lang: Lang): { labelled: LabelledVariable; cell: (value: string | number | null) => LabelledCell }[] {
+  const chosen = lang === 'en' ? ['Not chosen', 'Chosen'] : ['Không chọn', 'Có chọn'];
+  const dontKnow = variable.missing?.[DONT_KNOW]?.[lang];
+  return Object.entries(variable.valueLabels ?? {}).map(([code, label]) => ({
+    labelled: {
+      name: `${variable.name}_${code}`.replace(/[^A-Za-z0-9_]/g, '_'),
+      label: `${variable.label[lang]} — ${label[lang]}`,
+      kind: 'numeric',
+      measure: 'nominal',
+      valueLabels: chosen.map((text, value) => ({ value, label: text })),
+      ...(dontKnow ? { dontKnow } : {}),
+    },
+    cell: (value) => (value === null ? null : value === DONT_KNOW && dontKnow ? DONT_KNOW_CELL : String(value).split(';').includes(code) ? 1 : 0),
+  }));
+}
+
 export function labelledMicrodata(microdata: Microdata, book: Codebook, methodology: Methodology, lang: Lang): LabelledTable {
-  const columns = book.variables.map((variable) => {
+  const columns = book.variables.flatMap((variable) => {
+    if (variable.questionType === 'multiple' && variable.valueLabels) return optionColumns(variable, lang).map((c) => ({ ...c, source: variable }));
     const codes = numericCodes(variable);
     const dontKnow = variable.missing?.[DONT_KNOW]?.[lang];
     const numeric = codes !== null || variable.type !== 'string';
@@ -62,12 +80,13 @@ export function labelledMicrodata(microdata: Microdata, book: Codebook, methodol
       }
       return numeric ? Number(value) : String(value);
     };
-    return { labelled, cell };
+    return [{ labelled, cell, source: variable }];
   });
+  const index = new Map(book.variables.map((v, i) => [v, i]));
   const title = `DDCI ${microdata.campaign.year} — ${microdata.campaign.province}`;
   return {
     label: title,
     variables: columns.map((c) => c.labelled),
-    rows: microdataRows(microdata, book, methodology).map((row) => row.map((value, i) => columns[i]!.cell(value))),
+    rows: microdataRows(microdata, book, methodology).map((row) => columns.map((c) => c.cell(row[index.get(c.source)!]!))),
   };
 }
