@@ -42,7 +42,7 @@ export function requirePermission(permission: Permission): RequestHandler {
       if (req.method === 'GET') return res.redirect(303, '/login?next=' + encodeURIComponent(req.originalUrl));
       return next(forbidden());
     }
-    if (!can(req.staff.role, permission)) return next(forbidden());
+    if (!can(req.staff.role, permission)) return next(forbidden(PERMISSIONS[permission]));
     next();
   };
 }

@@ -6,6 +6,8 @@ import type { Message, MessageKey, MessageParams } from '../i18n/index.js';
 /** An error meant for the user: an HTTP status and a message in their language. */
 export class HttpError extends Error {
   readonly userMessage: Message;
+  /** For a 403: the roles that may open the page, so that the page can say whom to ask. */
+  allowedRoles?: readonly string[];
   constructor(
     readonly status: number,
     key: MessageKey,
@@ -17,7 +19,7 @@ export class HttpError extends Error {
 }
 
 export const notFound = (key: MessageKey = 'error.404') => new HttpError(404, key);
-export const forbidden = () => new HttpError(403, 'error.403');
+export const forbidden = (allowedRoles?: readonly string[]) => Object.assign(new HttpError(403, 'error.403'), allowedRoles ? { allowedRoles } : {});
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
 
@@ -39,9 +41,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let status = 500;
     let message: Message = { key: 'error.500' };
+    let allowedRoles: readonly string[] | undefined;
     if (err instanceof HttpError) {
       status = err.status;
       message = err.userMessage;
+      allowedRoles = err.allowedRoles;
     } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       // body-parser and multer errors: malformed or oversized input
       status = err.status === 413 || err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
@@ -64,6 +68,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.type('application/problem+json').json({ status, title: res.locals.t(message.key, message.params), reference });
       return;
     }
-    res.render('pages/error', { status, message, reference: status >= 500 ? reference : undefined });
+    res.render('pages/error', { status, message, reference: status >= 500 ? reference : undefined, allowedRoles, role: req.staff?.role });
   };
 }

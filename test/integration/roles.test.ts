@@ -48,8 +48,13 @@ describe('role permissions through HTTP', () => {
     const vi = await browsers.enumerator.get('/staff');
     expect(vi.status).toBe(403);
     expect(vi.text).toContain('Bạn không có quyền truy cập trang này.');
+    // It says who may open it, the visitor's own role, and how to get there.
+    expect(vi.text).toContain('Trang này dành cho: <strong>Quản trị khảo sát</strong>.');
+    expect(vi.text).toContain('Bạn đang đăng nhập với vai trò <strong>Điều tra viên</strong>.');
+    expect(vi.text).toContain('hãy đề nghị quản trị khảo sát cấp tài khoản');
     const en = await browsers.enumerator.get('/staff?lang=en');
     expect(en.text).toContain('You may not open this page.');
+    expect(en.text).toContain('This page is for: <strong>Survey administrator</strong>.');
   });
 
   test.each(ROLES)('%s may change only what its role allows', async (role) => {

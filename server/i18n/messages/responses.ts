@@ -17,7 +17,7 @@ export const vi = {
   'survey.status.answered': 'Đã trả lời',
   'survey.status.replaced': 'Không còn trong mẫu',
   'survey.answer': 'Trả lời',
-  'survey.leave': 'Thóat',
+  'survey.leave': 'Thoát',
   'survey.notOpen': 'Đợt khảo sát chưa mở. Vui lòng quay lại khi có thông báo bắt đầu.',
   'survey.closed': 'Đợt khảo sát đã kết thúc; không nhận thêm câu trả lời. Xin cảm ơn doanh nghiệp.',
   'survey.alreadyAnswered': 'Phiếu cho đơn vị này đã được trả lời; mỗi doanh nghiệp chỉ trả lời một lần cho mỗi đơn vị.',
