@@ -46,7 +46,7 @@ export function checkAnswers(questionnaire: Questionnaire, validate: ValidateFun
     const code = questionCodeOf(error);
     const question = code === undefined ? undefined : questions.get(code);
     if (!question) continue;
-    errors[question.code] ??= error.keyword === 'required' ? { key: 'survey.field.required' } : messageFor(question);
+    errors[question.code] ??= error.keyword === 'required' ? { key: 'survey.field.required' } : messageFor(question, answers[question.code]);
   }
   return { ok: false, errors };
 }
@@ -56,9 +56,11 @@ function questionCodeOf(error: ErrorObject): string | undefined {
   return error.instancePath.split('/')[1];
 }
 
-function messageFor(question: Question): Message {
+function messageFor(question: Question, answer: unknown): Message {
   switch (question.type) {
     case 'number':
+      // A number and “don't know” both given: say which two to choose between, not that the number is wrong.
+      if (Array.isArray(answer) && answer.includes(DONT_KNOW)) return { key: 'survey.field.numberAndDontKnow' };
       return { key: 'survey.field.number', params: { min: question.min ?? 0, max: question.max ?? 0 } };
     case 'text':
       return { key: 'survey.field.tooLong', params: { limit: question.maxLength ?? 0 } };

@@ -152,12 +152,14 @@ describe('answering', () => {
     const browser = new Browser(t.app);
     await startSurvey(browser, invitation.code);
     const count = (await storedEnvelopes()).length;
-    const { res } = await answerUnit(browser, unit, () => ({ A1: '4', A2: '9', B1: '400', Z1: 'Góp ý giữ lại', S2: ['1', '3'] }));
+    const { res } = await answerUnit(browser, unit, () => ({ A1: '4', A2: '9', B1: '400', G2: ['12', 'DK'], Z1: 'Góp ý giữ lại', S2: ['1', '3'] }));
     expect(res.status).toBe(422);
     expect(res.text).toContain('câu cần sửa hoặc bổ sung');
     const errorOf = (code: string) => new RegExp(`id="e-${code}">([^<]*)<`).exec(res.text)?.[1];
     expect(errorOf('A2')).toBe('Vui lòng chọn một phương án trong danh sách.');
     expect(errorOf('B1')).toBe('Nhập một số từ 0 đến 365, hoặc chọn “Không biết”.');
+    // A number and “don't know” together: the message says which two to choose between.
+    expect(errorOf('G2')).toBe('Đã có cả một số và “Không biết”: hãy xóa số đã nhập, hoặc bỏ chọn “Không biết”.');
     expect(errorOf('A3')).toBe('Vui lòng trả lời câu hỏi này.');
     expect(errorOf('K1')).toBe('Vui lòng trả lời câu hỏi này.'); // district-only question
     expect(errorOf('A1')).toBe('');

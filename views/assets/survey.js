@@ -94,6 +94,7 @@
     var type = form.querySelector('#q-' + code).dataset.type;
     if (type === 'number') {
       if (values.length === 1 && values[0] === DK) return '';
+      if (values.indexOf(DK) >= 0) return message('Numberdk');
       var n = numberRule(rule);
       var x = Number(values[0].replace(',', '.'));
       if (values.length > 1 || !/^-?\d+([.,]\d+)?$/.test(values[0]) || x < n.minimum || x > n.maximum) return message('Number', { min: n.minimum, max: n.maximum });
@@ -122,6 +123,14 @@
     if (input) input.focus({ preventScroll: true });
   }
   var allBoxes = [].slice.call(form.querySelectorAll('fieldset.question'));
+  // “Don't know” and a number exclude each other: ticking it clears the number, typing a number unticks it.
+  allBoxes.forEach(function (box) {
+    var number = box.querySelector('label.number input');
+    var dk = box.querySelector('input[type=checkbox][value="' + DK + '"]');
+    if (!number || !dk) return;
+    dk.addEventListener('change', function () { if (dk.checked) number.value = ''; });
+    number.addEventListener('input', function () { if (number.value !== '') dk.checked = false; });
+  });
   var steps = stepper();
 
   form.addEventListener('submit', function (event) {
