@@ -193,9 +193,30 @@ export function campaignRoutes(
     });
   });
 
+  /**
+   * Opening fieldwork splits the campaign key among the committee and opens the survey to the access codes:
+   * a page of its own says so, with who holds a share, before the move (which needs that page's confirmation).
+   */
+  router.get('/campaigns/:id/open', requireStaff, async (req, res) => {
+    const campaign = await campaigns.findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    if (campaign.state !== 'sampling') return res.redirect(303, `/campaigns/${campaign.id}`);
+    const [candidates, chosen, readiness] = await Promise.all([committeeCandidates(db), committeeIds(db, campaign.id), committeeReadiness(db, campaign.id)]);
+    const missing = new Set(readiness.withoutKeyIds);
+    res.render('pages/confirm-open', {
+      campaign,
+      members: candidates.filter((c) => chosen.includes(c.id)).map((c) => ({ ...c, ready: !missing.has(c.id) })),
+      ready: readiness.chosen > 0 && missing.size === 0,
+      mayOpen: rolesForNext('sampling').includes(req.staff!.role),
+    });
+  });
+
   router.post('/campaigns/:id/transition', requireStaff, async (req, res) => {
     const to: unknown = req.body?.to;
     if (!isState(to)) return renderCampaign(req, res, { problem: { key: 'field.invalid' } }, 422);
+    if (to === 'fieldwork' && req.body?.confirm !== 'yes' && rolesForNext('sampling').includes(req.staff!.role) && (await campaigns.findCampaign(db, String(req.params.id)))?.state === 'sampling') {
+      return res.redirect(303, `/campaigns/${String(req.params.id)}/open`);
+    }
     // A legal close without the confirmation page's answer goes to that page (an illegal one is refused below).
     if (to === 'closed' && req.body?.confirm !== 'yes' && rolesForNext('fieldwork').includes(req.staff!.role) && (await campaigns.findCampaign(db, String(req.params.id)))?.state === 'fieldwork') {
       return res.redirect(303, `/campaigns/${String(req.params.id)}/close`);

@@ -144,9 +144,14 @@ test('a survey year from an empty campaign to the published report, in the brows
     await context.close();
   }
 
-  // Fieldwork: the key ceremony runs with the move; the letters carry the codes.
+  // Fieldwork: a page says what opening does (the key split among the members, all ready), then the key
+  // ceremony runs with the move; the letters carry the codes.
   await a.goto(campaignUrl);
-  await press(a, /Chuyển sang/);
+  await a.getByRole('link', { name: /Chuyển sang/ }).click();
+  await a.waitForURL(`${campaignUrl}/open`);
+  await until(a, 'Khóa của đợt khảo sát được tạo và chia thành');
+  await look(a, 'confirm-open', { axe: true });
+  await press(a, 'Mở đợt thu thập phiếu');
   await look(a, 'campaign-fieldwork');
   await a.goto(`${campaignUrl}/invitations/letters?page=0`);
   const codes = (await a.locator('.letter .code').allTextContents()).map((c) => c.trim());

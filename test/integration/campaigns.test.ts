@@ -205,7 +205,16 @@ describe('campaigns', () => {
     await chooseCommittee(id, [committee[0]!, committee[1]!, keyless.username]);
     expect((await admin.post(`/campaigns/${id}/transition`, { to: 'sampling' })).status).toBe(303);
     await completeSampling(t.db, 'test', id);
-    const refused = await admin.post(`/campaigns/${id}/transition`, { to: 'fieldwork' });
+    // The move asks first: the page says what happens and who is not ready, and offers no button yet.
+    const asked = await admin.post(`/campaigns/${id}/transition`, { to: 'fieldwork' });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.location).toBe(`/campaigns/${id}/open`);
+    const page = await admin.get(`/campaigns/${id}/open`);
+    expect(page.text).toContain('chia thành 3 phần, mỗi thành viên Hội đồng giữ một phần; cần 2 thành viên đồng ý');
+    expect(page.text).toMatch(/✗ Test member chua-co-khoa .*chưa tạo khóa/);
+    expect(page.text).toContain('Chưa mở được: mọi thành viên Hội đồng cần tạo khóa trước.');
+    expect(page.text).not.toContain('name="confirm" value="yes"');
+    const refused = await admin.post(`/campaigns/${id}/transition`, { to: 'fieldwork', confirm: 'yes' });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('Các thành viên sau chưa tạo khóa cá nhân: Test member chua-co-khoa.');
     expect(await t.database.db.query.campaignKeys.findMany({ where: (k, { eq }) => eq(k.campaignId, id) })).toEqual([]);
