@@ -13,7 +13,7 @@ import type { ResultsDocument } from '../publication/results.js';
 import { readSealedResults, type PublicationContext } from '../publication/service.js';
 import { freeTextView } from '../publication/view.js';
 import { ChromiumMissing } from './browser.js';
-import { questionWording, reportData, reportPdf } from './document.js';
+import { printPdf, questionWording, reportData, reportPdf } from './document.js';
 import { publishedCache, type PublishedEntry } from './published-cache.js';
 import { indicatorsCsv, microdataXlsx, rankingsCsv, resultsXlsx } from './exports.js';
 import { writeDta } from './formats/dta.js';
@@ -123,14 +123,37 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
       ...(await cache.derived(e, `overview|${req.lang}`, () => overviewOf(req, e.published.results))),
     }));
   });
-  router.get('/campaigns/:id/results/units/:code', async (req, res) => {
-    const e = await publishedOf(req);
+  const cardOf = async (req: Request, e: PublishedEntry) => {
     const { results } = e.published;
     const code = String(req.params.code);
     if (!results.units.some((u) => u.code === code)) throw notFound('error.404'); // nothing kept for codes that are not units
     const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, () => scorecard(results, methodologyOf(results.methodology), req.lang, code, questionWording(catalog, results.methodology)));
     if (!card) throw notFound('error.404');
-    await publicPage(req, res, e, 'pages/scorecard', (campaign) => ({ campaign, card, level: Math.round(results.result.level * 100), title: card.name }));
+    return { card, level: Math.round(results.result.level * 100), title: card.name };
+  };
+  router.get('/campaigns/:id/results/units/:code', async (req, res) => {
+    const e = await publishedOf(req);
+    const shown = await cardOf(req, e);
+    await publicPage(req, res, e, 'pages/scorecard', (campaign) => ({ campaign, ...shown }));
+  });
+  /** One unit's profile as its own A4 PDF, to send to the unit. */
+  router.get('/campaigns/:id/results/units/:code/profile.pdf', async (req, res) => {
+    const e = await publishedOf(req);
+    const shown = await cardOf(req, e);
+    const campaign = await campaignOf(req);
+    try {
+      const pdf = await cache.derived(e, `profile|${shown.card.unit}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => {
+        const html = await new Promise<string>((resolve, reject) =>
+          req.app.render('pages/scorecard', { campaign, ...shown, lang: req.lang, layout: 'print', print: true }, (error: Error | null, out?: string) => (error ? reject(error) : resolve(out!))),
+        );
+        return printPdf(html, config.chromiumPath);
+      });
+      res.type('application/pdf').attachment(`ddci-${campaign.year}-${shown.card.unit}.pdf`).send(pdf);
+    } catch (error) {
+      if (!(error instanceof ChromiumMissing)) throw error;
+      ctx.logger.warn({ err: error }, 'PDF profile: Chromium is not available');
+      res.status(503).render('pages/error', { status: 503, message: { key: 'report.noChromium', params: { reason: error.message } } });
+    }
   });
   router.get('/campaigns/:id/results/methodology', async (req, res) => {
     const { results } = (await publishedOf(req)).published;

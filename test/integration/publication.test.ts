@@ -10,7 +10,7 @@ import { runCli } from '../../server/cli/index.js';
 import { auditLog, publications } from '../../server/db/schema.js';
 import { verifyPublication } from '../../server/publication/index.js';
 import { headingPages } from '../../server/reports/document.js';
-import { shippedCatalog } from '../../server/questionnaires/index.js';
+import { blockQuestionnaire, questionsOf, shippedCatalog } from '../../server/questionnaires/index.js';
 import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import ExcelJS from 'exceljs';
@@ -237,7 +237,7 @@ test('reports: the overview and every scorecard show the published figures, in e
     const rowVi = rankingRowsVi.find((r) => r[1] === u.unit)!;
     expect(Number(row[header!.indexOf('ddci')])).toBe(Math.round(u.composite! * 100) / 100);
     expect(viNumber(rowVi[header!.indexOf('ddci')]!)).toBe(Math.round(u.composite! * 100) / 100);
-    expect(rowVi[header!.indexOf('ddci')]).toMatch(/^\d+,\d{1,2}$/);
+    expect(rowVi[header!.indexOf('ddci')]).toMatch(/^\d+(,\d{1,2})?$/); // a comma before decimals, none when the figure is whole
   }
   const [indicatorHeader, ...indicatorRowsVi] = table(indicatorsVi, ';');
   const someShare = indicatorRowsVi.find((r) => r[3] === 'share (0–1)' && r[4] !== '')!;
@@ -316,6 +316,22 @@ test('reports: the methodology and response appendix, the full print report, and
     expect(page(2)).toContain(`${name} dẫn đầu với ${formatNumber(leader.composite, 2, 'vi')} điểm`);
     expect(page(2)).toContain(methodology.blocks.find((b) => b.code === block)!.name.vi);
   }
+  // One unit's profile as its own PDF: at most two A4 pages, every indicator named by its question's Vietnamese wording.
+  const profile = await anyone.agent.get(`/campaigns/${fw.campaignId}/results/units/SXD/profile.pdf`).buffer(true).parse(asBuffer);
+  expect(profile.status).toBe(200);
+  const profileFile = fromRoot('test-artifacts', 'reports', `profile-SXD-${onServer ? 'postgres' : 'pglite'}.pdf`);
+  writeFileSync(profileFile, profile.body as Buffer);
+  expect(Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [profileFile], { encoding: 'utf8' }))![1])).toBeLessThanOrEqual(2);
+  const profileText = execFileSync('pdftotext', ['-raw', profileFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(profileText).toContain('Phiếu điểm DDCI — Đơn vị SXD');
+  const sxd = results.result.units.find((u) => u.unit === 'SXD')!;
+  const form = blockQuestionnaire(shippedCatalog(), results.methodology, sxd.block);
+  const wordingOf = new Map(questionsOf(form).map((q) => [q.code, q.text.vi]));
+  for (const i of sxd.indicators) {
+    const question = methodology.indicators.find((d) => d.code === i.code)!.question;
+    expect({ indicator: i.code, named: profileText.includes(wordingOf.get(question)!.replace(/\s+/g, ' ')) }).toEqual({ indicator: i.code, named: true });
+  }
+
   const outline = await headingPages(download.body as Buffer);
   const contents = page(3);
   expect(contents).toContain('Mục lục');
