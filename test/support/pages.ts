@@ -6,7 +6,7 @@ export function campaignPaths(id: string): string[] {
     `/campaigns/${id}/results.json`, `/campaigns/${id}/microdata.json`, `/campaigns/${id}/publication.json`, `/campaigns/${id}/microdata.csv`, `/campaigns/${id}/codebook.json`,
     `/campaigns/${id}/methodology.json`, `/campaigns/${id}/estimation.md`, `/campaigns/${id}/results/units/SXD`, `/campaigns/${id}/rankings.csv`,
     `/campaigns/${id}/indicators.csv`, `/campaigns/${id}/rankings-vi.csv`, `/campaigns/${id}/indicators-vi.csv`, `/campaigns/${id}/results.xlsx`, `/campaigns/${id}/microdata.xlsx`, `/campaigns/${id}/microdata.sav`,
-    `/campaigns/${id}/microdata.dta`, `/campaigns/${id}/results/codebook`, `/campaigns/${id}/results/methodology`, `/campaigns/${id}/report`,
+    `/campaigns/${id}/microdata.dta`, `/campaigns/${id}/results/units/SXD/profile.pdf`, `/campaigns/${id}/results/codebook`, `/campaigns/${id}/results/methodology`, `/campaigns/${id}/report`,
     `/campaigns/${id}/report.pdf`, `/campaigns/${id}/unseal`,
     `/campaigns/${id}/results/sealed`, `/campaigns/${id}/responses`, `/campaigns/${id}/sampling`, `/campaigns/${id}/invitations`, '/audit'];
 }
