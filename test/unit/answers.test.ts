@@ -18,7 +18,7 @@ describe('answers from a form', () => {
     const checked = checkAnswers(district, validate, answers);
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
-    expect(checked.errors.B1).toEqual({ key: 'survey.field.number', params: { min: 0, max: 365 } });
+    expect(checked.errors.B1).toEqual({ key: 'survey.field.numberAndDontKnow' }); // says which two to choose between
     expect(checked.errors.I4).toEqual({ key: 'survey.field.number', params: { min: 0, max: 730 } });
     expect(checked.errors.A1).toEqual({ key: 'survey.field.choose' });
     expect(checked.errors.S2).toEqual({ key: 'survey.field.choices' });
