@@ -63,12 +63,15 @@ export async function reportData(db: Db, catalog: Catalog, campaignId: string, l
   return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId), questionWording(catalog, methodology.version));
 }
 
-/** The report page as one HTML document, for printing to PDF (its styles and scripts are added there). */
-export function reportHtml(app: Application, data: ReportDocument & { emblem?: string }, lang: Lang): Promise<string> {
+/** A page as one HTML document in the print layout, for printing to PDF (its styles and scripts are added there). */
+export function printableHtml(app: Application, view: string, locals: Record<string, unknown>, lang: Lang): Promise<string> {
   return new Promise((resolve, reject) =>
-    app.render('pages/report', { ...data, lang, layout: 'print', print: true }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
+    app.render(view, { ...locals, lang, layout: 'print', print: true }, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html!))),
   );
 }
+
+/** The report page as one HTML document, for printing to PDF. */
+export const reportHtml = (app: Application, data: ReportDocument & { emblem?: string }, lang: Lang) => printableHtml(app, 'pages/report', data, lang);
 
 /** The stylesheets of the printed report, added to the page Chromium prints (no server to fetch them from). */
 const PRINT_STYLES = [fromRoot('views', 'assets', 'app.css'), fromRoot('views', 'assets', 'report-print.css')];

@@ -13,7 +13,7 @@ import type { ResultsDocument } from '../publication/results.js';
 import { readSealedResults, type PublicationContext } from '../publication/service.js';
 import { freeTextView } from '../publication/view.js';
 import { ChromiumMissing } from './browser.js';
-import { printPdf, questionWording, reportData, reportPdf } from './document.js';
+import { printableHtml, printPdf, questionWording, reportData, reportPdf } from './document.js';
 import { publishedCache, type PublishedEntry } from './published-cache.js';
 import { indicatorsCsv, microdataXlsx, rankingsCsv, resultsXlsx } from './exports.js';
 import { writeDta } from './formats/dta.js';
@@ -142,12 +142,9 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     const shown = await cardOf(req, e);
     const campaign = await campaignOf(req);
     try {
-      const pdf = await cache.derived(e, `profile|${shown.card.unit}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => {
-        const html = await new Promise<string>((resolve, reject) =>
-          req.app.render('pages/scorecard', { campaign, ...shown, lang: req.lang, layout: 'print', print: true }, (error: Error | null, out?: string) => (error ? reject(error) : resolve(out!))),
-        );
-        return printPdf(html, config.chromiumPath);
-      });
+      const pdf = await cache.derived(e, `profile|${shown.card.unit}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () =>
+        printPdf(await printableHtml(req.app, 'pages/scorecard', { campaign, ...shown }, req.lang), config.chromiumPath),
+      );
       res.type('application/pdf').attachment(`ddci-${campaign.year}-${shown.card.unit}.pdf`).send(pdf);
     } catch (error) {
       if (!(error instanceof ChromiumMissing)) throw error;
