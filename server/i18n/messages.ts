@@ -6,10 +6,11 @@ import * as responses from './messages/responses.js';
 import * as publication from './messages/publication.js';
 import * as reports from './messages/reports.js';
 import * as audit from './messages/audit.js';
+import * as design from './messages/design.js';
 
 /** Every user-facing string, Vietnamese first, one file per capability; `en` has exactly the same keys. */
-export const vi = { ...common.vi, ...campaigns.vi, ...sealing.vi, ...sampling.vi, ...responses.vi, ...publication.vi, ...reports.vi, ...audit.vi } as const;
+export const vi = { ...common.vi, ...campaigns.vi, ...sealing.vi, ...sampling.vi, ...responses.vi, ...publication.vi, ...reports.vi, ...audit.vi, ...design.vi } as const;
 
 export type MessageKey = keyof typeof vi;
 
-export const en: Record<MessageKey, string> = { ...common.en, ...campaigns.en, ...sealing.en, ...sampling.en, ...responses.en, ...publication.en, ...reports.en, ...audit.en };
+export const en: Record<MessageKey, string> = { ...common.en, ...campaigns.en, ...sealing.en, ...sampling.en, ...responses.en, ...publication.en, ...reports.en, ...audit.en, ...design.en };

@@ -7,18 +7,29 @@ export interface Text {
 
 export type QuestionType = 'likert5' | 'yesno' | 'single' | 'multiple' | 'number' | 'text';
 
+/** A question asked only when the answer to an earlier choice question is one of `anyOf` (XLSForm's `relevant`). */
+export interface DisplayRule {
+  question: string;
+  anyOf: string[];
+}
+
 export interface Question {
   code: string;
   type: QuestionType;
   text: Text;
+  /** Shown under the question (XLSForm's `hint`). */
+  help?: Text;
   required: boolean;
   /** Offers “don't know / not applicable”, which counts as missing, never as zero. */
   dontKnow: boolean;
   options?: { code: string; label: Text }[];
   min?: number;
   max?: number;
+  /** A whole number (XLSForm's `integer`); otherwise decimals are accepted. */
+  integer?: boolean;
   unit?: Text;
   maxLength?: number;
+  showIf?: DisplayRule;
 }
 
 export interface Questionnaire {

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Message } from '../i18n/index.js';
-import { DONT_KNOW, questionsOf, type Question, type Questionnaire } from '../questionnaires/index.js';
+import { DONT_KNOW, isAsked, questionsOf, type Question, type Questionnaire } from '../questionnaires/index.js';
 
 /** From a submitted form to answers, and from ajv's errors to a message beside each question. Pure. */
 
@@ -11,6 +11,8 @@ export type AnswerErrors = Record<string, Message>;
  * Reads the questionnaire's fields from a form body (`extended: false`: a repeated name is an array).
  * An empty field is no answer; a number may use a decimal comma; "don't know" ticked beside a number
  * or on its own among choices becomes `DK`. Anything contradictory is kept as sent, for ajv to refuse.
+ * A question whose display rule does not hold was hidden from the respondent: what its fields still hold
+ * (typed before an earlier answer changed) is dropped, not stored.
  */
 export function answersFromForm(questionnaire: Questionnaire, body: Record<string, unknown>): Answers {
   const answers: Answers = {};
@@ -21,7 +23,7 @@ export function answersFromForm(questionnaire: Questionnaire, body: Record<strin
       .map((v) => v.trim())
       .filter((v) => v !== '');
     const [first] = values;
-    if (first === undefined) continue;
+    if (first === undefined || !isAsked(question, answers)) continue;
     if (question.type === 'multiple') answers[question.code] = values.length === 1 && first === DONT_KNOW ? DONT_KNOW : values;
     else if (values.length > 1) answers[question.code] = values;
     else if (question.type === 'number' && first !== DONT_KNOW) answers[question.code] = toNumber(first);

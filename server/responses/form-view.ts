@@ -16,7 +16,10 @@ export interface QuestionView {
   code: string;
   type: Question['type'];
   text: string;
+  help?: string;
   required: boolean;
+  /** `{"question":…,"anyOf":[…]}` when the question is asked only after some answers (survey.js hides it otherwise). */
+  showIf?: string;
   /** Radio buttons or check boxes, "don't know" last where offered. */
   choices: ChoiceView[];
   multiple: boolean;
@@ -59,7 +62,9 @@ export function formView(questionnaire: Questionnaire, lang: Lang, body: Record<
         code: q.code,
         type: q.type,
         text: q.text[lang],
+        help: q.help?.[lang],
         required: q.required,
+        showIf: q.showIf && JSON.stringify(q.showIf),
         multiple: q.type === 'multiple',
         choices: free ? [] : dontKnow ? [...listed, dontKnow] : listed,
         value: free ? (values.find((v) => v !== DONT_KNOW) ?? '') : '',

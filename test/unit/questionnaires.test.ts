@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { answerSchema, CatalogError, loadCatalog, questionsOf, type Questionnaire } from '../../server/questionnaires/index.js';
+import { answerSchema, CatalogError, checkSurveyDocuments, isAsked, loadCatalog, questionsOf, type Questionnaire } from '../../server/questionnaires/index.js';
+import { answersFromForm } from '../../server/responses/index.js';
 import { fromRoot } from '../../server/paths.js';
 
 const catalog = loadCatalog();
@@ -97,7 +98,7 @@ describe('bad schema files', () => {
     const repeated = brokenCopy('questionnaires/district-2026.1.json', (json) => {
       (json as Questionnaire).sections[2]!.questions[1]!.code = 'B1';
     });
-    expect(problemsOf(repeated)).toContainEqual({ file: 'questionnaires/district-2026.1.json', path: '/sections/2/questions/1/code', problem: 'question code B1 is used twice' });
+    expect(problemsOf(repeated)).toContainEqual(expect.objectContaining({ file: 'questionnaires/district-2026.1.json', path: '/sections/2/questions/1/code', problem: 'question code B1 is used twice' }));
     const dir = mkdtempSync(path.join(tmpdir(), 'ddci-schemas-'));
     cpSync(fromRoot('survey-schemas'), dir, { recursive: true });
     writeFileSync(path.join(dir, 'methodology-2026.1.json'), '{ "version": ');
@@ -113,10 +114,10 @@ describe('bad schema files', () => {
       m.blocks[0].tiers.bands[1].min = 95;
     });
     const problems = problemsOf(dir);
-    expect(problems).toContainEqual({ file: 'methodology-2026.1.json', path: '/indicators/0/question', problem: 'A9 is not a question of department-2026.1 (block department)' });
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'methodology-2026.1.json', path: '/indicators/0/question', problem: 'A9 is not a question of department-2026.1 (block department)' }));
     expect(problems).toContainEqual(expect.objectContaining({ path: '/blocks/0/weights', problem: expect.stringMatching(/^weights sum to 1\.35/) }));
     expect(problems).toContainEqual(expect.objectContaining({ path: '/indicators/4/favourable', problem: '7 is not an answer of B1' }));
-    expect(problems).toContainEqual({ file: 'methodology-2026.1.json', path: '/blocks/1/questionnaire', problem: 'no questionnaire district-2031.1' });
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'methodology-2026.1.json', path: '/blocks/1/questionnaire', problem: 'no questionnaire district-2031.1' }));
     expect(problems).toContainEqual(expect.objectContaining({ path: '/blocks/0/tiers/bands/1/min' }));
   });
 
@@ -125,5 +126,44 @@ describe('bad schema files', () => {
       m.blocks[2].tiers = { scheme: 'relative', bands: [{ upTo: 0.3, label: { vi: 'A', en: 'A' } }, { upTo: 0.2, label: { vi: 'B', en: 'B' } }] };
     });
     expect(problemsOf(dir).map((p) => p.path)).toEqual(['/blocks/2/tiers/bands/1/upTo', '/blocks/2/tiers/bands/1/upTo']);
+  });
+});
+
+describe('display rules (a question asked only after some answers)', () => {
+  const ruled: Questionnaire = structuredClone(department);
+  const [first, second] = ruled.sections[1]!.questions as [Questionnaire['sections'][0]['questions'][0], Questionnaire['sections'][0]['questions'][0]];
+  second.showIf = { question: first.code, anyOf: ['4', '5'] };
+  second.required = true;
+  const validate = new Ajv({ allErrors: true, coerceTypes: true }).compile(answerSchema(ruled));
+  const complete = Object.fromEntries(questionsOf(ruled).map((q) => [q.code, q.type === 'number' ? 1 : q.type === 'multiple' ? [q.options![0]!.code] : q.type === 'text' ? 'x' : q.type === 'yesno' ? 'yes' : q.options ? q.options[0]!.code : '3']));
+
+  test('the ruled question is required only when its rule holds, and refused when it does not', () => {
+    const { [second.code]: _, ...withoutSecond } = complete;
+    expect(validate({ ...withoutSecond, [first.code]: '2' })).toBe(true);
+    expect(validate({ ...withoutSecond, [first.code]: '5' })).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ keyword: 'required', params: { missingProperty: second.code } }));
+    expect(validate({ ...complete, [first.code]: '5' })).toBe(true);
+    expect(validate({ ...complete, [first.code]: '2' })).toBe(false);
+  });
+
+  test('the form drops what a hidden question still holds, keeps it when asked', () => {
+    const body = { [first.code]: '2', [second.code]: '4' };
+    expect(answersFromForm(ruled, body)).toEqual({ [first.code]: '2' });
+    expect(answersFromForm(ruled, { ...body, [first.code]: '4' })).toEqual({ [first.code]: '4', [second.code]: '4' });
+    expect(isAsked(second, {})).toBe(false);
+  });
+
+  test('a rule must name an earlier choice question and its answers', () => {
+    const check = (edit: (q: Questionnaire) => void) => {
+      const copy = structuredClone(department);
+      edit(copy);
+      return checkSurveyDocuments({ questionnaires: [{ source: 'designer', data: copy }], methodologies: [] }).problems.map((p) => [p.path, p.problem]);
+    };
+    const later = questionsOf(department).at(-1)!.code;
+    expect(check((q) => (q.sections[1]!.questions[0]!.showIf = { question: later, anyOf: ['yes'] }))).toEqual([['/sections/1/questions/0/showIf/question', `no question ${later} before this one`]]);
+    expect(check((q) => (q.sections[1]!.questions[1]!.showIf = { question: first.code, anyOf: ['7'] }))).toEqual([['/sections/1/questions/1/showIf/anyOf', `7 is not an answer of ${first.code}`]]);
+    const number = questionsOf(department).find((q) => q.type === 'number')!;
+    const after = questionsOf(department)[questionsOf(department).indexOf(number) + 1]!;
+    expect(check((q) => (questionsOf(q).find((x) => x.code === after.code)!.showIf = { question: number.code, anyOf: ['1'] }))[0]![1]).toBe(`a display rule needs a choice question, ${number.code} is number`);
   });
 });

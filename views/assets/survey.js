@@ -85,19 +85,22 @@
     Object.keys(params || {}).forEach(function (k) { text = text.replace('{' + k + '}', params[k]); });
     return text;
   }
-  function numberRule(rule) { return rule.type === 'number' ? rule : (rule.anyOf || []).filter(function (r) { return r.type === 'number'; })[0]; }
+  function isNumber(r) { return r.type === 'number' || r.type === 'integer'; }
+  function numberRule(rule) { return isNumber(rule) ? rule : (rule.anyOf || []).filter(isNumber)[0]; }
   function check(code) {
     var rule = schema.properties[code];
     var values = valuesOf(code);
-    var required = schema.required.indexOf(code) >= 0;
+    var box = form.querySelector('#q-' + code);
+    if (box.hidden) return '';
+    var required = box.hasAttribute('data-required');
     if (!values.length) return required ? message('Required') : '';
-    var type = form.querySelector('#q-' + code).dataset.type;
+    var type = box.dataset.type;
     if (type === 'number') {
       if (values.length === 1 && values[0] === DK) return '';
       if (values.indexOf(DK) >= 0) return message('Numberdk');
       var n = numberRule(rule);
       var x = Number(values[0].replace(',', '.'));
-      if (values.length > 1 || !/^-?\d+([.,]\d+)?$/.test(values[0]) || x < n.minimum || x > n.maximum) return message('Number', { min: n.minimum, max: n.maximum });
+      if (values.length > 1 || !/^-?\d+([.,]\d+)?$/.test(values[0]) || (n.type === 'integer' && x % 1 !== 0) || x < n.minimum || x > n.maximum) return message('Number', { min: n.minimum, max: n.maximum });
       return '';
     }
     if (type === 'text') return values[0].length > rule.maxLength ? message('Toolong', { limit: rule.maxLength }) : '';
@@ -131,6 +134,22 @@
     dk.addEventListener('change', function () { if (dk.checked) number.value = ''; });
     number.addEventListener('input', function () { if (number.value !== '') dk.checked = false; });
   });
+  // Display rules: a question asked only after some answers is hidden (and its fields left out of what is
+  // sent) until an earlier answer calls for it; the server drops what a hidden question still holds.
+  var ruled = allBoxes.filter(function (box) { return box.hasAttribute('data-show-if'); });
+  function applyRules() {
+    ruled.forEach(function (box) {
+      var rule = JSON.parse(box.getAttribute('data-show-if'));
+      var on = form.querySelector('#q-' + rule.question);
+      var asked = !on.hidden && valuesOf(rule.question).some(function (v) { return rule.anyOf.indexOf(v) >= 0; });
+      box.hidden = !asked;
+      box.querySelectorAll('input, textarea').forEach(function (el) { el.disabled = !asked; });
+    });
+  }
+  if (ruled.length) {
+    form.addEventListener('change', applyRules);
+    applyRules();
+  }
   var steps = stepper();
 
   form.addEventListener('submit', function (event) {
@@ -192,7 +211,7 @@
       var list = review.querySelector('.review-list');
       list.textContent = '';
       sections.forEach(function (section, i) {
-        var boxes = boxesOf(section);
+        var boxes = boxesOf(section).filter(function (box) { return !box.hidden; });
         var answered = boxes.filter(function (box) { return valuesOf(box.dataset.code).length > 0; }).length;
         var missing = boxes.filter(function (box) { return check(box.dataset.code) !== ''; }).length;
         var item = document.createElement('li');
