@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { nanoid } from 'nanoid';
 import { auditRoutes } from './audit/index.js';
+import { designRoutes, pinnedVersions } from './design/index.js';
 import { authRoutes, passwordChangeGate, requirePermission, sessionMiddleware } from './auth/index.js';
 import { listCampaigns } from './campaigns/index.js';
 import { campaignRoutes } from './workflow/index.js';
@@ -154,7 +155,8 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   const keys = codeKeys(config.hmacSecret);
   app.use(invitationRoutes(db, config, keys, mailer, logger));
   app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
-  app.use(transparencyRoutes(db));
+  app.use(designRoutes(db, catalog, { chromiumPath: config.chromiumPath, logger }));
+  app.use(transparencyRoutes(db, (version) => pinnedVersions(catalog, version)));
   app.use(authRoutes(db, config));
   app.use(auditRoutes(db, requirePermission('audit.read'), async () => (await listCampaigns(db)).map((c) => ({ id: c.id, title: c.title }))));
 

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { claimSecrets, secretMismatchMessage } from './db/secret-checks.js';
 import { printDemoAccounts, seedDemoIfEmpty } from './demo/seed.js';
+import { installApprovedVersions } from './design/index.js';
 import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
 import { failRunningRuns } from './publication/index.js';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ database: database.kind }, 'database ready');
+  await installApprovedVersions(database.db, shippedCatalog()); // the province's approved designs, beside the shipped files
   const interrupted = await failInterruptedImports(database.db);
   if (interrupted) logger.warn({ interrupted }, 'frame imports interrupted by the last stop were marked failed');
   const runs = await failRunningRuns(database.db); // silent runs: their instance died, and its decrypted data with it

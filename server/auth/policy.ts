@@ -28,6 +28,12 @@ export const PERMISSIONS = {
   'responses.enter': ['enumerator'],
   /** Hold a key share and approve unsealing. */
   'unseal.approve': ['member', 'chair'],
+  /** Read the questionnaires and methodologies, shipped and designed (docs/designer.md). */
+  'design.view': ['admin', 'member', 'chair', 'observer'],
+  /** Start, edit and import draft questionnaires and methodologies. */
+  'design.edit': ['admin'],
+  /** Approve a methodology version (signed), so that campaigns can pin it. */
+  'design.approve': ['chair'],
   /** Publish unsealed results. */
   'results.publish': ['chair'],
 } as const satisfies Record<string, readonly Role[]>;

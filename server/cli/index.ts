@@ -9,11 +9,15 @@ import { createLogger } from '../logger.js';
 import { verifySample } from '../sampling/verify.js';
 import { simulate } from './simulate.js';
 import { verifyPublication } from '../publication/index.js';
-import { CatalogError, loadCatalog, loadMethodology, methodologyWarnings, questionsOf, shippedCatalog } from '../questionnaires/index.js';
+import { CatalogError, loadCatalog, loadMethodology, methodologyWarnings, questionsOf, shippedCatalog, type Methodology, type Questionnaire } from '../questionnaires/index.js';
+import { readWorkbook, writeWorkbook } from '../questionnaires/workbook.js';
+import { describeDocuments, writeSurveySchemas } from '../questionnaires/files.js';
+import { findDesign, importDocuments, knownQuestionnaires } from '../design/service.js';
+import { translate } from '../i18n/index.js';
 import { ChromiumMissing } from '../reports/browser.js';
 import { reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { backupDatabase, backupSecretChecks, restoreDatabase, BackupError } from '../db/backup.js';
 import { mismatchedSecrets, secretMismatchMessage } from '../db/secret-checks.js';
@@ -197,6 +201,56 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         exitCode = 1;
       }
     });
+
+  const questionnaires = program.command('questionnaires').description('questionnaires and methodologies as XLSForm-shaped workbooks (docs/designer.md §3)');
+  questionnaires
+    .command('import')
+    .description('read a workbook; with --out write its documents into a survey-schemas folder, else store them as drafts in the database')
+    .requiredOption('--xlsx <file>', 'the workbook')
+    .option('--out <folder>', 'a survey-schemas folder to write the JSON files into (created with its meta-schemas when missing)')
+    .action(async (options: { xlsx: string; out?: string }) => {
+      const catalog = shippedCatalog();
+      const refused = (read: { problems: { problem: string }[] }) => {
+        io.err(`${options.xlsx}: ${read.problems.length} problem(s), nothing imported\n${read.problems.map((p) => `  - ${p.problem}`).join('\n')}\n`);
+        return 1;
+      };
+      if (options.out) {
+        const read = await readWorkbook(readFileSync(options.xlsx), catalog);
+        if (read.problems.length) exitCode = refused(read);
+        else for (const file of writeSurveySchemas(options.out, read)) io.out(`✓ ${file}\n`);
+        return;
+      }
+      await withDatabase(async ({ db }) => {
+        const read = await readWorkbook(readFileSync(options.xlsx), { questionnaires: await knownQuestionnaires(db, catalog) });
+        if (read.problems.length) return refused(read);
+        const stored = await importDocuments(db, catalog, { username: 'cli' }, read);
+        if (!stored.ok) {
+          io.err(`${'problems' in stored ? stored.problems.map((p) => `  - ${p.file} ${p.path}: ${p.problem}`).join('\n') : translate('en', stored.error.key, stored.error.params)}\n`);
+          return 1;
+        }
+        io.out(`stored as drafts: ${describeDocuments(read)}\n`);
+        return 0;
+      });
+    });
+  questionnaires
+    .command('export')
+    .description('write a questionnaire (or, with --id methodology, a methodology) as a workbook')
+    .requiredOption('--id <id>', 'the questionnaire id (department, commune…), or methodology')
+    .requiredOption('--version <version>', 'its version, e.g. 2026.1')
+    .requiredOption('--xlsx <file>', 'the workbook to write')
+    .action((options: { id: string; version: string; xlsx: string }) =>
+      withDatabase(async ({ db }) => {
+        const kind = options.id === 'methodology' ? 'methodology' : 'questionnaire';
+        const found = await findDesign(db, shippedCatalog(), kind, kind === 'methodology' ? options.version : `${options.id}-${options.version}`);
+        if (!found) {
+          io.err(`no ${kind} ${options.id} ${options.version}\n`);
+          return 1;
+        }
+        writeFileSync(options.xlsx, await writeWorkbook(kind === 'methodology' ? { methodology: found.document as Methodology } : { questionnaire: found.document as Questionnaire }));
+        io.out(`✓ ${options.xlsx}\n`);
+        return 0;
+      }),
+    );
 
   const sample = program.command('sample').description('the sampling draw');
   sample

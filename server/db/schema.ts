@@ -6,3 +6,4 @@ export * from './schema/sampling.js';
 export * from './schema/invitations.js';
 export * from './schema/responses.js';
 export * from './schema/publication.js';
+export * from './schema/design.js';

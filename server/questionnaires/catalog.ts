@@ -225,6 +225,9 @@ export function loadMethodology(file: string, root = fromRoot('survey-schemas'))
 let installedRoot = fromRoot('survey-schemas');
 let installed: Catalog | undefined;
 
+/** The folder of questionnaires and methodologies in use. */
+export const installedSchemasRoot = () => installedRoot;
+
 /** Uses another folder of questionnaires and methodologies (SURVEY_SCHEMAS_DIR) from now on. */
 export function installSurveySchemas(root: string): void {
   installedRoot = root;

@@ -2,3 +2,4 @@ export { catalogOf, checkSurveyDocuments, loadCatalog, loadMethodology, methodol
 export { answerCodes, answerSchema, isAsked, questionsOf } from './answer-schema.js';
 export type { Block, DisplayRule, Methodology, Questionnaire, Question, Indicator, Text, TierScheme } from './types.js';
 export { DONT_KNOW } from './types.js';
+export { minutesToAnswer } from './time.js';

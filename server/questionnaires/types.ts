@@ -48,6 +48,8 @@ export interface Indicator {
   measure: 'share' | 'mean';
   favourable?: string[];
   direction: 'higher' | 'lower';
+  /** Compared with last year although its question or answers changed: the designer's reason (docs/designer.md §5). */
+  comparable?: { reason: Text };
 }
 
 /** How a block's composites become tiers: fixed bands of the composite, or shares of the block's ranking. */

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { attemptLimiter } from '../http/rate-limit.js';
 import { notFound } from '../http/errors.js';
 import type { Message } from '../i18n/index.js';
-import { answerSchema, questionnaireKey } from '../questionnaires/index.js';
+import { answerSchema, minutesToAnswer, questionnaireKey } from '../questionnaires/index.js';
 import { draftKey } from '../sealing/index.js';
 import { formView } from './form-view.js';
 import {
@@ -129,6 +129,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
       mode: respondent.mode,
       draftKey: draftKey(ctx.submissionKey, respondent.invitationId, unit.unitCode),
       schema: answerSchema(questionnaire),
+      minutes: minutesToAnswer(questionnaire),
     });
   }
 

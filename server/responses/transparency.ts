@@ -10,9 +10,9 @@ import { findBulletin, receiptInBulletin } from './service.js';
 
 /**
  * The public transparency page and the response bulletin: what anyone needs to check the sampling, the
- * key ceremony and, once fieldwork is closed, that their receipt is among the stored responses.
+ * key ceremony, the methodology and questionnaires it pinned (by hash) and, once fieldwork is closed, that their receipt is among the stored responses.
  */
-export function transparencyRoutes(db: Db): Router {
+export function transparencyRoutes(db: Db, pinned: (methodologyVersion: string) => { version: string; hash: string; questionnaires: { key: string; hash: string }[] } | undefined = () => undefined): Router {
   const router = Router();
   /** Public: what anyone needs to check the sampling (and, once run, the key ceremony). */
   router.get('/campaigns/:id/transparency', async (req, res) => {
@@ -30,6 +30,7 @@ export function transparencyRoutes(db: Db): Router {
       },
       receiptCheck: asked && bulletin ? { receipt: asked, found: await receiptInBulletin(db, campaign.id, asked) } : null,
       campaign,
+      pinned: pinned(campaign.methodologyVersion),
       plan,
       revealed: Boolean(plan?.drawnAt),
       frameHashVersion: FRAME_HASH_VERSION,

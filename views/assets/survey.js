@@ -61,19 +61,21 @@
     });
   }
 
+  // A designer's preview keeps nothing, not even in this browser.
+  var keepDrafts = !form.hasAttribute('data-no-draft');
   var note = document.querySelector('.draft-note');
-  if (note) note.hidden = false;
+  if (note && keepDrafts) note.hidden = false;
   var hasServerErrors = Boolean(document.getElementById('form-errors'));
   try {
     var saved = JSON.parse(localStorage.getItem(draftKey) || 'null');
-    if (saved && !hasServerErrors && Object.keys(saved).length) {
+    if (keepDrafts && saved && !hasServerErrors && Object.keys(saved).length) {
       restore(saved);
       document.querySelector('.draft-restored').hidden = false;
     }
   } catch (e) { localStorage.removeItem(draftKey); }
   form.addEventListener('change', save);
   form.addEventListener('input', save);
-  function save() { localStorage.setItem(draftKey, JSON.stringify(snapshot())); }
+  function save() { if (keepDrafts) localStorage.setItem(draftKey, JSON.stringify(snapshot())); }
   var clear = document.querySelector('[data-clear-draft]');
   if (clear) clear.addEventListener('click', function () {
     localStorage.removeItem(draftKey);
@@ -160,7 +162,7 @@
       point(first);
       return;
     }
-    sessionStorage.setItem(PENDING, draftKey);
+    if (keepDrafts) sessionStorage.setItem(PENDING, draftKey);
   });
 
   // One section a screen on a phone-sized task: a progress bar, Back / Continue (each section checked before

@@ -1,0 +1,143 @@
+import type { Message } from '../i18n/index.js';
+import { answerCodes, questionsOf, type CatalogProblem, type Methodology, type Question, type Questionnaire } from '../questionnaires/index.js';
+
+/**
+ * The designer's forms as changes to a draft document, and the checks' problems back beside the fields
+ * they concern. Pure: the service checks and saves what these build.
+ */
+
+export type FieldErrors = Record<string, Message>;
+
+const field = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
+const checked = (body: Record<string, unknown>, name: string) => body[name] === 'on' || body[name] === 'yes' || body[name] === 'true';
+const QUESTION_TYPES: Question['type'][] = ['likert5', 'yesno', 'single', 'multiple', 'number', 'text'];
+
+/** The fields of the question form, as the page shows them (from a question, or from what was sent). */
+export function questionFields(q: Question | undefined): Record<string, string | boolean> {
+  return {
+    code: q?.code ?? '',
+    type: q?.type ?? 'likert5',
+    textVi: q?.text.vi ?? '',
+    textEn: q?.text.en ?? '',
+    helpVi: q?.help?.vi ?? '',
+    helpEn: q?.help?.en ?? '',
+    required: q?.required ?? true,
+    dontKnow: q?.dontKnow ?? true,
+    options: (q?.options ?? []).map((o) => `${o.code} | ${o.label.vi} | ${o.label.en}`).join('\n'),
+    min: q?.min === undefined ? '' : String(q.min),
+    max: q?.max === undefined ? '' : String(q.max),
+    integer: q?.integer ?? false,
+    unitVi: q?.unit?.vi ?? '',
+    unitEn: q?.unit?.en ?? '',
+    maxLength: q?.maxLength === undefined ? '' : String(q.maxLength),
+    showIfQuestion: q?.showIf?.question ?? '',
+    showIfAnswers: q?.showIf?.anyOf.join(' ') ?? '',
+  };
+}
+
+/** A question from the form; what cannot even be read (a bound that is not a number) is a field error. */
+export function questionFromForm(body: Record<string, unknown>): { question: Question; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const type = field(body, 'type') as Question['type'];
+  if (!QUESTION_TYPES.includes(type)) errors.type = { key: 'designer.field.type' };
+  const text = (vi: string, en: string) => ({ vi: field(body, vi), en: field(body, en) });
+  const question: Question = { code: field(body, 'code'), type, text: text('textVi', 'textEn'), required: checked(body, 'required'), dontKnow: checked(body, 'dontKnow') };
+  for (const [name, value] of [['textVi', question.text.vi], ['textEn', question.text.en]] as const) if (!value) errors[name] = { key: 'designer.field.required' };
+  const help = text('helpVi', 'helpEn');
+  if (help.vi || help.en) question.help = help;
+  const number = (name: string): number | undefined => {
+    const raw = field(body, name).replace(',', '.');
+    if (raw === '') {
+      errors[name] = { key: 'designer.field.required' };
+      return undefined;
+    }
+    const value = Number(raw);
+    if (!Number.isFinite(value)) errors[name] = { key: 'designer.field.number' };
+    return value;
+  };
+  if (type === 'single' || type === 'multiple') {
+    question.options = field(body, 'options')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line) => {
+        const [code = '', vi = '', en = ''] = line.split('|').map((s) => s.trim());
+        if (!code || !vi || !en) errors.options = { key: 'designer.field.options' };
+        return { code, label: { vi, en } };
+      });
+    if (question.options.length < 2) errors.options = { key: 'designer.field.options' };
+  }
+  if (type === 'number') {
+    question.min = number('min');
+    question.max = number('max');
+    if (checked(body, 'integer')) question.integer = true;
+    const unit = text('unitVi', 'unitEn');
+    if (unit.vi || unit.en) question.unit = unit;
+  }
+  if (type === 'text') question.maxLength = number('maxLength');
+  const on = field(body, 'showIfQuestion');
+  if (on) {
+    const anyOf = field(body, 'showIfAnswers').split(/[\s,;]+/).filter(Boolean);
+    if (!anyOf.length) errors.showIfAnswers = { key: 'designer.field.required' };
+    question.showIf = { question: on, anyOf };
+  }
+  return { question, errors };
+}
+
+/** Which form field a problem of `/sections/s/questions/q/...` concerns. */
+const QUESTION_FIELD: Record<string, string> = { code: 'code', type: 'type', text: 'textVi', help: 'helpVi', options: 'options', min: 'min', max: 'max', unit: 'unitVi', maxLength: 'maxLength', showIf: 'showIfQuestion', required: 'required', dontKnow: 'dontKnow' };
+
+/** The problems of one question as field errors; the others (elsewhere in the documents) as a list. */
+export function questionProblems(problems: CatalogProblem[], at: string): { errors: FieldErrors; others: CatalogProblem[] } {
+  const errors: FieldErrors = {};
+  const others: CatalogProblem[] = [];
+  for (const problem of problems) {
+    if (problem.path === at || problem.path.startsWith(`${at}/`)) {
+      const [name = 'code', sub] = problem.path.slice(at.length + 1).split('/');
+      const target = name === 'showIf' && sub === 'anyOf' ? 'showIfAnswers' : (QUESTION_FIELD[name] ?? 'code');
+      errors[target] ??= problem.message;
+    } else others.push(problem);
+  }
+  return { errors, others };
+}
+
+/** Where a question is: its section and index, and the pointer the checks use. */
+export function locate(questionnaire: Questionnaire, code: string): { s: number; q: number; at: string } | undefined {
+  for (const [s, section] of questionnaire.sections.entries()) {
+    const q = section.questions.findIndex((x) => x.code === code);
+    if (q >= 0) return { s, q, at: `/sections/${s}/questions/${q}` };
+  }
+  return undefined;
+}
+
+/** The choice questions before `code` (or all, for a new question), for the display rule's list. */
+export function earlierChoiceQuestions(questionnaire: Questionnaire, code?: string): { code: string; text: Question['text']; answers: string }[] {
+  const all = questionsOf(questionnaire);
+  const until = code ? all.findIndex((q) => q.code === code) : all.length;
+  return all
+    .slice(0, until < 0 ? all.length : until)
+    .filter((q) => q.type !== 'number' && q.type !== 'text')
+    .map((q) => ({ code: q.code, text: q.text, answers: answerCodes(questionnaire, q).join(' ') }));
+}
+
+/** A block's weights from the form's `weight.<block>.<pillar>` percentages (blank: the pillar does not score the block). */
+export function weightsFromForm(methodology: Methodology, body: Record<string, unknown>): { methodology: Methodology; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const next = structuredClone(methodology);
+  for (const block of next.blocks) {
+    const weights: Record<string, number> = {};
+    for (const pillar of next.pillars) {
+      const name = `weight.${block.code}.${pillar.code}`;
+      const raw = field(body, name).replace(',', '.');
+      if (raw === '') continue;
+      const percent = Number(raw);
+      if (!Number.isFinite(percent) || percent < 0 || percent > 100) errors[name] = { key: 'designer.field.percent' };
+      else if (percent > 0) weights[pillar.code] = Math.round(percent * 1e6) / 1e8;
+    }
+    block.weights = weights;
+  }
+  return { methodology: next, errors };
+}
+
+/** Weights as the form shows them: percentages, blank where a pillar does not score the block. */
+export const weightPercent = (w: number | undefined) => (w === undefined ? '' : String(Math.round(w * 1e8) / 1e6));
