@@ -84,7 +84,7 @@ export function methodologyChanges(before: Methodology, after: Methodology): Mes
     if (!was) changes.push({ key: 'diff.indicatorAdded', params: { code: indicator.code, question: indicator.question } });
     else changes.push(...indicatorChanges(was, indicator));
     const bounds = [before, after].map((m) => m.normalisation.fixedBounds?.[indicator.code]);
-    if (was && bounds[0] && !same(bounds[0], bounds[1])) changes.push({ key: 'diff.indicatorBounds', params: { code: indicator.code, before: bounds[0].join('–'), after: bounds[1]?.join('–') ?? '—' } });
+    if (was && !same(bounds[0], bounds[1])) changes.push({ key: 'diff.indicatorBounds', params: { code: indicator.code, before: bounds[0]?.join('–') ?? '—', after: bounds[1]?.join('–') ?? '—' } });
   }
   for (const i of before.indicators) if (!after.indicators.some((x) => x.code === i.code)) changes.push({ key: 'diff.indicatorRemoved', params: { code: i.code } });
   const settings: [string, (m: Methodology) => unknown][] = [
