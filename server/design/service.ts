@@ -146,6 +146,9 @@ export async function startVersion(db: Db, catalog: Catalog, actor: Pick<StaffPr
 /** Saves a draft, only if it passes every check (a questionnaire also with the methodology drafts that score it). */
 export async function saveDraft(db: Db, catalog: Catalog, actor: Pick<StaffPrincipal, 'username'>, kind: VersionKind, key: string, document: DesignDocument, now = new Date()): Promise<SaveResult> {
   if (keyOf(kind, document) !== key) return refuse({ key: 'designer.keyChanged' });
+  const current = await q.findVersion(db, kind, key);
+  if (!current) return refuse({ key: catalogHas(catalog, kind, key) ? 'designer.readOnly' : 'designer.notFound' });
+  if (current.status !== 'draft') return refuse({ key: 'designer.frozen', params: { key } });
   const problems = await checkTogether(db, catalog, kind === 'questionnaire' ? [document as Questionnaire] : [], kind === 'methodology' ? [document as Methodology] : []);
   if (problems.length) return invalid(problems);
   return db.transaction(async (tx) => {

@@ -20,10 +20,12 @@ export function answerSchema(questionnaire: Questionnaire): Record<string, unkno
     }
     const { question: on, anyOf } = question.showIf;
     const holds = questions.get(on)?.type === 'multiple' ? { type: 'array', contains: { enum: anyOf } } : { enum: anyOf };
+    // Each subschema names the properties it requires, as ajv's strict mode asks.
+    const present = { type: 'object', properties: { [question.code]: true }, required: [question.code] };
     rules.push({
-      if: { properties: { [on]: holds }, required: [on] },
-      then: question.required ? { required: [question.code] } : true,
-      else: { not: { required: [question.code] } },
+      if: { type: 'object', properties: { [on]: holds }, required: [on] },
+      then: question.required ? present : true,
+      else: { not: present },
     });
   }
   return {

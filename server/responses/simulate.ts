@@ -21,6 +21,8 @@ interface PropertySchema {
 export interface AnswerSchema {
   properties: Record<string, PropertySchema>;
   required: string[];
+  /** Display rules: a question required when its rule holds (server/questionnaires/answer-schema.ts). */
+  allOf?: { then?: { required?: string[] } | boolean }[];
 }
 
 /** What a survey form page carries for answering it: its nonce and the answer schema it embeds. */
@@ -36,13 +38,18 @@ const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(r
 /** The free-text remarks simulated respondents write (tests look for them where they must not be). */
 export const REMARKS = ['Đề nghị rút ngắn thời gian giải quyết hồ sơ.', 'Cán bộ hướng dẫn tận tình.', 'Cần công khai thêm thông tin trên cổng điện tử.'];
 
-/** One answer per question (optional ones answered four times in five), "don't know" now and then. */
+/**
+ * One answer per question (optional ones answered four times in five), "don't know" now and then. A question
+ * asked only after some answers is answered as if asked: the form drops it when its rule does not hold.
+ */
 export function randomAnswers(schema: AnswerSchema, random: Random): FormFields {
   const fields: FormFields = {};
+  const required = new Set([...schema.required, ...(schema.allOf ?? []).flatMap((r) => (typeof r.then === 'object' ? (r.then.required ?? []) : []))]);
+  const isNumber = (r: PropertySchema) => r.type === 'number' || r.type === 'integer';
   for (const [code, rule] of Object.entries(schema.properties)) {
-    if (!schema.required.includes(code) && random() < 0.2) continue;
+    if (!required.has(code) && random() < 0.2) continue;
     const list = rule.anyOf?.find((r) => r.type === 'array') ?? (rule.type === 'array' ? rule : undefined);
-    const number = rule.anyOf?.find((r) => r.type === 'number') ?? (rule.type === 'number' ? rule : undefined);
+    const number = rule.anyOf?.find(isNumber) ?? (isNumber(rule) ? rule : undefined);
     const dontKnow = rule.anyOf?.some((r) => r.const === 'DK') ?? false;
     if (dontKnow && random() < 0.05) fields[code] = 'DK';
     else if (rule.enum) fields[code] = pick(random, rule.enum.length > 1 && random() < 0.9 ? rule.enum.filter((v) => v !== 'DK') : rule.enum);

@@ -64,6 +64,12 @@ export interface MicrodataSeries {
   links: UnitLink[];
   /** Per block, indicator bounds over the past years' units, pooled with this year's (methodology `pooled`). */
   pastBounds?: Record<string, Bounds>;
+  /**
+   * Per block, the indicators that do not measure what they measured last year (question reworded, answers or
+   * favourable answers changed, not marked comparable — docs/designer.md §5): the block's composites are then
+   * not compared with last year's.
+   */
+  changedIndicators?: Record<string, string[]>;
 }
 
 export interface MicrodataInput {
@@ -168,7 +174,7 @@ export function finishYear(prepared: PreparedScoring, seed: number, draws: Boots
 export function withChanges(microdata: Microdata, year: YearScores, before?: { year: YearScores; campaign: string }): ScoringResult {
   if (!before) return year.result;
   if (microdata.series?.previousCampaign !== before.campaign) throw new Error(`the microdata follows campaign ${microdata.series?.previousCampaign ?? '(none)'}, not ${before.campaign}`);
-  return { ...year.result, changes: changesFromLastYear(year, before.year, microdata.series.links) };
+  return { ...year.result, changes: changesFromLastYear(year, before.year, microdata.series.links, microdata.series.changedIndicators) };
 }
 
 /**

@@ -24,10 +24,11 @@ export interface YearScores {
 /**
  * Change from last year. A unit compares only when it continues exactly one unit of last year, which no
  * other unit continues (a split or a merge compares with nothing), in the same block, and both years rank
- * it. The change's interval takes replicate r of this year against replicate r of last year: the two
- * samples are independent, so each pair is one draw of the difference.
+ * it, and its block's indicators measure what they measured (`changedIndicators` names those that do not). The
+ * change's interval takes replicate r of this year against replicate r of last year: the two samples are
+ * independent, so each pair is one draw of the difference.
  */
-export function changesFromLastYear(current: YearScores, previous: YearScores, links: readonly UnitLink[]): UnitChange[] {
+export function changesFromLastYear(current: YearScores, previous: YearScores, links: readonly UnitLink[], changedIndicators: Record<string, string[]> = {}): UnitChange[] {
   const level = current.result.level;
   const before = new Map(previous.result.units.map((u) => [u.unit, u]));
   const continuedBy = new Map<string, string[]>();
@@ -41,6 +42,7 @@ export function changesFromLastYear(current: YearScores, previous: YearScores, l
     if ((continuedBy.get(code) ?? []).length > 1) return { ...base, notComparable: 'split' };
     const then = before.get(code);
     if (then && then.block !== now.block) return { ...base, notComparable: 'other-block' };
+    if (changedIndicators[now.block]?.length) return { ...base, notComparable: 'indicators-changed' };
     if (!then || then.rank === null || then.composite === null || now.rank === null || now.composite === null) return { ...base, notComparable: 'not-ranked' };
     const ours = current.composites.get(now.unit) ?? [];
     const theirs = previous.composites.get(code) ?? [];

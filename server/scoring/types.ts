@@ -122,7 +122,7 @@ export interface UnitLink {
   previous: string;
 }
 
-export type NotComparable = 'new' | 'merged' | 'split' | 'other-block' | 'not-ranked';
+export type NotComparable = 'new' | 'merged' | 'split' | 'other-block' | 'indicators-changed' | 'not-ranked';
 
 export interface UnitChange {
   unit: string;

@@ -5,7 +5,16 @@ import ExcelJS from 'exceljs';
  * departments, four pillars, tiers relative to the ranking, a multiple-choice question and a display rule.
  * Sheets are arrays of rows (the first row is the header), so that a test can break one cell at a time.
  */
-export type Sheets = Record<string, (string | number | null)[][]>;
+type Rows = (string | number | null)[][];
+export interface Sheets {
+  survey: Rows;
+  choices: Rows;
+  settings: Rows;
+  pillars: Rows;
+  blocks: Rows;
+  tiers: Rows;
+  indicators: Rows;
+}
 
 const VI = 'Tiếng Việt (vi)';
 const EN = 'English (en)';
@@ -79,9 +88,9 @@ export function provinceSheets(): Sheets {
   };
 }
 
-export async function workbookOf(sheets: Sheets): Promise<Buffer> {
+export async function workbookOf(sheets: Partial<Sheets>): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
-  for (const [name, rows] of Object.entries(sheets)) {
+  for (const [name, rows] of Object.entries(sheets) as [string, Rows][]) {
     const sheet = book.addWorksheet(name);
     for (const row of rows) sheet.addRow(row);
   }

@@ -58,6 +58,14 @@ describe('change from last year', () => {
     );
     expect(c!.composite).toMatchObject({ change: 1, beyondUncertainty: false });
   });
+
+  test('a block whose indicators changed (reworded, new favourable answers, added) is not compared; other blocks are', () => {
+    const year = (composite: number) => ({ result: result([unit('A', composite, 1, 0, 'b'), unit('C', composite, 1, 0, 'c')]), composites: composites({ A: [composite], C: [composite] }) });
+    const links = [{ code: 'A', previous: 'A' }, { code: 'C', previous: 'C' }];
+    const changes = changesFromLastYear(year(55), year(50), links, { b: ['I-A1'] });
+    expect(changes.find((c) => c.unit === 'A')).toEqual({ unit: 'A', previous: ['A'], notComparable: 'indicators-changed' });
+    expect(changes.find((c) => c.unit === 'C')!.composite).toMatchObject({ change: 5 });
+  });
 });
 
 describe('bounds pooled over years', () => {

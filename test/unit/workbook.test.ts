@@ -100,7 +100,7 @@ describe('workbooks in XLSForm’s shape (docs/designer.md §3)', () => {
     ['a tier scheme that does not exist', (s) => (s.blocks[1]![4] = 'rank'), { sheet: 'blocks', row: 2, column: 'tiers', says: /must be fixed or relative/ }],
     ['relative tiers not reaching 1', (s) => (s.tiers[3]![2] = 0.9), { sheet: 'tiers', row: 4, column: 'up_to', says: /the last band must reach 1/ }],
     ['a tier for a block that does not exist', (s) => s.tiers.push(['xa-phuong', null, 1, 'Tốt', 'Good']), { sheet: 'tiers', row: 5, column: 'block', says: /no block xa-phuong/ }],
-    ['the pillars sheet missing', (s) => delete s.pillars, { sheet: 'pillars', says: /sheet pillars is missing/ }],
+    ['the pillars sheet missing', (s) => delete (s as Partial<Sheets>).pillars, { sheet: 'pillars', says: /sheet pillars is missing/ }],
     ['a bounds rule that does not exist', (s) => (s.settings[1]![9] = 'yearly'), { sheet: 'settings', row: 2, column: 'bounds', says: /yearly|must be equal to one of the allowed values/ }],
   ];
 
