@@ -141,3 +141,143 @@ export function weightsFromForm(methodology: Methodology, body: Record<string, u
 
 /** Weights as the form shows them: percentages, blank where a pillar does not score the block. */
 export const weightPercent = (w: number | undefined) => (w === undefined ? '' : String(Math.round(w * 1e8) / 1e6));
+
+const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+const cells = (line: string) => line.split('|').map((s) => s.trim());
+
+/** The indicator form's fields (from an indicator, or from what was sent). */
+export function indicatorFields(methodology: Methodology, code?: string): Record<string, string> {
+  const i = methodology.indicators.find((x) => x.code === code);
+  const bounds = code ? methodology.normalisation.fixedBounds?.[code] : undefined;
+  return {
+    code: i?.code ?? '',
+    question: i?.question ?? '',
+    pillar: i?.pillar ?? methodology.pillars[0]?.code ?? '',
+    measure: i?.measure ?? 'share',
+    favourable: i?.favourable?.join(' ') ?? '',
+    direction: i?.direction ?? 'higher',
+    lower: bounds ? String(bounds[0]) : '',
+    upper: bounds ? String(bounds[1]) : '',
+    reasonVi: i?.comparable?.reason.vi ?? '',
+    reasonEn: i?.comparable?.reason.en ?? '',
+  };
+}
+
+/** The methodology with indicator `code` (or a new one, `code` undefined) as the form describes it. */
+export function indicatorFromForm(methodology: Methodology, code: string | undefined, body: Record<string, unknown>): { methodology: Methodology; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const next = structuredClone(methodology);
+  const measure = field(body, 'measure') as 'share' | 'mean';
+  const direction = field(body, 'direction') as 'higher' | 'lower';
+  if (measure !== 'share' && measure !== 'mean') errors.measure = { key: 'designer.field.type' };
+  if (direction !== 'higher' && direction !== 'lower') errors.direction = { key: 'designer.field.type' };
+  for (const name of ['code', 'question', 'pillar']) if (!field(body, name)) errors[name] = { key: 'designer.field.required' };
+  const favourable = field(body, 'favourable').split(/[\s,;]+/).filter(Boolean);
+  if (measure === 'share' && !favourable.length) errors.favourable = { key: 'designer.field.required' };
+  const reason = { vi: field(body, 'reasonVi'), en: field(body, 'reasonEn') };
+  const indicator = {
+    code: field(body, 'code'),
+    question: field(body, 'question'),
+    pillar: field(body, 'pillar'),
+    measure,
+    ...(measure === 'share' ? { favourable } : {}),
+    direction,
+    ...(reason.vi || reason.en ? { comparable: { reason } } : {}),
+  };
+  const at = code === undefined ? -1 : next.indicators.findIndex((i) => i.code === code);
+  if (at >= 0) next.indicators[at] = indicator;
+  else next.indicators.push(indicator);
+  const bounds = { ...(next.normalisation.fixedBounds ?? {}) };
+  if (code !== undefined) delete bounds[code];
+  const [lower, upper] = [field(body, 'lower'), field(body, 'upper')].map((v) => (v === '' ? undefined : Number(v.replace(',', '.'))));
+  if ((lower === undefined) !== (upper === undefined)) errors[lower === undefined ? 'lower' : 'upper'] = { key: 'designer.field.required' };
+  else if (lower !== undefined && upper !== undefined) {
+    if (!Number.isFinite(lower)) errors.lower = { key: 'designer.field.number' };
+    if (!Number.isFinite(upper)) errors.upper = { key: 'designer.field.number' };
+    bounds[indicator.code] = [lower, upper];
+  }
+  if (Object.keys(bounds).length) next.normalisation.fixedBounds = bounds;
+  else delete next.normalisation.fixedBounds;
+  return { methodology: next, errors };
+}
+
+/** Which indicator-form field a problem of `/indicators/i/…` or `/normalisation/fixedBounds/CODE` concerns. */
+export function indicatorProblems(problems: CatalogProblem[], index: number, code: string): { errors: FieldErrors; others: CatalogProblem[] } {
+  const errors: FieldErrors = {};
+  const others: CatalogProblem[] = [];
+  for (const problem of problems) {
+    const own = `/indicators/${index}`;
+    if (problem.path === own || problem.path.startsWith(`${own}/`)) {
+      const name = problem.path.slice(own.length + 1).split('/')[0] || 'code';
+      errors[name] ??= problem.message;
+    } else if (problem.path === `/normalisation/fixedBounds/${code}`) errors.lower ??= problem.message;
+    else others.push(problem);
+  }
+  return { errors, others };
+}
+
+/** The methodology's settings form: minimums, the bounds rule, the pillars (one a line: code | vi | en) and each block's tiers. */
+export function settingsFields(methodology: Methodology): Record<string, string> {
+  const fields: Record<string, string> = {
+    minAnswersPerUnit: String(methodology.minAnswersPerUnit),
+    minStratumRespondents: methodology.minStratumRespondents === undefined ? '' : String(methodology.minStratumRespondents),
+    pillarMinIndicatorShare: methodology.pillarMinIndicatorShare === undefined ? '' : String(methodology.pillarMinIndicatorShare),
+    bounds: methodology.normalisation.bounds,
+    pillars: methodology.pillars.map((p) => `${p.code} | ${p.name.vi} | ${p.name.en}`).join('\n'),
+  };
+  for (const block of methodology.blocks) {
+    fields[`tiers.${block.code}.scheme`] = block.tiers.scheme;
+    fields[`tiers.${block.code}.bands`] = block.tiers.bands.map((b) => `${'min' in b ? b.min : b.upTo} | ${b.label.vi} | ${b.label.en}`).join('\n');
+  }
+  return fields;
+}
+
+export function settingsFromForm(methodology: Methodology, body: Record<string, unknown>): { methodology: Methodology; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const next = structuredClone(methodology);
+  const whole = (name: string, optional: boolean): number | undefined => {
+    const raw = field(body, name).replace(',', '.');
+    if (raw === '' && optional) return undefined;
+    const value = Number(raw);
+    if (raw === '' || !Number.isFinite(value)) errors[name] = { key: 'designer.field.number' };
+    return value;
+  };
+  next.minAnswersPerUnit = whole('minAnswersPerUnit', false)!;
+  const stratum = whole('minStratumRespondents', true);
+  if (stratum === undefined) delete next.minStratumRespondents;
+  else next.minStratumRespondents = stratum;
+  const share = whole('pillarMinIndicatorShare', true);
+  if (share === undefined) delete next.pillarMinIndicatorShare;
+  else next.pillarMinIndicatorShare = share;
+  const bounds = field(body, 'bounds');
+  if (!['fixed', 'observed', 'pooled'].includes(bounds)) errors.bounds = { key: 'designer.field.type' };
+  next.normalisation.bounds = bounds as Methodology['normalisation']['bounds'];
+  next.pillars = lines(field(body, 'pillars')).map((line) => {
+    const [code = '', vi = '', en = ''] = cells(line);
+    if (!code || !vi || !en) errors.pillars = { key: 'designer.field.lines' };
+    return { code, name: { vi, en } };
+  });
+  for (const block of next.blocks) {
+    const scheme = field(body, `tiers.${block.code}.scheme`);
+    const bands = lines(field(body, `tiers.${block.code}.bands`)).map((line) => {
+      const [at = '', vi = '', en = ''] = cells(line);
+      const value = Number(at.replace(',', '.'));
+      if (!at || !Number.isFinite(value) || !vi || !en) errors[`tiers.${block.code}.bands`] = { key: 'designer.field.lines' };
+      return scheme === 'relative' ? { upTo: value, label: { vi, en } } : { min: value, label: { vi, en } };
+    });
+    if (scheme !== 'fixed' && scheme !== 'relative') errors[`tiers.${block.code}.scheme`] = { key: 'designer.field.type' };
+    block.tiers = { scheme, bands } as Methodology['blocks'][number]['tiers'];
+  }
+  return { methodology: next, errors };
+}
+
+/** The settings form's field for a problem of the methodology (its pointer), or undefined when it has none. */
+export function settingsField(methodology: Methodology, path: string): string | undefined {
+  const top = path.split('/')[1];
+  if (top === 'minAnswersPerUnit' || top === 'minStratumRespondents' || top === 'pillarMinIndicatorShare') return top;
+  if (top === 'pillars') return 'pillars';
+  if (path.startsWith('/normalisation/bounds') || path.startsWith('/normalisation/pooledYears')) return 'bounds';
+  const block = /^\/blocks\/(\d+)\/tiers/.exec(path);
+  if (block) return `tiers.${methodology.blocks[Number(block[1])]?.code}.bands`;
+  return undefined;
+}

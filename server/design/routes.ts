@@ -9,13 +9,28 @@ import { translate, type Lang, type Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { printableHtml, printPdf } from '../reports/document.js';
 import { ChromiumMissing } from '../reports/browser.js';
-import { answerSchema, catalogOf, minutesToAnswer, questionsOf, type Catalog, type CatalogProblem, type Methodology, type Questionnaire } from '../questionnaires/index.js';
+import { answerCodes, answerSchema, catalogOf, minutesToAnswer, questionsOf, type Catalog, type CatalogProblem, type Methodology, type Questionnaire } from '../questionnaires/index.js';
 import { methodologyChanges, questionnaireChanges } from '../questionnaires/diff.js';
 import { readWorkbook, writeWorkbook, type WorkbookProblem } from '../questionnaires/workbook.js';
 import { answersFromForm, checkAnswers } from '../responses/answers.js';
 import { formView } from '../responses/form-view.js';
 import type { VersionKind } from './queries.js';
-import { earlierChoiceQuestions, locate, questionFields, questionFromForm, questionProblems, weightPercent, weightsFromForm, type FieldErrors } from './forms.js';
+import {
+  earlierChoiceQuestions,
+  indicatorFields,
+  indicatorFromForm,
+  indicatorProblems,
+  locate,
+  questionFields,
+  questionFromForm,
+  questionProblems,
+  settingsField,
+  settingsFields,
+  settingsFromForm,
+  weightPercent,
+  weightsFromForm,
+  type FieldErrors,
+} from './forms.js';
 import * as design from './service.js';
 
 /**
@@ -123,7 +138,8 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
         tiers: b.tiers.bands.map((band) => ({ label: band.label[req.lang], at: 'min' in band ? `≥ ${band.min}` : `≤ ${Math.round(band.upTo * 100)} %` })),
         scheme: b.tiers.scheme,
       })),
-      indicators: m.indicators.map((i) => ({ ...i, wording: textOf(i.question), pillarName: m.pillars.find((p) => p.code === i.pillar)?.name[req.lang], favourable: i.favourable?.join(', '), bounds: m.normalisation.fixedBounds?.[i.code]?.join('–'), comparable: i.comparable?.reason[req.lang] })),
+      indicators: m.indicators.map((i) => ({ ...i, href: `/design/methodology/${encodeURIComponent(version.key)}/indicators/${encodeURIComponent(i.code)}`, wording: textOf(i.question), pillarName: m.pillars.find((p) => p.code === i.pillar)?.name[req.lang], favourable: i.favourable?.join(', '), bounds: m.normalisation.fixedBounds?.[i.code]?.join('–'), comparable: i.comparable?.reason[req.lang] })),
+      settings: { ...settingsFields(m), ...(extra.settingsValues as Record<string, string> | undefined) },
       changes: based ? methodologyChanges(based.document as Methodology, m) : [],
       basedOn: based?.key,
       campaigns: await design.campaignsPinning(db, version.key),
@@ -144,6 +160,76 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
     if (!saved.ok) return renderMethodology(req, res, { problem: saved.error, problems: 'problems' in saved ? problemList(saved.problems) : [], values: req.body }, 422);
     flash(res, { key: 'designer.saved' });
     res.redirect(303, `/design/methodology/${encodeURIComponent(version.key)}`);
+  });
+
+  router.post('/design/methodology/:key/settings', edit, async (req, res) => {
+    const version = await versionOf(req, 'methodology');
+    const { methodology, errors } = settingsFromForm(version.document as Methodology, req.body);
+    if (Object.keys(errors).length) return renderMethodology(req, res, { errors, settingsValues: req.body }, 422);
+    const saved = await design.saveDraft(db, catalog, req.staff!, 'methodology', version.key, methodology);
+    if (!saved.ok) {
+      const problems = 'problems' in saved ? saved.problems : [];
+      const placed: FieldErrors = {};
+      for (const p of problems) {
+        const name = settingsField(methodology, p.path);
+        if (name) placed[name] ??= p.message;
+      }
+      return renderMethodology(req, res, { problem: saved.error, errors: placed, problems: problemList(problems.filter((p) => !settingsField(methodology, p.path))), settingsValues: req.body }, 422);
+    }
+    flash(res, { key: 'designer.saved' });
+    res.redirect(303, `/design/methodology/${encodeURIComponent(version.key)}`);
+  });
+
+  async function renderIndicator(req: Request, res: Response, extra: { fields?: Record<string, unknown>; errors?: FieldErrors; problems?: unknown[]; problem?: Message } = {}, status = 200) {
+    const version = await versionOf(req, 'methodology');
+    const m = version.document as Methodology;
+    const code = String(req.params.code);
+    const isNew = code === 'new';
+    if (!isNew && !m.indicators.some((i) => i.code === code)) throw notFound('designer.notFound');
+    const questions = new Map<string, { code: string; text: string }>();
+    for (const key of new Set(m.blocks.map((b) => b.questionnaire))) {
+      const found = (await design.findDesign(db, catalog, 'questionnaire', key))?.document as Questionnaire | undefined;
+      for (const q of found ? questionsOf(found) : []) if (q.type !== 'text' && !questions.has(q.code)) questions.set(q.code, { code: q.code, text: `${q.text[req.lang]} (${q.type === 'number' ? translate(req.lang, 'designer.type.number') : answerCodes(found!, q).join(' ')})` });
+    }
+    res.status(status).render('pages/design-indicator', {
+      version: { ...version, href: `/design/methodology/${encodeURIComponent(version.key)}` },
+      isNew,
+      fields: extra.fields ?? indicatorFields(m, isNew ? undefined : code),
+      questions: [...questions.values()],
+      pillars: m.pillars.map((p) => ({ code: p.code, name: p.name[req.lang] })),
+      mayEdit: mayEdit(req, version.status),
+      errors: extra.errors,
+      problems: extra.problems,
+      problem: extra.problem,
+    });
+  }
+
+  router.get('/design/methodology/:key/indicators/:code', view, (req, res) => renderIndicator(req, res));
+
+  router.post('/design/methodology/:key/indicators/:code', edit, async (req, res) => {
+    const version = await versionOf(req, 'methodology');
+    const code = String(req.params.code);
+    const { methodology, errors } = indicatorFromForm(version.document as Methodology, code === 'new' ? undefined : code, req.body);
+    if (Object.keys(errors).length) return renderIndicator(req, res, { fields: req.body, errors }, 422);
+    const saved = await design.saveDraft(db, catalog, req.staff!, 'methodology', version.key, methodology);
+    if (!saved.ok) {
+      const index = methodology.indicators.findIndex((i) => i.code === String(req.body.code));
+      const split = 'problems' in saved ? indicatorProblems(saved.problems, index, String(req.body.code)) : { errors: {}, others: [] };
+      return renderIndicator(req, res, { fields: req.body, errors: split.errors, problems: problemList(split.others), problem: saved.error }, 422);
+    }
+    flash(res, { key: 'designer.saved' });
+    res.redirect(303, `/design/methodology/${encodeURIComponent(version.key)}#indicators`);
+  });
+
+  router.post('/design/methodology/:key/indicators/:code/delete', edit, async (req, res) => {
+    const version = await versionOf(req, 'methodology');
+    const next = structuredClone(version.document as Methodology);
+    const code = String(req.params.code);
+    next.indicators = next.indicators.filter((i) => i.code !== code);
+    if (next.normalisation.fixedBounds) delete next.normalisation.fixedBounds[code];
+    const saved = await design.saveDraft(db, catalog, req.staff!, 'methodology', version.key, next);
+    flash(res, saved.ok ? { key: 'designer.saved' } : 'problems' in saved && saved.problems[0] ? saved.problems[0].message : saved.error);
+    res.redirect(303, `/design/methodology/${encodeURIComponent(version.key)}#indicators`);
   });
 
   router.post('/design/methodology/:key/approve', approve, async (req, res) => {
@@ -252,8 +338,7 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
       if (to >= 0 && to < questions.length) [questions[at.q], questions[to]] = [questions[to]!, questions[at.q]!];
     }
     const saved = await design.saveDraft(db, catalog, req.staff!, 'questionnaire', version.key, next);
-    if (!saved.ok) flash(res, 'problems' in saved && saved.problems[0] ? saved.problems[0].message : saved.error);
-    else flash(res, { key: 'designer.saved' });
+    flash(res, saved.ok ? { key: 'designer.saved' } : 'problems' in saved && saved.problems[0] ? saved.problems[0].message : saved.error);
     res.redirect(303, `/design/questionnaire/${encodeURIComponent(version.key)}#q-${String(req.params.code)}`);
   });
 
