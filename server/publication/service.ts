@@ -9,8 +9,8 @@ import { transition } from '../workflow/index.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import { blockQuestionnaire, questionsOf, type Block, type Catalog, type Methodology } from '../questionnaires/index.js';
-import { comparableIndicators } from '../questionnaires/diff.js';
+import type { Catalog, Methodology } from '../questionnaires/index.js';
+import { changedIndicatorsByBlock } from '../questionnaires/diff.js';
 import { findBulletin } from '../responses/service.js';
 import { ok, refuse, type Result } from '../result.js';
 import { SIZE_BANDS } from '../sampling/frame-rows.js';
@@ -195,31 +195,10 @@ async function seriesOf(ctx: PublicationContext, campaign: { previousCampaignId:
       previousCampaign: last.record.campaign,
       links: await listUnitLinks(ctx.db, campaign.id),
       ...(past.length ? { pastBounds: pastBounds(past) } : {}),
-      ...changedIndicatorsOf(ctx.catalog, lastMethodology, methodology),
+      ...changedIndicatorsByBlock(ctx.catalog, lastMethodology, methodology),
     },
     previous: { microdata: last.microdata, methodology: lastMethodology },
   };
-}
-
-/** Per block of both years, the indicators not comparable with last year's (docs/designer.md §5); omitted when there are none. */
-function changedIndicatorsOf(catalog: Catalog, before: Methodology, now: Methodology): { changedIndicators?: Record<string, string[]> } {
-  const changed: Record<string, string[]> = {};
-  for (const block of now.blocks) {
-    const then = before.blocks.find((b) => b.code === block.code);
-    if (!then) continue;
-    // The indicators that score this block, each with its question in the block's questionnaire of that year.
-    const measured = (methodology: Methodology, scored: Block) => {
-      const questions = questionsOf(blockQuestionnaire(catalog, methodology.version, scored.code));
-      return { methodology: { ...methodology, indicators: methodology.indicators.filter((i) => scored.weights[i.pillar]) }, questionOf: (i: { question: string }) => questions.find((q) => q.code === i.question) };
-    };
-    const a = measured(before, then);
-    const b = measured(now, block);
-    const comparable = comparableIndicators(a, b);
-    const codes = new Set([...a.methodology.indicators, ...b.methodology.indicators].map((i) => i.code));
-    const notComparable = [...codes].filter((c) => !comparable.has(c)).sort();
-    if (notComparable.length) changed[block.code] = notComparable;
-  }
-  return Object.keys(changed).length ? { changedIndicators: changed } : {};
 }
 
 /** A committee member reads the sealed results with the passphrase; who read them, and when, is audited. */

@@ -1,6 +1,7 @@
 import type { Message } from '../i18n/index.js';
 import { questionsOf } from './answer-schema.js';
-import type { Indicator, Methodology, Question, Questionnaire, Text } from './types.js';
+import { blockQuestionnaire, type Catalog } from './catalog.js';
+import type { Block, Indicator, Methodology, Question, Questionnaire, Text } from './types.js';
 
 /**
  * What changed between two versions, in words (docs/designer.md §5), and which indicators can still be
@@ -137,4 +138,25 @@ export function comparableIndicators(before: MeasuredBy, now: MeasuredBy): Set<s
     if (measuredAlike) comparable.add(indicator.code);
   }
   return comparable;
+}
+
+/** Per block of both years, the indicators not comparable with last year's (docs/designer.md §5); omitted when there are none. */
+export function changedIndicatorsByBlock(catalog: Catalog, before: Methodology, now: Methodology): { changedIndicators?: Record<string, string[]> } {
+  const changed: Record<string, string[]> = {};
+  for (const block of now.blocks) {
+    const then = before.blocks.find((b) => b.code === block.code);
+    if (!then) continue;
+    // The indicators that score this block, each with its question in the block's questionnaire of that year.
+    const measured = (methodology: Methodology, scored: Block) => {
+      const questions = questionsOf(blockQuestionnaire(catalog, methodology.version, scored.code));
+      return { methodology: { ...methodology, indicators: methodology.indicators.filter((i) => scored.weights[i.pillar]) }, questionOf: (i: { question: string }) => questions.find((q) => q.code === i.question) };
+    };
+    const a = measured(before, then);
+    const b = measured(now, block);
+    const comparable = comparableIndicators(a, b);
+    const codes = new Set([...a.methodology.indicators, ...b.methodology.indicators].map((i) => i.code));
+    const notComparable = [...codes].filter((c) => !comparable.has(c)).sort();
+    if (notComparable.length) changed[block.code] = notComparable;
+  }
+  return Object.keys(changed).length ? { changedIndicators: changed } : {};
 }

@@ -23,6 +23,8 @@ const pages: { path: () => string; allowed: readonly Role[] }[] = [
   { path: () => '/staff', allowed: ['admin'] },
   { path: () => '/audit', allowed: ['observer'] },
   { path: () => '/account/password', allowed: ROLES },
+  { path: () => '/design', allowed: ['admin', 'member', 'chair', 'observer'] },
+  { path: () => '/design/methodology/2026.3', allowed: ['admin', 'member', 'chair', 'observer'] },
 ];
 
 const actions: { path: () => string; fields: Record<string, string>; allowed: readonly Role[]; okStatus: number }[] = [
@@ -30,6 +32,8 @@ const actions: { path: () => string; fields: Record<string, string>; allowed: re
   { path: () => `/campaigns/${campaignId}/units`, fields: { code: 'SYT', block: 'provincial', nameVi: 'Sở Y tế', nameEn: 'Department of Health' }, allowed: ['admin'], okStatus: 303 },
   { path: () => `/campaigns/${campaignId}/committee`, fields: { size: '5', threshold: '3' }, allowed: ['admin'], okStatus: 303 },
   { path: () => '/campaigns', fields: { province: 'Cao Bằng', year: '2026', title: 'DDCI Cao Bằng' }, allowed: ['admin'], okStatus: 303 },
+  { path: () => '/design/start', fields: { from: 'methodology:2026.3', version: '2040.1' }, allowed: ['admin'], okStatus: 303 },
+  { path: () => '/design/methodology/2026.3/approve', fields: { passphrase: 'x' }, allowed: ['chair'], okStatus: 409 },
 ];
 
 describe('role permissions through HTTP', () => {

@@ -1,8 +1,8 @@
 import { translate } from '../../server/i18n/index.js';
 import { loadCatalog, questionsOf, type Methodology, type Questionnaire } from '../../server/questionnaires/index.js';
-import { comparableIndicators, methodologyChanges, questionnaireChanges } from '../../server/questionnaires/diff.js';
+import { changedIndicatorsByBlock, comparableIndicators, methodologyChanges, questionnaireChanges } from '../../server/questionnaires/diff.js';
 import { questionFromForm, questionProblems, weightsFromForm } from '../../server/design/forms.js';
-import { checkSurveyDocuments } from '../../server/questionnaires/index.js';
+import { catalogOf, checkSurveyDocuments } from '../../server/questionnaires/index.js';
 
 const catalog = loadCatalog();
 const words = (changes: { key: Parameters<typeof translate>[1]; params?: Record<string, string | number> }[]) => changes.map((c) => translate('en', c.key, c.params));
@@ -61,6 +61,25 @@ describe('what changed between two versions, in words', () => {
     marked.indicators[0]!.comparable = { reason: { vi: 'Chỉ sửa chính tả', en: 'Spelling only' } };
     expect(comparableIndicators(measured(m, q), measured(marked, reworded)).has(first.code)).toBe(true);
   });
+});
+
+test('next year’s blocks leave out of the change the indicators that changed and were not marked comparable', () => {
+  const before = catalog.methodologies.get('2026.3')!;
+  const now: Methodology = { ...structuredClone(before), version: '2027.1' };
+  const forms = new Map(catalog.questionnaires);
+  for (const block of now.blocks) {
+    const copy = { ...structuredClone(catalog.questionnaires.get(block.questionnaire)!), version: '2027.1' };
+    forms.set(`${copy.id}-2027.1`, copy);
+    block.questionnaire = `${copy.id}-2027.1`;
+  }
+  const department = forms.get('department-2027.1')!;
+  questionsOf(department).find((q) => q.code === 'A1')!.text.vi = 'Câu hỏi đã đổi';
+  questionsOf(department).find((q) => q.code === 'C1')!.text.vi = 'Câu hỏi đã đổi chính tả';
+  now.indicators.find((i) => i.code === 'I-C1')!.comparable = { reason: { vi: 'Chỉ sửa chính tả', en: 'Spelling only' } };
+  now.indicators.find((i) => i.code === 'I-B2')!.favourable = ['no'];
+  const both = catalogOf({ questionnaires: forms, methodologies: new Map([...catalog.methodologies, ['2027.1', now]]) });
+  expect(changedIndicatorsByBlock(both, before, now)).toEqual({ changedIndicators: { provincial: ['I-A1', 'I-B2'], central: ['I-B2'], commune: ['I-B2'] } });
+  expect(changedIndicatorsByBlock(both, before, before)).toEqual({});
 });
 
 describe('the designer’s forms', () => {
