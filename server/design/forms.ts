@@ -281,3 +281,45 @@ export function settingsField(methodology: Methodology, path: string): string | 
   if (block) return `tiers.${methodology.blocks[Number(block[1])]?.code}.bands`;
   return undefined;
 }
+
+/** The questionnaire's own texts as the form shows them: title, introduction, each section's title, and a new section. */
+export function detailsFields(questionnaire: Questionnaire): Record<string, string> {
+  const fields: Record<string, string> = {
+    titleVi: questionnaire.title.vi,
+    titleEn: questionnaire.title.en,
+    introVi: questionnaire.intro?.vi ?? '',
+    introEn: questionnaire.intro?.en ?? '',
+    newCode: '',
+    newVi: '',
+    newEn: '',
+  };
+  for (const s of questionnaire.sections) Object.assign(fields, { [`section.${s.code}.vi`]: s.title.vi, [`section.${s.code}.en`]: s.title.en });
+  return fields;
+}
+
+/**
+ * The questionnaire with the texts of the details form; a new section (code and both titles) is added at
+ * the end, empty — its first question is added next (a section needs one before the form can be saved).
+ */
+export function detailsFromForm(questionnaire: Questionnaire, body: Record<string, unknown>): { questionnaire: Questionnaire; errors: FieldErrors; newSection?: string } {
+  const errors: FieldErrors = {};
+  const next = structuredClone(questionnaire);
+  const text = (vi: string, en: string) => ({ vi: field(body, vi), en: field(body, en) });
+  next.title = text('titleVi', 'titleEn');
+  for (const name of ['titleVi', 'titleEn']) if (!field(body, name)) errors[name] = { key: 'designer.field.required' };
+  const intro = text('introVi', 'introEn');
+  if (intro.vi || intro.en) next.intro = intro;
+  else delete next.intro;
+  for (const s of next.sections) {
+    s.title = text(`section.${s.code}.vi`, `section.${s.code}.en`);
+    for (const lang of ['vi', 'en'] as const) if (!s.title[lang]) errors[`section.${s.code}.${lang}`] = { key: 'designer.field.required' };
+  }
+  const code = field(body, 'newCode');
+  if (!code) return { questionnaire: next, errors };
+  if (!/^[A-Z]$/.test(code)) errors.newCode = { key: 'designer.field.sectionCode' };
+  else if (next.sections.some((s) => s.code === code)) errors.newCode = { key: 'design.sectionTwice', params: { code } };
+  const title = text('newVi', 'newEn');
+  if (!title.vi) errors.newVi = { key: 'designer.field.required' };
+  if (!title.en) errors.newEn = { key: 'designer.field.required' };
+  return { questionnaire: next, errors, newSection: code };
+}

@@ -16,6 +16,8 @@ import { answersFromForm, checkAnswers } from '../responses/answers.js';
 import { formView } from '../responses/form-view.js';
 import type { VersionKind } from './queries.js';
 import {
+  detailsFields,
+  detailsFromForm,
   earlierChoiceQuestions,
   indicatorFields,
   indicatorFromForm,
@@ -247,11 +249,11 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
     return { version, questionnaire: version.document as Questionnaire };
   }
 
-  router.get('/design/questionnaire/:key', view, async (req, res) => {
+  async function renderQuestionnaire(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const { version, questionnaire } = await questionnaireOf(req);
     const based = version.basedOn?.startsWith('questionnaire:') ? await design.findDesign(db, catalog, 'questionnaire', version.basedOn.slice('questionnaire:'.length)) : undefined;
     const href = `/design/questionnaire/${encodeURIComponent(version.key)}`;
-    res.render('pages/design-questionnaire', {
+    res.status(status).render('pages/design-questionnaire', {
       version: { ...version, href },
       title: questionnaire.title[req.lang],
       minutes: minutesToAnswer(questionnaire),
@@ -271,8 +273,25 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
       })),
       changes: based ? questionnaireChanges(based.document as Questionnaire, questionnaire) : [],
       basedOn: based?.key,
+      details: { ...detailsFields(questionnaire), ...(extra.detailsValues as Record<string, string> | undefined) },
       mayEdit: mayEdit(req, version.status),
+      ...extra,
     });
+  }
+
+  router.get('/design/questionnaire/:key', view, (req, res) => renderQuestionnaire(req, res));
+
+  router.post('/design/questionnaire/:key/details', edit, async (req, res) => {
+    const { version, questionnaire } = await questionnaireOf(req);
+    const href = `/design/questionnaire/${encodeURIComponent(version.key)}`;
+    const { questionnaire: next, errors, newSection } = detailsFromForm(questionnaire, req.body);
+    if (Object.keys(errors).length) return renderQuestionnaire(req, res, { errors, detailsValues: req.body }, 422);
+    const saved = await design.saveDraft(db, catalog, req.staff!, 'questionnaire', version.key, next);
+    if (!saved.ok) return renderQuestionnaire(req, res, { problem: saved.error, problems: 'problems' in saved ? problemList(saved.problems) : [], detailsValues: req.body }, 422);
+    // A section needs its first question before it can be stored: the new-question form carries it.
+    if (newSection) return res.redirect(303, `${href}/questions/new?${new URLSearchParams({ section: newSection, sectionVi: String(req.body.newVi), sectionEn: String(req.body.newEn) })}`);
+    flash(res, { key: 'designer.saved' });
+    res.redirect(303, href);
   });
 
   async function renderQuestion(req: Request, res: Response, extra: { fields?: Record<string, unknown>; errors?: FieldErrors; problems?: unknown[]; problem?: Message } = {}, status = 200) {
@@ -285,6 +304,7 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
       version: { ...version, href: `/design/questionnaire/${encodeURIComponent(version.key)}` },
       isNew,
       section: String(req.query.section ?? req.body?.section ?? questionnaire.sections.at(-1)!.code),
+      newSection: ['sectionVi', 'sectionEn'].every((k) => typeof (req.query[k] ?? req.body?.[k]) === 'string') ? { vi: String(req.query.sectionVi ?? req.body.sectionVi), en: String(req.query.sectionEn ?? req.body.sectionEn) } : undefined,
       sections: questionnaire.sections.map((s) => ({ code: s.code, title: s.title[req.lang] })),
       fields: extra.fields ?? questionFields(question),
       types: ['likert5', 'yesno', 'single', 'multiple', 'number', 'text'],
@@ -306,7 +326,9 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
     if (Object.keys(errors).length) return renderQuestion(req, res, { fields, errors }, 422);
     const next = structuredClone(questionnaire);
     if (code === 'new') {
-      const section = next.sections.find((s) => s.code === String(req.body.section));
+      let section = next.sections.find((s) => s.code === String(req.body.section));
+      const sectionTitle = { vi: String(req.body.sectionVi ?? '').trim(), en: String(req.body.sectionEn ?? '').trim() };
+      if (!section && sectionTitle.vi && sectionTitle.en) next.sections.push((section = { code: String(req.body.section), title: sectionTitle, questions: [] }));
       if (!section) return renderQuestion(req, res, { fields, errors: { section: { key: 'designer.field.required' } } }, 422);
       section.questions.push(question);
     } else {

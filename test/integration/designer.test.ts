@@ -119,6 +119,20 @@ describe('a version made in the designer pages', () => {
     expect(added.status).toBe(303);
     expect(questionsOf(await form()).find((q) => q.code === 'A9')).toEqual({ code: 'A9', type: 'yesno', text: { vi: 'Đơn vị có hướng dẫn trực tuyến không?', en: 'Does the unit guide you online?' }, required: true, dontKnow: false, showIf: { question: 'A1', anyOf: ['4', '5'] } });
 
+    // A new section: the details form names it, its first question brings it into the form.
+    const details = { titleVi: 'Phiếu khảo sát DDCI 2032 — sở, ban, ngành', titleEn: 'DDCI 2032 questionnaire — departments', introVi: '', introEn: '', newCode: 'L', newVi: 'Chuyển đổi số', newEn: 'Digital transformation' } as Record<string, string>;
+    for (const s of (await form()).sections) Object.assign(details, { [`section.${s.code}.vi`]: s.title.vi, [`section.${s.code}.en`]: s.title.en });
+    const named = await admin.post(`/design/questionnaire/${FORM}/details`, details);
+    expect(named.status).toBe(303);
+    expect(named.headers.location).toBe(`/design/questionnaire/${FORM}/questions/new?section=L&sectionVi=Chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91&sectionEn=Digital+transformation`);
+    expect((await admin.get(named.headers.location!)).text).toContain('<strong>L. Chuyển đổi số</strong>');
+    const first = await admin.post(`/design/questionnaire/${FORM}/questions/new`, { section: 'L', sectionVi: 'Chuyển đổi số', sectionEn: 'Digital transformation', code: 'L1', type: 'likert5', textVi: 'Đơn vị giải quyết hồ sơ trực tuyến toàn trình.', textEn: 'The unit handles files fully online.', required: 'on', dontKnow: 'on' });
+    expect(first.status).toBe(303);
+    const withSection = await form();
+    expect(withSection.title.vi).toBe('Phiếu khảo sát DDCI 2032 — sở, ban, ngành');
+    expect(withSection.intro).toBeUndefined();
+    expect(withSection.sections.at(-1)).toMatchObject({ code: 'L', title: { vi: 'Chuyển đổi số', en: 'Digital transformation' }, questions: [{ code: 'L1' }] });
+
     // Weights as percentages: not summing to 100 is refused, with the sum; then P1 20 %, P4 5 %.
     const m = (await stored('methodology', VERSION))!.document as unknown as Methodology;
     const weights = (changes: Record<string, string>) => {
