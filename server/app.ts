@@ -10,7 +10,7 @@ import { listCampaigns } from './campaigns/index.js';
 import { campaignRoutes } from './workflow/index.js';
 import { approvalKey, memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
 import { codeKeys, samplingRoutes } from './sampling/index.js';
-import { countInvitations, createMailer, invitationRoutes } from './invitations/index.js';
+import { countInvitations, createMailer, createSmsGateway, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes, transparencyRoutes } from './responses/index.js';
 import { publicationRoutes, publishedResults, unsealingStatus } from './publication/index.js';
@@ -153,7 +153,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     }),
   );
   const keys = codeKeys(config.hmacSecret);
-  app.use(invitationRoutes(db, config, keys, mailer, logger));
+  app.use(invitationRoutes(db, config, keys, mailer, logger, createSmsGateway(config.smsUrl, { token: config.smsToken })));
   app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
   app.use(designRoutes(db, catalog, { chromiumPath: config.chromiumPath, logger }));
   app.use(transparencyRoutes(db, (version) => pinnedVersions(catalog, version)));

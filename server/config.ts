@@ -30,6 +30,8 @@ const variables = {
   MAIL_FROM: { type: 'string', minLength: 3, maxLength: 200, default: 'Khảo sát DDCI <no-reply@localhost>' },
   EMAIL_MIN_INTERVAL_HOURS: { type: 'integer', minimum: 0, maximum: 720, default: 72 },
   EMAIL_MAX_PER_INVITATION: { type: 'integer', minimum: 1, maximum: 20, default: 4 },
+  SMS_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+  SMS_TOKEN: { type: 'string', minLength: 8, maxLength: 500 },
   UPLOAD_MAX_MB: { type: 'integer', minimum: 1, maximum: 4096, default: 256 },
   CHROMIUM_PATH: { type: 'string', minLength: 1 },
   BRAND_NAME: { type: 'string', minLength: 1, maxLength: 100 },
@@ -65,6 +67,8 @@ interface EnvValues {
   MAIL_FROM: string;
   EMAIL_MIN_INTERVAL_HOURS: number;
   EMAIL_MAX_PER_INVITATION: number;
+  SMS_URL?: string;
+  SMS_TOKEN?: string;
   UPLOAD_MAX_MB: number;
   CHROMIUM_PATH: string;
   BRAND_NAME?: string;
@@ -108,6 +112,9 @@ export interface Config {
   mailFrom: string;
   emailMinIntervalHours: number;
   emailMaxPerInvitation: number;
+  /** The SMS gateway: a JSON POST per message (server/invitations/sms.ts); none, no text messages. */
+  smsUrl: string | undefined;
+  smsToken: string | undefined;
   uploadMaxBytes: number;
   /** Unset: Debian's chromium when installed, else the one the npm package ships (server/reports/browser.ts). */
   chromiumPath: string | undefined;
@@ -174,6 +181,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: v.MAIL_FROM,
     emailMinIntervalHours: v.EMAIL_MIN_INTERVAL_HOURS,
     emailMaxPerInvitation: v.EMAIL_MAX_PER_INVITATION,
+    smsUrl: v.SMS_URL,
+    smsToken: v.SMS_TOKEN,
     uploadMaxBytes: v.UPLOAD_MAX_MB * 1024 * 1024,
     chromiumPath: v.CHROMIUM_PATH,
     branding: { name: v.BRAND_NAME, agency: v.BRAND_AGENCY, hotline: v.BRAND_HOTLINE, footer: v.BRAND_FOOTER, emblemPath: v.BRAND_EMBLEM ? path.resolve(v.BRAND_EMBLEM) : undefined },
@@ -222,6 +231,8 @@ export const variableDocs: Record<VariableName, string> = {
   MAIL_FROM: 'sender of invitation e-mails',
   EMAIL_MIN_INTERVAL_HOURS: 'least time between two e-mails to the same business',
   EMAIL_MAX_PER_INVITATION: 'most e-mails (invitation and reminders) one business receives',
+  SMS_URL: 'https://… — SMS gateway for reminders: one JSON POST {"to","text"} per message (none: text messages are off)',
+  SMS_TOKEN: 'sent to the SMS gateway as "Authorization: Bearer …" (optional)',
   UPLOAD_MAX_MB: 'largest sampling-frame file accepted (a 1,000,000-row frame is ~180 MB); larger uploads are refused before they are read',
   CHROMIUM_PATH: 'the Chromium that prints reports to PDF (default: Debian’s chromium when installed, else the one the npm package @sparticuz/chromium ships)',
   BRAND_NAME: 'the installation’s name in every page header, e.g. “Khảo sát DDCI tỉnh Lạng Sơn” (default: the platform’s name)',

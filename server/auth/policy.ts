@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'campaign.view': ['admin', 'enumerator', 'member', 'chair', 'observer'],
   /** Read the audit log. */
   'audit.read': ['observer'],
+  /** The call list of businesses still to answer, with their phones and codes (enumerators call them). */
+  'calls.view': ['admin', 'enumerator'],
   /** Type in phone and paper answers for an access code. */
   'responses.enter': ['enumerator'],
   /** Hold a key share and approve unsealing. */

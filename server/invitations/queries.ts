@@ -48,14 +48,18 @@ export interface InvitationDetail {
   pending: string[];
   emailsSent: number;
   lastEmailedAt: Date | null;
+  smsSent: number;
+  lastSmsAt: Date | null;
 }
 
 /** Invitations with the business's contact details and the units still in play, in tax-code order. */
-export async function invitationDetails(db: Db, campaignId: string, options: { offset?: number; limit?: number; ids?: string[] } = {}): Promise<InvitationDetail[]> {
+/** `pending`: only invitations with a unit still to answer (of `unit`, when given). */
+export async function invitationDetails(db: Db, campaignId: string, options: { offset?: number; limit?: number; ids?: string[]; pending?: { unit?: string } } = {}): Promise<InvitationDetail[]> {
+  const pending = options.pending;
   return (
     (await db.execute(sql`
       select i.id, i.tax_code as "taxCode", b.name, b.address, b.email, b.phone, i.emails_sent as "emailsSent",
-             i.last_emailed_at as "lastEmailedAt",
+             i.last_emailed_at as "lastEmailedAt", i.sms_sent as "smsSent", i.last_sms_at as "lastSmsAt",
              array_agg(u.unit_code order by u.unit_code) as units,
              coalesce(array_agg(u.unit_code order by u.unit_code) filter (where u.status = 'invited'), '{}') as pending
       from ${invitations} i
@@ -63,8 +67,9 @@ export async function invitationDetails(db: Db, campaignId: string, options: { o
       join ${invitationUnits} u on u.invitation_id = i.id and u.status <> 'replaced'
       where i.campaign_id = ${campaignId} ${options.ids ? sql`and i.id in ${options.ids}` : sql``}
       group by i.id, b.name, b.address, b.email, b.phone
+      ${pending ? sql`having count(*) filter (where u.status = 'invited' ${pending.unit ? sql`and u.unit_code = ${pending.unit}` : sql``}) > 0` : sql``}
       order by i.tax_code offset ${options.offset ?? 0} limit ${options.limit ?? 1_000_000}`)) as unknown as { rows: InvitationDetail[] }
-  ).rows.map((r) => ({ ...r, lastEmailedAt: r.lastEmailedAt ? new Date(r.lastEmailedAt) : null }));
+  ).rows.map((r) => ({ ...r, lastEmailedAt: r.lastEmailedAt ? new Date(r.lastEmailedAt) : null, lastSmsAt: r.lastSmsAt ? new Date(r.lastSmsAt) : null }));
 }
 
 export async function markEmailed(db: Db, ids: string[], at: Date): Promise<void> {
@@ -72,6 +77,14 @@ export async function markEmailed(db: Db, ids: string[], at: Date): Promise<void
   await db
     .update(invitations)
     .set({ emailsSent: sql`${invitations.emailsSent} + 1`, lastEmailedAt: at })
+    .where(inArray(invitations.id, ids));
+}
+
+export async function markTexted(db: Db, ids: string[], at: Date): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .update(invitations)
+    .set({ smsSent: sql`${invitations.smsSent} + 1`, lastSmsAt: at })
     .where(inArray(invitations.id, ids));
 }
 

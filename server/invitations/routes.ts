@@ -13,6 +13,7 @@ import type { Result } from '../result.js';
 import type { CodeKeys } from '../sampling/access-codes.js';
 import type { Message } from '../i18n/index.js';
 import type { Mailer } from './mailer.js';
+import type { SmsGateway } from './sms.js';
 import { fieldworkProgress, SORT_KEYS } from './monitoring.js';
 import { shippedCatalog } from '../questionnaires/index.js';
 import * as invitations from './service.js';
@@ -40,9 +41,10 @@ const LETTERS_PER_PAGE = 100;
 const LETTER_STYLES = ['/assets/vendor/tinos/400.css', '/assets/vendor/tinos/700.css', '/assets/vendor/tinos/400-italic.css', '/assets/letters.css'];
 const SEARCH_LIMIT = 50;
 
-export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer: Mailer | null, logger: Logger): Router {
+export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer: Mailer | null, logger: Logger, sms: SmsGateway | null = null): Router {
   const router = Router();
   const manage = requirePermission('sampling.manage');
+  const policy = { publicUrl: config.publicUrl, minIntervalHours: config.emailMinIntervalHours, maxPerInvitation: config.emailMaxPerInvitation };
   const campaignOf = campaignLookup(db);
 
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
@@ -69,6 +71,7 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
       units,
       reasons: invitations.REPLACEMENT_REASONS,
       mail: Boolean(mailer),
+      sms: Boolean(sms),
       ...extra,
     });
   }
@@ -101,8 +104,33 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
   router.post('/campaigns/:id/invitations/emails', manage, async (req, res) => {
     if (!mailer) return render(req, res, { problem: { key: 'invitations.noSmtp' } }, 409);
     const mode = req.body?.mode === 'remind' ? 'remind' : 'invite';
-    const policy = { publicUrl: config.publicUrl, minIntervalHours: config.emailMinIntervalHours, maxPerInvitation: config.emailMaxPerInvitation };
     await after(req, res, await invitations.startMailRun(db, mailer, keys, logger, policy, req.staff!.username, String(req.params.id), mode));
+  });
+
+  /** Text-message reminders to businesses with units still to answer, in the background. */
+  router.post('/campaigns/:id/invitations/sms', manage, async (req, res) => {
+    if (!sms) return render(req, res, { problem: { key: 'invitations.noSms' } }, 409);
+    await after(req, res, await invitations.startSmsRun(db, sms, keys, logger, policy, req.staff!.username, String(req.params.id)), { key: 'invitations.smsStarted' });
+  });
+
+  const unitOf = (req: Request) => (typeof req.query.unit === 'string' && req.query.unit ? req.query.unit.slice(0, 32) : undefined);
+
+  /** Reminder letters (the letters' official layout) for the businesses that have not answered a unit yet. */
+  router.get('/campaigns/:id/invitations/reminders', manage, async (req, res) => {
+    const campaign = await campaignOf(req);
+    const page = Math.max(0, Number.parseInt(String(req.query.page ?? '0'), 10) || 0);
+    const letters = await invitations.letters(db, keys, config.publicUrl, req.staff!.username, campaign.id, { page, perPage: LETTERS_PER_PAGE }, { unit: unitOf(req) });
+    if (!letters.length) return render(req, res, { problem: { key: 'invitations.nobodyToRemind' } }, 404);
+    res.render('pages/letters', { layout: 'print', stylesheets: LETTER_STYLES, campaign, letters, reminder: true, letter: invitations.letterFrame(campaign.letterSettings), today: new Date() });
+  });
+
+  /** The enumerators' call list: whom to call, at which number, for which units; a column to note the call. */
+  router.get('/campaigns/:id/invitations/calls', requirePermission('calls.view'), async (req, res) => {
+    const campaign = await campaignOf(req);
+    const unit = unitOf(req);
+    const units = await listUnits(db, campaign.id);
+    const rows = await invitations.callList(db, keys, req.staff!.username, campaign.id, unit);
+    res.render('pages/call-list', { campaign, rows, unit, units, today: new Date() });
   });
 
   router.post('/campaigns/:id/invitations/replace', manage, async (req, res) => {

@@ -12,6 +12,7 @@ import { accessCodeFor, codeHash, formatCode, type CodeKeys } from '../sampling/
 import { findPlan } from '../sampling/plan.js';
 import { sampledStratum, takeReserve } from '../sampling/queries.js';
 import type { Mailer } from './mailer.js';
+import type { SmsGateway } from './sms.js';
 import * as q from './queries.js';
 
 /** Where a respondent enters (or, from a QR code, arrives with) an access code. */
@@ -81,18 +82,20 @@ export async function letters(
   actor: string,
   campaignId: string,
   which: { page: number; perPage: number } | { invitationId: string },
+  reminder?: { unit?: string },
 ): Promise<Letter[]> {
   const names = await unitNames(db, campaignId);
   const batch = 'page' in which;
-  const rows = await q.invitationDetails(db, campaignId, batch ? { offset: which.page * which.perPage, limit: which.perPage } : { ids: [which.invitationId] });
+  const rows = await q.invitationDetails(db, campaignId, { ...(batch ? { offset: which.page * which.perPage, limit: which.perPage } : { ids: [which.invitationId] }), ...(reminder ? { pending: reminder } : {}) });
   if (!rows.length) return [];
   // A reprint names its business (who asked for a second copy is worth knowing); a batch names its page.
+  const via = reminder ? 'reminder-letters' : 'letters';
   await db.transaction((tx) =>
     recordAudit(tx, {
       actor,
       action: 'invitations.codes_revealed',
       campaignId,
-      ...(batch ? { details: { via: 'letters', page: which.page + 1, codes: rows.length } } : { subject: rows[0]!.taxCode, details: { via: 'reprint', codes: 1 } }),
+      ...(batch ? { details: { via, page: which.page + 1, codes: rows.length, ...(reminder?.unit ? { unit: reminder.unit } : {}) } } : { subject: rows[0]!.taxCode, details: { via: reminder ? 'reminder-reprint' : 'reprint', codes: 1 } }),
     }),
   );
   return Promise.all(
@@ -103,13 +106,34 @@ export async function letters(
         taxCode: r.taxCode,
         name: r.name,
         address: r.address,
-        units: r.units.map((c) => ({ code: c, nameVi: names.get(c) ?? c })),
+        // A reminder names only the units still to answer.
+        units: (reminder ? r.pending : r.units).map((c) => ({ code: c, nameVi: names.get(c) ?? c })),
         code: formatCode(code),
         url,
         qrSvg: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
       };
     }),
   );
+}
+
+export interface CallRow {
+  taxCode: string;
+  name: string;
+  phone: string;
+  units: string[];
+  code: string;
+}
+
+/**
+ * The enumerators' call list: each business with a unit still to answer (of `unit`, when given) — its phone
+ * from the frame, those units and its access code, to type in the answers it gives on the phone. Never an
+ * answer. Audited as the letters are: who, how many codes.
+ */
+export async function callList(db: Db, keys: CodeKeys, actor: string, campaignId: string, unit?: string): Promise<CallRow[]> {
+  const names = await unitNames(db, campaignId);
+  const rows = await q.invitationDetails(db, campaignId, { pending: { unit } });
+  await db.transaction((tx) => recordAudit(tx, { actor, action: 'invitations.codes_revealed', campaignId, details: { via: 'call-list', codes: rows.length, ...(unit ? { unit } : {}) } }));
+  return rows.map((r) => ({ taxCode: r.taxCode, name: r.name, phone: r.phone, units: r.pending.map((c) => names.get(c) ?? c), code: formatCode(accessCodeFor(keys, r.id)) }));
 }
 
 /**
@@ -158,27 +182,69 @@ function mailBody(campaign: { province: string; year: number; title: string }, n
 
 const MAIL_BATCH = 20;
 
+/** One way of reaching businesses in the background: who is due, what each gets, and how a send is recorded. */
+interface Channel {
+  mode: 'invite' | 'remind' | 'sms';
+  due(r: q.InvitationDetail, now: Date): boolean;
+  send(r: q.InvitationDetail, message: { code: string; url: string; units: string[] }): Promise<void>;
+  mark(db: Db, ids: string[], at: Date): Promise<void>;
+  audited: 'invitations.emailed' | 'invitations.reminded' | 'invitations.texted';
+}
+
+const recent = (at: Date | null, now: Date, hours: number) => Boolean(at && now.getTime() - at.getTime() < hours * 3_600_000);
+
 /**
  * Starts e-mailing, in the background, the invitation (first time) or a reminder (units still
  * unanswered) to businesses with an address, never more often than the policy allows. Progress is kept
  * in the database and each batch is marked as sent before the next, so a crash never mails a business
  * twice. Counts are audited; addresses and codes are not.
  */
-export async function startMailRun(
+export function startMailRun(db: Db, mailer: Mailer, keys: CodeKeys, logger: Logger, policy: MailPolicy, actor: string, campaignId: string, mode: 'invite' | 'remind') {
+  return startRun(db, keys, logger, policy.publicUrl, actor, campaignId, async (campaign) => ({
+    mode,
+    due: (r, now) => Boolean(r.email) && (mode === 'invite' ? r.emailsSent === 0 : r.emailsSent > 0 && r.pending.length > 0) && !recent(r.lastEmailedAt, now, policy.minIntervalHours) && r.emailsSent < policy.maxPerInvitation,
+    send: (r, m) => mailer.send({ to: r.email, subject: translate('vi', 'invitations.mailSubject', { province: campaign.province, year: campaign.year }), ...mailBody(campaign, r.name, m.units, m.code, m.url, mode === 'remind') }),
+    mark: q.markEmailed,
+    audited: mode === 'invite' ? 'invitations.emailed' : 'invitations.reminded',
+  }));
+}
+
+/**
+ * Starts text-message reminders, in the background, through the SMS gateway: one message to each business
+ * with a phone number that still has units to answer (never to one that answered every unit it was invited
+ * for), at most as often and as many times as e-mails. The gateway retries and logs its failures; the page
+ * that started the run never waits for it.
+ */
+export function startSmsRun(db: Db, gateway: SmsGateway, keys: CodeKeys, logger: Logger, policy: MailPolicy, actor: string, campaignId: string) {
+  return startRun(db, keys, logger, policy.publicUrl, actor, campaignId, async (campaign) => ({
+    mode: 'sms',
+    due: (r, now) => Boolean(r.phone) && r.pending.length > 0 && !recent(r.lastSmsAt, now, policy.minIntervalHours) && r.smsSent < policy.maxPerInvitation,
+    send: (r, m) => gateway.send({ to: r.phone, text: smsText(campaign, m.units.length, m.code, m.url) }),
+    mark: q.markTexted,
+    audited: 'invitations.texted',
+  }));
+}
+
+/** The reminder a business's phone gets, in Vietnamese: how many units are left, its code and the link. */
+export function smsText(campaign: { province: string; year: number }, units: number, code: string, url: string): string {
+  return `UBND tỉnh ${campaign.province}: Quý doanh nghiệp còn ${units} đơn vị chưa đánh giá trong khảo sát DDCI ${campaign.year}. Mã truy cập ${code}, trả lời tại ${url}. Câu trả lời ẩn danh.`;
+}
+
+async function startRun(
   db: Db,
-  mailer: Mailer,
   keys: CodeKeys,
   logger: Logger,
-  policy: MailPolicy,
+  publicUrl: string,
   actor: string,
   campaignId: string,
-  mode: 'invite' | 'remind',
+  channelOf: (campaign: NonNullable<Awaited<ReturnType<typeof findCampaign>>>) => Promise<Channel>,
 ): Promise<Result<{ runId: string; done: Promise<MailOutcome> }>> {
   const campaign = await findCampaign(db, campaignId);
   if (!campaign) return refuse({ key: 'campaigns.notFound' });
   if (!['sampling', 'fieldwork'].includes(campaign.state)) return refuse({ key: 'sampling.onlyInSampling' });
+  const channel = await channelOf(campaign);
   const runId = nanoid(12);
-  if (!(await q.insertMailRun(db, { id: runId, campaignId, mode, createdBy: actor }))) return refuse({ key: 'invitations.mailBusy' });
+  if (!(await q.insertMailRun(db, { id: runId, campaignId, mode: channel.mode, createdBy: actor }))) return refuse({ key: 'invitations.mailBusy' });
   const names = await unitNames(db, campaignId);
   const outcome: MailOutcome = { sent: 0, skipped: 0, failed: 0 };
   const run = async () => {
@@ -188,37 +254,31 @@ export async function startMailRun(
     for (let i = 0; i < rows.length; i += MAIL_BATCH) {
       const sentIds: string[] = [];
       for (const r of rows.slice(i, i + MAIL_BATCH)) {
-        const tooSoon = r.lastEmailedAt && now.getTime() - r.lastEmailedAt.getTime() < policy.minIntervalHours * 3_600_000;
-        const due = mode === 'invite' ? r.emailsSent === 0 : r.emailsSent > 0 && r.pending.length > 0;
-        if (!r.email || !due || tooSoon || r.emailsSent >= policy.maxPerInvitation) {
+        if (!channel.due(r, now)) {
           outcome.skipped++;
           continue;
         }
         const code = accessCodeFor(keys, r.id);
-        const units = (mode === 'remind' ? r.pending : r.units).map((c) => names.get(c) ?? c);
+        const units = (channel.mode === 'invite' ? r.units : r.pending).map((c) => names.get(c) ?? c);
         try {
-          await mailer.send({
-            to: r.email,
-            subject: translate('vi', 'invitations.mailSubject', { province: campaign.province, year: campaign.year }),
-            ...mailBody(campaign, r.name, units, formatCode(code), surveyUrl(policy.publicUrl, code), mode === 'remind'),
-          });
+          await channel.send(r, { code: formatCode(code), url: surveyUrl(publicUrl, code), units });
           sentIds.push(r.id);
           outcome.sent++;
         } catch (error) {
           outcome.failed++;
-          logger.warn({ err: error, campaignId, invitationId: r.id }, 'invitation e-mail failed');
+          logger.warn({ err: error, campaignId, invitationId: r.id, channel: channel.mode }, 'invitation message failed');
         }
       }
-      await q.markEmailed(db, sentIds, now);
+      await channel.mark(db, sentIds, now);
       await q.updateMailRun(db, runId, { ...outcome });
     }
   };
   const done = run()
-    .catch((error: unknown) => logger.error({ err: error, campaignId, runId }, 'e-mail run stopped'))
+    .catch((error: unknown) => logger.error({ err: error, campaignId, runId }, 'sending run stopped'))
     .then(async () => {
       await db.transaction(async (tx) => {
         await q.updateMailRun(tx, runId, { ...outcome, status: 'done', finishedAt: new Date() });
-        await recordAudit(tx, { actor, action: mode === 'invite' ? 'invitations.emailed' : 'invitations.reminded', campaignId, details: { ...outcome } });
+        await recordAudit(tx, { actor, action: channel.audited, campaignId, details: { ...outcome } });
       });
       return outcome;
     });

@@ -13,6 +13,9 @@ export const invitations = pgTable(
     codeHash: text('code_hash').notNull().unique(),
     emailsSent: integer('emails_sent').notNull().default(0),
     lastEmailedAt: timestamp('last_emailed_at', { withTimezone: true, precision: 3 }),
+    /** Text-message reminders sent through the SMS gateway, as e-mails are counted above. */
+    smsSent: integer('sms_sent').notNull().default(0),
+    lastSmsAt: timestamp('last_sms_at', { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('invitations_business_idx').on(t.campaignId, t.taxCode)],
@@ -59,9 +62,9 @@ export const answerSignals = pgTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.signal] })],
 );
 
-export const mailMode = pgEnum('mail_mode', ['invite', 'remind']);
+export const mailMode = pgEnum('mail_mode', ['invite', 'remind', 'sms']);
 
-/** One sending of invitation or reminder e-mails, run in the background; progress lives here. */
+/** One sending of invitation or reminder e-mails, or of text-message reminders, run in the background; progress lives here. */
 export const mailRuns = pgTable(
   'mail_runs',
   {
