@@ -57,3 +57,18 @@ export async function recentEntries(db: Db, options: AuditFilter & { before?: nu
 export async function auditActors(db: Db): Promise<string[]> {
   return (await db.selectDistinct({ actor: auditLog.actor }).from(auditLog).orderBy(asc(auditLog.actor))).map((r) => r.actor);
 }
+
+/** When a campaign entered each stage (the audit log's record of each move), first time only. */
+export async function stageTimes(db: Db, campaignId: string): Promise<Partial<Record<string, Date>>> {
+  const rows = await db
+    .select({ at: auditLog.at, details: auditLog.details })
+    .from(auditLog)
+    .where(and(eq(auditLog.campaignId, campaignId), eq(auditLog.action, 'campaign.transition')))
+    .orderBy(asc(auditLog.seq));
+  const times: Partial<Record<string, Date>> = {};
+  for (const row of rows) {
+    const to = (row.details as { to?: string }).to;
+    if (to && !times[to]) times[to] = row.at;
+  }
+  return times;
+}

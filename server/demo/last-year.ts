@@ -64,7 +64,9 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
   const { keys } = await sampleDemoCampaign(db, { ...o, campaignId, frameFile, rows: 5000, seed: o.year, maxPerUnit: 25 });
   must('fieldwork', await transition(db, SYSTEM, campaignId, 'fieldwork'));
 
-  // Seven businesses in ten answer for each unit they were invited for; units differ in how favourably.
+  // Between three and eight businesses in ten answer, unit by unit, over four weeks of October: most within days
+  // of the letters, a wave after the reminder of the third week, a few at any time (the response curve the
+  // outlook learns from, docs/design.md §5). Units differ in how favourably, too.
   const mixKey = mixingKey(o.hmacSecret);
   const survey = responseService({ db, catalog, codeKeys: keys, submissionKey: submissionKey(o.hmacSecret), mixKey, logger: o.logger });
   const random = seededRandom(o.year);
@@ -76,8 +78,14 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
     .orderBy(invitations.id, invitationUnits.unitCode);
   const blocks = new Map(o.unitsCsv.split('\n').slice(1).map((line) => line.split(',').map((c) => c.replace(/^"|"$/g, '')) as [string, string]));
   const forms = new Map<string, { schema: AnswerSchema; likert: Set<string> }>();
+  const propensity = (unit: string) => 0.3 + 0.5 * (((o.unitCodes.indexOf(unit) * 37) % 11) / 10);
+  const answerDay = () => {
+    const u = random();
+    const day = u < 0.55 ? -3 * Math.log(1 - random()) : u < 0.85 ? 14 - 2 * Math.log(1 - random()) : 28 * random();
+    return Math.min(27, Math.floor(day));
+  };
   for (const { id, unit } of rows) {
-    if (random() > 0.7) continue;
+    if (random() > propensity(unit)) continue;
     const block = blocks.get(unit)!;
     let form = forms.get(block);
     if (!form) {
@@ -88,7 +96,7 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
     const fields = randomAnswers(form.schema, random);
     const lift = (o.unitCodes.indexOf(unit) % 7) / 10; // 0 – 0.6: how much better this unit serves
     for (const [code, value] of Object.entries(fields)) if (form.likert.has(code) && /^[1-4]$/.test(String(value)) && random() < lift) fields[code] = String(Number(value) + 1);
-    const stored = await survey.submit({ campaignId, invitationId: id, unitCode: unit, nonce: newNonce(), mode: 'online', body: fields });
+    const stored = await survey.submit({ campaignId, invitationId: id, unitCode: unit, nonce: newNonce(), mode: 'online', body: fields }, new Date(Date.UTC(o.year, 9, 1 + answerDay(), 3)));
     if (!stored.ok) throw new Error(`demo seed (last year): an answer to ${unit} was refused (${'refusal' in stored ? stored.refusal.key : Object.keys(stored.errors).join(', ')})`);
   }
   must('close', await transition(db, SYSTEM, campaignId, 'closed', { mixKey }));

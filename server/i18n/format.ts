@@ -35,3 +35,6 @@ export function formatPercent(share: number | null | undefined, digits: number, 
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';
   return lang === 'vi' ? `${formatNumber(share * 100, digits, lang)} %` : `${formatNumber(share * 100, digits, lang)}%`;
 }
+
+/** The day (yyyy-mm-dd) an instant falls on in Vietnam (UTC+7, no summer time). */
+export const vietnamDay = (at: Date) => at.toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });

@@ -1,8 +1,10 @@
+import { unitOutlook, type ResponseCurve } from './outlook.js';
+
 /**
  * Fieldwork monitoring, pure: response counts per unit grouped by block, with totals, sorted as asked, and
- * a projection against the ranking minimum — at the campaign's response rate so far, how many answers each
- * unit would reach from the invitations it has — so that units heading below the minimum are named while
- * reminders and reserve businesses can still help. Counts only: never which business answered.
+ * each unit's outlook against the ranking minimum (outlook.ts: its final count projected along the response
+ * curve, with an interval and the chance of ending under the minimum) — so that units heading below it are
+ * named while reminders and reserve businesses can still help. Counts only: never which business answered.
  */
 export interface MonitoredUnit {
   code: string;
@@ -16,8 +18,12 @@ export interface UnitProgress {
   invited: number;
   answered: number;
   rate: number;
-  /** Answers expected at the campaign's rate so far (never fewer than already received). */
+  /** Answers expected at the close, and the 80 % interval of the projection. */
   projected: number;
+  low: number;
+  high: number;
+  /** Chance of ending under the minimum, in percent. */
+  riskPercent: number;
   status: 'reached' | 'onTrack' | 'atRisk';
 }
 
@@ -50,14 +56,16 @@ export function fieldworkProgress(
   rates: readonly { unitCode: string; invited: number; answered: number }[],
   minimum: number,
   sort: SortKey = 'rate',
+  timing: { elapsed: number; curve: ResponseCurve },
 ) {
   const byCode = new Map(rates.map((r) => [r.unitCode, r]));
   const overall = totalsOf(rates.map((r) => r));
   const progress = (u: MonitoredUnit): UnitProgress => {
     const { invited = 0, answered = 0 } = byCode.get(u.code) ?? {};
-    const projected = Math.max(answered, Math.round(invited * overall.rate));
-    const status = answered >= minimum ? 'reached' : projected >= minimum ? 'onTrack' : 'atRisk';
-    return { code: u.code, name: u.name, invited, answered, rate: invited ? answered / invited : 0, projected, status };
+    const outlook = unitOutlook({ invited, answered }, timing.elapsed, overall.rate, timing.curve, minimum);
+    // At risk only when ending under the minimum is more likely than not.
+    const status = answered >= minimum ? 'reached' : outlook.pBelow >= 0.5 ? 'atRisk' : 'onTrack';
+    return { code: u.code, name: u.name, invited, answered, rate: invited ? answered / invited : 0, projected: Math.round(outlook.expected), low: outlook.low, high: outlook.high, riskPercent: Math.round(outlook.pBelow * 100), status };
   };
   const grouped = blocks
     .map((b) => {
@@ -69,6 +77,7 @@ export function fieldworkProgress(
     totals: overall,
     minimum,
     sort,
+    elapsedPercent: Math.round(timing.elapsed * 100),
     blocks: grouped,
     atRisk: grouped.flatMap((b) => b.units.filter((u) => u.status === 'atRisk')),
   };

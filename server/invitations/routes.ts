@@ -154,10 +154,12 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
     const units = (await listUnits(db, campaign.id)).map((u) => ({ code: u.code, block: u.block, name: req.lang === 'en' ? u.nameEn : u.nameVi }));
     const blocks = (methodology?.blocks ?? []).map((b) => ({ code: b.code, name: b.name[req.lang] }));
     const sort = SORT_KEYS.find((k) => k === req.query.sort) ?? 'rate';
-    const progress = fieldworkProgress(units, blocks, rates.units, methodology?.minAnswersPerUnit ?? 0, sort);
+    const timing = await invitations.fieldworkTiming(db, campaign);
+    const progress = fieldworkProgress(units, blocks, rates.units, methodology?.minAnswersPerUnit ?? 0, sort, timing);
     res.render('pages/responses', {
       campaign,
       progress,
+      timing: { ...timing, curveKey: timing.lastYear ? 'dashboard.curve.lastYear' : 'dashboard.curve.default' },
       sorts: SORT_KEYS.map((key) => ({ key, current: key === sort })),
       days: rates.days,
       chart: { units: progress.blocks.flatMap((b) => b.units).map((u) => ({ label: u.name, rate: Math.round(u.rate * 1000) / 10 })), days: rates.days },

@@ -12,6 +12,9 @@ import { accessCodeFor, codeHash, formatCode, type CodeKeys } from '../sampling/
 import { findPlan } from '../sampling/plan.js';
 import { sampledStratum, takeReserve } from '../sampling/queries.js';
 import type { Mailer } from './mailer.js';
+import { curveFromDays, dayNumber, DEFAULT_CURVE } from './outlook.js';
+import { stageTimes } from '../audit/queries.js';
+import { vietnamDay } from '../i18n/format.js';
 import type { SmsGateway } from './sms.js';
 import * as q from './queries.js';
 
@@ -325,6 +328,33 @@ export async function replaceFromReserve(
     });
     return ok({ taxCode: reserve.taxCode, position: reserve.position });
   });
+}
+
+/** Fieldwork when the letters give no reply date: four weeks, as a provincial plan usually allows. */
+const DEFAULT_FIELDWORK_DAYS = 28;
+
+const addDays = (day: string, n: number) => new Date((dayNumber(day) + n) * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Where fieldwork stands, for the outlook (outlook.ts): the share of it elapsed — from the day it opened to the
+ * letters' reply date, or as long as last year's fieldwork lasted, or four weeks — and the response curve:
+ * last year's, from its answers per day, when the campaign follows a published one; else the default.
+ */
+export async function fieldworkTiming(db: Db, campaign: { id: string; state: string; previousCampaignId: string | null; letterSettings: LetterSettings | null }, now = new Date()) {
+  const stages = await stageTimes(db, campaign.id);
+  const totals = async (id: string) => {
+    const perDay = new Map<string, number>();
+    for (const d of await q.dailyCounts(db, id)) perDay.set(d.day, (perDay.get(d.day) ?? 0) + d.answers);
+    return [...perDay].map(([day, answers]) => ({ day, answers })).sort((a, b) => a.day.localeCompare(b.day));
+  };
+  const past = campaign.previousCampaignId ? await totals(campaign.previousCampaignId) : [];
+  const lastYear = past.length ? curveFromDays(past, past[0]!.day, past.at(-1)!.day) : null;
+  const span = lastYear ? dayNumber(past.at(-1)!.day) - dayNumber(past[0]!.day) + 1 : DEFAULT_FIELDWORK_DAYS;
+  const start = vietnamDay(stages.fieldwork ?? now);
+  const end = campaign.letterSettings?.deadline || addDays(start, span - 1);
+  const closed = !['draft', 'sampling', 'fieldwork'].includes(campaign.state);
+  const elapsed = closed ? 1 : Math.min(1, Math.max(0, (dayNumber(vietnamDay(now)) - dayNumber(start) + 1) / (dayNumber(end) - dayNumber(start) + 1)));
+  return { elapsed: stages.fieldwork || closed ? elapsed : 0, curve: lastYear ?? DEFAULT_CURVE, lastYear: Boolean(lastYear), start, end };
 }
 
 /** Counts only: invited and answered per unit, and answers per day (no link to any business); monitoring.ts reads them. */

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/index.js';
 import { ANSWER_SIGNALS, type AnswerSignal } from '../auth/index.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
+import { vietnamDay } from '../i18n/format.js';
 import type { Logger } from '../logger.js';
 import { blockQuestionnaire, questionnaireKey, type Catalog, type Questionnaire } from '../questionnaires/index.js';
 import { codeHash, normaliseCode, type CodeKeys } from '../sampling/access-codes.js';
@@ -75,7 +76,6 @@ export type SubmitOutcome =
 const refusal = (key: Message['key']): SubmitOutcome => ({ ok: false, refusal: { key } });
 
 /** The calendar day in Việt Nam, for the per-day counter. */
-const vietnamDay = (now: Date) => now.toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
 
 export function campaignClosedMessage(state: string): Message['key'] | null {
   if (state === 'fieldwork') return null;

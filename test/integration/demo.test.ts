@@ -24,6 +24,9 @@ import { REMARKS } from '../../server/responses/simulate.js';
 import { RELIABLE_RANKING } from '../../server/sampling/precision.js';
 import type { Microdata, UnitChange } from '../../server/scoring/index.js';
 import type { ResultsDocument } from '../../server/publication/results.js';
+import { dailyCounts, ratesByUnit } from '../../server/invitations/queries.js';
+import { dayNumber, DEFAULT_CURVE, unitOutlook } from '../../server/invitations/outlook.js';
+import { shippedCatalog } from '../../server/questionnaires/index.js';
 
 let t: TestApp;
 let seeded: SeededDemo | null;
@@ -93,6 +96,45 @@ test('the demo seeds a province in the 2025 two-tier structure — departments a
   const rows = [...sampling.matchAll(/<tr data-unit="([^"]+)">([\s\S]*?)<\/tr>/g)];
   expect(rows).toHaveLength(56);
   for (const [, , cells] of rows) expect(cells).toMatch(/<td class="num">±[\d,]+%<\/td><td class="num">±[\d,]+<\/td><td class="num">[\d,]+<\/td>/);
+});
+
+/**
+ * The fieldwork outlook on last year's campaign replayed by day (issue 25): a quarter into its four weeks,
+ * the units the outlook flags as at risk against those that really ended under the ranking minimum — and the
+ * rule it replaced (today's rate times the invitations) on the same days.
+ */
+test('the outlook replayed on last year’s campaign: at a quarter of fieldwork, flagged units against those that ended under the minimum', async () => {
+  const row = (await t.database.db.query.campaigns.findFirst({ where: (c, { eq }) => eq(c.id, seeded!.campaignId) }))!;
+  const previous = row.previousCampaignId!;
+  const minimum = shippedCatalog().methodologies.get(row.methodologyVersion)!.minAnswersPerUnit;
+  const perDay = await dailyCounts(t.db, previous);
+  const days = [...new Set(perDay.map((d) => d.day))].sort();
+  const span = dayNumber(days.at(-1)!) - dayNumber(days[0]!) + 1;
+  expect(span).toBeGreaterThanOrEqual(20); // the answers arrived over the weeks of fieldwork
+  const cut = Math.round(span / 4);
+  const rates = await ratesByUnit(t.db, previous);
+  const early = new Map<string, number>();
+  for (const d of perDay) if (dayNumber(d.day) - dayNumber(days[0]!) < cut) early.set(d.unitCode, (early.get(d.unitCode) ?? 0) + d.answers);
+  const campaignRate = [...early.values()].reduce((a, b) => a + b, 0) / rates.reduce((a, r) => a + r.invited, 0);
+  const table = { outlook: { tp: 0, fp: 0, fn: 0, tn: 0 }, oldRule: { tp: 0, fp: 0, fn: 0, tn: 0 } };
+  const count = (cell: { tp: number; fp: number; fn: number; tn: number }, flagged: boolean, ended: boolean) => (flagged ? (ended ? cell.tp++ : cell.fp++) : ended ? cell.fn++ : cell.tn++);
+  for (const r of rates) {
+    const answered = early.get(r.unitCode) ?? 0;
+    const ended = r.answered < minimum;
+    const outlook = unitOutlook({ invited: r.invited, answered }, cut / span, campaignRate, DEFAULT_CURVE, minimum);
+    count(table.outlook, answered < minimum && outlook.pBelow >= 0.5, ended);
+    count(table.oldRule, answered < minimum && Math.max(answered, Math.round(r.invited * campaignRate)) < minimum, ended);
+  }
+  const line = (name: string, c: typeof table.outlook) => `${name.padEnd(9)} | ${String(c.tp).padStart(14)} | ${String(c.fp).padStart(15)} | ${String(c.fn).padStart(13)} | ${String(c.tn).padStart(14)}`;
+  process.stdout.write(
+    `\nOutlook on the 2025 demo campaign at day ${cut} of ${span} (${rates.length} units, minimum ${minimum}):\n` +
+      `rule      | flagged, ended under | flagged, reached | missed, ended under | not flagged, reached\n` +
+      `${line('outlook', table.outlook)}\n${line('old rule', table.oldRule)}\n`,
+  );
+  const reached = table.outlook.fp + table.outlook.tn;
+  expect(table.outlook.fp).toBeLessThanOrEqual(Math.ceil(0.15 * reached)); // few false alarms
+  expect(table.oldRule.fp).toBeGreaterThan(table.outlook.fp); // the old rule cried wolf
+  expect(table.outlook.tp).toBeGreaterThanOrEqual(Math.floor(0.5 * (table.outlook.tp + table.outlook.fn))); // and most real shortfalls are named
 });
 
 test('the demo campaign is sampled with invitations and its access codes are in a file; once the committee has keys, fieldwork opens the survey', async () => {
