@@ -1,4 +1,4 @@
-import { unitOutlook, type ResponseCurve } from './outlook.js';
+import { projectedCampaignRate, unitOutlook, type ResponseCurve } from './outlook.js';
 
 /**
  * Fieldwork monitoring, pure: response counts per unit grouped by block, with totals, sorted as asked, and
@@ -26,6 +26,9 @@ export interface UnitProgress {
   riskPercent: number;
   status: 'reached' | 'onTrack' | 'atRisk';
 }
+
+/** Fewer answers than this (or than units) in the whole campaign: too early to read anything from their timing. */
+const TOO_EARLY_ANSWERS = 20;
 
 export type SortKey = 'name' | 'code' | 'rate' | 'answered';
 export const SORT_KEYS: readonly SortKey[] = ['rate', 'answered', 'name', 'code'];
@@ -56,13 +59,18 @@ export function fieldworkProgress(
   rates: readonly { unitCode: string; invited: number; answered: number }[],
   minimum: number,
   sort: SortKey = 'rate',
-  timing: { elapsed: number; curve: ResponseCurve },
+  timing: { elapsed: number; curve: ResponseCurve; plannedRate: number },
 ) {
   const byCode = new Map(rates.map((r) => [r.unitCode, r]));
   const overall = totalsOf(rates.map((r) => r));
+  // Before the first answers have come in from most units, their timing says nothing yet: the projection is
+  // the design's expected rate applied to each unit's invitations (a unit with too few still shows).
+  const tooEarly = overall.answered < Math.max(TOO_EARLY_ANSWERS, units.length);
+  const elapsed = tooEarly ? 0 : timing.elapsed;
+  const finalRate = tooEarly ? timing.plannedRate : projectedCampaignRate(overall, elapsed, timing.curve, timing.plannedRate);
   const progress = (u: MonitoredUnit): UnitProgress => {
     const { invited = 0, answered = 0 } = byCode.get(u.code) ?? {};
-    const outlook = unitOutlook({ invited, answered }, timing.elapsed, overall.rate, timing.curve, minimum);
+    const outlook = unitOutlook({ invited, answered }, elapsed, finalRate, timing.curve, minimum);
     // At risk only when ending under the minimum is more likely than not.
     const status = answered >= minimum ? 'reached' : outlook.pBelow >= 0.5 ? 'atRisk' : 'onTrack';
     return { code: u.code, name: u.name, invited, answered, rate: invited ? answered / invited : 0, projected: Math.round(outlook.expected), low: outlook.low, high: outlook.high, riskPercent: Math.round(outlook.pBelow * 100), status };
@@ -78,6 +86,8 @@ export function fieldworkProgress(
     minimum,
     sort,
     elapsedPercent: Math.round(timing.elapsed * 100),
+    tooEarly,
+    plannedRate: timing.plannedRate,
     blocks: grouped,
     atRisk: grouped.flatMap((b) => b.units.filter((u) => u.status === 'atRisk')),
   };

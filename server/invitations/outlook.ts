@@ -7,7 +7,7 @@
  * (F(t) = 1 − (1 − t)^2.5), as answers come soon after the letters and again after the reminders.
  *
  * A unit's final response rate θ is uncertain: a Beta prior centred on the campaign's projected final rate
- * (its rate so far ÷ F(t)) with the weight of `PRIOR_STRENGTH` invitations, updated with the unit's own
+ * (its answers so far over its invitations × F(t), starting from the design's expected response rate) with the weight of `PRIOR_STRENGTH` invitations, updated with the unit's own
  * answers so far (answered ~ Binomial(invited, θ·F(t))), on a grid of θ. A business not answered yet answers by the
  * close with probability θ(1 − F)/(1 − θF). The final count is the answers so far plus that binomial over
  * the businesses still out, mixed over θ's posterior; a unit is **at risk** when it ends under the ranking
@@ -23,6 +23,18 @@ export const DEFAULT_CURVE: ResponseCurve = { at: (t) => 1 - (1 - clamp01(t)) **
 
 /** The prior's weight, in invitations: how much a unit's own few early answers move it off the campaign's rate. */
 export const PRIOR_STRENGTH = 10;
+
+/** The weight, in invitations, of the sampling design's expected response rate in the campaign's projected final rate. */
+export const PLAN_STRENGTH = 50;
+
+/**
+ * The campaign's final response rate projected from its answers so far, starting from the rate the sample
+ * was designed for (so that the first days, with few answers anywhere, raise no alarm).
+ */
+export function projectedCampaignRate(totals: { invited: number; answered: number }, t: number, curve: ResponseCurve, plannedRate: number): number {
+  const F = curve.at(t);
+  return clamp01((totals.answered + PLAN_STRENGTH * plannedRate * F) / (totals.invited * F + PLAN_STRENGTH * F || 1));
+}
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
@@ -94,10 +106,9 @@ function finalCountDistribution(invited: number, answered: number, elapsed: numb
   return dist.map((p) => p / weightTotal);
 }
 
-/** A unit's outlook at elapsed share `t` of fieldwork, given the campaign's rate so far and the curve. */
-export function unitOutlook(u: { invited: number; answered: number }, t: number, campaignRate: number, curve: ResponseCurve, minimum: number): UnitOutlook {
+/** A unit's outlook at elapsed share `t` of fieldwork, given the campaign's projected final rate and the curve. */
+export function unitOutlook(u: { invited: number; answered: number }, t: number, rate: number, curve: ResponseCurve, minimum: number): UnitOutlook {
   const F = curve.at(t);
-  const rate = clamp01(F > 0 ? campaignRate / F : campaignRate);
   const dist = finalCountDistribution(u.invited, u.answered, F, Math.min(0.99, Math.max(0.01, rate)));
   let cumulative = 0;
   let low = u.answered;

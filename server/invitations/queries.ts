@@ -72,19 +72,12 @@ export async function invitationDetails(db: Db, campaignId: string, options: { o
   ).rows.map((r) => ({ ...r, lastEmailedAt: r.lastEmailedAt ? new Date(r.lastEmailedAt) : null, lastSmsAt: r.lastSmsAt ? new Date(r.lastSmsAt) : null }));
 }
 
-export async function markEmailed(db: Db, ids: string[], at: Date): Promise<void> {
+/** Counts one more message of `channel` to each invitation, sent at `at`. */
+export async function markSent(db: Db, channel: 'email' | 'sms', ids: string[], at: Date): Promise<void> {
   if (!ids.length) return;
   await db
     .update(invitations)
-    .set({ emailsSent: sql`${invitations.emailsSent} + 1`, lastEmailedAt: at })
-    .where(inArray(invitations.id, ids));
-}
-
-export async function markTexted(db: Db, ids: string[], at: Date): Promise<void> {
-  if (!ids.length) return;
-  await db
-    .update(invitations)
-    .set({ smsSent: sql`${invitations.smsSent} + 1`, lastSmsAt: at })
+    .set(channel === 'email' ? { emailsSent: sql`${invitations.emailsSent} + 1`, lastEmailedAt: at } : { smsSent: sql`${invitations.smsSent} + 1`, lastSmsAt: at })
     .where(inArray(invitations.id, ids));
 }
 

@@ -9,7 +9,8 @@ import { translate } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { ok, refuse, type Result } from '../result.js';
 import { accessCodeFor, codeHash, formatCode, type CodeKeys } from '../sampling/access-codes.js';
-import { findPlan } from '../sampling/plan.js';
+import { findPlan, type StoredDesign } from '../sampling/plan.js';
+import { DEFAULT_DESIGN } from '../sampling/design.js';
 import { sampledStratum, takeReserve } from '../sampling/queries.js';
 import type { Mailer } from './mailer.js';
 import { curveFromDays, dayNumber, DEFAULT_CURVE } from './outlook.js';
@@ -190,7 +191,7 @@ interface Channel {
   mode: 'invite' | 'remind' | 'sms';
   due(r: q.InvitationDetail, now: Date): boolean;
   send(r: q.InvitationDetail, message: { code: string; url: string; units: string[] }): Promise<void>;
-  mark(db: Db, ids: string[], at: Date): Promise<void>;
+  channel: 'email' | 'sms';
   audited: 'invitations.emailed' | 'invitations.reminded' | 'invitations.texted';
 }
 
@@ -207,7 +208,7 @@ export function startMailRun(db: Db, mailer: Mailer, keys: CodeKeys, logger: Log
     mode,
     due: (r, now) => Boolean(r.email) && (mode === 'invite' ? r.emailsSent === 0 : r.emailsSent > 0 && r.pending.length > 0) && !recent(r.lastEmailedAt, now, policy.minIntervalHours) && r.emailsSent < policy.maxPerInvitation,
     send: (r, m) => mailer.send({ to: r.email, subject: translate('vi', 'invitations.mailSubject', { province: campaign.province, year: campaign.year }), ...mailBody(campaign, r.name, m.units, m.code, m.url, mode === 'remind') }),
-    mark: q.markEmailed,
+    channel: 'email',
     audited: mode === 'invite' ? 'invitations.emailed' : 'invitations.reminded',
   }));
 }
@@ -223,7 +224,7 @@ export function startSmsRun(db: Db, gateway: SmsGateway, keys: CodeKeys, logger:
     mode: 'sms',
     due: (r, now) => Boolean(r.phone) && r.pending.length > 0 && !recent(r.lastSmsAt, now, policy.minIntervalHours) && r.smsSent < policy.maxPerInvitation,
     send: (r, m) => gateway.send({ to: r.phone, text: smsText(campaign, m.units.length, m.code, m.url) }),
-    mark: q.markTexted,
+    channel: 'sms',
     audited: 'invitations.texted',
   }));
 }
@@ -272,7 +273,7 @@ async function startRun(
           logger.warn({ err: error, campaignId, invitationId: r.id, channel: channel.mode }, 'invitation message failed');
         }
       }
-      await channel.mark(db, sentIds, now);
+      await q.markSent(db, channel.channel, sentIds, now);
       await q.updateMailRun(db, runId, { ...outcome });
     }
   };
@@ -337,8 +338,9 @@ const addDays = (day: string, n: number) => new Date((dayNumber(day) + n) * 86_4
 
 /**
  * Where fieldwork stands, for the outlook (outlook.ts): the share of it elapsed — from the day it opened to the
- * letters' reply date, or as long as last year's fieldwork lasted, or four weeks — and the response curve:
- * last year's, from its answers per day, when the campaign follows a published one; else the default.
+ * letters' reply date, or as long as last year's fieldwork lasted, or four weeks —, the response curve:
+ * last year's, from its answers per day, when the campaign follows a published one; else the default; and
+ * the response rate the sample was designed for.
  */
 export async function fieldworkTiming(db: Db, campaign: { id: string; state: string; previousCampaignId: string | null; letterSettings: LetterSettings | null }, now = new Date()) {
   const stages = await stageTimes(db, campaign.id);
@@ -354,7 +356,8 @@ export async function fieldworkTiming(db: Db, campaign: { id: string; state: str
   const end = campaign.letterSettings?.deadline || addDays(start, span - 1);
   const closed = !['draft', 'sampling', 'fieldwork'].includes(campaign.state);
   const elapsed = closed ? 1 : Math.min(1, Math.max(0, (dayNumber(vietnamDay(now)) - dayNumber(start) + 1) / (dayNumber(end) - dayNumber(start) + 1)));
-  return { elapsed: stages.fieldwork || closed ? elapsed : 0, curve: lastYear ?? DEFAULT_CURVE, lastYear: Boolean(lastYear), start, end };
+  const plannedRate = ((await findPlan(db, campaign.id))?.design as StoredDesign | null | undefined)?.params.expectedResponseRate ?? DEFAULT_DESIGN.expectedResponseRate;
+  return { elapsed: stages.fieldwork || closed ? elapsed : 0, curve: lastYear ?? DEFAULT_CURVE, lastYear: Boolean(lastYear), plannedRate, start, end };
 }
 
 /** Counts only: invited and answered per unit, and answers per day (no link to any business); monitoring.ts reads them. */

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { fromRoot } from '../../server/paths.js';
 import { questionsOf, shippedCatalog, type Methodology, type Questionnaire } from '../../server/questionnaires/index.js';
 import { findDesign } from '../../server/design/service.js';
 import { createAccount } from '../support/app.js';
-import { signIn, startBrowserApp, type BrowserApp } from '../support/browser-app.js';
+import { checkPage, signIn, startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 
 /**
  * The survey designer in a real browser (docs/designer.md): an administrator starts next year's version
@@ -24,14 +23,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => app?.close());
 
-async function look(page: Page, name: string) {
-  await page.waitForLoadState('networkidle');
-  const found = await new AxeBuilder({ page }).analyze();
-  const serious = found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect({ page: name, serious }).toEqual({ page: name, serious: [] });
-  expect({ page: name, overflow: await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') }).toEqual({ page: name, overflow: 0 });
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
+const look = (page: Page, name: string) => checkPage(page, artifacts, name);
 
 const VERSION = '2033.1';
 

@@ -1,15 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { transition } from '../../server/workflow/index.js';
 import { fromRoot } from '../../server/paths.js';
-import { readSealedResults } from '../../server/publication/service.js';
 import { overview } from '../../server/reports/model.js';
 import { installSurveySchemas, shippedCatalog, type Methodology } from '../../server/questionnaires/index.js';
 import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
-import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
-import { untilSettled } from '../support/pages.js';
-import { answerUnit, startSurvey } from '../support/survey.js';
+import { answeredAndScored } from '../support/fieldwork.js';
 
 /**
  * Blocks are configuration: a province's methodology may define one block or four, and every step —
@@ -41,36 +37,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A campaign of `version` with `units` (code → block), answered 12 times per unit, closed, unsealed by 2 of 3. */
+/** A campaign of `version` with `units` (code → block), answered, unsealed and scored; the sealed results page as the chair reads it. */
 async function scored(province: string, version: string, units: Record<string, string>) {
-  const fw: FieldworkCampaign = await campaignInFieldwork(t.db, province, Object.keys(units), {
-    perUnit: 14,
-    design: { minPerUnit: 14, maxPerUnit: 14 },
-    methodologyVersion: version,
-    block: (code) => units[code]!,
-  });
-  const counts = new Map<string, number>();
-  for (const invitation of fw.invitations) {
-    const unit = invitation.units[0]!;
-    if ((counts.get(unit) ?? 0) >= 12) continue;
-    counts.set(unit, (counts.get(unit) ?? 0) + 1);
-    const browser = new Browser(t.app);
-    await startSurvey(browser, invitation.code);
-    if ((await answerUnit(browser, unit)).res.status !== 303) throw new Error('answer refused');
-  }
-  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey })).ok) throw new Error('close');
-  const members = await Promise.all([1, 2].map(async (i) => {
-    const browser = new Browser(t.app);
-    await browser.login(fw.members[i]!.username, TEST_PASSWORD);
-    await browser.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
-    return browser;
-  }));
-  await members[1]!.post(`/campaigns/${fw.campaignId}/unseal/run`);
-  await untilSettled(members[1]!, `/campaigns/${fw.campaignId}/unseal`);
-  const opened = await readSealedResults(t.db, fw.campaignId, fw.members[1]!, TEST_PASSPHRASE);
-  if (!opened.ok) throw new Error(opened.error.key);
-  const page = await members[0]!.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });
-  return { ...opened.value, page: page.text };
+  const { fw, ...opened } = await answeredAndScored(t, province, version, units);
+  const chair = new Browser(t.app);
+  await chair.login(fw.members[0]!.username, TEST_PASSWORD);
+  const page = await chair.post(`/campaigns/${fw.campaignId}/results/sealed`, { passphrase: TEST_PASSPHRASE });
+  return { ...opened, page: page.text };
 }
 
 /** Ranks within each block: competition ranks 1… over the block's ranked units, whatever the other blocks hold. */

@@ -3,15 +3,12 @@ import { auditLog, surveyVersions } from '../../server/db/schema.js';
 import { canonicalJson } from '../../server/audit/chain.js';
 import { createCampaign } from '../../server/campaigns/index.js';
 import { documentHash, type ApprovalRecord } from '../../server/design/index.js';
-import { readSealedResults } from '../../server/publication/service.js';
 import { questionsOf, shippedCatalog, type Methodology, type Questionnaire } from '../../server/questionnaires/index.js';
 import { verifyEd25519 } from '../../server/sealing/index.js';
-import { transition } from '../../server/workflow/index.js';
 import { Browser, createAccount, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
-import { campaignInFieldwork } from '../support/fieldwork.js';
-import { untilSettled } from '../support/pages.js';
+import { answeredAndScored, campaignInFieldwork } from '../support/fieldwork.js';
 import { provinceSheets, workbookOf } from '../support/province-workbook.js';
-import { answerUnit, formOf, startSurvey } from '../support/survey.js';
+import { formOf, startSurvey } from '../support/survey.js';
 import { randomAnswers, seededRandom } from '../../server/responses/simulate.js';
 
 /**
@@ -52,34 +49,6 @@ function questionForm(q: Questionnaire['sections'][number]['questions'][number],
 }
 
 const stored = async (kind: string, key: string) => (await t.db.select().from(surveyVersions).where(and(eq(surveyVersions.kind, kind), eq(surveyVersions.key, key))))[0];
-
-/** Units answered 12 times each, closed, unsealed by 2 of 3, scored: the sealed results. */
-async function answeredAndScored(province: string, version: string, units: Record<string, string>, answer?: Parameters<typeof answerUnit>[2]) {
-  const fw = await campaignInFieldwork(t.db, province, Object.keys(units), { perUnit: 14, design: { minPerUnit: 14, maxPerUnit: 14 }, methodologyVersion: version, block: (code) => units[code]! });
-  const counts = new Map<string, number>();
-  for (const invitation of fw.invitations) {
-    const unit = invitation.units[0]!;
-    if ((counts.get(unit) ?? 0) >= 12) continue;
-    counts.set(unit, (counts.get(unit) ?? 0) + 1);
-    const browser = new Browser(t.app);
-    await startSurvey(browser, invitation.code);
-    const sent = await answerUnit(browser, unit, answer);
-    if (sent.res.status !== 303) throw new Error(`answer refused: ${sent.res.status} ${/class="problem"[^<]*|field-error[^<]*<\/span>/.exec(sent.res.text)?.[0]} ${JSON.stringify(sent.fields)}`);
-  }
-  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey })).ok) throw new Error('close');
-  for (const i of [1, 2]) {
-    const browser = new Browser(t.app);
-    await browser.login(fw.members[i]!.username, TEST_PASSWORD);
-    await browser.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
-    if (i === 2) {
-      await browser.post(`/campaigns/${fw.campaignId}/unseal/run`);
-      await untilSettled(browser, `/campaigns/${fw.campaignId}/unseal`);
-    }
-  }
-  const opened = await readSealedResults(t.db, fw.campaignId, fw.members[1]!, TEST_PASSPHRASE);
-  if (!opened.ok) throw new Error(opened.error.key);
-  return { ...opened.value, campaignId: fw.campaignId };
-}
 
 describe('a version made in the designer pages', () => {
   test('started from this year’s, every copy a draft with its hash; the installed files stay read-only', async () => {
@@ -192,7 +161,7 @@ describe('a version made in the designer pages', () => {
   test('pinned by a campaign: the form has the new question and its rule, the scores use the new weights', async () => {
     let seed = 7;
     // A1 = 2 hides A9: what the form still sends for it is dropped, and the response is stored.
-    const { results, campaignId } = await answeredAndScored('Thiết Kế', VERSION, { SXD: 'provincial', STC: 'provincial', SCT: 'provincial' }, (schema) => ({ ...randomAnswers(schema, seededRandom(seed++)), A1: '2', A9: 'yes' }));
+    const { results, fw: { campaignId } } = await answeredAndScored(t, 'Thiết Kế', VERSION, { SXD: 'provincial', STC: 'provincial', SCT: 'provincial' }, (schema) => ({ ...randomAnswers(schema, seededRandom(seed++)), A1: '2', A9: 'yes' }));
     const m = shippedCatalog().methodologies.get(VERSION)!;
     expect(m.blocks[0]!.weights.P1).toBe(0.2);
     for (const unit of results.result.units.filter((u) => u.composite !== null)) {
@@ -241,7 +210,7 @@ describe('another province’s index, from its workbook', () => {
     await browser.login(chair.username, TEST_PASSWORD);
     expect((await browser.post('/design/methodology/2031.1/approve', { passphrase: TEST_PASSPHRASE })).status).toBe(303);
 
-    const { results, microdata } = await answeredAndScored('Đồng Tháp', '2031.1', { SNN: 'so-nganh', SYT: 'so-nganh', SGD: 'so-nganh' });
+    const { results, microdata } = await answeredAndScored(t, 'Đồng Tháp', '2031.1', { SNN: 'so-nganh', SYT: 'so-nganh', SGD: 'so-nganh' });
     expect(microdata.methodology).toBe('2031.1');
     const ranked = results.result.units.filter((u) => u.rank !== null);
     expect(ranked).toHaveLength(3);

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../server/reports/browser.js';
 import { startTestApp, TEST_PASSWORD, type TestApp } from './app.js';
@@ -41,4 +43,14 @@ export async function signIn(context: BrowserContext, base: string, username: st
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.waitForLoadState('load');
   return page;
+}
+
+/** Checks a page with axe-core (no serious or critical violation) and for sideways scrolling, and keeps its screenshot in `dir`. */
+export async function checkPage(page: Page, dir: string, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const found = await new AxeBuilder({ page }).analyze();
+  const serious = found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect({ page: name, serious }).toEqual({ page: name, serious: [] });
+  expect({ page: name, overflow: await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') }).toEqual({ page: name, overflow: 0 });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }

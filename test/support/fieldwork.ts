@@ -5,7 +5,10 @@ import type { StaffPrincipal } from '../../server/auth/index.js';
 import type { Db } from '../../server/db/client.js';
 import { invitations, invitationUnits } from '../../server/db/schema.js';
 import { accessCodeFor, formatCode } from '../../server/sampling/access-codes.js';
-import { createAccount } from './app.js';
+import { readSealedResults } from '../../server/publication/service.js';
+import { Browser, createAccount, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from './app.js';
+import { untilSettled } from './pages.js';
+import { answerUnit, startSurvey } from './survey.js';
 import { completeSampling, testCodeKeys } from './sampling.js';
 import type { DesignParams } from '../../server/sampling/design.js';
 
@@ -62,4 +65,36 @@ export async function campaignInFieldwork(
     members: members.map((m) => m.principal),
     invitations: [...byId].sort(([a], [b]) => a.localeCompare(b)).map(([id, units]) => ({ id, code: formatCode(accessCodeFor(testCodeKeys, id)), units })),
   };
+}
+
+/**
+ * A campaign of `version` with `units` (code → block) answered 12 times per unit over HTTP (random valid answers,
+ * or `answer`'s), closed, unsealed by 2 of its 3 members and scored: the sealed results, as member 1 reads them.
+ */
+export async function answeredAndScored(t: TestApp, province: string, version: string, units: Record<string, string>, answer?: Parameters<typeof answerUnit>[2]) {
+  const fw = await campaignInFieldwork(t.db, province, Object.keys(units), { perUnit: 14, design: { minPerUnit: 14, maxPerUnit: 14 }, methodologyVersion: version, block: (code) => units[code]! });
+  const counts = new Map<string, number>();
+  for (const invitation of fw.invitations) {
+    const unit = invitation.units[0]!;
+    if ((counts.get(unit) ?? 0) >= 12) continue;
+    counts.set(unit, (counts.get(unit) ?? 0) + 1);
+    const browser = new Browser(t.app);
+    await startSurvey(browser, invitation.code);
+    const sent = await answerUnit(browser, unit, answer);
+    if (sent.res.status !== 303) throw new Error(`answer refused: ${sent.res.status}`);
+  }
+  if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey })).ok) throw new Error('close');
+  const members = await Promise.all(
+    [1, 2].map(async (i) => {
+      const browser = new Browser(t.app);
+      await browser.login(fw.members[i]!.username, TEST_PASSWORD);
+      await browser.post(`/campaigns/${fw.campaignId}/unseal`, { passphrase: TEST_PASSPHRASE });
+      return browser;
+    }),
+  );
+  await members[1]!.post(`/campaigns/${fw.campaignId}/unseal/run`);
+  await untilSettled(members[1]!, `/campaigns/${fw.campaignId}/unseal`);
+  const opened = await readSealedResults(t.db, fw.campaignId, fw.members[1]!, TEST_PASSPHRASE);
+  if (!opened.ok) throw new Error(opened.error.key);
+  return { ...opened.value, fw };
 }

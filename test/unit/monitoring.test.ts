@@ -1,5 +1,5 @@
 import { fieldworkProgress } from '../../server/invitations/monitoring.js';
-import { curveFromDays, DEFAULT_CURVE, unitOutlook } from '../../server/invitations/outlook.js';
+import { curveFromDays, DEFAULT_CURVE, projectedCampaignRate, unitOutlook } from '../../server/invitations/outlook.js';
 import { seededRandom } from '../../server/scoring/random.js';
 
 const units = [
@@ -21,8 +21,8 @@ const rates = [
 ];
 
 test('totals, blocks in the methodology’s order; early in fieldwork a slow start is not a risk, no invitation is', () => {
-  // A quarter into fieldwork the default curve expects 44 % of the final answers: 29 % so far → about 66 % at the close.
-  const p = fieldworkProgress(units, blocks, rates, 10, 'rate', { elapsed: 0.25, curve: DEFAULT_CURVE });
+  // A quarter into fieldwork the default curve expects half the final answers: 29 % so far → about 55 % at the close.
+  const p = fieldworkProgress(units, blocks, rates, 10, 'rate', { elapsed: 0.25, curve: DEFAULT_CURVE, plannedRate: 0.4 });
   expect(p.totals).toEqual({ invited: 100, answered: 29, rate: 0.29 });
   expect(p.elapsedPercent).toBe(25);
   expect(p.blocks.map((b) => b.code)).toEqual(['provincial', 'central', 'commune']);
@@ -40,8 +40,17 @@ test('totals, blocks in the methodology’s order; early in fieldwork a slow sta
   expect(p.atRisk.find((u) => u.code === 'HQ')!.riskPercent).toBe(100);
 });
 
+test('in the first days, with hardly any answers yet, the design’s expected rate is the projection: only too few invitations alarm', () => {
+  const none = rates.map((r) => ({ ...r, answered: 0 }));
+  const p = fieldworkProgress(units, blocks, none, 10, 'rate', { elapsed: 0.04, curve: DEFAULT_CURVE, plannedRate: 0.4 });
+  expect(p.tooEarly).toBe(true);
+  // 20 invitations at 40 % give 8 answers: under the minimum, whatever the days bring.
+  expect(p.atRisk.map((u) => u.code)).toEqual(['HQ', 'XCL']);
+  expect(p.blocks[0]!.units.map((u) => [u.code, u.status, u.projected])).toEqual([['STC', 'onTrack', 16], ['SXD', 'onTrack', 16]]);
+});
+
 test('at the close the outlook is the count itself', () => {
-  const p = fieldworkProgress(units, blocks, rates, 10, 'rate', { elapsed: 1, curve: DEFAULT_CURVE });
+  const p = fieldworkProgress(units, blocks, rates, 10, 'rate', { elapsed: 1, curve: DEFAULT_CURVE, plannedRate: 0.4 });
   const all = p.blocks.flatMap((b) => b.units);
   expect(all.map((u) => [u.code, u.projected, u.low, u.high, u.riskPercent])).toEqual([
     ['STC', 6, 6, 6, 100],
@@ -53,7 +62,7 @@ test('at the close the outlook is the count itself', () => {
 });
 
 test('sorting by name follows Vietnamese order; a block without units is left out', () => {
-  const p = fieldworkProgress(units.slice(0, 2), blocks, [], 10, 'name', { elapsed: 0.5, curve: DEFAULT_CURVE });
+  const p = fieldworkProgress(units.slice(0, 2), blocks, [], 10, 'name', { elapsed: 0.5, curve: DEFAULT_CURVE, plannedRate: 0.4 });
   expect(p.blocks).toHaveLength(1);
   expect(p.blocks[0]!.units.map((u) => u.name)).toEqual(['Sở Tài chính', 'Sở Xây dựng']);
 });
@@ -98,7 +107,7 @@ test('the chance of ending under the minimum is calibrated a quarter into fieldw
   let flaggedBelow = 0;
   for (let c = 0; c < units.length; c += 60) {
     const campaign = units.slice(c, c + 60);
-    const rate = campaign.reduce((s, u) => s + u.early, 0) / campaign.reduce((s, u) => s + u.invited, 0);
+    const rate = projectedCampaignRate({ answered: campaign.reduce((s, u) => s + u.early, 0), invited: campaign.reduce((s, u) => s + u.invited, 0) }, elapsed, DEFAULT_CURVE, 0.4);
     for (const u of campaign) {
       const { pBelow } = unitOutlook({ invited: u.invited, answered: u.early }, elapsed, rate, DEFAULT_CURVE, minimum);
       stated += pBelow;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../server/cli/index.js';
@@ -112,6 +112,33 @@ describe('workbooks in XLSForm’s shape (docs/designer.md §3)', () => {
     const { says, ...where } = expected;
     expect(read.problems).toContainEqual(expect.objectContaining({ ...where, problem: expect.stringMatching(says) }));
   });
+
+  test('the command line: import into a survey-schemas folder, refuse a bad workbook naming each problem, export what is installed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddci-cli-workbook-'));
+    const io = () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      return { out, err, io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), env: { DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', SEED_DEMO: 'false' } } };
+    };
+    const good = path.join(dir, 'dong-thap.xlsx');
+    writeFileSync(good, await workbookOf(provinceSheets()));
+    const imported = io();
+    expect(await runCli(['questionnaires', 'import', '--xlsx', good, '--out', path.join(dir, 'schemas')], imported.io)).toBe(0);
+    expect(imported.out.join('')).toBe('✓ questionnaires/dongthap-so-2031.1.json\n✓ methodology-2031.1.json\n');
+    const broken = provinceSheets();
+    broken.survey[3]![0] = 'geopoint';
+    broken.blocks[1]![5] = 0.5;
+    const bad = path.join(dir, 'bad.xlsx');
+    writeFileSync(bad, await workbookOf(broken));
+    const refused = io();
+    expect(await runCli(['questionnaires', 'import', '--xlsx', bad, '--out', path.join(dir, 'other')], refused.io)).toBe(1);
+    expect(refused.err.join('')).toContain('survey, row 4, type: geopoint is not a question type this platform answers');
+    expect(existsSync(path.join(dir, 'other'))).toBe(false);
+    const exported = io();
+    const file = path.join(dir, 'department.xlsx');
+    expect(await runCli(['questionnaires', 'export', '--id', 'department', '--version', '2026.1', '--xlsx', file], exported.io)).toBe(0);
+    expect((await readWorkbook(readFileSync(file), catalog)).questionnaire).toEqual(withoutSchemaHint(catalog.questionnaires.get('department-2026.1')!));
+  }, 60_000);
 
   test('a file that is not a workbook', async () => {
     const read = await readWorkbook(Buffer.from('type,name\nselect_one yesno,A1\n'), catalog);
