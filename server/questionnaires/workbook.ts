@@ -163,8 +163,24 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value).trim();
 }
 
-/** A column name as written, with XLSForm's spellings made one (`list name` = `list_name`, any case). */
-const columnKey = (header: string) => header.trim().replace(/^list name$/i, 'list_name').replace(/^(\w+)(?=::|$)/, (w) => w.toLowerCase());
+/** Which of our languages a column's language part names: `Tiếng Việt (vi)`, `Vietnamese (vi)`, `vi`, `English`… */
+function languageOf(part: string): Lang | undefined {
+  const code = /\((\w+)\)\s*$/.exec(part)?.[1]?.toLowerCase() ?? part.trim().toLowerCase();
+  if (['vi', 'vie', 'vietnamese', 'tiếng việt'].includes(code)) return 'vi';
+  if (['en', 'eng', 'english', 'tiếng anh'].includes(code)) return 'en';
+  return undefined;
+}
+
+/**
+ * A column name as written, with XLSForm's spellings made one: `list name` = `list_name`, any case, and a
+ * language column in any of XLSForm's forms (`label::Vietnamese (vi)`, `label::vi`) as ours.
+ */
+function columnKey(header: string): string {
+  const name = header.trim().replace(/^list name$/i, 'list_name').replace(/^(\w+)(?=::|$)/, (w) => w.toLowerCase());
+  const [base, language] = name.split('::');
+  const lang = language === undefined ? undefined : languageOf(language);
+  return lang ? inLang(base!, lang) : name;
+}
 
 function readSheet(worksheet: ExcelJS.Worksheet): Sheet {
   const columns: string[] = [];
@@ -448,6 +464,7 @@ function readMethodology(r: Reader, settings: SheetRow, questionnaire: Questionn
     r.origins.set(`/pillars/${p}`, { sheet: 'pillars', row: row.row, column: 'name' });
     const code = row.cells.get('name');
     if (!code) r.report({ sheet: 'pillars', row: row.row, column: 'name' }, 'workbook.missing');
+    else if (!/^P[0-9]{1,2}$/.test(code)) r.report({ sheet: 'pillars', row: row.row, column: 'name' }, 'workbook.pillarCode', { name: code });
     return { code: code ?? '', name: r.text('pillars', row, 'label', true)! };
   });
   const weightColumns = blocksSheet.columns.filter((c) => c.startsWith('weight::'));
@@ -459,6 +476,7 @@ function readMethodology(r: Reader, settings: SheetRow, questionnaire: Questionn
     const where = (column: string): Origin => ({ sheet: 'blocks', row: row.row, column });
     const code = row.cells.get('name') ?? '';
     if (!code) r.report(where('name'), 'workbook.missing');
+    else if (!/^[a-z][a-z0-9-]{1,31}$/.test(code)) r.report(where('name'), 'workbook.blockCode', { name: code });
     r.origins.set(`/blocks/${b}`, where('name'));
     r.origins.set(`/blocks/${b}/questionnaire`, where('questionnaire'));
     r.origins.set(`/blocks/${b}/weights`, where(weightColumns[0] ?? 'weight::'));
@@ -498,6 +516,9 @@ function readMethodology(r: Reader, settings: SheetRow, questionnaire: Questionn
     r.origins.set(`/indicators/${i}`, where('name'));
     const c = (column: string) => row.cells.get(column);
     for (const column of ['name', 'question', 'pillar', 'measure', 'direction']) if (!c(column)) r.report(where(column), 'workbook.missing');
+    if (c('name') && !/^I-[A-Z][0-9]{1,2}(\.[0-9]{1,2})?$/.test(c('name')!)) r.report(where('name'), 'workbook.indicatorCode', { name: c('name')! });
+    if (c('measure') && !['share', 'mean'].includes(c('measure')!)) r.report(where('measure'), 'workbook.oneOf', { value: c('measure')!, allowed: 'share, mean' });
+    if (c('direction') && !['higher', 'lower'].includes(c('direction')!)) r.report(where('direction'), 'workbook.oneOf', { value: c('direction')!, allowed: 'higher, lower' });
     const lower = r.number(where('lower'), c('lower'));
     const upper = r.number(where('upper'), c('upper'));
     if ((lower === undefined) !== (upper === undefined)) r.report(where(lower === undefined ? 'lower' : 'upper'), 'workbook.boundsPair');

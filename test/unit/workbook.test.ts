@@ -52,6 +52,16 @@ describe('workbooks in XLSForm’s shape (docs/designer.md §3)', () => {
     expect(again).toEqual(read);
   });
 
+  test('language columns in any of XLSForm’s spellings: “label::Vietnamese (vi)”, “label::en”', async () => {
+    const sheets = provinceSheets();
+    for (const rows of Object.values(sheets) as (string | number | null)[][][]) {
+      rows[0] = rows[0]!.map((h) => (typeof h === 'string' ? h.replace('::Tiếng Việt (vi)', '::Vietnamese (vi)').replace('::English (en)', '::en') : h));
+    }
+    const read = await readWorkbook(await workbookOf(sheets), catalog);
+    expect(read.problems).toEqual([]);
+    expect(read).toEqual(await readWorkbook(await workbookOf(provinceSheets()), catalog));
+  });
+
   test('every problem of a workbook at once, each with its sheet, row and column; nothing returned', async () => {
     const sheets = provinceSheets();
     sheets.survey[3]![0] = 'geopoint';
@@ -101,6 +111,10 @@ describe('workbooks in XLSForm’s shape (docs/designer.md §3)', () => {
     ['relative tiers not reaching 1', (s) => (s.tiers[3]![2] = 0.9), { sheet: 'tiers', row: 4, column: 'up_to', says: /the last band must reach 1/ }],
     ['a tier for a block that does not exist', (s) => s.tiers.push(['xa-phuong', null, 1, 'Tốt', 'Good']), { sheet: 'tiers', row: 5, column: 'block', says: /no block xa-phuong/ }],
     ['the pillars sheet missing', (s) => delete (s as Partial<Sheets>).pillars, { sheet: 'pillars', says: /sheet pillars is missing/ }],
+    ['a pillar code of the wrong shape', (s) => { s.pillars[1]![0] = 'MB'; s.blocks[0]![5] = 'weight::MB'; s.indicators[1]![2] = 'MB'; s.indicators[2]![2] = 'MB'; }, { sheet: 'pillars', row: 2, column: 'name', says: /pillar code “MB” must look like P1/ }],
+    ['a block code with capitals', (s) => { s.blocks[1]![0] = 'SoNganh'; for (const row of s.tiers.slice(1)) row[0] = 'SoNganh'; }, { sheet: 'blocks', row: 2, column: 'name', says: /block code “SoNganh”/ }],
+    ['an indicator code of the wrong shape', (s) => (s.indicators[1]![0] = 'A1'), { sheet: 'indicators', row: 2, column: 'name', says: /indicator code “A1” must look like I-A1/ }],
+    ['a measure that does not exist', (s) => (s.indicators[1]![3] = 'percent'), { sheet: 'indicators', row: 2, column: 'measure', says: /“percent” must be one of: share, mean/ }],
     ['a bounds rule that does not exist', (s) => (s.settings[1]![9] = 'yearly'), { sheet: 'settings', row: 2, column: 'bounds', says: /yearly|must be equal to one of the allowed values/ }],
   ];
 
