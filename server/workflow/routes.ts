@@ -90,7 +90,8 @@ export function campaignRoutes(
       previous,
       links: units.map((u) => ({ code: u.code, name: req.lang === 'en' ? u.nameEn : u.nameVi, previous: links.filter((l) => l.code === u.code).map((l) => l.previous).join(', ') })),
       linksText: extra.linksText ?? links.map((l) => `${l.code},${l.previous}`).join('\n'),
-      forms: campaigns.campaignBlocks(campaign).map((b) => `${b.name[req.lang]} — ${b.questionnaire}`).join('; '),
+      // Each block's questionnaire by its title (its code and hash are on the design and transparency pages).
+      forms: campaigns.campaignBlocks(campaign).map((b) => `${b.name[req.lang]} — ${shippedCatalog().questionnaires.get(b.questionnaire)?.title[req.lang] ?? b.questionnaire}`).join('; '),
       blocks: campaigns.campaignBlocks(campaign).map((b) => ({ code: b.code, name: b.name[req.lang], units: units.filter((u) => u.block === b.code) })),
       isDraft: campaign.state === 'draft',
       candidates: candidates.map((c) => ({ ...c, chosen: chosenIds.includes(c.id), noKey: withoutKeys.has(c.id) })),

@@ -97,9 +97,12 @@ test('a survey year from an empty campaign to the published report, in the brows
   const campaignUrl = a.url();
   const campaignId = campaignUrl.split('/').pop()!;
   const units = ['code,block,name_vi,name_en', ...UNITS.map((u) => `${u.code},${u.block},${u.nameVi},${u.nameEn}`)].join('\n') + '\n';
+  // The campaign page is in sections: its units, its committee, its documents, its progress.
+  await a.locator('nav.tabs').getByRole('link', { name: 'Đơn vị' }).click();
   await a.locator('input[type=file][name=file]').setInputFiles({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(units, 'utf8') });
   await press(a, 'Nhập danh sách từ tệp CSV');
   for (const u of UNITS) await a.getByText(u.nameVi).first().waitFor();
+  await a.locator('nav.tabs').getByRole('link', { name: 'Hội đồng' }).click();
   await a.locator('input[name=size]').fill('5');
   await a.locator('input[name=threshold]').fill('3');
   await a.locator('form[action$="/committee"] button').click();
@@ -108,6 +111,7 @@ test('a survey year from an empty campaign to the published report, in the brows
   await a.locator('form[action$="/committee/members"] button').click();
   await a.waitForLoadState('load');
   await look(a, 'campaign-draft', { axe: true });
+  await a.locator('nav.tabs').getByRole('link', { name: 'Tiến độ' }).click();
   await press(a, /Chuyển sang/);
 
   // Sampling: the frame, frozen; a design; a committed seed; the draw; the letters.
