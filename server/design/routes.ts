@@ -65,6 +65,7 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
         ...v,
         title: v.kind === 'questionnaire' ? (v.document as Questionnaire).title[req.lang] : (v.document as Methodology).blocks.map((b) => b.name[req.lang]).join(', '),
         shortHash: v.hash.slice(0, 12),
+        version: v.kind === 'questionnaire' ? (v.document as Questionnaire).version : v.key,
         campaigns: v.kind === 'methodology' ? await design.campaignsPinning(db, v.key) : [],
         href: `/design/${v.kind}/${encodeURIComponent(v.key)}`,
       })),
@@ -132,6 +133,7 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
         name: b.name[req.lang],
         questionnaire: b.questionnaire,
         questionnaireHref: `/design/questionnaire/${encodeURIComponent(b.questionnaire)}`,
+        questionnaireTitle: questionnaires.get(b.questionnaire)?.title[req.lang] ?? b.questionnaire,
         total: weightPercent(Object.values(b.weights).reduce((a, w) => a + w, 0)),
         weights: m.pillars.map((p) => {
           const name = `weight.${b.code}.${p.code}`;
@@ -302,6 +304,7 @@ export function designRoutes(db: Db, catalog: Catalog, options: { chromiumPath?:
     if (!isNew && !question) throw notFound('designer.notFound');
     res.status(status).render('pages/design-question', {
       version: { ...version, href: `/design/questionnaire/${encodeURIComponent(version.key)}` },
+      formTitle: questionnaire.title[req.lang],
       isNew,
       section: String(req.query.section ?? req.body?.section ?? questionnaire.sections.at(-1)!.code),
       newSection: ['sectionVi', 'sectionEn'].every((k) => typeof (req.query[k] ?? req.body?.[k]) === 'string') ? { vi: String(req.query.sectionVi ?? req.body.sectionVi), en: String(req.query.sectionEn ?? req.body.sectionEn) } : undefined,

@@ -88,16 +88,17 @@ export function methodologyChanges(before: Methodology, after: Methodology): Mes
     if (was && !same(bounds[0], bounds[1])) changes.push({ key: 'diff.indicatorBounds', params: { code: indicator.code, before: bounds[0]?.join('–') ?? '—', after: bounds[1]?.join('–') ?? '—' } });
   }
   for (const i of before.indicators) if (!after.indicators.some((x) => x.code === i.code)) changes.push({ key: 'diff.indicatorRemoved', params: { code: i.code } });
+  // Each setting by its name in words (a message key, translated where the change is shown), its value too where it is a word.
   const settings: [string, (m: Methodology) => unknown][] = [
     ['minAnswersPerUnit', (m) => m.minAnswersPerUnit],
-    ['normalisation.bounds', (m) => m.normalisation.bounds],
-    ['normalisation.scale', (m) => m.normalisation.scale.join('–')],
+    ['bounds', (m) => `designer.boundsRule.${m.normalisation.bounds}`],
+    ['scale', (m) => m.normalisation.scale.join('–')],
     ['pillarMinIndicatorShare', (m) => m.pillarMinIndicatorShare],
     ['minStratumRespondents', (m) => m.minStratumRespondents],
-    ['bootstrap.replicates', (m) => m.bootstrap.replicates],
+    ['replicates', (m) => m.bootstrap.replicates],
     ['shareInterval', (m) => m.shareInterval ?? 'logit'],
   ];
-  for (const [name, get] of settings) if (!same(get(before), get(after))) changes.push({ key: 'diff.setting', params: { name, before: String(get(before) ?? '—'), after: String(get(after) ?? '—') } });
+  for (const [name, get] of settings) if (!same(get(before), get(after))) changes.push({ key: 'diff.setting', params: { name: `diff.settingName.${name}`, before: String(get(before) ?? '—'), after: String(get(after) ?? '—') } });
   return changes;
 }
 

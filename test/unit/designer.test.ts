@@ -17,7 +17,7 @@ describe('what changed between two versions, in words', () => {
       'Block district removed: UBND huyện, thị xã, thành phố',
     ]);
     const fixed = words(methodologyChanges(catalog.methodologies.get('2026.2')!, catalog.methodologies.get('2026.3')!));
-    expect(fixed).toContain('Setting normalisation.bounds: observed → fixed');
+    expect(fixed).toContain('Setting normalisation bounds: this year’s values (not recommended) → fixed per indicator');
     expect(fixed).toContain('Indicator I-B1: normalisation bounds — → 0–60');
     expect(fixed).toHaveLength(1 + catalog.methodologies.get('2026.3')!.indicators.length);
   });
