@@ -10,7 +10,14 @@ import type { Block, Indicator, Methodology, Question, Questionnaire, Text } fro
  * a reason. Pure.
  */
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal values, whatever order their keys come in (PostgreSQL's jsonb hands them back reordered); undefined fields are absent. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = (o: object) => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined);
+  const [ka, kb] = [keys(a), keys(b)];
+  return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
 const sameText = (a: Text | undefined, b: Text | undefined) => a?.vi === b?.vi && a?.en === b?.en;
 const list = (values: string[]) => values.join(', ');
 

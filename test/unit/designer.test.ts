@@ -22,6 +22,18 @@ describe('what changed between two versions, in words', () => {
     expect(fixed).toHaveLength(1 + catalog.methodologies.get('2026.3')!.indicators.length);
   });
 
+  test('the same documents with their keys in another order (as the database returns them) have no changes, and stay comparable', () => {
+    const reorder = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(reorder) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reorder(v)])) : value;
+    const m = catalog.methodologies.get('2026.3')!;
+    const q = catalog.questionnaires.get('department-2026.1')!;
+    expect(methodologyChanges(m, reorder(m) as Methodology)).toEqual([]);
+    expect(questionnaireChanges(q, reorder(q) as Questionnaire)).toEqual([]);
+    const measured = (methodology: Methodology, questionnaire: Questionnaire) => ({ methodology, questionOf: (i: { question: string }) => questionsOf(questionnaire).find((x) => x.code === i.question) });
+    const all = comparableIndicators(measured(m, q), measured(m, q));
+    expect(comparableIndicators(measured(m, q), measured(reorder(m) as Methodology, reorder(q) as Questionnaire))).toEqual(all);
+  });
+
   test('a question reworded, one added with a rule, an option relabelled, a weight moved', () => {
     const before = catalog.questionnaires.get('department-2026.1')!;
     const after: Questionnaire = structuredClone(before);
