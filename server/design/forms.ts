@@ -10,7 +10,8 @@ export type FieldErrors = Record<string, Message>;
 
 const field = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
 const checked = (body: Record<string, unknown>, name: string) => body[name] === 'on' || body[name] === 'yes' || body[name] === 'true';
-const QUESTION_TYPES: Question['type'][] = ['likert5', 'yesno', 'single', 'multiple', 'number', 'text'];
+/** The question types the designer offers, in the order its list shows them. */
+export const QUESTION_TYPES: Question['type'][] = ['likert5', 'yesno', 'single', 'multiple', 'number', 'text'];
 
 /** The fields of the question form, as the page shows them (from a question, or from what was sent). */
 export function questionFields(q: Question | undefined): Record<string, string | boolean> {

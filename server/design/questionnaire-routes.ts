@@ -18,6 +18,7 @@ import {
   questionFromForm,
   questionProblems,
   type FieldErrors,
+  QUESTION_TYPES,
 } from './forms.js';
 import * as design from './service.js';
 import type { DesignerPages } from './pages.js';
@@ -90,7 +91,7 @@ export function questionnaireRoutes(router: Router, pages: DesignerPages): void 
       newSection: ['sectionVi', 'sectionEn'].every((k) => typeof (req.query[k] ?? req.body?.[k]) === 'string') ? { vi: String(req.query.sectionVi ?? req.body.sectionVi), en: String(req.query.sectionEn ?? req.body.sectionEn) } : undefined,
       sections: questionnaire.sections.map((s) => ({ code: s.code, title: s.title[req.lang] })),
       fields: extra.fields ?? questionFields(question),
-      types: ['likert5', 'yesno', 'single', 'multiple', 'number', 'text'],
+      types: QUESTION_TYPES,
       earlier: earlierChoiceQuestions(questionnaire, question?.code).map((q) => ({ ...q, text: q.text[req.lang] })),
       mayEdit: mayEdit(req, version.status),
       errors: extra.errors,
