@@ -9,7 +9,7 @@ import { authRoutes, passwordChangeGate, requirePermission, sessionMiddleware } 
 import { listCampaigns } from './campaigns/index.js';
 import { campaignRoutes } from './workflow/index.js';
 import { approvalKey, memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
-import { codeKeys, samplingRoutes } from './sampling/index.js';
+import { codeKeys, samplingRoutes, unitListRoutes } from './sampling/index.js';
 import { countInvitations, createMailer, createSmsGateway, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes, transparencyRoutes } from './responses/index.js';
@@ -152,6 +152,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
       return found && found.results.result.units.map((u) => ({ unit: u.unit, respondents: u.respondents, composite: u.composite, compositeCi: u.compositeCi }));
     }),
   );
+  app.use(unitListRoutes(db, config, logger));
   const keys = codeKeys(config.hmacSecret);
   app.use(invitationRoutes(db, config, keys, mailer, logger, createSmsGateway(config.smsUrl, { token: config.smsToken })));
   app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));

@@ -1,6 +1,6 @@
 /** Who may do what (docs/design.md §2). Pure: routes ask `can(role, permission)` through `requirePermission`. */
 
-export const ROLES = ['admin', 'enumerator', 'member', 'chair', 'observer'] as const;
+export const ROLES = ['admin', 'enumerator', 'member', 'chair', 'observer', 'unit_contact'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffPrincipal {
@@ -9,6 +9,8 @@ export interface StaffPrincipal {
   displayName: string;
   role: Role;
   mustChangePassword: boolean;
+  /** A unit contact's units (codes); empty for every other role. */
+  unitCodes: string[];
 }
 
 export const PERMISSIONS = {
@@ -36,11 +38,18 @@ export const PERMISSIONS = {
   'design.edit': ['admin'],
   /** Approve a methodology version (signed), so that campaigns can pin it. */
   'design.approve': ['chair'],
+  /** Upload one's own units' lists of the businesses they dealt with, and see those lists only (docs/design.md §5). */
+  'lists.upload': ['unit_contact'],
   /** Publish unsealed results. */
   'results.publish': ['chair'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** Where an account lands after signing in: a unit contact has only its lists. */
+export function homeOf(role: Role): string {
+  return role === 'unit_contact' ? '/lists' : '/campaigns';
+}
 
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);

@@ -11,6 +11,7 @@ const principalColumns = {
   displayName: staffUsers.displayName,
   role: staffUsers.role,
   mustChangePassword: staffUsers.mustChangePassword,
+  unitCodes: staffUsers.unitCodes,
 };
 
 export async function findStaffByUsername(db: Db, username: string): Promise<StaffRow | undefined> {
@@ -34,7 +35,7 @@ export async function countStaff(db: Db): Promise<number> {
 
 export async function insertStaff(
   db: Db,
-  values: { id: string; username: string; displayName: string; role: Role; email: string | null; passwordHash: string },
+  values: { id: string; username: string; displayName: string; role: Role; email: string | null; passwordHash: string; unitCodes: string[] },
 ): Promise<void> {
   await db.insert(staffUsers).values({ ...values, mustChangePassword: true });
 }

@@ -5,14 +5,14 @@ import { flash } from '../http/flash.js';
 import { attemptLimiter } from '../http/rate-limit.js';
 import type { FieldErrors } from '../http/validation.js';
 import { requirePermission, requireStaff, SESSION_COOKIE } from './middleware.js';
-import { ROLES } from './policy.js';
-import { validateLogin, validatePasswordChange, validateStaff } from './schemas.js';
+import { homeOf, ROLES, type Role } from './policy.js';
+import { unitCodesOf, validateLogin, validatePasswordChange, validateStaff } from './schemas.js';
 import * as auth from './service.js';
 import { recordStaffAddress, staffAddressKey } from './staff-traces.js';
 
-/** Only same-site paths are followed after login. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/campaigns';
+/** Only same-site paths are followed after login; else the account's home. */
+function safeNext(next: unknown, role: Role): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : homeOf(role);
 }
 
 export function authRoutes(db: Db, config: Config): Router {
@@ -22,7 +22,7 @@ export function authRoutes(db: Db, config: Config): Router {
   const loginLimit = attemptLimiter(db, 'login', config.loginRateLimit, config.loginRateWindowMinutes);
 
   router.get('/login', (req, res) => {
-    if (req.staff) return res.redirect(303, safeNext(req.query.next));
+    if (req.staff) return res.redirect(303, safeNext(req.query.next, req.staff.role));
     res.render('pages/login', { next: req.query.next });
   });
 
@@ -41,7 +41,7 @@ export function authRoutes(db: Db, config: Config): Router {
     const token = await auth.startSession(db, staff, config.sessionTtlMinutes);
     if (req.ip) await recordStaffAddress(db, addressKey, req.ip);
     res.cookie(SESSION_COOKIE, token, cookieOptions);
-    res.redirect(303, staff.mustChangePassword ? '/account/password' : safeNext(form.ok ? form.value.next : undefined));
+    res.redirect(303, staff.mustChangePassword ? '/account/password' : safeNext(form.ok ? form.value.next : undefined, staff.role));
   });
 
   router.post('/logout', requireStaff, async (req, res) => {
@@ -62,7 +62,7 @@ export function authRoutes(db: Db, config: Config): Router {
       const result = await auth.changePassword(db, req.staff!, req.sessionTokenHash!, form.value);
       if (result.ok) {
         flash(res, { key: 'password.changed' });
-        return res.redirect(303, '/campaigns');
+        return res.redirect(303, homeOf(req.staff!.role));
       }
       errors = { [result.field]: { key: result.error } };
     } else {
@@ -82,7 +82,9 @@ export function authRoutes(db: Db, config: Config): Router {
   router.post('/staff', manage, async (req, res) => {
     const form = validateStaff(req.body);
     if (!form.ok) return renderStaff(res, { errors: form.errors, values: req.body }, 422);
-    const created = await auth.createStaff(db, req.staff!.username, form.value);
+    const unitCodes = unitCodesOf(form.value.units);
+    if (form.value.role === 'unit_contact' && !unitCodes.length) return renderStaff(res, { errors: { units: { key: 'staff.unitsRequired' } }, values: req.body }, 422);
+    const created = await auth.createStaff(db, req.staff!.username, { ...form.value, unitCodes });
     if (!created.ok) {
       return renderStaff(res, { errors: { username: { key: created.error, params: { username: form.value.username } } }, values: req.body }, 422);
     }

@@ -38,6 +38,13 @@ export interface StaffForm {
   displayName: string;
   role: Role;
   email?: string;
+  /** A unit contact's unit codes, comma-separated. */
+  units?: string;
+}
+
+/** "SYT, stc ,SXD" → ["SYT", "STC", "SXD"]: unit codes as the staff form takes them (units' codes are upper case). */
+export function unitCodesOf(units: string | undefined): string[] {
+  return [...new Set((units ?? '').split(',').map((u) => u.trim().toUpperCase()).filter(Boolean))];
 }
 /** An e-mail address as staff accounts take it: something@somewhere.tld, no spaces. */
 export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
@@ -50,8 +57,9 @@ export const validateStaff = formValidator<StaffForm>(
       displayName: { type: 'string', minLength: 1, maxLength: 120 },
       role: { type: 'string', enum: [...ROLES] },
       email: { type: 'string', nullable: true, maxLength: 200, pattern: `^$|${EMAIL_PATTERN}` },
+      units: { type: 'string', nullable: true, maxLength: 500, pattern: '^\\s*([A-Za-z0-9][A-Za-z0-9_-]{0,31}\\s*(,\\s*|$))*$' },
     },
     required: ['username', 'displayName', 'role'],
   } as JSONSchemaType<StaffForm>,
-  { username: 'field.username', email: 'field.email' },
+  { username: 'field.username', email: 'field.email', units: 'staff.unitsBad' },
 );

@@ -31,6 +31,7 @@ export async function authenticate(db: Db, username: string, password: string): 
     displayName: user.displayName,
     role: user.role,
     mustChangePassword: user.mustChangePassword,
+    unitCodes: user.unitCodes,
   };
 }
 
@@ -93,18 +94,18 @@ export type StaffCreation = { ok: true; oneTimePassword: string } | { ok: false;
 export async function createStaff(
   db: Db,
   actor: string,
-  input: { username: string; displayName: string; role: Role; email?: string | undefined },
+  input: { username: string; displayName: string; role: Role; email?: string | undefined; unitCodes?: string[] | undefined },
 ): Promise<StaffCreation> {
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   return db.transaction(async (tx) => {
     if (await q.findStaffByUsername(tx, input.username)) return { ok: false, error: 'staff.usernameTaken' } as const;
-    await q.insertStaff(tx, { id: nanoid(), ...input, email: input.email?.trim() || null, passwordHash });
+    await q.insertStaff(tx, { id: nanoid(), ...input, email: input.email?.trim() || null, unitCodes: input.role === 'unit_contact' ? [...new Set(input.unitCodes ?? [])].sort() : [], passwordHash });
     await recordAudit(tx, {
       actor,
       action: 'staff.created',
       subject: input.username,
-      details: { role: input.role },
+      details: { role: input.role, ...(input.role === 'unit_contact' ? { units: (input.unitCodes ?? []).join(',') } : {}) },
     });
     return { ok: true, oneTimePassword } as const;
   });

@@ -48,7 +48,7 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
   for (const account of COMMITTEE_2025) {
     if (!(await createStaff(db, 'system', account)).ok) throw new Error(`demo seed: account ${account.username} exists`);
     const staff = (await findStaffByUsername(db, account.username))!;
-    const principal: StaffPrincipal = { id: staff.id, username: staff.username, displayName: staff.displayName, role: account.role, mustChangePassword: false };
+    const principal: StaffPrincipal = { id: staff.id, username: staff.username, displayName: staff.displayName, role: account.role, mustChangePassword: false, unitCodes: [] };
     const passphrase = randomBytes(24).toString('base64url');
     must('member key', await createKeysForMember(db, principal, passphrase));
     passphrases.set(principal.id, passphrase);

@@ -80,7 +80,7 @@ const LAST_YEAR: [string, [string, string, string][]][] = [
 
 const unitsCsv = (blocks: typeof BLOCKS) => ['code,block,name_vi,name_en', ...blocks.flatMap(([block, units]) => units.map(([code, vi, en]) => csvLine([code, block, vi, en])))].join('\n');
 
-const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
+const ACCOUNTS: { username: string; displayName: string; role: Role; unitCodes?: string[] }[] = [
   { username: 'quantri', displayName: 'Nguyễn Văn An', role: 'admin' },
   { username: 'dieutravien', displayName: 'Trần Thị Bình', role: 'enumerator' },
   { username: 'chutich', displayName: 'Hoàng Văn Dũng', role: 'chair' },
@@ -89,6 +89,7 @@ const ACCOUNTS: { username: string; displayName: string; role: Role }[] = [
   { username: 'thanhvien3', displayName: 'Đặng Quốc Huy', role: 'member' },
   { username: 'thanhvien4', displayName: 'Bùi Thị Lan', role: 'member' },
   { username: 'giamsat', displayName: 'Phạm Thu Hà', role: 'observer' },
+  { username: 'daumoi', displayName: 'Ngô Thị Thu', role: 'unit_contact', unitCodes: ['P-TAMTHANH'] },
 ];
 
 export interface SeededDemo {
@@ -149,7 +150,7 @@ export async function seedDemoIfEmpty(db: Db, options: DemoOptions): Promise<See
 
   const dir = path.join(options.dataDir, 'demo');
   const frameFile = path.join(dir, 'khung-mau-demo.csv');
-  const { keys, invited } = await sampleDemoCampaign(db, { ...options, campaignId, frameFile, rows: 9000, unitCodes: UNITS.map(([code]) => code), seed: 2026, maxPerUnit: 60 });
+  const { keys, invited } = await sampleDemoCampaign(db, { ...options, campaignId, frameFile, rows: 9000, unitCodes: UNITS.map(([code]) => code), seed: 2026, maxPerUnit: 60, unitList: { contact: 'daumoi', unitCode: 'P-TAMTHANH', rows: 40 } });
 
   const codesFile = path.join(dir, 'ma-truy-cap-demo.csv');
   writeFileSync(codesFile, await accessCodesCsv(db, keys, campaignId), { mode: 0o600 });
@@ -175,7 +176,7 @@ export function printDemoAccounts(seeded: SeededDemo, publicUrl: string): void {
     '',
     '================ DDCI demo — tài khoản dùng thử / demo accounts ================',
     `Mở / open ${publicUrl}/login — mật khẩu dùng một lần / one-time passwords (shown once):`,
-    ...seeded.accounts.map((a) => `  ${a.role.padEnd(11)} ${a.username.padEnd(13)} ${a.oneTimePassword}`),
+    ...seeded.accounts.map((a) => `  ${a.role.padEnd(12)} ${a.username.padEnd(13)} ${a.oneTimePassword}`),
     'Lost them? `npx ddci staff reset-password <username>` issues a new one.',
     'To open the survey: each committee member (chutich, thanhvien1–4) logs in and creates a personal key;',
     '  then quantri moves the campaign to fieldwork (the key ceremony). / Để mở khảo sát: 5 thành viên hội đồng',

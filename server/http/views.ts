@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
-import type { HelperOptions } from 'handlebars';
+import Handlebars, { type HelperOptions } from 'handlebars';
 import { isMessageKey, translate, type Lang, type Message, type MessageParams } from '../i18n/index.js';
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format.js';
 import { fromRoot } from '../paths.js';
@@ -44,6 +44,9 @@ const helpers = {
   eq: (a: unknown, b: unknown) => a === b,
   /** {{and a b}}: both truthy (Handlebars passes its options object last, hence the slice). */
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  not: (a: unknown) => !a,
+  /** {{codeSpans text}}: plain text whose `backticked` parts are identifiers, shown as <code> (the rest escaped). */
+  codeSpans: (text: string) => new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/&#x60;(.+?)&#x60;/g, '<code>$1</code>')), // the escaper writes ` as &#x60;
   concat: (...args: unknown[]) => args.slice(0, -1).join(''),
   array: (...args: unknown[]) => args.slice(0, -1),
   /** Vietnam time, day first, as forms and letters write it. */

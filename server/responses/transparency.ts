@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
 import { DRAW_ALGORITHM } from '../sampling/draw.js';
 import { FRAME_HASH_VERSION } from '../sampling/frame-hash.js';
+import { frameSources } from '../sampling/frame-pages.js';
 import { findPlan } from '../sampling/queries.js';
 import { campaignKeyFingerprint } from '../sealing/index.js';
 import { findBulletin, receiptInBulletin } from './service.js';
@@ -32,6 +33,8 @@ export function transparencyRoutes(db: Db, pinned: (methodologyVersion: string) 
       campaign,
       pinned: pinned(campaign.methodologyVersion),
       plan,
+      // Once frozen, the frame's sources are public: a unit that supplied most of its own frame is visible.
+      sources: plan?.frozenAt ? await frameSources(db, campaign.id, req.lang) : null,
       revealed: Boolean(plan?.drawnAt),
       frameHashVersion: FRAME_HASH_VERSION,
       drawAlgorithm: DRAW_ALGORITHM,

@@ -31,6 +31,9 @@ async function frameEditable(db: Db, campaignId: string): Promise<Result<undefin
  * Starts checking an uploaded frame file in the background; `done` settles when it is finished. A file
  * without errors is imported at once; a file with errors imports nothing until the admin chooses to
  * import its valid rows. Progress is written to the database as it goes.
+ *
+ * `ownUnits`: the upload is a unit contact's own list for these of its units (docs/design.md §5); it
+ * replaces that contact's earlier list of them and leaves the administrator's file and other units' lists as they are.
  */
 export async function startFrameImport(
   db: Db,
@@ -38,27 +41,38 @@ export async function startFrameImport(
   actor: string,
   campaignId: string,
   file: UploadedFrame,
+  ownUnits?: readonly string[],
 ): Promise<Result<{ importId: string; done: Promise<void> }>> {
   const discard = () => unlink(file.path).catch(() => undefined);
   const kind = kindOf(file.name);
   const editable = await frameEditable(db, campaignId);
-  const refusal = !kind ? refuse({ key: 'frame.badType' }) : !editable.ok ? editable : (await q.latestImport(db, campaignId))?.status === 'running' ? refuse({ key: 'frame.busy' }) : null;
+  const unitCodes = new Set((await listUnits(db, campaignId)).map((u) => u.code));
+  const own = ownUnits && new Set(ownUnits.filter((u) => unitCodes.has(u)));
+  const refusal = !kind
+    ? refuse({ key: 'frame.badType' })
+    : !editable.ok
+      ? editable
+      : own?.size === 0
+        ? refuse({ key: 'lists.noUnits' })
+        : (await q.latestImport(db, campaignId, 'any'))?.status === 'running'
+          ? refuse({ key: 'frame.busy' })
+          : null;
   if (refusal) {
     await discard();
     return refusal;
   }
   const importId = crypto.randomUUID();
+  const fileName = file.name.slice(0, 200);
   const started = await db.transaction(async (tx) => {
-    if (!(await q.insertImport(tx, { id: importId, campaignId, fileName: file.name.slice(0, 200), bytesTotal: file.size, createdBy: actor }))) return false;
-    await recordAudit(tx, { actor, action: 'frame.import_started', campaignId, subject: importId, details: { file: file.name.slice(0, 200), bytes: file.size } });
+    if (!(await q.insertImport(tx, { id: importId, campaignId, fileName, bytesTotal: file.size, createdBy: actor, unitCodes: own ? [...own].sort() : null }))) return false;
+    await recordAudit(tx, { actor, action: 'frame.import_started', campaignId, subject: importId, details: { file: fileName, bytes: file.size, ...(own ? { units: [...own].sort().join(',') } : {}) } });
     return true;
   });
   if (!started) {
     await discard();
     return refuse({ key: 'frame.busy' });
   }
-  const unitCodes = new Set((await listUnits(db, campaignId)).map((u) => u.code));
-  const done = processImport(db, importId, campaignId, file.path, kind!, unitCodes, actor)
+  const done = processImport(db, { importId, campaignId, actor, unitCodes, ownUnits: own }, file.path, kind!)
     .catch(async (error: unknown) => {
       logger.warn({ err: error, importId, campaignId }, 'frame import failed');
       await q.updateImport(db, importId, { status: 'failed', failure: error instanceof Error ? error.message.slice(0, 300) : 'unknown', finishedAt: new Date() });
@@ -67,16 +81,18 @@ export async function startFrameImport(
   return ok({ importId, done });
 }
 
+export interface ImportJob {
+  importId: string;
+  campaignId: string;
+  actor: string;
+  /** The campaign's units; and a unit contact's, when the file is its own list. */
+  unitCodes: ReadonlySet<string>;
+  ownUnits?: ReadonlySet<string> | undefined;
+}
+
 /** Reads, checks and stages every row; imports at once when no row is bad. Exported for `sample verify`. */
-export async function processImport(
-  db: Db,
-  importId: string,
-  campaignId: string,
-  path: string,
-  kind: FrameFileKind,
-  unitCodes: ReadonlySet<string>,
-  actor: string,
-): Promise<void> {
+export async function processImport(db: Db, job: ImportJob, path: string, kind: FrameFileKind): Promise<void> {
+  const { importId, campaignId, actor } = job;
   let bytesRead = 0;
   let rowsRead = 0;
   let rowsValid = 0;
@@ -110,7 +126,7 @@ export async function processImport(
       continue;
     }
     rowsRead++;
-    const checked = checkFrameRow(cells, row, columns, unitCodes);
+    const checked = checkFrameRow(cells, row, columns, job.unitCodes, job.ownUnits);
     if (checked.ok) {
       valid.push(checked.row);
       rowsValid++;
@@ -135,23 +151,25 @@ export async function processImport(
 
 async function mergeImport(db: Db, actor: string, campaignId: string, importId: string, counts: Partial<Pick<q.ImportRow, 'bytesRead' | 'rowsRead' | 'rowsValid' | 'rowsInvalid'>> = {}): Promise<q.MergeReport> {
   const report = await db.transaction(async (tx) => {
-    const report = await q.mergeStaged(tx, campaignId, importId);
-    await q.updateImport(tx, importId, { ...counts, status: 'imported', mergeReport: { ...report }, finishedAt: new Date() });
+    // The plan's lock first: two lists finishing at once merge one after the other, each seeing the other's rows.
     await q.lockPlan(tx, campaignId);
+    await q.updateImport(tx, importId, { ...counts, status: 'imported', finishedAt: new Date() });
+    const report = await q.mergeStaged(tx, campaignId);
+    await q.updateImport(tx, importId, { mergeReport: { ...report } });
     await q.updatePlan(tx, campaignId, { importId });
     await recordAudit(tx, { actor, action: 'frame.imported', campaignId, subject: importId, details: { ...report } });
     return report;
   });
-  await q.afterMerge(db, importId);
+  await q.afterMerge(db, campaignId);
   return report;
 }
 
-/** The admin's choice for a file with bad rows: import its valid rows only. */
-export async function importValidRows(db: Db, actor: string, campaignId: string, importId: string): Promise<Result<q.MergeReport>> {
+/** The uploader's choice for a file with bad rows: import its valid rows only (a unit contact, only its own lists). */
+export async function importValidRows(db: Db, actor: string, campaignId: string, importId: string, contact?: string): Promise<Result<q.MergeReport>> {
   const editable = await frameEditable(db, campaignId);
   if (!editable.ok) return editable;
   const job = await q.findImport(db, campaignId, importId);
-  if (!job || job.status !== 'invalid' || job.rowsValid === 0) return refuse({ key: 'frame.notImported' });
+  if (!job || job.status !== 'invalid' || job.rowsValid === 0 || (contact !== undefined && (job.createdBy !== contact || !job.unitCodes))) return refuse({ key: 'frame.notImported' });
   return ok(await mergeImport(db, actor, campaignId, importId));
 }
 
@@ -172,15 +190,16 @@ export async function computeFrameHash(db: Db, campaignId: string): Promise<{ ha
 export async function freezeFrame(db: Db, actor: string, campaignId: string): Promise<Result<string>> {
   const editable = await frameEditable(db, campaignId);
   if (!editable.ok) return editable;
-  const latest = await q.latestImport(db, campaignId);
-  if (!latest || latest.status !== 'imported') return refuse({ key: 'frame.notImported' });
+  if ((await q.latestImport(db, campaignId, 'any'))?.status === 'running') return refuse({ key: 'frame.busy' });
+  // The administrator's latest file must be in (a file left with bad rows is a decision still to take).
+  if ((await q.latestImport(db, campaignId, 'frame'))?.status !== 'imported') return refuse({ key: 'frame.notImported' });
   return db.transaction(async (tx) => {
     const plan = await q.lockPlan(tx, campaignId);
     if (plan.frozenAt) return refuse({ key: 'frame.alreadyFrozen' });
     const { hash, lines } = await computeFrameHash(tx, campaignId);
-    const report = latest.mergeReport ?? {};
-    await q.updatePlan(tx, campaignId, { frameHash: hash, frameDealings: lines, frameBusinesses: Number(report.businesses ?? 0), frozenAt: new Date() });
-    await recordAudit(tx, { actor, action: 'frame.frozen', campaignId, details: { frameHash: hash, pairs: lines, businesses: report.businesses ?? 0 } });
+    const businesses = await q.countFrameBusinesses(tx, campaignId);
+    await q.updatePlan(tx, campaignId, { frameHash: hash, frameDealings: lines, frameBusinesses: businesses, frozenAt: new Date() });
+    await recordAudit(tx, { actor, action: 'frame.frozen', campaignId, details: { frameHash: hash, pairs: lines, businesses } });
     return ok(hash);
   });
 }

@@ -77,8 +77,11 @@ export function mapHeader(cells: string[]): { ok: true; columns: ColumnMap } | {
 
 export type RowCheck = { ok: true; row: FrameRow } | { ok: false; errors: RowError[] };
 
-/** Checks one data row; `row` is its 1-based line number in the file. */
-export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, unitCodes: ReadonlySet<string>): RowCheck {
+/**
+ * Checks one data row; `row` is its 1-based line number in the file. `ownUnits`: a unit contact's units —
+ * its list may name only them, and every row of it is the unit's own list (docs/design.md §5).
+ */
+export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, unitCodes: ReadonlySet<string>, ownUnits?: ReadonlySet<string>): RowCheck {
   const errors: RowError[] = [];
   const value = (field: Field) => (columns[field] >= 0 ? (cells[columns[field]] ?? '').trim() : '');
   const fail = (field: Field, reason: Message) => errors.push({ row, column: HEADERS[field][0]!, reason });
@@ -103,11 +106,13 @@ export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, 
   const unitCode = value('unitCode');
   if (!unitCode) fail('unitCode', { key: 'field.required' });
   else if (!unitCodes.has(unitCode)) fail('unitCode', { key: 'frame.unknownUnit', params: { code: unitCode.slice(0, 40) } });
+  else if (ownUnits && !ownUnits.has(unitCode)) fail('unitCode', { key: 'frame.notOwnUnit', params: { code: unitCode.slice(0, 40), units: [...ownUnits].join(', ') } });
   const dealingsText = value('dealings');
   const dealings = dealingsText === '' ? 1 : Number(dealingsText);
   if (!Number.isInteger(dealings) || dealings < 1 || dealings > MAX_DEALINGS) fail('dealings', { key: 'frame.dealings' });
-  const source = SOURCE_ALIASES[value('source').toLowerCase()];
-  if (!source) fail('source', { key: 'frame.source' });
+  const given = SOURCE_ALIASES[value('source').toLowerCase()];
+  const source = ownUnits ? (value('source') === '' || given === 'unit_list' ? 'unit_list' : undefined) : given;
+  if (!source) fail('source', { key: ownUnits ? 'frame.ownListSource' : 'frame.source' });
 
   if (errors.length) return { ok: false, errors };
   return {

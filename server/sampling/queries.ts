@@ -1,6 +1,6 @@
-import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { frameDealings, frameImportErrors, frameImports, frameStaging, sampleEntries, samplingPlans } from '../db/schema.js';
+import { frameBusinesses, frameDealings, frameImportErrors, frameImports, frameStaging, sampleEntries, samplingPlans } from '../db/schema.js';
 import type { RowError } from '../result.js';
 import type { DrawnEntry } from './draw.js';
 import type { FrameRow, SizeBand } from './frame-rows.js';
@@ -22,11 +22,19 @@ export async function findImport(db: Db, campaignId: string, importId: string): 
   return row;
 }
 
-export async function latestImport(db: Db, campaignId: string): Promise<ImportRow | undefined> {
+/** Whose imports: the administrator's frame files, one unit contact's lists, or any (for "one import at a time"). */
+export type ImportScope = 'any' | 'frame' | { contact: string };
+
+export async function latestImport(db: Db, campaignId: string, scope: ImportScope = 'frame'): Promise<ImportRow | undefined> {
   const [row] = await db
     .select()
     .from(frameImports)
-    .where(eq(frameImports.campaignId, campaignId))
+    .where(
+      and(
+        eq(frameImports.campaignId, campaignId),
+        scope === 'frame' ? isNull(frameImports.unitCodes) : scope === 'any' ? undefined : and(isNotNull(frameImports.unitCodes), eq(frameImports.createdBy, scope.contact)),
+      ),
+    )
     .orderBy(sql`${frameImports.createdAt} desc`)
     .limit(1);
   return row;
@@ -87,38 +95,59 @@ export interface MergeReport {
   /** business–unit pairs that appeared on more than one row, and the extra rows. */
   mergedDealings: number;
   duplicateRows: number;
-  /** businesses whose details differ between their rows (the last row wins). */
+  /** businesses whose details differ between their rows (the administrator's last row wins). */
   conflicting: number;
 }
 
 /**
- * Replaces the campaign's frame with the staged rows of an import, duplicates merged: one business per
- * tax code (details from its last row), one dealing per business and unit (counts added up). Each
- * statement reports what it merged, so the staged rows are read twice, not five times.
+ * The rows of the lists that make the frame now (docs/design.md §5): the administrator's latest imported
+ * file, and for each unit the latest imported list its unit contacts gave (only that unit's rows). `pri`
+ * and `at` order them for "whose details win": the administrator's file first, then the newest list.
  */
-export async function mergeStaged(tx: Db, campaignId: string, importId: string): Promise<MergeReport> {
+const currentRows = (campaignId: string) => sql`
+  current_lists as (
+    (select id, null::text as unit_code, 0 as pri, created_at from ${frameImports}
+     where campaign_id = ${campaignId} and status = 'imported' and unit_codes is null order by created_at desc limit 1)
+    union all
+    (select distinct on (u) id, u, 1, created_at from ${frameImports}, unnest(unit_codes) as u
+     where campaign_id = ${campaignId} and status = 'imported' order by u, created_at desc)),
+  rows as (
+    select s.*, l.pri, l.created_at as at from ${frameStaging} s
+    join current_lists l on s.import_id = l.id and (l.unit_code is null or s.unit_code = l.unit_code))`;
+
+/**
+ * Rebuilds the campaign's frame from its current lists, duplicates merged: one business per tax code
+ * (details from the administrator's last row, else the newest list's), one dealing per business and unit.
+ * Within one list the rows of a pair add up; across lists and sources, which describe the same dealings,
+ * the largest count is kept, and the dealing records every source that named it.
+ */
+export async function mergeStaged(tx: Db, campaignId: string): Promise<MergeReport> {
   const one = async <T>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows[0]!;
   await tx.execute(sql`delete from ${frameDealings} where campaign_id = ${campaignId}`);
   await tx.execute(sql`delete from frame_businesses where campaign_id = ${campaignId}`);
   const businesses = await one<{ rows: number; businesses: number; conflicting: number }>(sql`
-    with per_business as (
-      select tax_code, count(*) as n, max(row) as last_row,
+    with ${currentRows(campaignId)},
+    per_business as (
+      select tax_code, count(*) as n,
              -- min = max over a hash of the details: whether a business's rows disagree (cheaper than count(distinct))
              min(hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone))) <>
              max(hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone))) as conflicting
-      from ${frameStaging} where import_id = ${importId} group by tax_code),
+      from rows group by tax_code),
     inserted as (
       insert into frame_businesses (campaign_id, tax_code, name, address, district, sector, size_band, email, phone)
-      select ${campaignId}, s.tax_code, s.name, s.address, s.district, s.sector, s.size_band, s.email, s.phone
-      from ${frameStaging} s join per_business p on s.import_id = ${importId} and s.tax_code = p.tax_code and s.row = p.last_row
+      select distinct on (tax_code) ${campaignId}, tax_code, name, address, district, sector, size_band, email, phone
+      from rows order by tax_code, pri, at desc, row desc
       returning 1)
     select (select coalesce(sum(n), 0)::int from per_business) as rows, (select count(*)::int from inserted) as businesses,
            (select count(*)::int from per_business where conflicting) as conflicting`);
   const dealings = await one<{ dealings: number; mergedDealings: number; duplicateRows: number }>(sql`
-    with pairs as (
-      select tax_code, unit_code, sum(dealings)::int as dealings, count(*) as n,
+    with ${currentRows(campaignId)},
+    per_list as (
+      select import_id, tax_code, unit_code, source, sum(dealings) as dealings, count(*) as n from rows group by 1, 2, 3, 4),
+    pairs as (
+      select tax_code, unit_code, max(dealings)::int as dealings, sum(n) as n,
              string_agg(distinct source::text, ',' order by source::text) as sources
-      from ${frameStaging} where import_id = ${importId} group by tax_code, unit_code),
+      from per_list group by tax_code, unit_code),
     inserted as (
       insert into ${frameDealings} (campaign_id, tax_code, unit_code, size_band, dealings, sources)
       select ${campaignId}, p.tax_code, p.unit_code, b.size_band, p.dealings, p.sources
@@ -128,11 +157,54 @@ export async function mergeStaged(tx: Db, campaignId: string, importId: string):
   return { ...businesses, ...dealings };
 }
 
-/** After the merge has committed: staged rows are dropped (outside it: a large delete is slow), and the
- * planner learns the new frame's size, so the paged and grouped reads that follow use the indexes. */
-export async function afterMerge(db: Db, importId: string): Promise<void> {
-  await db.execute(sql`delete from ${frameStaging} where import_id = ${importId}`);
+/** After the merge has committed: staged rows of lists no longer current are dropped (outside it: a large
+ * delete is slow), and the planner learns the new frame's size, so the paged and grouped reads that follow use the indexes. */
+export async function afterMerge(db: Db, campaignId: string): Promise<void> {
+  await db.execute(sql`
+    with ${currentRows(campaignId)}
+    delete from ${frameStaging} where import_id in (
+      select id from ${frameImports} where campaign_id = ${campaignId} and status = 'imported' and id not in (select id from current_lists))`);
   await db.execute(sql`analyze frame_businesses, ${frameDealings}`);
+}
+
+export interface UnitSources {
+  unitCode: string;
+  total: number;
+  /** Businesses only the procedures system named, only the unit's own list named, and both (overlap by tax code). */
+  procedureOnly: number;
+  listOnly: number;
+  both: number;
+}
+
+/** Per unit, where its frame came from. */
+export async function sourcesByUnit(db: Db, campaignId: string): Promise<UnitSources[]> {
+  return (
+    (await db.execute(sql`
+      select unit_code as "unitCode", count(*)::int as total,
+             (count(*) filter (where sources = 'procedure'))::int as "procedureOnly",
+             (count(*) filter (where sources = 'unit_list'))::int as "listOnly",
+             (count(*) filter (where sources = 'procedure,unit_list'))::int as both
+      from ${frameDealings} where campaign_id = ${campaignId} group by 1 order by 1`)) as unknown as { rows: UnitSources[] }
+  ).rows;
+}
+
+/** Per unit, the latest list its unit contacts uploaded (any status), with who and how many rows. */
+export async function latestUnitLists(db: Db, campaignId: string) {
+  return (
+    (await db.execute(sql`
+      select distinct on (u) u as "unitCode", id, file_name as "fileName", created_by as "createdBy", created_at as "createdAt",
+             status, rows_valid as "rowsValid", rows_invalid as "rowsInvalid"
+      from ${frameImports}, unnest(unit_codes) as u
+      where campaign_id = ${campaignId}
+      order by u, created_at desc`)) as unknown as {
+      rows: { unitCode: string; id: string; fileName: string; createdBy: string; createdAt: Date; status: ImportRow['status']; rowsValid: number; rowsInvalid: number }[];
+    }
+  ).rows;
+}
+
+export async function countFrameBusinesses(db: Db, campaignId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(frameBusinesses).where(eq(frameBusinesses.campaignId, campaignId));
+  return row?.n ?? 0;
 }
 
 export async function findPlan(db: Db, campaignId: string): Promise<PlanRow | undefined> {

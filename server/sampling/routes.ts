@@ -1,26 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
-import { sizedUpload } from '../http/uploads.js';
+import { recordAudit } from '../audit/index.js';
 import { requirePermission } from '../auth/index.js';
 import { findCampaign, listUnitLinks, listUnits } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
 import { settle } from '../http/flash.js';
-import { translate, type Message } from '../i18n/index.js';
+import type { Message } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { Result } from '../result.js';
 import { shippedCatalog } from '../questionnaires/index.js';
 import { DEFAULT_DESIGN, type UnitPlan } from './design.js';
 import { plannedPrecision, type PastUnit } from './precision.js';
 import { freezeFrame, importValidRows, startFrameImport } from './frame-import.js';
+import { mergedFrameCsv } from './frame-export.js';
+import { frameSources, frameUpload, importView, sendImportErrors } from './frame-pages.js';
 import { commitSeed, drawCampaignSample, saveDesign, type StoredDesign } from './plan.js';
 import * as q from './queries.js';
 import { designFromForm, validateDesignForm, validateDraw, validateSeed } from './schemas.js';
-
-const ERRORS_SHOWN = 50;
 
 /** A published campaign's DDCI per unit, as the publication capability (above this one) gives it. */
 export type PublishedComposites = (campaignId: string) => Promise<{ unit: string; respondents: number; composite: number | null; compositeCi: [number, number] | null }[] | null>;
@@ -33,9 +31,7 @@ export type PublishedComposites = (campaignId: string) => Promise<{ unit: string
 export function samplingRoutes(db: Db, config: Config, logger: Logger, invitationCount: (campaignId: string) => Promise<{ invitations: number; units: number }>, published: PublishedComposites): Router {
   const router = Router();
   const manage = requirePermission('sampling.manage');
-  const uploadDir = path.join(config.dataDir, 'uploads');
-  mkdirSync(uploadDir, { recursive: true });
-  const upload = sizedUpload(multer({ dest: uploadDir, limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 5 } }).single('file'), config.uploadMaxBytes);
+  const upload = frameUpload(config);
 
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const campaignId = String(req.params.id);
@@ -44,25 +40,18 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
     const latest = await q.latestImport(db, campaignId);
     const campaign = await findCampaign(db, campaignId);
     if (!campaign) throw notFound('campaigns.notFound');
-    const [plan, stats, invitations] = await Promise.all([
-      q.findPlan(db, campaignId),
-      q.strataStats(db, campaignId),
-      invitationCount(campaignId),
-    ]);
-    const perUnit = new Map<string, number>();
-    for (const s of stats) perUnit.set(s.unitCode, (perUnit.get(s.unitCode) ?? 0) + s.size);
+    const [plan, invitations, sources] = await Promise.all([q.findPlan(db, campaignId), invitationCount(campaignId), frameSources(db, campaignId, req.lang)]);
     const design = plan?.design as unknown as StoredDesign | undefined;
     const precision = await precisionOf(campaign, design);
+    const merged = plan?.importId ? await q.findImport(db, campaignId, plan.importId) : undefined;
     res.status(status).render('pages/sampling', {
       campaign,
       editable: campaign.state === 'sampling',
       plan,
-      latest,
-      running: latest?.status === 'running',
-      percent: latest && latest.bytesTotal ? Math.min(100, Math.round((100 * latest.bytesRead) / latest.bytesTotal)) : 0,
-      errors: latest && latest.rowsInvalid ? await q.rowErrors(db, latest.id, ERRORS_SHOWN) : [],
-      moreErrors: latest ? Math.max(0, latest.rowsInvalid - ERRORS_SHOWN) : 0,
-      perUnit: [...perUnit].map(([unitCode, size]) => ({ unitCode, size })),
+      ...(await importView(db, latest)),
+      merged: merged?.mergeReport,
+      sources,
+      anyRunning: (await q.latestImport(db, campaignId, 'any'))?.status === 'running',
       params: design?.params ?? DEFAULT_DESIGN,
       plans: design?.plans.map((p) => ({ ...p, precision: precision?.byUnit.get(p.unitCode) })),
       precision,
@@ -129,24 +118,22 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
   router.get('/campaigns/:id/frame/imports/:importId/errors.csv', manage, async (req, res) => {
     const job = await q.findImport(db, String(req.params.id), String(req.params.importId));
     if (!job) throw notFound();
-    res.type('text/csv; charset=utf-8').attachment(`frame-errors-${job.id}.csv`);
-    res.write('\uFEFFrow,column,reason_vi,reason_en\r\n');
-    let after: { row: number; column: string } | undefined;
-    for (;;) {
-      const page = await q.rowErrors(db, job.id, 10_000, after);
-      for (const e of page) {
-        const message = (lang: 'vi' | 'en') => translate(lang, e.reasonKey as Message['key'], e.reasonParams ?? {}).replace(/"/g, '""');
-        res.write(`${e.row},"${e.column}","${message('vi')}","${message('en')}"\r\n`);
-      }
-      if (page.length < 10_000) break;
-      after = page[page.length - 1]!;
-    }
-    res.end();
+    await sendImportErrors(db, res, job);
   });
 
   router.post('/campaigns/:id/frame/imports/:importId/accept', manage, async (req, res) => {
     const merged = await importValidRows(db, req.staff!.username, String(req.params.id), String(req.params.importId));
     await after(req, res, merged, merged.ok ? { key: 'frame.imported', params: { businesses: merged.value.businesses, dealings: merged.value.dealings } } : undefined);
+  });
+
+  /** The merged frame in the import format: what `ddci sample verify --frame` re-draws from. Personal data: audited. */
+  router.get('/campaigns/:id/frame.csv', manage, async (req, res) => {
+    const campaign = await findCampaign(db, String(req.params.id));
+    if (!campaign) throw notFound('campaigns.notFound');
+    await db.transaction((tx) => recordAudit(tx, { actor: req.staff!.username, action: 'frame.exported', campaignId: campaign.id }));
+    res.type('text/csv; charset=utf-8').attachment(`khung-mau-${campaign.year}.csv`);
+    for await (const chunk of mergedFrameCsv(db, campaign.id)) if (!res.write(chunk)) await once(res, 'drain');
+    res.end();
   });
 
   router.post('/campaigns/:id/frame/freeze', manage, async (req, res) => {

@@ -49,10 +49,11 @@ export async function verifySample(db: Db, input: { campaignId: string; frameFil
       await scratch.db.execute(sql`insert into units (id, campaign_id, code, block, name_vi, name_en) values (${u.id}, ${campaign.id}, ${u.code}, ${u.block}, ${u.nameVi}, ${u.nameEn})`);
     }
     await scratch.db.insert(frameImports).values({ id: 'verify', campaignId: campaign.id, fileName: input.frameFile, bytesTotal: 0, createdBy: 'verify' });
-    await processImport(scratch.db, 'verify', campaign.id, input.frameFile, kind, new Set(units.map((u) => u.code)), 'verify');
+    await processImport(scratch.db, { importId: 'verify', campaignId: campaign.id, actor: 'verify', unitCodes: new Set(units.map((u) => u.code)) }, input.frameFile, kind);
     // A frame published from a file with bad rows was imported from its valid rows: do the same.
     if ((await q.findImport(scratch.db, campaign.id, 'verify'))?.status === 'invalid') {
-      await scratch.db.transaction((tx) => q.mergeStaged(tx, campaign.id, 'verify'));
+      await q.updateImport(scratch.db, 'verify', { status: 'imported' });
+      await scratch.db.transaction((tx) => q.mergeStaged(tx, campaign.id));
     }
     const frame = await computeFrameHash(scratch.db, campaign.id);
     check(frame.hash === plan.frameHash, 'frame hash', `${frame.hash} (${frame.lines} business–unit pairs)`);

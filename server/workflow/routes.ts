@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requirePermission, requireStaff } from '../auth/index.js';
+import { requirePermission } from '../auth/index.js';
 import { can } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import { notFound } from '../http/errors.js';
@@ -15,6 +15,7 @@ import { committeeCandidates, committeeIds, listUnitLinks } from '../campaigns/q
 import { campaignKeyFingerprint, committeeReadiness } from '../sealing/index.js';
 import { shippedCatalog } from '../questionnaires/index.js';
 import { ratesByUnit } from '../invitations/queries.js';
+import { findPlan } from '../sampling/queries.js';
 import { stageChecklist, transition } from './transition.js';
 
 /**
@@ -43,6 +44,10 @@ export function campaignRoutes(
     for (const campaign of all.filter((c) => c.state !== 'published')) {
       const onCommittee = (await committeeIds(db, campaign.id)).includes(staff.id);
       const base = `/campaigns/${campaign.id}`;
+      if (staff.role === 'unit_contact' && campaign.state === 'sampling' && !(await findPlan(db, campaign.id))?.frozenAt) {
+        const theirs = (await campaigns.listUnits(db, campaign.id)).some((u) => staff.unitCodes.includes(u.code));
+        if (theirs) todos.push({ title: campaign.title, task: { key: 'todo.sendList' }, href: '/lists' });
+      }
       if (onCommittee && campaign.state === 'closed') todos.push({ title: campaign.title, task: { key: 'todo.approve' }, href: `${base}/unseal` });
       if (onCommittee && campaign.state === 'unsealed') todos.push({ title: campaign.title, task: { key: staff.role === 'chair' ? 'todo.publish' : 'todo.read' }, href: `${base}/results/sealed` });
       if (can(staff.role, 'campaign.manage') && rolesForNext(campaign.state).includes(staff.role)) {
@@ -174,7 +179,7 @@ export function campaignRoutes(
    * Closing fieldwork cannot be undone: it has a page of its own saying what happens, with the answers so
    * far and the units that will not reach the ranking minimum; the move needs that page's confirmation.
    */
-  router.get('/campaigns/:id/close', requireStaff, async (req, res) => {
+  router.get('/campaigns/:id/close', view, async (req, res) => {
     const campaign = await campaigns.findCampaign(db, String(req.params.id));
     if (!campaign) throw notFound('campaigns.notFound');
     if (campaign.state !== 'fieldwork') return res.redirect(303, `/campaigns/${campaign.id}`);
@@ -198,7 +203,7 @@ export function campaignRoutes(
    * Opening fieldwork splits the campaign key among the committee and opens the survey to the access codes:
    * a page of its own says so, with who holds a share, before the move (which needs that page's confirmation).
    */
-  router.get('/campaigns/:id/open', requireStaff, async (req, res) => {
+  router.get('/campaigns/:id/open', view, async (req, res) => {
     const campaign = await campaigns.findCampaign(db, String(req.params.id));
     if (!campaign) throw notFound('campaigns.notFound');
     if (campaign.state !== 'sampling') return res.redirect(303, `/campaigns/${campaign.id}`);
@@ -212,7 +217,7 @@ export function campaignRoutes(
     });
   });
 
-  router.post('/campaigns/:id/transition', requireStaff, async (req, res) => {
+  router.post('/campaigns/:id/transition', view, async (req, res) => {
     const to: unknown = req.body?.to;
     if (!isState(to)) return renderCampaign(req, res, { problem: { key: 'field.invalid' } }, 422);
     if (to === 'fieldwork' && req.body?.confirm !== 'yes' && rolesForNext('sampling').includes(req.staff!.role) && (await campaigns.findCampaign(db, String(req.params.id)))?.state === 'sampling') {

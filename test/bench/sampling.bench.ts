@@ -40,7 +40,7 @@ await db.insert(unitsTable).values(units.map((code) => ({ id: `u-${code}`, campa
 await db.insert(frameImports).values({ id: 'bench', campaignId: 'bench', fileName: 'frame.csv', bytesTotal: await fileSize(file), createdBy: 'bench' });
 
 peak = 0;
-const importSeconds = await seconds(() => processImport(db, 'bench', 'bench', file, 'csv', new Set(units), 'bench'));
+const importSeconds = await seconds(() => processImport(db, { importId: 'bench', campaignId: 'bench', actor: 'bench', unitCodes: new Set(units) }, file, 'csv'));
 const importPeak = peak;
 const freezeSeconds = await seconds(() => freezeFrame(db, 'bench', 'bench'));
 let planned = 0;

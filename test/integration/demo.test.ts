@@ -43,9 +43,12 @@ const ADMIN_PASSWORD = 'quan tri tinh lang son';
 
 test('the demo seeds a province in the 2025 two-tier structure — departments after the mergers, central agencies, communes and wards — following its published 2025 campaign, with every role, once', async () => {
   expect(seeded).not.toBeNull();
-  const frame = readFileSync(seeded!.frameFile, 'utf8').split('\n');
+  // The merged frame: 9,000 generated procedure rows, and Phường Tam Thanh's own list of 40 — 20 businesses the
+  // procedures data named (a second row each, source unit_list) and 20 new ones.
+  const frame = readFileSync(seeded!.frameFile, 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
   expect(frame[0]).toBe('tax_code,name,address,district,sector,size_band,email,phone,unit_code,dealings,source');
-  expect(frame.filter(Boolean)).toHaveLength(9001);
+  expect(frame).toHaveLength(1 + 9000 + 40);
+  expect(frame.filter((line) => /,P-TAMTHANH,\d+,unit_list$/.test(line))).toHaveLength(40);
   expect(new Set(seeded!.accounts.map((a) => a.role))).toEqual(new Set(ROLES));
   expect(seeded!.accounts.filter((a) => a.role === 'member' || a.role === 'chair')).toHaveLength(5);
   const units = await t.database.db.query.units.findMany({ where: (u, { eq }) => eq(u.campaignId, seeded!.campaignId) });

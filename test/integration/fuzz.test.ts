@@ -4,7 +4,7 @@ import { createCampaign } from '../../server/campaigns/index.js';
 import { frameImports, units } from '../../server/db/schema.js';
 import { checkFrameRow } from '../../server/sampling/frame-rows.js';
 import { UNSAFE_TEXT } from '../../server/text.js';
-import { Browser, createAccount, csrfFrom, formBody, loggedIn, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { appRoutes, Browser, createAccount, csrfFrom, formBody, loggedIn, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { formOf, startSurvey } from '../support/survey.js';
 
@@ -227,21 +227,8 @@ test('multipart uploads: 1,000 generated bodies — hostile field and file names
 const countUnits = async (campaignId: string) => (await t.db.select().from(units).where(eq(units.campaignId, campaignId))).length;
 const countImports = async () => (await t.db.select({ id: frameImports.id }).from(frameImports)).length;
 
-/** Every POST route the app registers, from Express's own router stack. */
-function postRoutes(app: TestApp['app']): string[] {
-  const found: string[] = [];
-  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
-    for (const layer of stack) {
-      if (layer.route?.methods.post) found.push(layer.route.path);
-      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack);
-    }
-  };
-  walk((app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
-  return [...new Set(found)].sort();
-}
-
 test('every form of the app: 40 generated bodies each (hostile names and values), as an administrator and as the chair; no 5xx', async () => {
-  const routes = postRoutes(t.app).filter((r) => r !== '/logout'); // signing out would end the fuzzing session
+  const routes = appRoutes(t.app, 'post').filter((r) => r !== '/logout'); // signing out would end the fuzzing session
   expect(routes.length).toBeGreaterThan(30);
   const { browser: admin } = await loggedIn(t.app, t.db, 'admin');
   const chair = new Browser(t.app);

@@ -17,9 +17,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** docs/design.md §2, as routes: which roles get the page; every other role gets 403. */
+const STAFF_OF_CAMPAIGNS = ROLES.filter((r) => r !== 'unit_contact');
 const pages: { path: () => string; allowed: readonly Role[] }[] = [
-  { path: () => '/campaigns', allowed: ROLES },
-  { path: () => `/campaigns/${campaignId}`, allowed: ROLES },
+  { path: () => '/campaigns', allowed: STAFF_OF_CAMPAIGNS },
+  { path: () => `/campaigns/${campaignId}`, allowed: STAFF_OF_CAMPAIGNS },
+  { path: () => '/lists', allowed: ['unit_contact'] },
   { path: () => '/staff', allowed: ['admin'] },
   { path: () => '/audit', allowed: ['observer'] },
   { path: () => '/account/password', allowed: ROLES },

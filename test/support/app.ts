@@ -65,13 +65,13 @@ export async function createAccount(
   db: Db,
   role: Role,
   username = `${role}-${Math.random().toString(36).slice(2, 8)}`,
-  options: { withKeys?: boolean } = {},
+  options: { withKeys?: boolean; unitCodes?: string[] } = {},
 ) {
-  const created = await createStaff(db, 'test', { username, displayName: `Test ${role} ${username}`, role });
+  const created = await createStaff(db, 'test', { username, displayName: `Test ${role} ${username}`, role, unitCodes: options.unitCodes });
   if (!created.ok) throw new Error('account exists: ' + username);
   const user = (await findStaffByUsername(db, username))!;
   await updateStaff(db, user.id, { passwordHash: await hashPassword(TEST_PASSWORD), mustChangePassword: false });
-  const principal = { id: user.id, username, displayName: user.displayName, role, mustChangePassword: false };
+  const principal = { id: user.id, username, displayName: user.displayName, role, mustChangePassword: false, unitCodes: user.unitCodes };
   if ((options.withKeys ?? true) && can(role, 'unseal.approve')) {
     const keys = await createKeysForMember(db, principal, TEST_PASSPHRASE);
     if (!keys.ok) throw new Error('keys');
@@ -137,4 +137,17 @@ export async function loggedIn(app: Express, db: Db, role: Role): Promise<{ brow
   const res = await browser.login(username, password);
   if (res.status !== 303) throw new Error(`login as ${role} failed: ${res.status}`);
   return { browser, username };
+}
+
+/** Every route the app registers for a method, from Express's own router stack (paths with their :params). */
+export function appRoutes(app: Express, method: 'get' | 'post'): string[] {
+  const found: string[] = [];
+  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
+    for (const layer of stack) {
+      if (layer.route?.methods[method]) found.push(layer.route.path);
+      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
+  return [...new Set(found)].sort();
 }

@@ -2,13 +2,15 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
 
-export const staffRole = pgEnum('staff_role', ['admin', 'enumerator', 'member', 'chair', 'observer']);
+export const staffRole = pgEnum('staff_role', ['admin', 'enumerator', 'member', 'chair', 'observer', 'unit_contact']);
 
 export const staffUsers = pgTable('staff_users', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),
   displayName: text('display_name').notNull(),
   role: staffRole('role').notNull(),
+  /** A unit contact's units, by code (docs/design.md §5: units supply their own lists); empty for every other role. */
+  unitCodes: text('unit_codes').array().notNull().default(sql`'{}'::text[]`),
   /** Where notices of the account's to-dos go (optional; only when SMTP is configured). */
   email: text('email'),
   passwordHash: text('password_hash').notNull(),

@@ -17,6 +17,9 @@ export const frameImports = pgTable(
   id: text('id').primaryKey(),
   campaignId: campaignRef(),
   fileName: text('file_name').notNull(),
+  /** Null: the administrator's frame file (the procedures system's export), which replaces the earlier one.
+   * Else a unit contact's own list for these units, which replaces that contact's earlier list of them. */
+  unitCodes: text('unit_codes').array(),
   status: importStatus('status').notNull().default('running'),
   bytesTotal: bigint('bytes_total', { mode: 'number' }).notNull(),
   bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
