@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { dailyAnswerCounts, invitations, invitationUnits, mailRuns, sampleEntries } from '../db/schema.js';
+import { callNotes, dailyAnswerCounts, invitations, invitationUnits, mailRuns, sampleEntries } from '../db/schema.js';
 
 export async function countInvitations(db: Db, campaignId: string): Promise<{ invitations: number; units: number }> {
   const [row] = (
@@ -182,4 +182,22 @@ export async function letterBatches(db: Db, campaignId: string, perPage: number)
       from (select tax_code, row_number() over (order by tax_code) as n from ${invitations} where campaign_id = ${campaignId}) numbered
       group by 1 order by 1`)) as unknown as { rows: { page: number; first: string; last: string; letters: number }[] }
   ).rows;
+}
+
+/** The latest call noted per invitation of a campaign. */
+export async function latestCallNotes(db: Db, campaignId: string) {
+  const rows = await db
+    .select({ id: callNotes.invitationId, outcome: callNotes.outcome, day: callNotes.day, calls: callNotes.calls })
+    .from(callNotes)
+    .innerJoin(invitations, eq(invitations.id, callNotes.invitationId))
+    .where(eq(invitations.campaignId, campaignId));
+  return new Map(rows.map(({ id, ...note }) => [id, note]));
+}
+
+/** One more call to an invitation: its outcome and day replace the last, the count goes up. */
+export async function upsertCallNote(tx: Db, invitationId: string, outcome: (typeof callNotes.$inferInsert)['outcome'], day: string): Promise<void> {
+  await tx
+    .insert(callNotes)
+    .values({ invitationId, outcome, day })
+    .onConflictDoUpdate({ target: callNotes.invitationId, set: { outcome, day, calls: sql`${callNotes.calls} + 1` } });
 }

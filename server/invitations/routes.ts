@@ -16,6 +16,7 @@ import type { Mailer } from './mailer.js';
 import type { SmsGateway } from './sms.js';
 import { fieldworkProgress, SORT_KEYS } from './monitoring.js';
 import { shippedCatalog } from '../questionnaires/index.js';
+import { CALL_OUTCOMES, callList, noteCall } from './calls.js';
 import * as invitations from './service.js';
 
 interface ReplaceForm {
@@ -124,13 +125,24 @@ export function invitationRoutes(db: Db, config: Config, keys: CodeKeys, mailer:
     res.render('pages/letters', { layout: 'print', stylesheets: LETTER_STYLES, campaign, letters, reminder: true, letter: invitations.letterFrame(campaign.letterSettings), today: new Date() });
   });
 
-  /** The enumerators' call list: whom to call, at which number, for which units; a column to note the call. */
-  router.get('/campaigns/:id/invitations/calls', requirePermission('calls.view'), async (req, res) => {
+  /** The enumerators' call list: whom to call, at which number, for which units; each call's outcome noted on it (or on paper). */
+  const calls = requirePermission('calls.view');
+  const renderCalls = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const campaign = await campaignOf(req);
     const unit = unitOf(req);
     const units = await listUnits(db, campaign.id);
-    const rows = await invitations.callList(db, keys, req.staff!.username, campaign.id, unit);
-    res.render('pages/call-list', { campaign, rows, unit, units, today: new Date() });
+    const rows = await callList(db, keys, req.staff!.username, campaign.id, unit);
+    res.status(status).render('pages/call-list', { campaign, rows, unit, units, outcomes: CALL_OUTCOMES, editable: campaign.state === 'fieldwork', today: new Date(), ...extra });
+  };
+  router.get('/campaigns/:id/invitations/calls', calls, (req, res) => renderCalls(req, res));
+
+  router.post('/campaigns/:id/invitations/calls/:invitationId', calls, async (req, res) => {
+    const outcome = CALL_OUTCOMES.find((o) => o === req.body?.outcome);
+    if (!outcome) return renderCalls(req, res, { problem: { key: 'field.invalid' } }, 422);
+    const invitationId = String(req.params.invitationId);
+    const noted = await noteCall(db, req.staff!.username, String(req.params.id), invitationId, outcome);
+    const unit = typeof req.body?.unit === 'string' && req.body.unit ? `?unit=${encodeURIComponent(req.body.unit.slice(0, 32))}` : '';
+    await settle(res, noted, `/campaigns/${String(req.params.id)}/invitations/calls${unit}#call-${invitationId}`, { key: 'calls.noted' }, (problem, status) => renderCalls(req, res, { problem }, status));
   });
 
   router.post('/campaigns/:id/invitations/replace', manage, async (req, res) => {

@@ -70,7 +70,7 @@ export function letterFrame(settings: LetterSettings | null) {
   };
 }
 
-async function unitNames(db: Db, campaignId: string): Promise<Map<string, string>> {
+export async function unitNames(db: Db, campaignId: string): Promise<Map<string, string>> {
   return new Map((await listUnits(db, campaignId)).map((u) => [u.code, u.nameVi]));
 }
 
@@ -118,26 +118,6 @@ export async function letters(
       };
     }),
   );
-}
-
-export interface CallRow {
-  taxCode: string;
-  name: string;
-  phone: string;
-  units: string[];
-  code: string;
-}
-
-/**
- * The enumerators' call list: each business with a unit still to answer (of `unit`, when given) — its phone
- * from the frame, those units and its access code, to type in the answers it gives on the phone. Never an
- * answer. Audited as the letters are: who, how many codes.
- */
-export async function callList(db: Db, keys: CodeKeys, actor: string, campaignId: string, unit?: string): Promise<CallRow[]> {
-  const names = await unitNames(db, campaignId);
-  const rows = await q.invitationDetails(db, campaignId, { pending: { unit } });
-  await db.transaction((tx) => recordAudit(tx, { actor, action: 'invitations.codes_revealed', campaignId, details: { via: 'call-list', codes: rows.length, ...(unit ? { unit } : {}) } }));
-  return rows.map((r) => ({ taxCode: r.taxCode, name: r.name, phone: r.phone, units: r.pending.map((c) => names.get(c) ?? c), code: formatCode(accessCodeFor(keys, r.id)) }));
 }
 
 /**

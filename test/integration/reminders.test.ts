@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, mailRuns } from '../../server/db/schema.js';
+import { auditLog, callNotes, invitations, mailRuns } from '../../server/db/schema.js';
 import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
@@ -86,6 +86,33 @@ test('the call list: whom to call, the phone from the frame, the units left, a p
   expect(page.text).toContain('Kết quả cuộc gọi');
   expect(page.text).toContain(`${pending().length} doanh nghiệp còn đơn vị chưa đánh giá.`);
   for (const role of ['observer', 'member'] as const) expect((await (await loggedIn(t.app, t.db, role)).browser.get(`/campaigns/${fw.campaignId}/invitations/calls`)).status).toBe(403);
+});
+
+test('a call’s outcome is noted on the list: the day, the outcome, how many calls; no time, no caller, no "answered"', async () => {
+  const enumerator = (await loggedIn(t.app, t.db, 'enumerator')).browser;
+  const page = await enumerator.get(`/campaigns/${fw.campaignId}/invitations/calls?unit=SXD`);
+  const [, id] = /<tr id="call-([^"]+)">/.exec(page.text)!;
+  expect(page.text).not.toContain('<option value="answered"');
+  const noted = await enumerator.post(`/campaigns/${fw.campaignId}/invitations/calls/${id}`, { outcome: 'later', unit: 'SXD' });
+  expect(noted.status).toBe(303);
+  expect(noted.headers.location).toBe(`/campaigns/${fw.campaignId}/invitations/calls?unit=SXD#call-${id}`);
+  await enumerator.post(`/campaigns/${fw.campaignId}/invitations/calls/${id}`, { outcome: 'noAnswer' });
+  const after = await enumerator.get(`/campaigns/${fw.campaignId}/invitations/calls?unit=SXD`);
+  const row = after.text.slice(after.text.indexOf(`<tr id="call-${id}">`));
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+  const [year, month, day] = today.split('-');
+  expect(row.slice(0, row.indexOf('</tr>'))).toContain(`Lần gọi gần nhất (${day}/${month}/${year}): Không nghe máy — 2 lần gọi`);
+  // Stored: the day and the outcome only; the audit says a call was noted, not whose or how.
+  const notes = await t.db.select().from(callNotes);
+  expect(notes).toEqual([{ invitationId: id, outcome: 'noAnswer', day: today, calls: 2 }]);
+  const audit = await t.db.select().from(auditLog).where(and(eq(auditLog.campaignId, fw.campaignId), eq(auditLog.action, 'calls.noted')));
+  expect(audit.map((a) => [a.subject, a.details])).toEqual([[null, {}], [null, {}]]);
+  // A business that answered everything, an unknown outcome and an observer are refused.
+  const everyone = (await enumerator.get(`/campaigns/${fw.campaignId}/invitations/calls`)).text;
+  const answeredId = (await t.db.select({ id: invitations.id }).from(invitations)).map((r) => r.id).find((x) => !everyone.includes(`call-${x}"`))!;
+  expect((await enumerator.post(`/campaigns/${fw.campaignId}/invitations/calls/${answeredId}`, { outcome: 'later' })).text).toContain('Doanh nghiệp này không còn đơn vị nào chưa đánh giá.');
+  expect((await enumerator.post(`/campaigns/${fw.campaignId}/invitations/calls/${id}`, { outcome: 'answered' })).status).toBe(422);
+  expect((await (await loggedIn(t.app, t.db, 'observer')).browser.post(`/campaigns/${fw.campaignId}/invitations/calls/${id}`, { outcome: 'later' })).status).toBe(403);
 });
 
 test('text messages: one per business still to answer, none to those done; a failing gateway is retried and logged, the page does not wait', async () => {

@@ -83,3 +83,20 @@ export const mailRuns = pgTable(
   // One sending per campaign at a time: two clicks must not mail every business twice.
   (t) => [uniqueIndex('mail_runs_one_running_idx').on(t.campaignId).where(sql`${t.status} = 'running'`)],
 );
+
+export const callOutcome = pgEnum('call_outcome', ['later', 'noAnswer', 'refused', 'wrongNumber']);
+
+/**
+ * The latest call to a business still to answer, as the enumerator noted it (docs/design.md §5): the
+ * outcome, the Vietnam day, how many calls. No time and no caller — a call is never placed beside the
+ * moment or the enumerator of a phone answer — and no "answered": the invitation's flags already say that.
+ */
+export const callNotes = pgTable('call_notes', {
+  invitationId: text('invitation_id')
+    .primaryKey()
+    .references(() => invitations.id, { onDelete: 'cascade' }),
+  outcome: callOutcome('outcome').notNull(),
+  /** yyyy-mm-dd in Vietnam. */
+  day: text('day').notNull(),
+  calls: integer('calls').notNull().default(1),
+});
