@@ -314,10 +314,14 @@ export function appendix(results: Results, methodology: Methodology, lang: Lang,
   };
 }
 
-/** "1 = Rất không đồng ý; 2 = …" — a codebook's value labels or missing codes in one line. */
+/** A codebook's value labels or missing codes, each code with its label in the reader's language ('' is the empty cell). */
+const codePairs = (labels: Record<string, { vi: string; en: string }> | undefined, lang: Lang) =>
+  Object.entries(labels ?? {}).map(([code, label]) => ({ code: code === '' ? (lang === 'en' ? '(empty)' : '(trống)') : code, label: label[lang] }));
+
+/** "1 = Rất không đồng ý; 2 = …" — the same in one line, for a spreadsheet cell. */
 export const codeList = (labels: Record<string, { vi: string; en: string }> | undefined, lang: Lang) =>
-  Object.entries(labels ?? {})
-    .map(([code, label]) => `${code === '' ? (lang === 'en' ? '(empty)' : '(trống)') : code} = ${label[lang]}`)
+  codePairs(labels, lang)
+    .map(({ code, label }) => `${code} = ${label}`)
     .join('; ');
 
 /** The codebook as a page: every column with its text, type, codes and derivation; the rules; the R script. */
@@ -330,8 +334,8 @@ export function codebookView(book: Codebook, lang: Lang) {
       role: v.role,
       label: v.label[lang],
       type: v.type,
-      values: codeList(v.valueLabels, lang),
-      missing: codeList(v.missing, lang),
+      values: codePairs(v.valueLabels, lang),
+      missing: codePairs(v.missing, lang),
       derivation: v.derivation?.[lang] ?? '',
     })),
     rules: book.rules.map((r) => r[lang]),

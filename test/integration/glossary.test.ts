@@ -1,6 +1,6 @@
 import { ROLES } from '../../server/auth/policy.js';
-import { Browser, loggedIn, startTestApp, type TestApp } from '../support/app.js';
-import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { answeredAndScored, campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 /**
@@ -50,6 +50,15 @@ function visibleText(html: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/** Each raw identifier or English word a page shows as text, with where. */
+function untranslated(path: string, html: string): string[] {
+  const text = visibleText(html);
+  return [...RAW, ENGLISH].flatMap((pattern) => {
+    const hit = pattern.exec(text);
+    return hit ? [`${path}: “${hit[0]}” in “…${text.slice(Math.max(0, hit.index - 50), hit.index + 50)}…”`] : [];
+  });
+}
+
 const pagesFor = (id: string) => [
   '/',
   '/campaigns',
@@ -72,6 +81,7 @@ const pagesFor = (id: string) => [
   '/audit',
   '/account/password',
   '/committee/keys',
+  '/lists',
 ];
 
 test.each([...ROLES])('%s: every page it may open speaks Vietnamese', async (role) => {
@@ -80,11 +90,7 @@ test.each([...ROLES])('%s: every page it may open speaks Vietnamese', async (rol
   for (const path of pagesFor(fw.campaignId)) {
     const res = await browser.get(path);
     if (res.status !== 200 || !res.type.includes('html')) continue;
-    const text = visibleText(res.text);
-    for (const pattern of [...RAW, ENGLISH]) {
-      const hit = pattern.exec(text);
-      if (hit) found.push(`${path}: “${hit[0]}” in “…${text.slice(Math.max(0, hit.index - 50), hit.index + 50)}…”`);
-    }
+    found.push(...untranslated(path, res.text));
   }
   expect(found).toEqual([]);
 });
@@ -93,20 +99,28 @@ test('the public pages and the survey speak Vietnamese too', async () => {
   const anyone = new Browser(t.app);
   const found: string[] = [];
   for (const path of ['/login', '/survey', `/campaigns/${fw.campaignId}/transparency`]) {
-    const text = visibleText((await anyone.get(path)).text);
-    for (const pattern of [...RAW, ENGLISH]) {
-      const hit = pattern.exec(text);
-      if (hit) found.push(`${path}: “${hit[0]}” in “…${text.slice(Math.max(0, hit.index - 50), hit.index + 50)}…”`);
-    }
+    found.push(...untranslated(path, (await anyone.get(path)).text));
   }
   const respondent = new Browser(t.app);
   await startSurvey(respondent, fw.invitations[1]!.code);
   for (const path of ['/survey/units', `/survey/units/${fw.invitations[1]!.units[0]}`]) {
-    const text = visibleText((await respondent.get(path)).text);
-    for (const pattern of [...RAW, ENGLISH]) {
-      const hit = pattern.exec(text);
-      if (hit) found.push(`${path}: “${hit[0]}” in “…${text.slice(Math.max(0, hit.index - 50), hit.index + 50)}…”`);
-    }
+    found.push(...untranslated(path, (await respondent.get(path)).text));
   }
   expect(found).toEqual([]);
 });
+
+test('the published results speak Vietnamese: the ranking, a unit’s profile, the method, the codebook, the report', async () => {
+  const { fw: scored } = await answeredAndScored(t, 'Cao Bằng', '2026.3', { SXD: 'provincial', STC: 'provincial', SCT: 'provincial' });
+  const chair = new Browser(t.app);
+  await chair.login(scored.members[0]!.username, TEST_PASSWORD);
+  expect((await chair.post(`/campaigns/${scored.campaignId}/publish`, { passphrase: TEST_PASSPHRASE, confirm: 'yes' })).status).toBe(303);
+  const anyone = new Browser(t.app);
+  const found: string[] = [];
+  const base = `/campaigns/${scored.campaignId}`;
+  for (const path of [`${base}/results`, `${base}/results/units/SXD`, `${base}/results/methodology`, `${base}/results/codebook`, `${base}/report`, `${base}/transparency`]) {
+    const res = await anyone.get(path);
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    found.push(...untranslated(path, res.text));
+  }
+  expect(found).toEqual([]);
+}, 180_000);
