@@ -44,14 +44,16 @@ export function samplingRoutes(db: Db, config: Config, logger: Logger, invitatio
     const design = plan?.design as unknown as StoredDesign | undefined;
     const precision = await precisionOf(campaign, design);
     const merged = plan?.importId ? await q.findImport(db, campaignId, plan.importId) : undefined;
+    const shown = await importView(db, latest);
     res.status(status).render('pages/sampling', {
       campaign,
       editable: campaign.state === 'sampling',
       plan,
-      ...(await importView(db, latest)),
+      ...shown,
       merged: merged?.mergeReport,
       sources,
-      anyRunning: (await q.latestImport(db, campaignId, 'any'))?.status === 'running',
+      // Refresh while the file shown is still being read (as read above), or a unit's list is.
+      anyRunning: shown.running || (await q.latestImport(db, campaignId, 'any'))?.status === 'running',
       params: design?.params ?? DEFAULT_DESIGN,
       plans: design?.plans.map((p) => ({ ...p, precision: precision?.byUnit.get(p.unitCode) })),
       precision,
