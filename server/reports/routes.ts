@@ -6,7 +6,7 @@ import type { CampaignRow } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
 import { notFound } from '../http/errors.js';
 import { formRateLimit } from '../http/rate-limit.js';
-import type { Lang } from '../i18n/index.js';
+import { translate, type Lang } from '../i18n/index.js';
 import { fromRoot } from '../paths.js';
 import { analysableMicrodata, codebook, microdataCsv } from '../publication/codebook.js';
 import type { ResultsDocument } from '../publication/results.js';
@@ -20,9 +20,11 @@ import { writeDta } from './formats/dta.js';
 import { labelledMicrodata } from './formats/labelled.js';
 import { writeSav } from './formats/sav.js';
 import { appendix, codebookView, overview, scorecard } from './model.js';
+import { conferenceSlides } from './slides.js';
 import { appendixFacts } from './service.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 
 /**
  * The reports: the committee's sealed preview (passphrase each time, audited, never cached), and after
@@ -184,6 +186,20 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
       const data = await reportOf(req);
       res.status(503).render('pages/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { reason: error.message } } });
     }
+  });
+
+  /** The conference's slides; kept per header version, as the PDF is. */
+  router.get('/campaigns/:id/slides.pptx', async (req, res) => {
+    const e = await publishedOf(req);
+    const campaign = await campaignOf(req);
+    const header = {
+      issuer: campaign.reportIssuer ?? translate(req.lang, 'report.issuer', { province: campaign.province.toLocaleUpperCase('vi-VN') }),
+      title: campaign.reportTitle ?? campaign.title,
+      year: campaign.year,
+      publishedAt: new Date(e.published.record.publishedAt),
+    };
+    const deck = await cache.derived(e, `slides|${req.lang}|${campaign.updatedAt.toISOString()}`, () => conferenceSlides(e.published.results, methodologyOfEntry(e), req.lang, header));
+    res.type(PPTX).attachment(`ddci-${campaign.year}-${id(req)}.pptx`).send(deck);
   });
 
   const CSV = 'text/csv; charset=utf-8';
