@@ -91,6 +91,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     }),
   );
   app.use('/assets', express.static(fromRoot('views', 'assets'), { maxAge: '1h', index: false }));
+  app.use('/assets', express.static(fromRoot('reports', 'assets'), { maxAge: '1h', index: false }));
   const { branding } = config;
   if (branding.emblemPath) {
     const emblem = branding.emblemPath;

@@ -93,10 +93,11 @@ export function configureViews(app: Express): void {
       extname: '.hbs',
       defaultLayout: 'main',
       layoutsDir: fromRoot('views', 'layouts'),
-      partialsDir: fromRoot('views', 'partials'),
+      // The app's partials, and the report templates' (reports/: templates, print styles, chart scripts).
+      partialsDir: [fromRoot('views', 'partials'), fromRoot('reports', 'partials')],
       helpers,
     }),
   );
   app.set('view engine', 'hbs');
-  app.set('views', fromRoot('views'));
+  app.set('views', [fromRoot('views'), fromRoot('reports')]);
 }

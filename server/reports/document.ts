@@ -71,17 +71,17 @@ export function printableHtml(app: Application, view: string, locals: Record<str
 }
 
 /** The report page as one HTML document, for printing to PDF. */
-export const reportHtml = (app: Application, data: ReportDocument & { emblem?: string }, lang: Lang) => printableHtml(app, 'pages/report', data, lang);
+export const reportHtml = (app: Application, data: ReportDocument & { emblem?: string }, lang: Lang) => printableHtml(app, 'templates/report', data, lang);
 
 /** The stylesheets of the printed report, added to the page Chromium prints (no server to fetch them from). */
-const PRINT_STYLES = [fromRoot('views', 'assets', 'app.css'), fromRoot('views', 'assets', 'report-print.css')];
+const PRINT_STYLES = [fromRoot('views', 'assets', 'app.css'), fromRoot('reports', 'assets', 'report-print.css')];
 
 
 /** The scripts that draw the report's charts, added to the page Chromium prints (no server to fetch them from). */
 const CHART_SCRIPTS = [
   fromRoot('node_modules', 'chart.js', 'dist', 'chart.umd.min.js'),
   fromRoot('node_modules', 'chartjs-chart-error-bars', 'build', 'index.umd.min.js'),
-  fromRoot('views', 'assets', 'report-charts.js'),
+  fromRoot('reports', 'assets', 'report-charts.js'),
 ];
 /** The printable width of A4 between 14 mm margins, in CSS pixels: charts are drawn at the size they print. */
 const A4_CONTENT_WIDTH = 688;

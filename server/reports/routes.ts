@@ -136,7 +136,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   router.get('/campaigns/:id/results/units/:code', async (req, res) => {
     const e = await publishedOf(req);
     const shown = await cardOf(req, e);
-    await publicPage(req, res, e, 'pages/scorecard', (campaign) => ({ campaign, ...shown }));
+    await publicPage(req, res, e, 'templates/scorecard', (campaign) => ({ campaign, ...shown }));
   });
   /** One unit's profile as its own A4 PDF, to send to the unit. */
   router.get('/campaigns/:id/results/units/:code/profile.pdf', async (req, res) => {
@@ -145,7 +145,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     const campaign = await campaignOf(req);
     try {
       const pdf = await cache.derived(e, `profile|${shown.card.unit}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () =>
-        printPdf(await printableHtml(req.app, 'pages/scorecard', { campaign, ...shown }, req.lang), config.chromiumPath),
+        printPdf(await printableHtml(req.app, 'templates/scorecard', { campaign, ...shown }, req.lang), config.chromiumPath),
       );
       res.type('application/pdf').attachment(`ddci-${campaign.year}-${shown.card.unit}.pdf`).send(pdf);
     } catch (error) {
@@ -157,11 +157,11 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   router.get('/campaigns/:id/results/methodology', async (req, res) => {
     const { results } = (await publishedOf(req)).published;
     const facts = await appendixFacts(db, id(req));
-    res.render('pages/report-methodology', { campaign: await campaignOf(req), appendix: appendix(results, methodologyOf(results.methodology), req.lang, facts) });
+    res.render('templates/report-methodology', { campaign: await campaignOf(req), appendix: appendix(results, methodologyOf(results.methodology), req.lang, facts) });
   });
   router.get('/campaigns/:id/results/codebook', async (req, res) => {
     const { book } = await described(await publishedOf(req));
-    res.render('pages/codebook', { campaign: await campaignOf(req), book: codebookView(book, req.lang) });
+    res.render('templates/codebook', { campaign: await campaignOf(req), book: codebookView(book, req.lang) });
   });
 
   const reportOf = async (req: Request) => {
@@ -172,7 +172,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   // The installation's emblem on the cover: served to the page, inlined in the PDF (printed with no server).
   const emblemPath = config.branding.emblemPath;
   const emblemInline = emblemPath && `data:${EMBLEM_TYPES[emblemPath.split('.').pop()!.toLowerCase()]};base64,${readFileSync(emblemPath).toString('base64')}`;
-  router.get('/campaigns/:id/report', async (req, res) => res.render('pages/report', { ...(await reportOf(req)), ...(emblemPath ? { emblem: '/brand/emblem' } : {}) }));
+  router.get('/campaigns/:id/report', async (req, res) => res.render('templates/report', { ...(await reportOf(req)), ...(emblemPath ? { emblem: '/brand/emblem' } : {}) }));
   router.get('/campaigns/:id/report.pdf', async (req, res) => {
     const e = await publishedOf(req);
     const campaign = await campaignOf(req);
@@ -184,7 +184,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
       if (!(error instanceof ChromiumMissing)) throw error;
       ctx.logger.warn({ err: error }, 'PDF report: Chromium is not available');
       const data = await reportOf(req);
-      res.status(503).render('pages/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { reason: error.message } } });
+      res.status(503).render('templates/report-methodology', { campaign: data.campaign, appendix: data.appendix, problem: { key: 'report.noChromium', params: { reason: error.message } } });
     }
   });
 
