@@ -64,7 +64,7 @@ function blockSlide(deck: Deck, block: BlockOverview, lines: Line[], o: { page: 
   // Bars top to bottom in rank order: a bar chart draws its first category at the bottom, so the lines go in reversed.
   const bars = [...lines].reverse();
   slide.addChart(deck.ChartType.bar, [{ name: 'DDCI', labels: bars.map((l) => l.name), values: bars.map((l) => Math.round(l.composite! * 100) / 100) }], {
-    x: 0.3, y: 0.85, w: 4.6, h: 4.5,
+    x: 0.2, y: 0.85, w: 4.3, h: 4.4,
     barDir: 'bar',
     chartColors: [COLOURS.bar],
     showValue: true,
@@ -81,6 +81,6 @@ function blockSlide(deck: Deck, block: BlockOverview, lines: Line[], o: { page: 
     [head(o.t('results.rank')), head(o.t('survey.unit')), head(o.t('results.ddci')), head(o.t('results.interval', { level: o.level })), head(o.t('results.tier')), head(o.t('results.change'))],
     ...lines.map((l) => [String(l.rank), l.name, l.compositeText, l.interval, l.tierText, l.change ? l.change.text : '—'].map((text) => ({ text }))),
   ];
-  slide.addTable(rows, { x: 5.0, y: 0.85, w: 4.7, colW: [0.45, 1.75, 0.55, 0.95, 0.5, 0.5], fontFace: FONT, fontSize: 8, color: COLOURS.text, border: { type: 'solid', pt: 0.5, color: 'D1D5DB' }, valign: 'middle', rowH: 0.3 });
+  slide.addTable(rows, { x: 4.55, y: 0.85, w: 5.25, colW: [0.6, 1.4, 0.6, 1.05, 0.9, 0.7], fontFace: FONT, fontSize: 8, color: COLOURS.text, border: { type: 'solid', pt: 0.5, color: 'D1D5DB' }, valign: 'middle', rowH: 0.3 });
   slide.addText(o.t('slides.note'), { x: 0.4, y: 5.3, w: 9.2, h: 0.25, fontFace: FONT, fontSize: 8, color: COLOURS.muted });
 }

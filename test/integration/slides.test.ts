@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import JSZip from 'jszip';
+import { fromRoot } from '../../server/paths.js';
 import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { overview } from '../../server/reports/model.js';
 import { UNITS_PER_SLIDE } from '../../server/reports/slides.js';
@@ -34,6 +36,9 @@ test('each block’s ranking on 16:9 slides: chart values and table rows are the
   const res = await anyone.agent.get(`/campaigns/${fw.campaignId}/slides.pptx`).buffer(true).parse(asBuffer);
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.presentationml.presentation');
+  // Kept for a look (test-artifacts/slides/).
+  mkdirSync(fromRoot('test-artifacts', 'slides'), { recursive: true });
+  writeFileSync(fromRoot('test-artifacts', 'slides', 'ddci.pptx'), res.body as Buffer);
   const zip = await JSZip.loadAsync(res.body as Buffer);
   const slides = Object.keys(zip.files).filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f)).sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]));
   const presentation = await zip.file('ppt/presentation.xml')!.async('string');
