@@ -8,7 +8,7 @@ if [ "${1:-}" != "--yes-this-machine-is-throwaway" ]; then
   exit 2
 fi
 repo=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
-DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq --purge chromium poppler-utils r-base-core r-cran-survey r-cran-haven >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq --purge chromium poppler-utils r-base-core r-cran-survey r-cran-haven pspp libreoffice-calc-nogui libreoffice-impress-nogui libreoffice-core-nogui >/dev/null 2>&1 || true
 DEBIAN_FRONTEND=noninteractive apt-get autoremove -y -qq >/dev/null 2>&1 || true
 rm -rf "$(node -p 'require("os").tmpdir()')/chromium"
 for tool in chromium pdftotext Rscript; do ! command -v "$tool" >/dev/null 2>&1 || { echo "$tool is still installed" >&2; exit 1; }; done

@@ -3,6 +3,7 @@
 # test command passes on a fresh machine with nothing installed by hand (.ci/run calls only `npm test`):
 #   poppler-utils       pdftotext/pdfimages read the printed reports back (test/integration/publication.test.ts)
 #   R, survey, haven    R re-estimates the published microdata and reads the SPSS/Stata files (r-*.test.ts)
+#   pspp, LibreOffice   PSPP reads the .sav, Calc the CSV in a Vietnamese locale, Impress the slides (office-readers.test.ts)
 #   postgresql          clusters of a test's own: outage, two instances, the statement-log attack
 #   postgresql-client   pg_dump/pg_restore for `ddci backup` on a server (backup.test.ts)
 # Chromium comes from the npm registry (@sparticuz/chromium, server/reports/browser.ts); it is unpacked
@@ -18,6 +19,11 @@ for tool in pdftotext pdfimages pdftoppm; do
 done
 if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'suppressMessages({library(survey); library(haven)})' >/dev/null 2>&1; then
   packages+=(r-base-core r-cran-survey r-cran-haven)
+fi
+command -v pspp >/dev/null 2>&1 || packages+=(pspp)
+# soffice with Calc and Impress, without the desktop (the -nogui builds).
+if ! command -v soffice >/dev/null 2>&1 || ! ls /usr/lib/libreoffice/program/libsclo.so /usr/lib/libreoffice/program/libsdlo.so >/dev/null 2>&1; then
+  packages+=(libreoffice-calc-nogui libreoffice-impress-nogui)
 fi
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 { command -v pg_dump && command -v pg_restore; } >/dev/null 2>&1 || packages+=(postgresql-client)
