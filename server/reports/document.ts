@@ -9,6 +9,7 @@ import { translate } from '../i18n/index.js';
 import { launchChromium } from './browser.js';
 import { appendix, findings, overview, scorecard, type AppendixFacts, type Wording } from './model.js';
 import { appendixFacts } from './service.js';
+import { historyChart, publishedSeries, unitHistory, type SeriesYear } from './history.js';
 
 /** What the report's header needs of the campaign. */
 type ReportCampaign = Pick<CampaignRow, 'id' | 'province' | 'year' | 'title' | 'reportIssuer' | 'reportTitle'>;
@@ -18,10 +19,23 @@ type ReportCampaign = Pick<CampaignRow, 'id' | 'province' | 'year' | 'title' | '
  * the heading it points to, whose printed page `printPdf` fills in), the overview of every block, every
  * scorecard and the appendix.
  */
-export function reportDocument(campaign: ReportCampaign, published: Pick<Published, 'results' | 'record'>, methodology: Methodology, lang: Lang, facts: AppendixFacts, wording?: Wording) {
+export function reportDocument(
+  campaign: ReportCampaign,
+  published: Pick<Published, 'results' | 'record'>,
+  methodology: Methodology,
+  lang: Lang,
+  facts: AppendixFacts,
+  wording?: Wording,
+  series: readonly SeriesYear[] = [],
+) {
   const { results, record } = published;
   const report = overview(results, methodology, lang);
-  const cards = report.flatMap((block) => block.lines.map((line) => ({ card: scorecard(results, methodology, lang, line.unit, wording)! })));
+  const cards = report.flatMap((block) =>
+    block.lines.map((line) => {
+      const card = scorecard(results, methodology, lang, line.unit, wording)!;
+      return { card: { ...card, history: card.withheld ? null : historyChart(unitHistory(series, line.unit), lang) } };
+    }),
+  );
   const t = (key: Parameters<typeof translate>[1], params: Record<string, string> = {}) => translate(lang, key, params);
   return {
     campaign,
@@ -60,7 +74,7 @@ export async function reportData(db: Db, catalog: Catalog, campaignId: string, l
   if (!published || !campaign) return null;
   const methodology = catalog.methodologies.get(published.results.methodology);
   if (!methodology) throw new Error(`methodology ${published.results.methodology} is not installed`);
-  return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId), questionWording(catalog, methodology.version));
+  return reportDocument(campaign, published, methodology, lang, await appendixFacts(db, campaignId), questionWording(catalog, methodology.version), await publishedSeries(db, campaignId));
 }
 
 /** A page as one HTML document in the print layout, for printing to PDF (its styles and scripts are added there). */

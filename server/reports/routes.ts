@@ -21,6 +21,7 @@ import { labelledMicrodata } from './formats/labelled.js';
 import { writeSav } from './formats/sav.js';
 import { appendix, codebookView, overview, scorecard } from './model.js';
 import { conferenceSlides } from './slides.js';
+import { historyChart, publishedSeries, unitHistory } from './history.js';
 import { appendixFacts } from './service.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -129,7 +130,12 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     const { results } = e.published;
     const code = String(req.params.code);
     if (!results.units.some((u) => u.code === code)) throw notFound('error.404'); // nothing kept for codes that are not units
-    const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, () => scorecard(results, methodologyOf(results.methodology), req.lang, code, questionWording(catalog, results.methodology)));
+    const card = await cache.derived(e, `scorecard|${code}|${req.lang}`, async () => {
+      const made = scorecard(results, methodologyOf(results.methodology), req.lang, code, questionWording(catalog, results.methodology));
+      // Earlier publications never change either: the unit's series is kept with its card.
+      const series = await cache.derived(e, 'series', () => publishedSeries(db, id(req)));
+      return made && { ...made, history: made.withheld ? null : historyChart(unitHistory(series, code), req.lang) };
+    });
     if (!card) throw notFound('error.404');
     return { card, level: Math.round(results.result.level * 100), title: card.name };
   };

@@ -357,7 +357,15 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
     console.log(`public results at 390 px: ${height} px tall`);
   });
   expect(publicPage.text).toContain('class="composite-chart"');
-  await screenshots(`/campaigns/${id}/results/units/HQ`, 'demo-scorecard');
+  // A profile shows the unit's series where it continues one unit scored last year: renamed HQ follows HQLS, merged STC has no past of its own.
+  const lastYearUnits = new Map((await publishedResults(t.db, previousId))!.results.result.units.map((u) => [u.unit, u]));
+  const withPast = compared.find((c) => c.previous.length === 1 && lastYearUnits.get(c.previous[0]!)?.composite != null)!;
+  const profile = (await anyone.get(`/campaigns/${id}/results/units/${withPast.unit}`)).text;
+  const series = profile.slice(profile.indexOf('class="history-table"'), profile.indexOf('</table>', profile.indexOf('class="history-table"')));
+  expect(series).toContain(`<td>2025</td><td class="num">${formatNumber(lastYearUnits.get(withPast.previous[0]!)!.composite, 2, 'vi')}</td>`);
+  expect(series).toContain(`<td>2026</td><td class="num">${formatNumber(published.result.units.find((u) => u.unit === withPast.unit)!.composite, 2, 'vi')}</td>`);
+  expect((await anyone.get(`/campaigns/${id}/results/units/STC`)).text).not.toContain('class="history"');
+  await screenshots(`/campaigns/${id}/results/units/${withPast.unit}`, 'demo-scorecard');
   await screenshots(`/campaigns/${id}/results/methodology`, 'demo-appendix');
   const first = compared[0]!;
   expect(publicPage.text).toContain(formatChange(first.composite!.change, 2, 'vi'));
