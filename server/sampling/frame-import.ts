@@ -32,8 +32,8 @@ async function frameEditable(db: Db, campaignId: string): Promise<Result<undefin
  * without errors is imported at once; a file with errors imports nothing until the admin chooses to
  * import its valid rows. Progress is written to the database as it goes.
  *
- * `ownUnits`: the upload is a unit contact's own list for these of its units (docs/design.md §5); it
- * replaces that contact's earlier list of them and leaves the administrator's file and other units' lists as they are.
+ * `ownUnits`: the upload is a unit contact's own list for these of its units (docs/design.md §5); once in, it
+ * is those units' list, and the administrator's file and other units' lists stay as they are.
  */
 export async function startFrameImport(
   db: Db,
@@ -145,14 +145,16 @@ export async function processImport(db: Db, job: ImportJob, path: string, kind: 
     await q.updateImport(db, importId, { ...counts, status: 'invalid', finishedAt: new Date() });
   } else {
     // Straight from running to imported in one transaction: a page read in between still sees "running" and keeps refreshing.
-    await mergeImport(db, actor, campaignId, importId, counts);
+    const merged = await mergeImport(db, actor, campaignId, importId, counts);
+    if (!merged.ok) await q.updateImport(db, importId, { ...counts, status: 'failed', failure: 'frozen', finishedAt: new Date() });
   }
 }
 
-async function mergeImport(db: Db, actor: string, campaignId: string, importId: string, counts: Partial<Pick<q.ImportRow, 'bytesRead' | 'rowsRead' | 'rowsValid' | 'rowsInvalid'>> = {}): Promise<q.MergeReport> {
+async function mergeImport(db: Db, actor: string, campaignId: string, importId: string, counts: Partial<Pick<q.ImportRow, 'bytesRead' | 'rowsRead' | 'rowsValid' | 'rowsInvalid'>> = {}): Promise<Result<q.MergeReport>> {
   const report = await db.transaction(async (tx) => {
-    // The plan's lock first: two lists finishing at once merge one after the other, each seeing the other's rows.
-    await q.lockPlan(tx, campaignId);
+    // The plan's lock first: two lists finishing at once merge one after the other, each seeing the other's
+    // rows, and a list finishing after the freeze changes nothing.
+    if ((await q.lockPlan(tx, campaignId)).frozenAt) return null;
     await q.updateImport(tx, importId, { ...counts, status: 'imported', finishedAt: new Date() });
     const report = await q.mergeStaged(tx, campaignId);
     await q.updateImport(tx, importId, { mergeReport: { ...report } });
@@ -160,8 +162,9 @@ async function mergeImport(db: Db, actor: string, campaignId: string, importId: 
     await recordAudit(tx, { actor, action: 'frame.imported', campaignId, subject: importId, details: { ...report } });
     return report;
   });
+  if (!report) return refuse({ key: 'frame.alreadyFrozen' });
   await q.afterMerge(db, campaignId);
-  return report;
+  return ok(report);
 }
 
 /** The uploader's choice for a file with bad rows: import its valid rows only (a unit contact, only its own lists). */
@@ -170,7 +173,7 @@ export async function importValidRows(db: Db, actor: string, campaignId: string,
   if (!editable.ok) return editable;
   const job = await q.findImport(db, campaignId, importId);
   if (!job || job.status !== 'invalid' || job.rowsValid === 0 || (contact !== undefined && (job.createdBy !== contact || !job.unitCodes))) return refuse({ key: 'frame.notImported' });
-  return ok(await mergeImport(db, actor, campaignId, importId));
+  return mergeImport(db, actor, campaignId, importId);
 }
 
 /** SHA-256 of the campaign's frame as defined in frame-hash.ts, read page by page. */
