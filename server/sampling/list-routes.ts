@@ -14,8 +14,8 @@ import * as q from './queries.js';
 
 /**
  * A unit contact's pages (docs/design.md §5): for each campaign in sampling that surveys one of its units,
- * its own lists of the businesses the units dealt with — upload, progress, bad rows, what the frame holds
- * from them. Nothing else: not the sample, the codes, other units' lists or any answer.
+ * the lists of the businesses its units dealt with — each unit's list in use, the upload, its progress and
+ * bad rows. Nothing else: not the sample, the codes, other units' lists or any answer.
  */
 export function unitListRoutes(db: Db, config: Config, logger: Logger): Router {
   const router = Router();
