@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium } from '../../server/reports/browser.js';
@@ -12,7 +13,7 @@ import { findStaffByUsername } from '../../server/auth/queries.js';
 import { createLogger } from '../../server/logger.js';
 import { createKeysForMember } from '../../server/sealing/index.js';
 import { runCli } from '../../server/cli/index.js';
-import { Browser, capturingLogger, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
+import { asBuffer, Browser, capturingLogger, startTestApp, TEST_PASSPHRASE, type TestApp } from '../support/app.js';
 import { inkedCanvases } from '../support/canvas.js';
 import { everyPage, untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
@@ -365,6 +366,11 @@ test('the full cycle on the demo campaign: simulated answers → close → 3-of-
   expect(series).toContain(`<td>2025</td><td class="num">${formatNumber(lastYearUnits.get(withPast.previous[0]!)!.composite, 2, 'vi')}</td>`);
   expect(series).toContain(`<td>2026</td><td class="num">${formatNumber(published.result.units.find((u) => u.unit === withPast.unit)!.composite, 2, 'vi')}</td>`);
   expect((await anyone.get(`/campaigns/${id}/results/units/STC`)).text).not.toContain('class="history"');
+  // Its profile, as sent to the unit, still fits two A4 pages with the series.
+  const profilePdf = path.join(dir, 'profile.pdf');
+  writeFileSync(profilePdf, (await anyone.agent.get(`/campaigns/${id}/results/units/${withPast.unit}/profile.pdf`).buffer(true).parse(asBuffer)).body as Buffer);
+  expect(Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [profilePdf], { encoding: 'utf8' }))![1])).toBeLessThanOrEqual(2);
+  expect(execFileSync('pdftotext', ['-f', '1', '-l', '1', profilePdf, '-'], { encoding: 'utf8' })).toContain('Điểm DDCI qua các năm');
   await screenshots(`/campaigns/${id}/results/units/${withPast.unit}`, 'demo-scorecard');
   await screenshots(`/campaigns/${id}/results/methodology`, 'demo-appendix');
   const first = compared[0]!;

@@ -8,7 +8,7 @@ import { fromRoot } from '../../server/paths.js';
 import { shippedCatalog } from '../../server/questionnaires/index.js';
 import { overview } from '../../server/reports/model.js';
 import { UNITS_PER_SLIDE } from '../../server/reports/slides.js';
-import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { asBuffer, Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { answeredAndScored } from '../support/fieldwork.js';
 
 /**
@@ -52,11 +52,6 @@ function soffice(file: string, to: string, infilter?: string): string {
   return path.join(artifacts, 'out', `${path.basename(file, path.extname(file))}.${to.split(':')[0]}`);
 }
 
-const asBuffer = (res: import('superagent').Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 const slideText = (xml: string) => [...xml.matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((m) => m[1]!);
 
 test('each block’s ranking on 16:9 slides: chart values and table rows are the published figures, in rank order; LibreOffice Impress prints the deck', async () => {

@@ -11,7 +11,7 @@ import { auditLog, publications } from '../../server/db/schema.js';
 import { verifyPublication } from '../../server/publication/index.js';
 import { headingPages } from '../../server/reports/document.js';
 import { blockQuestionnaire, questionsOf, shippedCatalog } from '../../server/questionnaires/index.js';
-import { Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { asBuffer, Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
@@ -178,13 +178,6 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect(tampered.ok).toBe(false);
   expect(tampered.lines.some((l) => l.startsWith('✗ results hash'))).toBe(true);
 }, 180_000);
-
-/** Supertest's parser for a binary download (an XLSX, a PDF): the body as one Buffer. */
-function asBuffer(res: Response, done: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 test('reports: the overview and every scorecard show the published figures, in each language’s number format; CSV and XLSX hold the same; the unit under the minimum shows no figure anywhere', async () => {
   const anyone = new Browser(t.app);

@@ -151,3 +151,10 @@ export function appRoutes(app: Express, method: 'get' | 'post'): string[] {
   walk((app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
   return [...new Set(found)].sort();
 }
+
+/** Supertest's parser for a binary download (an XLSX, a PDF, a deck): the body as one Buffer. */
+export function asBuffer(res: import('superagent').Response, done: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
