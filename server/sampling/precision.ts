@@ -147,6 +147,8 @@ export function plannedPrecision({ plans, blockOf, methodology, confidence, resp
     const medianShareMargin = median(own.map((u) => u.shareMargin));
     const medianRate = median(rows.map((r) => r.rate));
     const medianFrame = median(rows.map((r) => r.plan.frameSize));
+    // A whole number of businesses to invite: the median of an even count of frames can fall between two.
+    const cap = Math.floor(medianFrame);
     // The block's true spread τ², from last year's ranked composites less their sampling variance.
     const lastYear = members.flatMap((p) => {
       const l = past?.get(p.unitCode);
@@ -162,9 +164,9 @@ export function plannedPrecision({ plans, blockOf, methodology, confidence, resp
       // Answers m with (1 − m/N)·σ²/m = τ²·(1 − R)/R, for the block's median σ² and frame.
       const target = (tau2 * (1 - TARGET_RELIABILITY)) / TARGET_RELIABILITY;
       const s2 = median(rows.map((r) => r.s2));
-      suggestedPerUnit = tau2 > 0 ? Math.min(medianFrame, Math.ceil(s2 / (target + s2 / medianFrame) / medianRate)) : null;
+      suggestedPerUnit = tau2 > 0 ? Math.min(cap, Math.ceil(s2 / (target + s2 / medianFrame) / medianRate)) : null;
     } else {
-      suggestedPerUnit = Math.min(medianFrame, Math.ceil(completesNeeded(medianFrame, WIDE_SHARE_MARGIN, z) / medianRate));
+      suggestedPerUnit = Math.min(cap, Math.ceil(completesNeeded(medianFrame, WIDE_SHARE_MARGIN, z) / medianRate));
     }
     const noisy = reliability !== null ? reliability < RELIABLE_RANKING : medianShareMargin > WIDE_SHARE_MARGIN;
     blocks.push({ block, units: members.length, reliability, medianShareMargin, medianDetectable: median(own.map((u) => u.detectable)), noisy, suggestedPerUnit });

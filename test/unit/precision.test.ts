@@ -37,6 +37,13 @@ test('without last year: the DDCI spread assumed from independent shares at 50 %
   expect(blocks[0]!.suggestedPerUnit).toBe(165);
 });
 
+test('the sample suggested is a whole number of businesses, at most the median frame, when that median falls between two frames', () => {
+  // Frames of 20, 20, 21 and 21 businesses: their median is 20.5; a census is all the design can ask for.
+  const small = ['A', 'B', 'C', 'D'].map((code, i) => planUnit(code, [{ sizeBand: 'unknown', size: i < 2 ? 20 : 21, spread: 0 }], { ...DEFAULT_DESIGN, minPerUnit: 5, maxPerUnit: 5 }));
+  const { blocks } = plannedPrecision({ ...input, plans: small });
+  expect(blocks[0]!.suggestedPerUnit).toBe(20);
+});
+
 test('with last year: its intervals give each unit’s spread and its response rate; the ranking is warned when its reliability falls under 0.7', () => {
   const pastWith = (composites: number[], halfWidth: number) =>
     new Map<string, PastUnit>(codes.map((c, i) => [c, { respondents: 25, composite: composites[i]!, compositeCi: [composites[i]! - halfWidth, composites[i]! + halfWidth], planned: 50, frameSize: 200 }]));
