@@ -15,6 +15,9 @@ export default {
   // Two test files at a time on CI's two cores: much of the suite waits on Chromium, R, PostgreSQL and
   // child processes, so the second worker fills that time (Jest's default, cores − 1, would leave it idle).
   maxWorkers: 2,
+  // A worker that has grown past this after a file (each embedded database is a WebAssembly heap of its own,
+  // returned to the system late) is replaced before the next: one CI run saw a worker slow to a crawl late on.
+  workerIdleMemoryLimit: '1536MB',
   // What cannot depend on the database the suite runs on (benchmarks, the statement-log attack on a cluster of
   // its own, what LibreOffice and PSPP read of the published files) runs once, on the embedded run; the server run leaves it out.
   testPathIgnorePatterns: process.env.TEST_DATABASE_URL
