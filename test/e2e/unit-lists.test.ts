@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
 import { fromRoot } from '../../server/paths.js';
-import { transition } from '../../server/workflow/index.js';
 import { createAccount } from '../support/app.js';
+import { campaignInSampling } from '../support/fieldwork.js';
 import { checkPage, signIn, startBrowserApp, type BrowserApp } from '../support/browser-app.js';
 import { importFrame, smallFrameCsv } from '../support/sampling.js';
 
@@ -20,16 +19,12 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   app = await startBrowserApp();
   const { db } = app.t;
-  const created = await createCampaign(db, 'test', { province: 'Lạng Sơn', year: 2026, title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026' });
-  if (!created.ok) throw new Error('campaign');
-  campaignId = created.value;
-  for (const [code, block, name] of [['SXD', 'provincial', 'Sở Xây dựng'], ['P-TAMTHANH', 'commune', 'Phường Tam Thanh']] as const) {
-    await addUnit(db, 'test', campaignId, { code, block, nameVi: name, nameEn: name });
-  }
-  await setCommittee(db, 'test', campaignId, { size: 2, threshold: 2 });
-  await setCommitteeMembers(db, 'test', campaignId, [(await createAccount(db, 'chair')).username, (await createAccount(db, 'member')).username]);
-  const moved = await transition(db, { id: 'x', username: 'test', displayName: 'T', role: 'admin', mustChangePassword: false, unitCodes: [] }, campaignId, 'sampling');
-  if (!moved.ok) throw new Error('sampling');
+  ({ campaignId } = await campaignInSampling(db, 'Lạng Sơn', ['SXD', 'P-TAMTHANH'], {
+    committee: { size: 2, threshold: 2 },
+    block: (code) => (code.startsWith('P-') ? 'commune' : 'provincial'),
+    names: { SXD: 'Sở Xây dựng', 'P-TAMTHANH': 'Phường Tam Thanh' },
+    title: 'Khảo sát DDCI tỉnh Lạng Sơn năm 2026',
+  }));
   await importFrame(db, 'test', campaignId, smallFrameCsv(['SXD', 'P-TAMTHANH'], 8));
 }, 120_000);
 afterAll(() => app?.close());

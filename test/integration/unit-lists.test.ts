@@ -1,13 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { addUnit, createCampaign, setCommittee, setCommitteeMembers } from '../../server/campaigns/index.js';
 import { DEFAULT_DESIGN } from '../../server/sampling/design.js';
 import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
 import { verifySample } from '../../server/sampling/verify.js';
-import { transition } from '../../server/workflow/index.js';
-import { appRoutes, Browser, createAccount, loggedIn, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
-import { blockOf } from '../support/fieldwork.js';
+import { appRoutes, Browser, loggedIn, startTestApp, TEST_PASSWORD, type TestApp } from '../support/app.js';
+import { campaignInSampling } from '../support/fieldwork.js';
 import { smallFrameCsv } from '../support/sampling.js';
 
 /**
@@ -31,14 +29,7 @@ const row = (taxCode: string, unit: string, dealings = 1, source = '') => `${tax
 beforeAll(async () => {
   t = await startTestApp();
   ({ browser: admin, username: adminName } = await loggedIn(t.app, t.db, 'admin'));
-  const created = await createCampaign(t.db, adminName, { province: 'Lạng Sơn', year: 2026, title: 'DDCI 2026 (danh sách đơn vị)' });
-  if (!created.ok) throw new Error('campaign');
-  campaignId = created.value;
-  for (const code of UNITS) await addUnit(t.db, adminName, campaignId, { code, block: blockOf(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
-  await setCommittee(t.db, adminName, campaignId, { size: 2, threshold: 2 });
-  await setCommitteeMembers(t.db, adminName, campaignId, [(await createAccount(t.db, 'chair')).username, (await createAccount(t.db, 'member')).username]);
-  const moved = await transition(t.db, { id: 'x', username: adminName, displayName: 'A', role: 'admin', mustChangePassword: false, unitCodes: [] }, campaignId, 'sampling');
-  if (!moved.ok) throw new Error('sampling');
+  ({ campaignId } = await campaignInSampling(t.db, 'Lạng Sơn', UNITS, { committee: { size: 2, threshold: 2 }, title: 'DDCI 2026 (danh sách đơn vị)' }));
   // Contacts are made through the staff page, as an administrator would.
   for (const [key, units] of [['a', 'syt'], ['b', 'SXD, NOT-HERE']] as const) {
     const username = `daumoi-${key}`;

@@ -25,8 +25,36 @@ export interface FieldworkCampaign {
 export const blockOf = (code: string) => (code.startsWith('H') ? 'commune' : 'provincial');
 
 /**
- * A campaign in fieldwork: units (codes starting with H are communes), a 2-of-3 committee (or `committee`) with keys,
- * a drawn sample with invitations, the key ceremony run (unless it stops at sampling, invitations made).
+ * A campaign in the sampling stage: units (codes starting with H are communes, or `block`; named `Đơn vị CODE`
+ * unless `names` says), a 2-of-3 committee (or `committee`) chosen, made by an administrator of its own.
+ */
+export async function campaignInSampling(
+  db: Db,
+  province: string,
+  unitCodes: string[],
+  options: { methodologyVersion?: string; block?: (code: string) => string; committee?: { size: number; threshold: number }; names?: Record<string, string>; title?: string } = {},
+) {
+  const admin = (await createAccount(db, 'admin')).principal;
+  const created = await createCampaign(db, admin.username, { province, year: 2026, title: options.title ?? `DDCI ${province} 2026`, ...(options.methodologyVersion ? { methodologyVersion: options.methodologyVersion } : {}) });
+  if (!created.ok) throw new Error('campaign refused');
+  const campaignId = created.value;
+  for (const code of unitCodes) {
+    const name = options.names?.[code];
+    await addUnit(db, admin.username, campaignId, { code, block: (options.block ?? blockOf)(code), nameVi: name ?? `Đơn vị ${code}`, nameEn: name ?? `Unit ${code}` });
+  }
+  const committee = options.committee ?? { size: 3, threshold: 2 };
+  await setCommittee(db, admin.username, campaignId, committee);
+  const members = [await createAccount(db, 'chair')];
+  while (members.length < committee.size) members.push(await createAccount(db, 'member'));
+  await setCommitteeMembers(db, admin.username, campaignId, members.map((m) => m.username));
+  const moved = await transition(db, admin, campaignId, 'sampling');
+  if (!moved.ok) throw new Error(`sampling refused: ${moved.error.key}`);
+  return { campaignId, admin, members };
+}
+
+/**
+ * A campaign in fieldwork: a campaign in sampling (above), a drawn sample with invitations, the key ceremony
+ * run (unless it stops at sampling, invitations made).
  */
 export async function campaignInFieldwork(
   db: Db,
@@ -34,23 +62,11 @@ export async function campaignInFieldwork(
   unitCodes: string[],
   options: { stopAt?: 'sampling'; perUnit?: number; design?: Partial<DesignParams>; methodologyVersion?: string; block?: (code: string) => string; committee?: { size: number; threshold: number } } = {},
 ): Promise<FieldworkCampaign> {
-  const admin = (await createAccount(db, 'admin')).principal;
-  const created = await createCampaign(db, admin.username, { province, year: 2026, title: `DDCI ${province} 2026`, ...(options.methodologyVersion ? { methodologyVersion: options.methodologyVersion } : {}) });
-  if (!created.ok) throw new Error('campaign refused');
-  const campaignId = created.value;
-  for (const code of unitCodes) {
-    await addUnit(db, admin.username, campaignId, { code, block: (options.block ?? blockOf)(code), nameVi: `Đơn vị ${code}`, nameEn: `Unit ${code}` });
-  }
-  const committee = options.committee ?? { size: 3, threshold: 2 };
-  await setCommittee(db, admin.username, campaignId, committee);
-  const members = [await createAccount(db, 'chair')];
-  while (members.length < committee.size) members.push(await createAccount(db, 'member'));
-  await setCommitteeMembers(db, admin.username, campaignId, members.map((m) => m.username));
-  for (const to of ['sampling', 'fieldwork'] as const) {
-    if (to === 'fieldwork') await completeSampling(db, admin.username, campaignId, options.design, options.perUnit);
-    if (to === 'fieldwork' && options.stopAt === 'sampling') break;
-    const moved = await transition(db, admin, campaignId, to);
-    if (!moved.ok) throw new Error(`${to} refused: ${moved.error.key}`);
+  const { campaignId, admin, members } = await campaignInSampling(db, province, unitCodes, options);
+  await completeSampling(db, admin.username, campaignId, options.design, options.perUnit);
+  if (options.stopAt !== 'sampling') {
+    const moved = await transition(db, admin, campaignId, 'fieldwork');
+    if (!moved.ok) throw new Error(`fieldwork refused: ${moved.error.key}`);
   }
   const rows = await db
     .select({ id: invitations.id, unit: invitationUnits.unitCode })
