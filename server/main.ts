@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { failInterruptedImports } from './sampling/index.js';
 import { failRunningRuns } from './publication/index.js';
 import { CatalogError, installSurveySchemas, shippedCatalog } from './questionnaires/index.js';
+import { closePrinter } from './reports/browser.js';
 
 function configOrExit(): Config {
   try {
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
     force.unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await database.close();
+    await Promise.all([database.close(), closePrinter()]);
     logger.info('stopped cleanly');
     process.exit(0);
   };

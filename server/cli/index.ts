@@ -14,7 +14,7 @@ import { readWorkbook, writeWorkbook } from '../questionnaires/workbook.js';
 import { describeDocuments, writeSurveySchemas } from '../questionnaires/files.js';
 import { findDesign, importDocuments, knownQuestionnaires } from '../design/service.js';
 import { translate } from '../i18n/index.js';
-import { ChromiumMissing } from '../reports/browser.js';
+import { ChromiumMissing, closePrinter } from '../reports/browser.js';
 import { reportData, reportPdf } from '../reports/document.js';
 import { rankingTables, scoreMicrodataFile } from './score.js';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -324,6 +324,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (!(error instanceof ChromiumMissing)) throw error;
           io.err(`ddci report: ${error.message}\nSet CHROMIUM_PATH to a Chromium that starts on this machine (or apt install chromium); the report's print view is at /campaigns/${options.campaign}/report.\n`);
           return 1;
+        } finally {
+          await closePrinter();
         }
         io.out(`report written to ${options.pdf}\n`);
         return 0;

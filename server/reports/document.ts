@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Application } from 'express';
 import { findCampaign, type CampaignRow } from '../campaigns/queries.js';
 import type { Db } from '../db/client.js';
@@ -6,7 +7,8 @@ import { fromRoot } from '../paths.js';
 import { publishedResults, type Published } from '../publication/service.js';
 import { blockQuestionnaire, questionsOf, type Catalog, type Methodology } from '../questionnaires/index.js';
 import { translate } from '../i18n/index.js';
-import { launchChromium } from './browser.js';
+import { withPrintingPage } from './browser.js';
+import { completeContents, type ContentsLine } from './contents.js';
 import { appendix, findings, overview, scorecard, type AppendixFacts, type Wording } from './model.js';
 import { appendixFacts } from './service.js';
 import { historyChart, publishedSeries, unitHistory, type SeriesYear } from './history.js';
@@ -87,16 +89,45 @@ export function printableHtml(app: Application, view: string, locals: Record<str
 /** The report page as one HTML document, for printing to PDF. */
 export const reportHtml = (app: Application, data: ReportDocument & { emblem?: string }, lang: Lang) => printableHtml(app, 'templates/report', data, lang);
 
-/** The stylesheets of the printed report, added to the page Chromium prints (no server to fetch them from). */
+/** The stylesheets of the printed documents, written into the page Chromium prints (no server to fetch them from). */
 const PRINT_STYLES = [fromRoot('views', 'assets', 'app.css'), fromRoot('reports', 'assets', 'report-print.css')];
 
+/**
+ * The printed documents' typeface, Arimo (Arial's metrics, with every Vietnamese letter; npm @fontsource/arimo),
+ * as data: URLs, since the page Chromium prints has no server to fetch from. Without it Chromium takes Liberation
+ * Sans for Arial, which lacks letters such as "ỉ": the fallback glyph then splits the word in the PDF's text
+ * ("tỉ nh"), and search and copy fail.
+ */
+let printFontFaces: string | undefined;
+function printFonts(): string {
+  const folder = fromRoot('node_modules', '@fontsource', 'arimo');
+  const inline = (file: string) => `url(data:font/woff2;base64,${readFileSync(`${folder}/files/${file}`).toString('base64')}) format('woff2')`;
+  return (printFontFaces ??= ['400', '700', '400-italic', '700-italic']
+    .flatMap((weight) => readFileSync(`${folder}/${weight}.css`, 'utf8').split(/(?=\/\* arimo-)/))
+    .filter((face) => /^\/\* arimo-(vietnamese|latin|latin-ext)-\d/.test(face))
+    .map((face) => face.replace(/url\(\.\/files\/([^)]+\.woff2)\) format\('woff2'\)(, url\([^)]+\) format\('woff'\))?/, (_, file: string) => inline(file)))
+    .join('\n'));
+}
 
-/** The scripts that draw the report's charts, added to the page Chromium prints (no server to fetch them from). */
+/** The scripts that draw the report's charts, written into the page Chromium prints. */
 const CHART_SCRIPTS = [
   fromRoot('node_modules', 'chart.js', 'dist', 'chart.umd.min.js'),
   fromRoot('node_modules', 'chartjs-chart-error-bars', 'build', 'index.umd.min.js'),
   fromRoot('reports', 'assets', 'report-charts.js'),
 ];
+let printAssets: { styles: string; scripts: string } | undefined;
+/** A document with the print's fonts and stylesheets at the end of its head and the chart scripts at the end of its body. */
+function withPrintAssets(html: string): string {
+  printAssets ??= {
+    styles: [printFonts(), ...PRINT_STYLES.map((path) => readFileSync(path, 'utf8'))].map((css) => `<style>${css}</style>`).join('\n'),
+    scripts: CHART_SCRIPTS.map((path) => `<script>${readFileSync(path, 'utf8')}</script>`).join('\n'),
+  };
+  const { styles, scripts } = printAssets;
+  const body = html.lastIndexOf('</body>');
+  const head = html.indexOf('</head>');
+  return html.slice(0, head) + styles + html.slice(head, body) + scripts + html.slice(body);
+}
+
 /** The printable width of A4 between 14 mm margins, in CSS pixels: charts are drawn at the size they print. */
 const A4_CONTENT_WIDTH = 688;
 
@@ -106,48 +137,38 @@ export async function reportPdf(app: Application, data: ReportDocument & { emble
 }
 
 /**
- * A4 PDF of an HTML document, with an outline (bookmarks) from its headings. Margins and page numbers come
- * from the document's @page rule. A document with a contents list (`[data-contents-page]` elements, each
- * naming the heading it points to) is printed twice: the first print's outline says on which page each
- * heading fell, the list is filled in, and the second print is the one returned (its layout is the same:
- * the numbers sit in boxes of a fixed width).
+ * A4 PDF of an HTML document. Margins and page numbers come from the document's @page rule. A document with
+ * a contents list (`[data-contents-line]` links) is printed once, untagged, and its contents' page numbers
+ * and outline are written into the PDF (server/reports/contents.ts); any other is printed tagged, with an
+ * outline from its headings.
  */
 export async function printPdf(html: string, chromiumPath: string | undefined): Promise<Buffer> {
-  const browser = await launchChromium(chromiumPath);
-  try {
-    const page = await browser.newPage({ viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
-    await page.setContent(html, { waitUntil: 'load' });
-    for (const path of PRINT_STYLES) await page.addStyleTag({ path });
-    for (const path of CHART_SCRIPTS) await page.addScriptTag({ path });
-    const print = () => page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, outline: true, tagged: true });
-    if (!(await page.locator('[data-contents-page]').count())) return await print();
-    const pages = Object.fromEntries(await headingPages(await print()));
-    await page.$$eval('[data-contents-page]', (entries, numbers) => entries.forEach((e) => (e.textContent = String(numbers[e.getAttribute('data-contents-page')!.replace(/\s+/g, '')] ?? ''))), pages);
-    return await print();
-  } finally {
-    await browser.close();
-  }
-}
-
-/**
- * The page (from 1) of every heading in a PDF's outline, by its title without whitespace (Chromium drops the
- * space where a heading's line wraps); the first heading of a title wins.
- */
-export async function headingPages(pdf: Buffer): Promise<Map<string, number>> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const document = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, verbosity: 0 }).promise;
-  const pages = new Map<string, number>();
-  type Item = { title: string; dest: string | unknown[] | null; items: Item[] };
-  const walk = async (items: Item[]) => {
-    for (const item of items) {
-      const dest = typeof item.dest === 'string' ? await document.getDestination(item.dest) : item.dest;
-      const ref = dest?.[0] as Parameters<typeof document.getPageIndex>[0] | undefined;
-      const title = item.title.replace(/\s+/g, '');
-      if (ref && !pages.has(title)) pages.set(title, (await document.getPageIndex(ref)) + 1);
-      await walk(item.items);
-    }
-  };
-  await walk(((await document.getOutline()) ?? []) as Item[]);
-  await document.destroy();
-  return pages;
+  return withPrintingPage(chromiumPath, { width: A4_CONTENT_WIDTH, height: 1000 }, async (page) => {
+    // Print media, styles, fonts and chart scripts in the document itself: it is laid out once.
+    await page.emulateMedia({ media: 'print' });
+    await page.setContent(withPrintAssets(html), { waitUntil: 'load' });
+    await page.waitForFunction('document.fonts.status === "loaded"');
+    const lines: ContentsLine[] = await page.$$eval('[data-contents-line]', (links) => {
+      // An empty inline-block sits on the baseline: where the last row of a line's text stands. All are added
+      // before any is measured, so the document is laid out once more, not once a line.
+      const names = links.map((link) => link.querySelector('.contents-name') ?? link);
+      const markers = names.map((name) => {
+        const marker = name.appendChild(name.ownerDocument.createElement('span'));
+        Object.assign(marker.style, { display: 'inline-block', width: '0', height: '0' });
+        return marker;
+      });
+      const measured = links.map((link, i) => {
+        const name = names[i]!;
+        const style = name.ownerDocument.defaultView!.getComputedStyle(name);
+        const color = (style.color.match(/[\d.]+/g) ?? []).slice(0, 3).map((c: string) => Number(c) / 255);
+        const above = link.getBoundingClientRect().bottom - markers[i]!.getBoundingClientRect().bottom;
+        // CSS pixels to PDF points (96 to 72 an inch).
+        return { target: link.getAttribute('data-contents-line')!, title: (name.textContent ?? '').trim(), level: Number(link.getAttribute('data-level') ?? 1), fontSize: parseFloat(style.fontSize) * 0.75, baseline: above * 0.75, color };
+      });
+      markers.forEach((marker) => marker.remove());
+      return measured;
+    });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, ...(lines.length ? {} : { outline: true, tagged: true }) });
+    return lines.length ? Buffer.from(await completeContents(pdf, lines)) : pdf;
+  });
 }

@@ -2,14 +2,18 @@
  * `npm run bench:reports`: the report model for 60 units (40 provincial, 20 communes) scored from simulated
  * answers to the shipped questionnaires — the province overview and one scorecard per unit — timed over
  * repeated runs; then the whole report (overview, 60 scorecards, appendix) rendered and printed to PDF by
- * Chromium. Targets (issue 11): overview < 300 ms, a scorecard < 50 ms, the whole PDF < 10 s.
+ * Chromium; then one unit's profile to PDF, the first with the printing browser's launch and the next as the app
+ * sends them while it runs. Targets (issues 11 and 23): overview < 300 ms, a scorecard < 50 ms, the whole PDF
+ * < 10 s, a profile PDF < 1 s.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import express from 'express';
 import { fromRoot } from '../../server/paths.js';
 import { loadConfig } from '../../server/config.js';
 import { configureViews } from '../../server/http/views.js';
-import { reportDocument, reportPdf } from '../../server/reports/document.js';
+import { PDFDocument } from 'pdf-lib';
+import { printableHtml, printPdf, questionWording, reportDocument, reportPdf } from '../../server/reports/document.js';
+import { closePrinter } from '../../server/reports/browser.js';
 import { answersFromForm } from '../../server/responses/answers.js';
 import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
 import { answerSchema, shippedCatalog } from '../../server/questionnaires/index.js';
@@ -53,5 +57,20 @@ const document = reportDocument(campaign, { results: results as Parameters<typeo
 const pdf = await reportPdf(app, document, 'vi', loadConfig().chromiumPath);
 writeFileSync(fromRoot('test-artifacts', 'reports', `bench-${UNITS}-units.pdf`), pdf);
 const seconds = (performance.now() - started) / 1000;
-const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+const pages = (await PDFDocument.load(pdf)).getPageCount();
 console.log(`whole report PDF, ${UNITS} units: ${seconds.toFixed(1)} s, ${pages} pages, ${(pdf.length / 1024).toFixed(0)} KiB (target < 10 s)`);
+
+// One unit's profile, as /campaigns/ID/results/units/CODE/profile.pdf prints it.
+await closePrinter();
+const wording = questionWording(catalog, methodology.version);
+const profileTimes: number[] = [];
+for (const unit of units.slice(0, 6)) {
+  const start = performance.now();
+  const card = { ...scorecard(results, methodology, 'vi', unit.code, wording)!, history: null };
+  const profile = await printPdf(await printableHtml(app, 'templates/scorecard', { campaign, card, level: 95, title: card.name }, 'vi'), loadConfig().chromiumPath);
+  profileTimes.push(performance.now() - start);
+  if (unit === units[0]) writeFileSync(fromRoot('test-artifacts', 'reports', `bench-profile.pdf`), profile);
+}
+await closePrinter();
+const [first, ...next] = profileTimes;
+console.log(`a unit's profile PDF: ${(first! / 1000).toFixed(2)} s with the browser's launch, then ${(Math.max(...next) / 1000).toFixed(2)} s at most (median ${(next.sort((a, b) => a - b)[Math.floor(next.length / 2)]! / 1000).toFixed(2)} s) (target < 1 s)`);

@@ -9,7 +9,7 @@ import { transition } from '../../server/workflow/index.js';
 import { runCli } from '../../server/cli/index.js';
 import { auditLog, publications } from '../../server/db/schema.js';
 import { verifyPublication } from '../../server/publication/index.js';
-import { headingPages } from '../../server/reports/document.js';
+import { outlinePages } from '../support/pdf.js';
 import { blockQuestionnaire, questionsOf, shippedCatalog } from '../../server/questionnaires/index.js';
 import { asBuffer, Browser, loggedIn, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
 import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
@@ -325,7 +325,7 @@ test('reports: the methodology and response appendix, the full print report, and
     expect({ indicator: i.code, named: profileText.includes(wordingOf.get(question)!.replace(/\s+/g, ' ')) }).toEqual({ indicator: i.code, named: true });
   }
 
-  const outline = await headingPages(download.body as Buffer);
+  const outline = await outlinePages(download.body as Buffer);
   const contents = page(3);
   expect(contents).toContain('Mục lục');
   const headings = [...methodology.blocks.filter((b) => results.units.some((u) => u.block === b.code)).map((b) => b.name.vi), ...results.units.map((u) => `Phiếu điểm DDCI — ${u.nameVi}`)];

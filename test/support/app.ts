@@ -15,6 +15,7 @@ import { claimSecrets } from '../../server/db/secret-checks.js';
 import { createLogger } from '../../server/logger.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { TEST_HMAC_SECRET } from './sampling.js';
+import { closePrinter } from '../../server/reports/browser.js';
 
 export interface TestApp {
   app: Express;
@@ -53,7 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const foreign = await claimSecrets(database.db, { HMAC_SECRET: config.hmacSecret, SESSION_SECRET: config.sessionSecret });
   if (foreign.length) throw new Error(`secrets not the database's: ${foreign.join(', ')}`);
   const { app } = createApp({ config, database, logger: options.logs ? capturingLogger(options.logs) : createLogger(config.logLevel) });
-  return { app, db: database.db, database, config, mixKey: mixingKey(config.hmacSecret), close: () => database.close() };
+  return { app, db: database.db, database, config, mixKey: mixingKey(config.hmacSecret), close: async () => void (await Promise.all([database.close(), closePrinter()])) };
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple';
