@@ -9,7 +9,7 @@ import { blockQuestionnaire, questionsOf, type Catalog, type Methodology } from 
 import { translate } from '../i18n/index.js';
 import { withPrintingPage } from './browser.js';
 import { completeContents, type ContentsLine } from './contents.js';
-import { appendix, findings, overview, scorecard, type AppendixFacts, type Wording } from './model.js';
+import { appendix, findings, methodPage, overview, scorecard, type AppendixFacts, type Wording } from './model.js';
 import { appendixFacts } from './service.js';
 import { historyChart, publishedSeries, unitHistory, type SeriesYear } from './history.js';
 
@@ -18,8 +18,8 @@ type ReportCampaign = Pick<CampaignRow, 'id' | 'province' | 'year' | 'title' | '
 
 /**
  * Everything the full report shows, pure: the cover, the summary of findings, the contents (each entry names
- * the heading it points to, whose printed page `printPdf` fills in), the overview of every block, every
- * scorecard and the appendix.
+ * the heading it points to, whose printed page `printPdf` fills in), the method in one page, the overview of
+ * every block, every scorecard and the appendix.
  */
 export function reportDocument(
   campaign: ReportCampaign,
@@ -39,12 +39,14 @@ export function reportDocument(
     }),
   );
   const t = (key: Parameters<typeof translate>[1], params: Record<string, string> = {}) => translate(lang, key, params);
+  const shownAppendix = appendix(results, methodology, lang, facts);
   return {
     campaign,
     record,
     findings: findings(results, methodology, lang),
     contents: [
       { level: 1, target: 'summary', title: t('summary.title') },
+      { level: 1, target: 'method', title: t('method.title') },
       ...report.map((b) => ({ level: 1, target: `block-${b.code}`, title: b.name })),
       { level: 1, target: 'profiles', title: t('report.profiles') },
       ...cards.map(({ card }) => ({ level: 2, target: `unit-${card.unit}`, title: t('report.scorecardOf', { name: card.name }) })),
@@ -52,7 +54,8 @@ export function reportDocument(
     ],
     report,
     cards,
-    appendix: appendix(results, methodology, lang, facts),
+    method: methodPage(shownAppendix, methodology, lang),
+    appendix: shownAppendix,
     level: Math.round(results.result.level * 100),
     replicates: results.result.replicates,
     minimum: methodology.minAnswersPerUnit,

@@ -314,6 +314,33 @@ export function appendix(results: Results, methodology: Methodology, lang: Lang,
   };
 }
 
+/**
+ * The method in one page, for a reader who will not open the appendix: who answered and how they were chosen,
+ * how answers become scores, what the intervals mean, what is withheld and how answers are protected — each a
+ * sentence made from the campaign's figures and its methodology — and the pillar weights of every block.
+ */
+export function methodPage(shown: ReturnType<typeof appendix>, methodology: Methodology, lang: Lang) {
+  const sum = (k: 'frame' | 'invited' | 'answered') => shown.blocks.reduce((a, b) => a + b.totals[k], 0);
+  const n = (x: number) => formatNumber(x, 0, lang);
+  const invited = sum('invited');
+  const pillars = methodology.pillars.filter((p) => shown.blocks.some((b) => b.weights.some((w) => w.name === p.name[lang])));
+  const sentences: Message[] = [
+    { key: 'method.who', params: { answered: n(sum('answered')), invited: n(invited), rate: formatPercent(invited ? sum('answered') / invited : null, 1, lang), frame: n(sum('frame')), units: n(shown.blocks.reduce((a, b) => a + b.units.length, 0)) } },
+    { key: 'method.blocks', params: { count: shown.blocks.length, list: shown.blocks.map((b) => `${b.name} (${n(b.units.length)})`).join('; ') } },
+    { key: 'method.scoring', params: { indicators: methodology.indicators.length, pillars: pillars.length, scale: shown.scale } },
+    { key: `report.bounds.${shown.bounds}` },
+    { key: 'method.uncertainty', params: { level: shown.level, replicates: n(shown.replicates) } },
+    { key: 'method.minimum', params: { minimum: shown.minimum } },
+    { key: 'method.protection' },
+    { key: 'method.details' },
+  ];
+  return {
+    sentences,
+    blocks: shown.blocks.map((b) => b.name),
+    weights: pillars.map((p) => ({ name: p.name[lang], weights: shown.blocks.map((b) => b.weights.find((w) => w.name === p.name[lang])?.weight ?? '—') })),
+  };
+}
+
 /** A codebook's value labels or missing codes, each code with its label in the reader's language ('' is the empty cell). */
 const codePairs = (labels: Record<string, { vi: string; en: string }> | undefined, lang: Lang) =>
   Object.entries(labels ?? {}).map(([code, label]) => ({ code: code === '' ? (lang === 'en' ? '(empty)' : '(trống)') : code, label: label[lang] }));

@@ -335,6 +335,12 @@ test('reports: the methodology and response appendix, the full print report, and
     expect(page(at)).toContain(heading);
     expect(contents).toContain(`${heading} ${at}`);
   }
+  // The method in one page, between the summary's pages and the first block's, with the campaign's own figures.
+  const method = outline.get('Phươngpháp')!;
+  const firstBlock = outline.get(headings[0]!.replace(/\s+/g, ''))!;
+  expect({ method, firstBlock }).toEqual({ method: firstBlock - 1, firstBlock });
+  const respondents = results.result.units.reduce((a, u) => a + u.respondents, 0);
+  expect(page(method)).toContain(`${formatNumber(respondents, 0, 'vi')} doanh nghiệp đã trả lời`);
 }, 120_000);
 
 test('microdata for analysts: the codebook page, CSV, XLSX, SPSS and Stata files hold the same rows; the unit under the minimum is in none', async () => {
