@@ -341,6 +341,11 @@ test('reports: the methodology and response appendix, the full print report, and
   expect({ method, firstBlock }).toEqual({ method: firstBlock - 1, firstBlock });
   const respondents = results.result.units.reduce((a, u) => a + u.respondents, 0);
   expect(page(method)).toContain(`${formatNumber(respondents, 0, 'vi')} doanh nghiệp đã trả lời`);
+  // Every unit's profile in the report takes one or two pages: from its page to the next profile's, or the appendix's.
+  const starts = [...results.units.map((u) => outline.get(`Phiếu điểm DDCI — ${u.nameVi}`.replace(/\s+/g, ''))!).sort((a, b) => a - b), outline.get('Phụlục:phươngphápvàtỷlệtrảlời')!];
+  expect(starts.filter((at) => !Number.isInteger(at))).toEqual([]);
+  const lengths = starts.slice(1).map((next, i) => next - starts[i]!);
+  expect(lengths.filter((pages) => pages < 1 || pages > 2)).toEqual([]);
 }, 120_000);
 
 test('microdata for analysts: the codebook page, CSV, XLSX, SPSS and Stata files hold the same rows; the unit under the minimum is in none', async () => {
