@@ -4,6 +4,7 @@ import { requirePermission } from '../auth/index.js';
 import { campaignLookup } from '../campaigns/lookup.js';
 import type { CampaignRow } from '../campaigns/queries.js';
 import type { Config } from '../config.js';
+import { encodeBody, sendEncoded } from '../http/encoded.js';
 import { notFound } from '../http/errors.js';
 import { formRateLimit } from '../http/rate-limit.js';
 import { translate, type Lang } from '../i18n/index.js';
@@ -24,6 +25,8 @@ import { conferenceSlides } from './slides.js';
 import { historyChart, publishedSeries, unitHistory } from './history.js';
 import { appendixFacts } from './service.js';
 
+/** The types of the text files, which are kept compressed. */
+const TEXT = /^(text\/|application\/json)/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 
@@ -90,31 +93,48 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
       return { microdata, methodology, book: codebook(microdata, methodology, catalog.questionnaires), published: new Date(p.record.publishedAt) };
     });
   /**
-   * A public file of the publication: made once per language, then served as bytes with a strong ETag and
-   * public caching (it never changes), 304 to a reader who has it.
+   * A public file of the publication: made once per language (text files compressed then too), then served as
+   * bytes with a strong ETag and public caching (it never changes), 304 to a reader who has it.
    */
   const download = (path: string, type: string, filename: (req: Request) => string, make: (e: PublishedEntry, lang: Lang) => string | Buffer | Promise<string | Buffer>) =>
     router.get(path, async (req, res) => {
       const e = await publishedOf(req);
-      const body = await cache.derived(e, `${path}|${req.lang}`, async () => Buffer.from(await make(e, req.lang)));
-      res.set({ ETag: `"${e.version}-${req.lang}"`, 'Cache-Control': 'public, max-age=300' }).type(type).attachment(filename(req)).send(body);
+      const body = await cache.derived(e, `${path}|${req.lang}`, async () => encodeBody(await make(e, req.lang), TEXT.test(type)));
+      res.set('Cache-Control', 'public, max-age=300').type(type).attachment(filename(req));
+      sendEncoded(req, res, body);
     });
 
   /**
-   * A public page of the publication. For a reader with no session and no notice — the announcement-day
-   * crowd — it is rendered once per page and language and kept, with a placeholder where each reader's own
-   * CSRF token goes; anyone else gets it rendered for them. Only plain URLs (no query but `lang`) are kept.
+   * The campaign's record for the public pages, read again at most every few seconds: its report header may
+   * be edited after publication (the pages are kept per version of it), and an edit shows within that time.
    */
-  const CSRF_SLOT = 'csrf-slot-0b2f4e9a1c7d';
+  const RECORD_TTL_MS = 2_000;
+  const records = new Map<string, { until: number; row: Promise<CampaignRow> }>();
+  const recentRecord = (req: Request) => {
+    const known = records.get(id(req));
+    if (known && known.until > Date.now()) return known.row;
+    const row = campaignOf(req);
+    records.set(id(req), { until: Date.now() + RECORD_TTL_MS, row });
+    row.catch(() => records.delete(id(req)));
+    return row;
+  };
+
+  /**
+   * A public page of the publication. For a reader with no session and no notice — the announcement-day
+   * crowd — it is rendered once per page, language and campaign record, with no form and so no CSRF token,
+   * compressed once, and sent as those bytes; anyone else gets it rendered for them. Only plain URLs (no query
+   * but `lang`) are kept.
+   */
   const publicPage = async (req: Request, res: Response, e: PublishedEntry, view: string, locals: (campaign: CampaignRow) => Record<string, unknown> | Promise<Record<string, unknown>>) => {
-    const campaign = await campaignOf(req); // its record may still be edited: the page is kept per version of it
     const plain = Object.keys(req.query).every((k) => k === 'lang');
-    if (req.staff || res.locals.flash || !plain) return res.render(view, await locals(campaign));
-    const html = await cache.derived(e, `html|${req.path}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => {
-      const shown = { ...(await locals(campaign)), csrfToken: CSRF_SLOT };
-      return new Promise<string>((resolve, reject) => res.render(view, shown, (error: Error | null, out?: string) => (error ? reject(error) : resolve(out!))));
+    if (req.staff || res.locals.flash || !plain) return res.render(view, await locals(await campaignOf(req)));
+    const campaign = await recentRecord(req);
+    const page = await cache.derived(e, `html|${req.path}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => {
+      const shown = { ...(await locals(campaign)), csrfToken: '' };
+      return encodeBody(await new Promise<string>((resolve, reject) => res.render(view, shown, (error: Error | null, out?: string) => (error ? reject(error) : resolve(out!)))), true);
     });
-    res.type('html').send(html.replaceAll(CSRF_SLOT, String(res.locals.csrfToken)));
+    res.type('html').set('Cache-Control', 'private, no-cache');
+    sendEncoded(req, res, page);
   };
 
   router.get('/campaigns/:id/results', async (req, res) => {

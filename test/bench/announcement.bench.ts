@@ -60,7 +60,7 @@ await database.close();
 
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
-const app = spawn(process.execPath, ['--import', 'tsx', fromRoot('server', 'main.ts')], {
+const app = spawn(process.execPath, [...(process.env.APP_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.APP_PROFILE] : []), '--import', 'tsx', fromRoot('server', 'main.ts')], {
   cwd: fromRoot(),
   env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', COOKIE_SECURE: 'false' },
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -70,17 +70,22 @@ for (let i = 0; !(await fetch(`${origin}/healthz`).then((r) => r.ok, () => false
   await new Promise((r) => setTimeout(r, 200));
 }
 
+/** What a browser sends: it takes compressed bodies. */
+const BROWSER = { 'accept-encoding': 'br, gzip' };
 async function load(url: string) {
-  await fetch(url).then((r) => r.arrayBuffer()); // the first reader pays for reading the publication
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  return { rate: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, detail: `${result.timeouts} timeouts, ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodeStats)}` };
+  const first = await fetch(url, { headers: BROWSER }); // the first reader pays for reading the publication
+  const decoded = (await first.arrayBuffer()).byteLength;
+  const bytes = Number(first.headers.get('content-length') ?? decoded); // as sent
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: BROWSER });
+  return { bytes, encoding: first.headers.get('content-encoding') ?? 'identity', rate: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx, detail: `${result.timeouts} timeouts, ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodeStats)}` };
 }
 
 log(`Announcement day: ${CONNECTIONS} clients, ${SECONDS} s each, the app in its own process on the embedded database`);
-log('| campaign | page | requests/s | ratio to static | p99 | errors |');
-log('|---|---|---:|---:|---:|---:|');
+log('| campaign | page | body | requests/s | ratio to static | p99 | errors |');
+log('|---|---|---:|---:|---:|---:|---:|');
 const staticAsset = await load(`${origin}/assets/app.css`);
-log(`| — | static asset | ${staticAsset.rate.toFixed(0)} | 1.00 | ${staticAsset.p99} ms | ${staticAsset.errors} |`);
+const size = (r: { bytes: number; encoding: string }) => `${(r.bytes / 1024).toFixed(0)} KiB ${r.encoding}`;
+log(`| — | static asset | ${size(staticAsset)} | ${staticAsset.rate.toFixed(0)} | 1.00 | ${staticAsset.p99} ms | ${staticAsset.errors} |`);
 const rates: Record<string, number[]> = {};
 for (const c of made) {
   for (const [page, url] of [
@@ -90,7 +95,7 @@ for (const c of made) {
   ] as const) {
     const r = await load(origin + url);
     (rates[page] ??= []).push(r.rate);
-    log(`| ${c.responses.toLocaleString('en')} responses (${(c.bytes / 2 ** 20).toFixed(1)} MiB published) | ${page} | ${r.rate.toFixed(0)} | ${(r.rate / staticAsset.rate).toFixed(2)} | ${r.p99} ms | ${r.errors} |`);
+    log(`| ${c.responses.toLocaleString('en')} responses (${(c.bytes / 2 ** 20).toFixed(1)} MiB published) | ${page} | ${size(r)} | ${r.rate.toFixed(0)} | ${(r.rate / staticAsset.rate).toFixed(2)} | ${r.p99} ms | ${r.errors} |`);
     if (r.errors) log(`  errors: ${r.detail}`);
   }
 }
