@@ -57,17 +57,24 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.set('trust proxy', config.trustProxy);
   configureViews(app);
 
+  // Each request is logged at info; with that level off a request costs only its id, the reference an error shows.
   app.use(
-    pinoHttp({
-      logger,
-      genReqId: () => nanoid(10),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/assets/') === true },
-      // Only the method and path: query strings may hold tokens, bodies hold answers.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
+    logger.isLevelEnabled('info')
+      ? pinoHttp({
+          logger,
+          genReqId: () => nanoid(10),
+          autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/assets/') === true },
+          // Only the method and path: query strings may hold tokens, bodies hold answers.
+          serializers: {
+            req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+            res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+          },
+        })
+      : (req, _res, next) => {
+          req.id = nanoid(10);
+          req.log = logger;
+          next();
+        },
   );
   app.use(
     helmet({

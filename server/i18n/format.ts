@@ -1,12 +1,21 @@
 import type { Lang } from './index.js';
 
+/** Making an Intl formatter costs far more than using one (it was most of a form submission's own time): each is made once. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let known = formatters.get(key) as T | undefined;
+  if (!known) formatters.set(key, (known = make()));
+  return known;
+}
+const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
 /**
  * One formatter for figures in both languages: Vietnamese writes 61,23 and 50,55–64,30 (comma decimal,
  * dot thousands), English 61.23 and 50.55–64.30. A missing figure is an em dash. Pure.
  */
 export function formatNumber(value: number | null | undefined, digits: number, lang: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return formatter(`number|${lang}|${digits}`, () => new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })).format(value);
 }
 
 export function formatInterval(interval: readonly [number, number] | null | undefined, digits: number, lang: Lang): string {
@@ -21,12 +30,12 @@ export function formatChange(value: number, digits: number, lang: Lang): string 
 
 /** A calendar date in Việt Nam's time zone: 01/12/2026 in both languages (day first, as Vietnamese documents write it). */
 export function formatDate(value: Date | string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(value));
+  return formatter(`date|${lang}`, () => new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: TIME_ZONE })).format(new Date(value));
 }
 
 /** 01/12/2026 14:05, Vietnam time (the same in both languages: day first, 24-hour clock). */
 export function formatDateTime(value: Date | string, lang: Lang): string {
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(value));
+  const time = formatter('time', () => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIME_ZONE })).format(new Date(value));
   return `${formatDate(value, lang)} ${time}`;
 }
 
@@ -37,4 +46,4 @@ export function formatPercent(share: number | null | undefined, digits: number, 
 }
 
 /** The day (yyyy-mm-dd) an instant falls on in Vietnam (UTC+7, no summer time). */
-export const vietnamDay = (at: Date) => at.toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+export const vietnamDay = (at: Date) => formatter('day', () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: TIME_ZONE })).format(at);
