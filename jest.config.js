@@ -12,6 +12,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 60000,
+  // Each file closes the printing browser it may have started (test/support/after-each-file.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/after-each-file.ts'],
   // Two test files at a time on CI's two cores: much of the suite waits on Chromium, R, PostgreSQL and
   // child processes, so the second worker fills that time (Jest's default, cores − 1, would leave it idle).
   maxWorkers: 2,
