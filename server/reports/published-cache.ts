@@ -10,8 +10,6 @@ import { publishedResults, type Published } from '../publication/service.js';
  */
 export interface PublishedEntry {
   published: Published;
-  /** A strong validator for every public file of this publication: its results hash. */
-  version: string;
   derived: Map<string, Promise<unknown>>;
 }
 
@@ -25,7 +23,7 @@ export function publishedCache(db: Db, keep = 8) {
       entries.set(campaignId, known);
       return known;
     }
-    const loading = publishedResults(db, campaignId).then((published) => published && { published, version: published.record.resultsHash.slice(0, 32), derived: new Map() });
+    const loading = publishedResults(db, campaignId).then((published) => published && { published, derived: new Map() });
     entries.set(campaignId, loading);
     const forget = () => entries.get(campaignId) === loading && entries.delete(campaignId);
     loading.then((found) => found ?? forget(), forget);
