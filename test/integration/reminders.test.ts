@@ -46,8 +46,10 @@ beforeAll(async () => {
   const port = (stub.address() as { port: number }).port;
   t = await startTestApp({ SMS_URL: `http://127.0.0.1:${port}/send`, SMS_TOKEN: 'gateway-token-123' }, { logs });
   fw = await campaignInFieldwork(t.db, 'Nhắc Nhở', ['SXD', 'STC', 'SCT'], { perUnit: 4, design: { minPerUnit: 4, maxPerUnit: 4 } });
-  // Half the businesses answer.
-  answeredCodes = new Set(fw.invitations.filter((_, i) => i % 2 === 0).map((i) => i.code));
+  // Half the businesses answer — but each unit keeps a business still to answer it (the sample is drawn
+  // afresh each run, and a unit whose businesses all answered would leave its letters and calls empty).
+  const keptPending = new Set(['SXD', 'STC', 'SCT'].map((unit) => fw.invitations.find((i) => i.units.includes(unit))!.code));
+  answeredCodes = new Set(fw.invitations.filter((invitation, i) => i % 2 === 0 && !keptPending.has(invitation.code)).map((i) => i.code));
   for (const invitation of fw.invitations.filter((i) => answeredCodes.has(i.code))) {
     const browser = new Browser(t.app);
     await startSurvey(browser, invitation.code);
