@@ -1,9 +1,11 @@
 /**
  * The server side of `npm run bench:submissions`, in its own process (as in production): the real app on
- * BENCH_PORT and, on BENCH_BARE_PORT, a bare Express endpoint that parses the same form and redirects,
- * for comparison. Configuration comes from the environment like the app's own.
+ * BENCH_PORT and, on BENCH_BARE_PORT, a bare Express endpoint that parses the same form, stores it with one
+ * INSERT through pg (a pool of the app's size) and redirects — the floor a submission is compared with.
+ * Configuration comes from the environment like the app's own.
  */
 import express from 'express';
+import pg from 'pg';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/client.js';
@@ -13,9 +15,15 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const { app } = createApp({ config, database, logger });
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+pool.on('error', () => undefined); // the bench drops the database, and these connections, when it ends
+await pool.query('create table if not exists bench_bare (id bigserial primary key, unit text not null, body bytea not null)');
 const bare = express();
 bare.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
-bare.post('/survey/units/:unit', (req, res) => res.redirect(303, `/survey/units/${req.params.unit}/receipt`));
+bare.post('/survey/units/:unit', async (req, res) => {
+  await pool.query({ name: 'bench-bare', text: 'insert into bench_bare (unit, body) values ($1, $2)', values: [req.params.unit, Buffer.from(JSON.stringify(req.body))] });
+  res.redirect(303, `/survey/units/${req.params.unit}/receipt`);
+});
 
 const listen = (handler: express.Express, port: number) => new Promise<void>((resolve) => handler.listen(port, '127.0.0.1', () => resolve()));
 await listen(app, Number(process.env.BENCH_PORT));

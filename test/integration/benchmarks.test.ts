@@ -22,8 +22,8 @@ const scripts = Object.entries((JSON.parse(readFileSync(fromRoot('package.json')
 /** Each benchmark's small mode and a line of its output that carries its figures. */
 const SMALL: Record<string, { args?: string[]; env?: () => Record<string, string>; prints: RegExp }> = {
   'bench:sealing': { args: ['300'], prints: /300 envelopes opened in [\d.]+ s/ },
-  'bench:sampling': { args: ['3000'], prints: /\| design \+ draw \| [\d.]+ \|/ },
-  'bench:submissions': { args: ['2'], env: () => ({ BENCH_DATABASE_URL: cluster.url, BENCH_BUSINESSES: '6' }), prints: /stored envelopes: \d+/ },
+  'bench:sampling': { args: ['3000'], prints: /import speed: [\d.]+ of the bare parse/ },
+  'bench:submissions': { args: ['2'], env: () => ({ BENCH_DATABASE_URL: cluster.url, BENCH_BUSINESSES: '6' }), prints: /submissions: [\d.]+ of the bare INSERT endpoint/ },
   'bench:scoring': { args: ['300'], prints: /300 responses, 60 units, \d+ bootstrap replicates: scored in [\d.]+ s/ },
   'bench:unseal': { args: ['300'], prints: /total [\d.]+ s \(target/ },
   'bench:estimation': { env: () => ({ RUNS: '2', REPLICATES: '20' }), prints: /neyman, band dropped .* coverage indicator [\d.]+ %/ },
