@@ -102,15 +102,22 @@ export async function processImport(db: Db, job: ImportJob, path: string, kind: 
   let columns: ColumnMap | undefined;
   let lastProgress = Date.now();
 
+  // One batch is written while the next is read and checked (on a server the two run side by side); a
+  // failed write fails the import at the next flush.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    await q.stageRows(db, importId, valid);
-    await q.recordRowErrors(db, importId, errors);
+    const [rows, rowErrors] = [valid, errors];
     valid = [];
     errors = [];
-    if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
-      lastProgress = Date.now();
-      await q.updateImport(db, importId, { bytesRead, rowsRead, rowsValid, rowsInvalid });
-    }
+    await writing;
+    const progress = Date.now() - lastProgress > PROGRESS_EVERY_MS ? { bytesRead, rowsRead, rowsValid, rowsInvalid } : null;
+    if (progress) lastProgress = Date.now();
+    writing = (async () => {
+      await q.stageRows(db, importId, rows);
+      await q.recordRowErrors(db, importId, rowErrors);
+      if (progress) await q.updateImport(db, importId, progress);
+    })();
+    writing.catch(() => undefined); // awaited at the next flush; not an unhandled rejection meanwhile
   };
 
   for await (const { row, cells } of readFrameFile(path, kind, (n) => (bytesRead += n))) {
@@ -137,6 +144,7 @@ export async function processImport(db: Db, job: ImportJob, path: string, kind: 
     if (valid.length + errors.length >= BATCH) await flush();
   }
   await flush();
+  await writing;
   const counts = { bytesRead, rowsRead, rowsValid, rowsInvalid };
   if (rowsRead === 0) {
     await q.recordRowErrors(db, importId, [{ row: 2, column: '', reason: { key: 'csv.empty' } }]);
