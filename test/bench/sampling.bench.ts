@@ -32,7 +32,8 @@ const seconds = async (work: () => Promise<unknown>) => {
 
 const file = path.join(work, 'frame.csv');
 const { businesses } = await writeFrameCsv(file, ROWS, units);
-// The floor, before the database takes its memory: the same file through csv-parse alone, with the options the import reads it with, rows counted.
+// The floor, before the database takes its memory: the same file through csv-parse alone, with the
+// options the import reads it with, rows counted.
 peak = 0;
 let bareRows = 0;
 const bareSeconds = await seconds(async () => {
