@@ -127,9 +127,10 @@ export function responseService(ctx: SurveyContext) {
   }
 
   /**
-   * One database round trip on the way in: the answers are checked and sealed first, and the single
-   * storing statement checks everything else (campaign open, invitation of this campaign, unit still
-   * invited); only when it stores nothing is the reason looked up.
+   * Two database round trips on the way in: the business's stratum (sealed inside the envelope), then the
+   * single storing statement, which checks everything else (campaign open, invitation of this campaign,
+   * unit still invited); the answers are checked and sealed in between. Only when it stores nothing is the
+   * reason looked up.
    */
   async function submit(s: Submission, now = new Date()): Promise<SubmitOutcome> {
     if (!NONCE.test(s.nonce)) return refusal('survey.formExpired');
