@@ -26,6 +26,8 @@ export interface Database {
 }
 
 const migrationsFolder = fromRoot('server', 'db', 'migrations');
+/** Connections an instance keeps to a PostgreSQL server. */
+export const POOL_SIZE = 10;
 // Any constant shared by every instance: serialises concurrent migrations on a PostgreSQL server.
 const MIGRATION_LOCK = 727_001;
 
@@ -96,7 +98,7 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
 }
 
 async function openServer(url: string, onIdleError: (error: Error) => void): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 5000 });
   // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
   // replaces it, and requests meanwhile fail with a 500/503 instead.
   pool.on('error', onIdleError);

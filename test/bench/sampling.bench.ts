@@ -13,7 +13,7 @@ import { campaigns, frameImports, units as unitsTable } from '../../server/db/sc
 import { openDatabase } from '../../server/db/client.js';
 import { DEFAULT_DESIGN } from '../../server/sampling/design.js';
 import { freezeFrame, processImport } from '../../server/sampling/frame-import.js';
-import { fileSize } from '../../server/sampling/frame-reader.js';
+import { fileSize, FRAME_CSV_OPTIONS, FRAME_READ_CHUNK } from '../../server/sampling/frame-reader.js';
 import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
 import { writeFrameCsv } from '../../server/demo/frame.js';
 
@@ -32,12 +32,12 @@ const seconds = async (work: () => Promise<unknown>) => {
 
 const file = path.join(work, 'frame.csv');
 const { businesses } = await writeFrameCsv(file, ROWS, units);
-// The floor, before the database takes its memory: the same file through csv-parse alone, with the
-// options the import reads it with, rows counted.
+// The floor, before the database takes its memory: the same file through csv-parse alone, read and
+// parsed as the import reads it, rows counted.
 peak = 0;
 let bareRows = 0;
 const bareSeconds = await seconds(async () => {
-  const parser = createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 64 * 1024 }));
+  const parser = createReadStream(file, { highWaterMark: FRAME_READ_CHUNK }).pipe(parse(FRAME_CSV_OPTIONS));
   for await (const _ of parser) bareRows++;
 });
 const barePeak = peak;

@@ -8,14 +8,14 @@ import express from 'express';
 import pg from 'pg';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { openDatabase } from '../../server/db/client.js';
+import { openDatabase, POOL_SIZE } from '../../server/db/client.js';
 import { createLogger } from '../../server/logger.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const { app } = createApp({ config, database, logger });
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: POOL_SIZE });
 pool.on('error', () => undefined); // the bench drops the database, and these connections, when it ends
 await pool.query('create table if not exists bench_bare (id bigserial primary key, unit text not null, body bytea not null)');
 const bare = express();

@@ -20,6 +20,7 @@ let stub: Server;
 const received: Received[] = [];
 /** Phones the stub refuses: a number → how many more times (Infinity: always). */
 const failing = new Map<string, number>();
+const UNITS = ['SXD', 'STC', 'SCT'];
 let t: TestApp;
 let fw: FieldworkCampaign;
 const logs: string[] = [];
@@ -45,10 +46,10 @@ beforeAll(async () => {
   await once(stub, 'listening');
   const port = (stub.address() as { port: number }).port;
   t = await startTestApp({ SMS_URL: `http://127.0.0.1:${port}/send`, SMS_TOKEN: 'gateway-token-123' }, { logs });
-  fw = await campaignInFieldwork(t.db, 'Nhắc Nhở', ['SXD', 'STC', 'SCT'], { perUnit: 4, design: { minPerUnit: 4, maxPerUnit: 4 } });
+  fw = await campaignInFieldwork(t.db, 'Nhắc Nhở', UNITS, { perUnit: 4, design: { minPerUnit: 4, maxPerUnit: 4 } });
   // Half the businesses answer — but each unit keeps a business still to answer it (the sample is drawn
   // afresh each run, and a unit whose businesses all answered would leave its letters and calls empty).
-  const keptPending = new Set(['SXD', 'STC', 'SCT'].map((unit) => fw.invitations.find((i) => i.units.includes(unit))!.code));
+  const keptPending = new Set(UNITS.map((unit) => fw.invitations.find((i) => i.units.includes(unit))!.code));
   answeredCodes = new Set(fw.invitations.filter((invitation, i) => i % 2 === 0 && !keptPending.has(invitation.code)).map((i) => i.code));
   for (const invitation of fw.invitations.filter((i) => answeredCodes.has(i.code))) {
     const browser = new Browser(t.app);
