@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgPreparedQuery, type PgQueryResultHKT, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -30,6 +30,22 @@ const migrationsFolder = fromRoot('server', 'db', 'migrations');
 export const POOL_SIZE = 10;
 // Any constant shared by every instance: serialises concurrent migrations on a PostgreSQL server.
 const MIGRATION_LOCK = 727_001;
+
+/**
+ * A statement on a hot path, compiled once and prepared under `name` on each connection that runs it (the
+ * server parses and plans it once per connection, not per call): its values fill the statement's
+ * `sql.placeholder(...)`s on each run, on a database handle or inside a transaction alike.
+ */
+export function hotStatement<Row>(name: string, statement: SQL): (db: Db, values: Record<string, unknown>) => Promise<Row[]> {
+  const query = new PgDialect().sqlToQuery(statement);
+  const prepared = new WeakMap<object, PgPreparedQuery<PreparedQueryConfig>>();
+  return async (db, values) => {
+    const { session } = db._;
+    let statementOf = prepared.get(session);
+    if (!statementOf) prepared.set(session, (statementOf = session.prepareQuery(query, undefined, name, false)));
+    return ((await statementOf.execute(values)) as { rows: Row[] }).rows;
+  };
+}
 
 export interface DatabaseOptions {
   /** postgres:// URL of a server; when absent an embedded PGlite database is used. */

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { hotStatement, type Db } from '../db/client.js';
 import { answerSignals, bulletins, campaigns, dailyAnswerCounts, invitations, invitationUnits, pendingResponses, responses, sampleEntries, submissionReceipts, units } from '../db/schema.js';
 
 type Rows<T> = { rows: T[] };
@@ -18,12 +18,16 @@ export interface InvitedUnit {
   nameVi: string;
   nameEn: string;
   status: 'invited' | 'answered' | 'replaced';
+  /** The size band the business was drawn in for this unit (its stratum); null if it has no sample entry. */
+  stratum: string | null;
 }
 
 /** An invitation's campaign and units (replaced ones included: the page says they are closed), in one query. */
 export async function invitationOverview(db: Db, invitationId: string) {
+  const stratum = sql<string | null>`(select ${sampleEntries.sizeBand} from ${sampleEntries}
+    where ${sampleEntries.campaignId} = ${invitations.campaignId} and ${sampleEntries.taxCode} = ${invitations.taxCode} and ${sampleEntries.unitCode} = ${invitationUnits.unitCode} limit 1)`;
   const rows = await db
-    .select({ campaign: campaigns, unitCode: invitationUnits.unitCode, block: units.block, nameVi: units.nameVi, nameEn: units.nameEn, status: invitationUnits.status })
+    .select({ campaign: campaigns, unitCode: invitationUnits.unitCode, block: units.block, nameVi: units.nameVi, nameEn: units.nameEn, status: invitationUnits.status, stratum })
     .from(invitationUnits)
     .innerJoin(invitations, eq(invitations.id, invitationUnits.invitationId))
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
@@ -68,9 +72,41 @@ export interface StoredSubmission {
   signals: readonly string[];
 }
 
+const store = (name: keyof StoredSubmission) => sql.placeholder(name);
+const storing = hotStatement<{ written: number }>(
+  'store_submission',
+  sql`
+    with campaign as (select state from ${campaigns} where id = ${store('campaignId')} for share),
+    flag as (
+      update ${invitationUnits} set status = 'answered'
+      where invitation_id = ${store('invitationId')} and unit_code = ${store('unitCode')} and status = 'invited'
+        and (select state from campaign) = 'fieldwork'
+        and exists (select 1 from ${invitations} where id = ${store('invitationId')} and campaign_id = ${store('campaignId')})
+      returning 1),
+    pending as (
+      insert into ${pendingResponses} (id, campaign_id, sealed)
+      select ${store('pendingId')}, ${store('campaignId')}, ${store('sealed')}::bytea from flag
+      returning 1),
+    receipt as (
+      insert into ${submissionReceipts} (nonce_hash, campaign_id, sealed_receipt)
+      select ${store('nonceHash')}, ${store('campaignId')}, ${store('sealedReceipt')}::bytea from flag
+      returning 1),
+    counted as (
+      insert into ${dailyAnswerCounts} (campaign_id, unit_code, day, answers)
+      select ${store('campaignId')}, ${store('unitCode')}, ${store('day')}, 1 from flag
+      on conflict (campaign_id, unit_code, day) do update set answers = ${dailyAnswerCounts}.answers + 1
+      returning 1),
+    signalled as (
+      insert into ${answerSignals} (campaign_id, signal, answers)
+      select ${store('campaignId')}, signal, 1 from flag, unnest(${store('signals')}::text[]) as signal
+      on conflict (campaign_id, signal) do update set answers = ${answerSignals}.answers + 1
+      returning 1)
+    select (select count(*) from pending)::int + (select count(*) from receipt)::int + (select count(*) from counted)::int as written`,
+);
+
 /**
- * Stores one answered form in a single statement (one round trip, atomic): share-locks the campaign row
- * (closing waits for submissions in flight) and, only while it is in fieldwork, flips the invitation's
+ * Stores one answered form in a single statement (one round trip, atomic, prepared once per connection):
+ * share-locks the campaign row (closing waits for submissions in flight) and, only while it is in fieldwork, flips the invitation's
  * flag from invited to answered — of two concurrent submits one flips it, the other sees it answered —
  * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt, the day's count and
  * the campaign's count of each staff signal the answer carries.
@@ -78,37 +114,7 @@ export interface StoredSubmission {
  * id and the envelope under the mixing layer (see movePending).
  */
 export async function storeSubmission(db: Db, s: StoredSubmission): Promise<boolean> {
-  const [row] = (
-    (await db.execute(sql`
-      with campaign as (select state from ${campaigns} where id = ${s.campaignId} for share),
-      flag as (
-        update ${invitationUnits} set status = 'answered'
-        where invitation_id = ${s.invitationId} and unit_code = ${s.unitCode} and status = 'invited'
-          and (select state from campaign) = 'fieldwork'
-          and exists (select 1 from ${invitations} where id = ${s.invitationId} and campaign_id = ${s.campaignId})
-        returning 1),
-      pending as (
-        insert into ${pendingResponses} (id, campaign_id, sealed)
-        select ${s.pendingId}, ${s.campaignId}, ${s.sealed} from flag
-        returning 1),
-      receipt as (
-        insert into ${submissionReceipts} (nonce_hash, campaign_id, sealed_receipt)
-        select ${s.nonceHash}, ${s.campaignId}, ${s.sealedReceipt} from flag
-        returning 1),
-      counted as (
-        insert into ${dailyAnswerCounts} (campaign_id, unit_code, day, answers)
-        select ${s.campaignId}, ${s.unitCode}, ${s.day}, 1 from flag
-        on conflict (campaign_id, unit_code, day) do update set answers = ${dailyAnswerCounts}.answers + 1
-        returning 1),
-      signalled as (
-        insert into ${answerSignals} (campaign_id, signal, answers)
-        select ${s.campaignId}, signal, 1 from flag, unnest(${sql.param([...s.signals])}::text[]) as signal
-        on conflict (campaign_id, signal) do update set answers = ${answerSignals}.answers + 1
-        returning 1)
-      select (select count(*) from pending)::int + (select count(*) from receipt)::int + (select count(*) from counted)::int as written`)) as unknown as Rows<{
-      written: number;
-    }>
-  ).rows;
+  const [row] = await storing(db, { ...s, signals: [...s.signals] });
   return row?.written === 3;
 }
 

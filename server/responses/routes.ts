@@ -10,11 +10,9 @@ import { formView } from './form-view.js';
 import {
   campaignClosedMessage,
   newNonce,
-  openByCode,
   pinnedQuestionnaire,
   RESPONSE_MODES,
   responseService,
-  surveyOverview,
   type ResponseMode,
   type SurveyContext,
 } from './service.js';
@@ -41,7 +39,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   const signalsOf = answerSignals(db, staffAddressKey(config.hmacSecret));
   const codeLimit = attemptLimiter(db, 'access-code', 10, 15);
   /** Wrong codes count against the client; a used-up code gets the same answer and is not counted. */
-  const outcomeOf = (opened: Awaited<ReturnType<typeof openByCode>>) => (opened === null ? 'failure' : opened === 'used' ? 'neutral' : 'success');
+  const outcomeOf = (opened: Awaited<ReturnType<typeof service.open>>) => (opened === null ? 'failure' : opened === 'used' ? 'neutral' : 'success');
   const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/survey' };
   // Respondents need no account: their pages offer no staff sign-in.
   router.use('/survey', (_req, res, next) => {
@@ -71,7 +69,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
     res.status(status).render('pages/survey-code', { title: res.locals.t('survey.title'), ...extra });
 
   async function enterCode(req: Request, res: Response, typed: string) {
-    const opened = await openByCode(db, ctx.codeKeys, typed);
+    const opened = await service.open(typed);
     if (!(await codeLimit.settle(req, res, outcomeOf(opened)))) return;
     if (!opened || opened === 'used') return codePage(res, 400, { problem: { key: 'survey.badCode' }, code: typed });
     begin(res, { ...opened, mode: 'online' });
@@ -89,7 +87,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   });
 
   async function unitsPage(req: Request, res: Response, respondent: Respondent, status = 200, problem?: Message) {
-    const overview = await surveyOverview(db, respondent.invitationId);
+    const overview = await service.overview(respondent.invitationId);
     if (!overview) return codePage(res, 400, { problem: { key: 'survey.badCode' } });
     const closed = campaignClosedMessage(overview.campaign.state);
     res.status(status).render('pages/survey-units', {
@@ -110,7 +108,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   });
 
   async function formPage(req: Request, res: Response, respondent: Respondent, options: { nonce?: string; body?: Record<string, unknown>; errors?: Record<string, Message>; status?: number } = {}) {
-    const overview = await surveyOverview(db, respondent.invitationId);
+    const overview = await service.overview(respondent.invitationId);
     const unit = overview?.units.find((u) => u.unitCode === req.params.unit);
     if (!overview || !unit) return unitsPage(req, res, respondent, 404, { key: 'survey.unitNotInvited' });
     const closed = campaignClosedMessage(overview.campaign.state);
@@ -168,7 +166,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
     const raw: unknown = req.signedCookies?.[RECEIPT_COOKIE];
     const kept = typeof raw === 'string' ? (JSON.parse(raw) as { unit: string; receipt: string }) : null;
     if (!respondent || !kept || kept.unit !== req.params.unit) return res.redirect(303, respondent ? '/survey/units' : '/survey');
-    const overview = await surveyOverview(db, respondent.invitationId);
+    const overview = await service.overview(respondent.invitationId);
     const unit = overview?.units.find((u) => u.unitCode === kept.unit);
     res.render('pages/survey-receipt', {
       title: res.locals.t('survey.receiptTitle'),
@@ -198,7 +196,7 @@ export function responseRoutes(ctx: SurveyContext, config: Config): Router {
   router.post('/campaigns/:id/entry', enter, codeLimit.gate, async (req, res) => {
     const mode = String(req.body?.mode ?? '') as ResponseMode;
     if (!RESPONSE_MODES.includes(mode) || mode === 'online') return entryPage(req, res, 422, { modeError: { key: 'survey.chooseMode' }, code: req.body?.code });
-    const opened = await openByCode(db, ctx.codeKeys, String(req.body?.code ?? ''));
+    const opened = await service.open(String(req.body?.code ?? ''));
     if (!(await codeLimit.settle(req, res, outcomeOf(opened)))) return;
     if (!opened || opened === 'used' || opened.campaignId !== req.params.id) return entryPage(req, res, 400, { problem: { key: 'survey.badCode' }, code: req.body?.code, mode });
     begin(res, { ...opened, mode });

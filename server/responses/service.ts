@@ -15,6 +15,9 @@ import { buildBulletin } from './bulletin.js';
 import { answerPayload } from './payload.js';
 import * as q from './queries.js';
 
+/** Invitations whose strata a service keeps (about 200 bytes each). */
+const STRATA_KEPT = 50_000;
+
 export const RESPONSE_MODES = ['online', 'phone', 'paper', 'in_person'] as const;
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
@@ -28,23 +31,7 @@ export interface SurveyContext {
   logger: Logger;
 }
 
-/**
- * An access code typed in: the invitation it opens, `used` for a real code with nothing left to answer
- * (the respondent is told the same as for a wrong code, but it is no guess and is not counted as one),
- * or null for a wrong code.
- */
-export async function openByCode(db: Db, keys: CodeKeys, typed: string): Promise<{ invitationId: string; campaignId: string } | 'used' | null> {
-  const code = normaliseCode(typed);
-  const invitation = code && (await q.findInvitationByCodeHash(db, codeHash(keys, code)));
-  if (!invitation) return null;
-  const open = (await q.invitationOverview(db, invitation.id))?.units.some((u) => u.status === 'invited');
-  return open ? { invitationId: invitation.id, campaignId: invitation.campaignId } : 'used';
-}
-
-/** The campaign and the units of an invitation, or null when the invitation is gone. */
-export const surveyOverview = q.invitationOverview;
-
-type Campaign = NonNullable<Awaited<ReturnType<typeof surveyOverview>>>['campaign'];
+type Campaign = NonNullable<Awaited<ReturnType<typeof q.invitationOverview>>>['campaign'];
 
 /** The questionnaire of a unit's block in the methodology the campaign pinned. */
 export function pinnedQuestionnaire(catalog: Catalog, campaign: Campaign, block: string): Questionnaire {
@@ -103,6 +90,40 @@ export function responseService(ctx: SurveyContext) {
     return row ? openReceipt(nonce, row.sealedReceipt) : null;
   }
 
+  // The strata of the invitations read lately (code entry, units page, form page) — an invitation's never
+  // change — so that the submit which follows seals its stratum without a query of its own. The oldest go first.
+  const strata = new Map<string, ReadonlyMap<string, string | null>>();
+
+  /** The campaign and the units of an invitation, or null when the invitation is gone. */
+  async function overview(invitationId: string) {
+    const found = await q.invitationOverview(db, invitationId);
+    if (found) {
+      strata.delete(invitationId);
+      strata.set(invitationId, new Map(found.units.map((u) => [u.unitCode, u.stratum])));
+      if (strata.size > STRATA_KEPT) strata.delete(strata.keys().next().value!);
+    }
+    return found;
+  }
+
+  /**
+   * An access code typed in: the invitation it opens, `used` for a real code with nothing left to answer
+   * (the respondent is told the same as for a wrong code, but it is no guess and is not counted as one),
+   * or null for a wrong code.
+   */
+  async function open(typed: string): Promise<{ invitationId: string; campaignId: string } | 'used' | null> {
+    const code = normaliseCode(typed);
+    const invitation = code && (await q.findInvitationByCodeHash(db, codeHash(ctx.codeKeys, code)));
+    if (!invitation) return null;
+    const invited = (await overview(invitation.id))?.units.some((u) => u.status === 'invited');
+    return invited ? { invitationId: invitation.id, campaignId: invitation.campaignId } : 'used';
+  }
+
+  /** The size band the business was drawn in for a unit, read with its units when it could be; undefined if not drawn. */
+  async function stratumOf(invitationId: string, unitCode: string): Promise<string | undefined> {
+    const known = strata.get(invitationId);
+    return known?.has(unitCode) ? (known.get(unitCode) ?? undefined) : q.respondentStratum(db, invitationId, unitCode);
+  }
+
   // Pins and unit blocks never change once a campaign has left its draft: read them once per campaign.
   const campaigns = new Map<string, NonNullable<Awaited<ReturnType<typeof q.campaignUnits>>>>();
   async function campaignOf(campaignId: string) {
@@ -115,22 +136,22 @@ export function responseService(ctx: SurveyContext) {
 
   /** Why a form was not stored: the campaign is not open, the unit was answered (or replaced), or never invited. */
   async function notStored(s: Submission, hash: string): Promise<SubmitOutcome> {
-    const overview = await surveyOverview(db, s.invitationId);
-    const unit = overview?.campaign.id === s.campaignId ? overview.units.find((u) => u.unitCode === s.unitCode) : undefined;
-    if (!overview || !unit) return refusal('survey.unitNotInvited');
+    const invitation = await overview(s.invitationId);
+    const unit = invitation?.campaign.id === s.campaignId ? invitation.units.find((u) => u.unitCode === s.unitCode) : undefined;
+    if (!invitation || !unit) return refusal('survey.unitNotInvited');
     if (unit.status === 'answered') {
       // A retry of the same form gets its receipt again (written with the flag); another answer is refused.
       const receipt = await earlierReceipt(hash, s.nonce);
       return receipt ? { ok: true, receipt, repeated: true } : refusal('survey.alreadyAnswered');
     }
-    return refusal(campaignClosedMessage(overview.campaign.state) ?? (unit.status === 'replaced' ? 'survey.unitReplaced' : 'survey.alreadyAnswered'));
+    return refusal(campaignClosedMessage(invitation.campaign.state) ?? (unit.status === 'replaced' ? 'survey.unitReplaced' : 'survey.alreadyAnswered'));
   }
 
   /**
-   * Two database round trips on the way in: the business's stratum (sealed inside the envelope), then the
-   * single storing statement, which checks everything else (campaign open, invitation of this campaign,
-   * unit still invited); the answers are checked and sealed in between. Only when it stores nothing is the
-   * reason looked up.
+   * One database round trip on the way in when the business's units were read before (the code entry, the
+   * form page): the single storing statement, which checks everything else (campaign open, invitation of this
+   * campaign, unit still invited); the answers are checked and sealed with the stratum before it. Only when
+   * it stores nothing is the reason looked up.
    */
   async function submit(s: Submission, now = new Date()): Promise<SubmitOutcome> {
     if (!NONCE.test(s.nonce)) return refusal('survey.formExpired');
@@ -145,15 +166,15 @@ export function responseService(ctx: SurveyContext) {
     const checked = checkAnswers(questionnaire, catalog.answerValidator(key), answersFromForm(questionnaire, s.body));
     if (!checked.ok) {
       // Say first what no correction would fix: the campaign is not open, the unit is answered.
-      const overview = await surveyOverview(db, s.invitationId);
-      const status = overview?.units.find((u) => u.unitCode === s.unitCode)?.status;
-      const closed = overview && campaignClosedMessage(overview.campaign.state);
+      const invitation = await overview(s.invitationId);
+      const status = invitation?.units.find((u) => u.unitCode === s.unitCode)?.status;
+      const closed = invitation && campaignClosedMessage(invitation.campaign.state);
       if (closed) return refusal(closed);
       return status === 'invited' ? checked : notStored(s, hash);
     }
 
     // The stratum the business was drawn in travels inside the envelope, never in clear (docs/design.md §7).
-    const stratum = await q.respondentStratum(db, s.invitationId, s.unitCode);
+    const stratum = await stratumOf(s.invitationId, s.unitCode);
     if (!stratum) logger.warn({ campaignId: campaign.id, unit: s.unitCode }, 'an invited unit has no sample entry; its answer is stored without a stratum and the unit is scored as one stratum');
     const sheet = { unit: s.unitCode, questionnaire: key, mode: s.mode, stratum: stratum ?? WHOLE_UNIT, answers: checked.answers };
     const envelope = (await sealerFor(campaign.id))(answerPayload(sheet), sealedResponseContext(campaign.id));
@@ -182,7 +203,7 @@ export function responseService(ctx: SurveyContext) {
     return { ok: true, receipt, repeated: false };
   }
 
-  return { submit };
+  return { submit, open, overview };
 }
 
 /**
