@@ -8,17 +8,15 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse';
-import { eq } from 'drizzle-orm';
 import { campaigns, frameImports, units as unitsTable } from '../../server/db/schema.js';
-import { openDatabase } from '../../server/db/client.js';
 import { DEFAULT_DESIGN } from '../../server/sampling/design.js';
 import { freezeFrame, processImport } from '../../server/sampling/frame-import.js';
 import { fileSize, FRAME_CSV_OPTIONS, FRAME_READ_CHUNK } from '../../server/sampling/frame-reader.js';
 import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
 import { writeFrameCsv } from '../../server/demo/frame.js';
+import { benchDatabase } from '../support/database.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
-const url = process.env.BENCH_DATABASE_URL;
 const work = mkdtempSync(path.join(tmpdir(), 'ddci-bench-'));
 const units = Array.from({ length: 60 }, (_, i) => `U${String(i).padStart(2, '0')}`);
 
@@ -41,11 +39,9 @@ const bareSeconds = await seconds(async () => {
   for await (const _ of parser) bareRows++;
 });
 const barePeak = peak;
-const database = await openDatabase(url ? { url } : { dataDir: path.join(work, 'db') });
-await database.migrate();
+const database = await benchDatabase(path.join(work, 'db'));
 const { db } = database;
 // Through the typed schema, so a change to it fails the type check here instead of the benchmark.
-await db.delete(campaigns).where(eq(campaigns.id, 'bench'));
 await db.insert(campaigns).values({ id: 'bench', province: 'Bench', year: 2026, title: 'Bench', state: 'sampling', methodologyVersion: '2026.2' });
 await db.insert(unitsTable).values(units.map((code) => ({ id: `u-${code}`, campaignId: 'bench', code, block: 'provincial', nameVi: code, nameEn: code })));
 await db.insert(frameImports).values({ id: 'bench', campaignId: 'bench', fileName: 'frame.csv', bytesTotal: await fileSize(file), createdBy: 'bench' });
@@ -79,6 +75,5 @@ console.log(`| draw | ${drawSeconds.toFixed(2)} | ${drawn.toLocaleString('en')} 
 console.log(`| design + draw | ${(designSeconds + drawSeconds).toFixed(2)} | target ≤ 3 s |`);
 console.log(`\nimport speed: ${(bareSeconds / importSeconds).toFixed(2)} of the bare parse (target ≥ 0.4); import peak RSS ${Math.round(importPeak / 2 ** 20)} MiB (target ≤ 300 MiB)`);
 console.log(`peak RSS overall ${Math.round(peak / 2 ** 20)} MiB (target ≤ 1 GiB during import)`);
-await db.delete(campaigns).where(eq(campaigns.id, 'bench'));
 await database.close();
 rmSync(work, { recursive: true, force: true });

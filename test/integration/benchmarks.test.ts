@@ -25,7 +25,7 @@ const SMALL: Record<string, { args?: string[]; env?: () => Record<string, string
   'bench:sampling': { args: ['3000'], prints: /import speed: [\d.]+ of the bare parse/ },
   'bench:submissions': { args: ['2'], env: () => ({ BENCH_DATABASE_URL: cluster.url, BENCH_BUSINESSES: '6' }), prints: /submissions: [\d.]+ of the bare INSERT endpoint/ },
   'bench:scoring': { args: ['300'], prints: /300 responses, 60 units, \d+ bootstrap replicates: scored in [\d.]+ s/ },
-  'bench:unseal': { args: ['300'], prints: /total [\d.]+ s \(target/ },
+  'bench:unseal': { args: ['300'], prints: /total [\d.]+ s, peak RSS of the unsealing process \d+ MiB/ },
   'bench:estimation': { env: () => ({ RUNS: '2', REPLICATES: '20' }), prints: /neyman, band dropped .* coverage indicator [\d.]+ %/ },
   'bench:reports': { env: () => ({ BENCH_UNITS: '6' }), prints: /whole report PDF/ },
   'bench:announcement': { args: ['1', '10'], env: () => ({ BENCH_SCALE: '0.3' }), prints: /results\.json: 10× the responses at [\d.]+ of the rate/ },

@@ -3,14 +3,21 @@ import { transition } from '../../server/workflow/index.js';
 import { samplingPlans, scoringRuns, sealedResults } from '../../server/db/schema.js';
 import { readSealedResults } from '../../server/publication/service.js';
 import { Browser, startTestApp, TEST_PASSPHRASE, TEST_PASSWORD, type TestApp } from '../support/app.js';
-import { campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
+import { createLogger } from '../../server/logger.js';
+import { answerSchema, blockQuestionnaire, shippedCatalog } from '../../server/questionnaires/index.js';
+import { newNonce, responseService } from '../../server/responses/service.js';
+import { randomAnswers, seededRandom, type AnswerSchema } from '../../server/responses/simulate.js';
+import { codeKeys } from '../../server/sampling/access-codes.js';
+import { submissionKey } from '../../server/sealing/index.js';
+import { blockOf, campaignInFieldwork, type FieldworkCampaign } from '../support/fieldwork.js';
 import { untilSettled } from '../support/pages.js';
 import { answerUnit, startSurvey } from '../support/survey.js';
 
 /**
  * Size-band strata from the draw to the scores: a Neyman design by size band, answered over HTTP; the
  * band travels inside each envelope, and unsealing weights each band by its frame count. A band whose
- * frame count is missing stops the run with the unit and stratum named.
+ * frame count is missing stops the run with the unit and stratum named. Half the answers are taken by an
+ * instance that never read the business's units (it looks the band up itself), half by the one that did.
  */
 let t: TestApp;
 let fw: FieldworkCampaign;
@@ -38,10 +45,21 @@ beforeAll(async () => {
   t = await startTestApp();
   // 40 businesses per unit, 10 in each size band.
   fw = await campaignInFieldwork(t.db, 'Bắc Giang', ['SXD', 'HCL'], { perUnit: 40, design: { bySizeBand: true, allocation: 'neyman', minPerUnit: 28, maxPerUnit: 28 } });
-  for (const invitation of fw.invitations) {
+  const catalog = shippedCatalog();
+  const elsewhere = responseService({ db: t.db, catalog, codeKeys: codeKeys(t.config.hmacSecret), submissionKey: submissionKey(t.config.hmacSecret), mixKey: t.mixKey, logger: createLogger('error') });
+  const random = seededRandom(7);
+  for (const [i, invitation] of fw.invitations.entries()) {
     const browser = new Browser(t.app);
     await startSurvey(browser, invitation.code);
-    for (const unit of invitation.units) if ((await answerUnit(browser, unit)).res.status !== 303) throw new Error('answer');
+    for (const unit of invitation.units) {
+      if (i % 2 === 0) {
+        if ((await answerUnit(browser, unit)).res.status !== 303) throw new Error('answer');
+        continue;
+      }
+      const schema = answerSchema(blockQuestionnaire(catalog, catalog.methodology.version, blockOf(unit))) as unknown as AnswerSchema;
+      const stored = await elsewhere.submit({ campaignId: fw.campaignId, invitationId: invitation.id, unitCode: unit, nonce: newNonce(), mode: 'online', body: randomAnswers(schema, random) });
+      if (!stored.ok) throw new Error('answer elsewhere');
+    }
   }
   if (!(await transition(t.db, fw.admin, fw.campaignId, 'closed', { mixKey: t.mixKey })).ok) throw new Error('close');
 }, 180_000);

@@ -28,6 +28,18 @@ export async function freshDatabase(options: { onDisk?: boolean; migrate?: boole
   return { ...database, env: dataDir ? { DATA_DIR: dataDir } : {} };
 }
 
+/**
+ * A benchmark's database, migrated: a new database on the PostgreSQL server named by BENCH_DATABASE_URL
+ * (dropped on close), else embedded PGlite in `dataDir`.
+ */
+export async function benchDatabase(dataDir: string): Promise<TestDatabase> {
+  const server = process.env.BENCH_DATABASE_URL;
+  if (server) return freshServerDatabase(server, true);
+  const database = await openDatabase({ dataDir });
+  await database.migrate();
+  return { ...database, env: { DATA_DIR: dataDir } };
+}
+
 async function freshServerDatabase(url: string, migrate: boolean): Promise<TestDatabase> {
   const name = `ddci_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
