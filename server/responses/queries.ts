@@ -106,10 +106,10 @@ const storing = hotStatement<{ written: number }>(
 
 /**
  * Stores one answered form in a single statement (one round trip, atomic, prepared once per connection):
- * share-locks the campaign row (closing waits for submissions in flight) and, only while it is in fieldwork, flips the invitation's
- * flag from invited to answered — of two concurrent submits one flips it, the other sees it answered —
- * and, only if the flag flipped, writes the pending envelope, the nonce-keyed receipt, the day's count and
- * the campaign's count of each staff signal the answer carries.
+ * share-locks the campaign row (closing waits for submissions in flight) and, only while it is in
+ * fieldwork, flips the invitation's flag from invited to answered — of two concurrent submits one flips it,
+ * the other sees it answered — and, only if the flag flipped, writes the pending envelope, the nonce-keyed
+ * receipt, the day's count and the campaign's count of each staff signal the answer carries.
  * The pending row shares the flag's transaction id, and so holds nothing the stored response will: a random
  * id and the envelope under the mixing layer (see movePending).
  */
