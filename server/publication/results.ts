@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync } from 'node:zlib';
 import type { FreeTextGroup } from './microdata-input.js';
 import { canonicalJson, type Microdata, type ScoringResult } from '../scoring/index.js';
 
@@ -61,8 +63,33 @@ export interface OpenedResults {
 /**
  * The plaintext sealed for the committee: their JSON, gzipped — the microdata of 100,000 responses is
  * ~46 MB of JSON and an eleventh of that gzipped. Compressing before encrypting reveals only the document's
- * length, once: nobody can have it re-sealed with chosen changes to probe it.
+ * length, once: nobody can have it re-sealed with chosen changes to probe it. The JSON is written into the
+ * compressor a thousand responses at a time, never held whole (≈ 460 MB at a million responses).
  */
-export const packResults = (opened: OpenedResults) => gzipSync(Buffer.from(JSON.stringify(opened), 'utf8'));
+export async function packResults(opened: OpenedResults): Promise<Buffer> {
+  const packed: Buffer[] = [];
+  await pipeline(
+    Readable.from(openedJson(opened)),
+    createGzip(),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        packed.push(chunk);
+        done();
+      },
+    }),
+  );
+  return Buffer.concat(packed);
+}
+
+/** JSON.stringify(opened), in pieces: the microdata's responses a thousand at a time. */
+function* openedJson({ microdata: { responses, ...rest }, ...others }: OpenedResults): Generator<string> {
+  yield `{"microdata":${JSON.stringify({ ...rest, responses: [] }).slice(0, -2)}`; // open: `…"responses":[`
+  for (let from = 0; from < responses.length; from += 1000) {
+    yield (from ? ',' : '') + responses.slice(from, from + 1000).map((r) => JSON.stringify(r)).join(',');
+  }
+  yield ']}';
+  for (const [key, value] of Object.entries(others)) if (value !== undefined) yield `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  yield '}';
+}
 
 export const unpackResults = (packed: Buffer) => JSON.parse(gunzipSync(packed).toString('utf8')) as OpenedResults;

@@ -159,7 +159,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     result,
   };
   const resultsHash = hashOf(results);
-  const document = await sealForCommittee(db, campaignId, packResults({ results, microdata, freeText: shuffledByUnit(freeText) }));
+  const document = await sealForCommittee(db, campaignId, await packResults({ results, microdata, freeText: shuffledByUnit(freeText) }));
   const moved = await transition(db, actor, campaignId, 'unsealed', {
     facts: { unsealApprovals: approvals },
     within: async (tx) => {

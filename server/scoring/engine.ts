@@ -129,7 +129,12 @@ function unitData(input: ScoringInput, block: string, indicators: Indicator[]): 
       ordered.push(...members);
       return { population, start, size: members.length };
     });
-    const values = indicators.map((indicator) => Float64Array.from(ordered, (r) => indicatorValue(indicator, r.answers[indicator.question])));
+    // On shared memory: the bootstrap's worker threads read these columns where they are, without a copy each.
+    const values = indicators.map((indicator) => {
+      const column = new Float64Array(new SharedArrayBuffer(ordered.length * Float64Array.BYTES_PER_ELEMENT));
+      ordered.forEach((r, i) => (column[i] = indicatorValue(indicator, r.answers[indicator.question])));
+      return column;
+    });
     return { code, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length + (input.withheld?.[code] ?? 0) };
   });
 }

@@ -128,9 +128,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Responses in the published order: by unit, stratum, then canonical answers (nothing about arrival). */
-export function sortResponses<T extends Omit<MicrodataResponse, 'weight' | 'fpc'>>(responses: T[]): T[] {
-  const keyed = responses.map((r) => ({ r, key: `${r.unit}\u0000${r.stratum}\u0000${canonicalJson(r.answers)}\u0000${r.mode}\u0000${r.questionnaire}` }));
+type Unweighted = Omit<MicrodataResponse, 'weight' | 'fpc'>;
+const orderKey = (r: Unweighted) => `${r.unit}\u0000${r.stratum}\u0000${canonicalJson(r.answers)}\u0000${r.mode}\u0000${r.questionnaire}`;
+
+/**
+ * Responses in the published order: by unit, stratum, then canonical answers (nothing about arrival).
+ * Responses already in that order (published microdata are) come back as they are, checked one key at a
+ * time rather than with a key held for every response.
+ */
+export function sortResponses<T extends Unweighted>(responses: T[]): T[] {
+  let previous = '';
+  const inOrder = responses.every((r) => {
+    const key = orderKey(r);
+    const ordered = previous <= key;
+    previous = key;
+    return ordered;
+  });
+  if (inOrder) return responses;
+  const keyed = responses.map((r) => ({ r, key: orderKey(r) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.r);
 }

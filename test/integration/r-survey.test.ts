@@ -9,7 +9,7 @@ import { rDirectory, rscript as runR } from '../support/r.js';
 /**
  * The published microdata read by R's survey package, as an analyst would: the codebook's own script
  * (read.csv + svydesign) gives the same estimates and SEs as results.json, and R's replicate designs give
- * bootstrap SEs that agree with ours. Needs R with r-cran-survey (Debian); .ci/run installs them.
+ * bootstrap SEs that agree with ours. Needs R with r-cran-survey (Debian); npm test provisions them (scripts/provision-test-tools.sh).
  */
 const catalog = loadCatalog();
 const dir = rDirectory();

@@ -5,8 +5,8 @@ import path from 'node:path';
 
 /**
  * A PostgreSQL cluster of the test's own (initdb in a temporary folder, its own port), which the test may
- * stop and start — never the shared server on 5432. Needs Debian's postgresql binaries (.ci/run installs
- * them when missing); as root, the cluster runs as the `postgres` user.
+ * stop and start — never the shared server on 5432. Needs Debian's postgresql binaries (npm test provisions
+ * them when missing: scripts/provision-test-tools.sh); as root, the cluster runs as the `postgres` user.
  */
 export interface PrivatePostgres {
   url: string;
@@ -21,7 +21,7 @@ function binaries(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('PostgreSQL server binaries are not installed: apt-get install postgresql (as .ci/run does)');
+  if (!newest) throw new Error('PostgreSQL server binaries are not installed: apt-get install postgresql — npm test provisions it (scripts/provision-test-tools.sh)');
   return path.join(root, newest, 'bin');
 }
 
