@@ -108,7 +108,8 @@ export interface PreparedBlock {
 
 /**
  * The input made ready to score: per block its pillars, indicators and every unit's indicator values
- * in typed arrays on shared memory. Plain data, so worker threads receive it cheaply (the columns are shared, not copied).
+ * in typed arrays on shared memory. Plain data, so worker threads receive it cheaply (the columns are
+ * shared, not copied).
  */
 export interface PreparedScoring {
   methodology: Methodology;

@@ -1,6 +1,7 @@
 /**
- * Unseal + validate + score (issue 6): 100,000 sealed responses over 60 units, 1,000 bootstrap replicates,
- * target ≤ 60 s on 2 cores with peak memory ≤ 1.5 GB. The real path, on a real database: a closed campaign
+ * Unseal + validate + score (issues 6, 20): 100,000 sealed responses over 60 units, 1,000 bootstrap
+ * replicates, target ≤ 60 s on 2 cores with peak memory ≤ 1.5 GB; at 1,000,000, ≤ 3 min and ≤ 1 GiB. The
+ * run's own process is measured (unseal-run.ts). The real path, on a real database: a closed campaign
  * with its bulletin and 2 of 3 approvals held, then the unsealing run the committee starts — read every
  * envelope, open it, check it against the bulletin, validate it with the pinned questionnaire, build the
  * microdata, score (bootstrap in worker threads), seal the results for the committee, move to unsealed.
