@@ -36,15 +36,21 @@ function textCodes(catalog: Catalog, questionnaire: string): Set<string> {
   return codes;
 }
 
-/** The answers without the free-text ones; the non-empty texts go to `sink`. */
+/**
+ * The answers without the free-text ones; the non-empty texts go to `sink`. Unsealing keeps every response's
+ * coded answers until the results are sealed, so they stay as JSON.parse made them: an object copied key by
+ * key ends in V8's dictionary mode once the answers' keys vary from response to response (≈ 1.3 KB a
+ * response instead of ≈ 0.3 KB).
+ */
 export function withoutFreeText(catalog: Catalog, questionnaire: string, unit: string, answers: Record<string, unknown>, sink: FreeText[]): Record<string, unknown> {
   const free = textCodes(catalog, questionnaire);
+  if (!Object.keys(answers).some((question) => free.has(question))) return answers;
   const coded: Record<string, unknown> = {};
   for (const [question, value] of Object.entries(answers)) {
     if (!free.has(question)) coded[question] = value;
     else if (typeof value === 'string' && value.trim()) sink.push({ unit, question, text: value.trim() });
   }
-  return coded;
+  return JSON.parse(JSON.stringify(coded)) as Record<string, unknown>;
 }
 
 /** Free texts grouped by unit and question, each group shuffled (Fisher–Yates, CSPRNG). */
