@@ -47,17 +47,6 @@ export async function campaignUnits(db: Db, campaignId: string) {
   return { campaign, blocks: new Map(blocks.map((u) => [u.code, u.block])) };
 }
 
-/** The size band an invitation's business was drawn in for a unit (its stratum); undefined if not drawn. */
-export async function respondentStratum(db: Db, invitationId: string, unitCode: string): Promise<string | undefined> {
-  const [row] = await db
-    .select({ sizeBand: sampleEntries.sizeBand })
-    .from(invitations)
-    .innerJoin(sampleEntries, and(eq(sampleEntries.campaignId, invitations.campaignId), eq(sampleEntries.taxCode, invitations.taxCode)))
-    .where(and(eq(invitations.id, invitationId), eq(sampleEntries.unitCode, unitCode)))
-    .limit(1);
-  return row?.sizeBand;
-}
-
 export interface StoredSubmission {
   campaignId: string;
   invitationId: string;
@@ -114,7 +103,7 @@ const storing = hotStatement<{ written: number }>(
  * id and the envelope under the mixing layer (see movePending).
  */
 export async function storeSubmission(db: Db, s: StoredSubmission): Promise<boolean> {
-  const [row] = await storing(db, { ...s, signals: [...s.signals] });
+  const [row] = await storing(db, { ...s });
   return row?.written === 3;
 }
 

@@ -118,10 +118,10 @@ export function responseService(ctx: SurveyContext) {
     return invited ? { invitationId: invitation.id, campaignId: invitation.campaignId } : 'used';
   }
 
-  /** The size band the business was drawn in for a unit, read with its units when it could be; undefined if not drawn. */
+  /** The size band the business was drawn in for a unit, as read with its units (now if not before); undefined if not drawn. */
   async function stratumOf(invitationId: string, unitCode: string): Promise<string | undefined> {
-    const known = strata.get(invitationId);
-    return known?.has(unitCode) ? (known.get(unitCode) ?? undefined) : q.respondentStratum(db, invitationId, unitCode);
+    if (!strata.get(invitationId)?.has(unitCode)) await overview(invitationId);
+    return strata.get(invitationId)?.get(unitCode) ?? undefined;
   }
 
   // Pins and unit blocks never change once a campaign has left its draft: read them once per campaign.
