@@ -1,13 +1,16 @@
 import { createHmac, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { openEnvelope } from './envelope.js';
-import { aeadDecrypt, aeadEncrypt, SealingError } from './primitives.js';
+import { EnvelopeOpeners, type SealedItem } from './opening.js';
+import { aeadDecrypt, aeadEncrypt, rawPrivate, SealingError } from './primitives.js';
 import * as q from './queries.js';
 import { rebuildCampaignKey } from './shares.js';
 
 /** What a successful unsealing hands its caller: it opens envelopes, and nothing else, while alive. */
 export interface Decryptor {
   open(envelope: Buffer, context: string): Buffer;
+  /** Opens many, in order, on worker threads (opening.ts); the caller zeroes the plaintexts once read. */
+  openAll(items: readonly SealedItem[]): Promise<Buffer[]>;
 }
 
 const APPROVAL_TAG = 'DDCI-APPROVAL/1 aead=AES-256-GCM(96-bit nonce)';
@@ -68,21 +71,28 @@ export class UnsealingRegistry {
     }
     const shares: Buffer[] = [];
     let key: KeyObject | undefined;
+    let openers: EnvelopeOpeners | undefined;
     let alive = true;
+    const live = () => {
+      if (!alive) throw new SealingError('expired', 'this decryptor was dropped when its unsealing ended');
+      return key!;
+    };
     try {
       for (const row of rows) shares.push(aeadDecrypt(this.key, row.sealedShare, aad(campaignId, row.staffId, row.expiresAt)));
       key = await rebuildCampaignKey(shares, campaignPublic);
-      const privateKey = key;
       return await work({
-        open(envelope, context) {
-          if (!alive) throw new SealingError('expired', 'this decryptor was dropped when its unsealing ended');
-          return openEnvelope(envelope, privateKey, campaignPublic, context);
+        open: (envelope, context) => openEnvelope(envelope, live(), campaignPublic, context),
+        openAll: async (items) => {
+          const current = live();
+          openers ??= new EnvelopeOpeners(rawPrivate(current), campaignPublic);
+          return openers.open(items);
         },
       });
     } finally {
       alive = false;
       key = undefined; // the KeyObject's memory belongs to OpenSSL; dropping the last reference frees it
       for (const share of shares) share.fill(0);
+      await openers?.close(); // the threads' copies of the key end with them
       await this.dropAll(campaignId);
     }
   }

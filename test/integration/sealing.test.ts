@@ -86,6 +86,21 @@ describe('a 3-of-5 committee', () => {
     expect(await registry.approvers(campaignId)).toEqual([]); // every share dropped when the work returned
   });
 
+  test('the worker threads open the same plaintexts, in order; one altered envelope fails its batch; they end with the decryptor', async () => {
+    const registry = registryOf(60_000);
+    for (const m of members.slice(2, 5)) await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE);
+    const tampered = envelopes.map((e, i) => (i === 777 ? { ...e, envelope: Buffer.from(e.envelope).fill(7, -20, -10) } : e));
+    const { opened, refused, escaped } = await withCampaignDecryptor(db, registry, campaignId, async (d) => ({
+      opened: (await d.openAll(envelopes.slice(0, 500))).concat(await d.openAll(envelopes.slice(500))).map((p) => Buffer.from(p)),
+      refused: await d.openAll(tampered).catch((e: unknown) => e),
+      escaped: d,
+    }));
+    expect(opened).toHaveLength(1000);
+    opened.forEach((plain, i) => expect(plain).toEqual(answersOf(i)));
+    expect(refused).toMatchObject({ name: 'SealingError', code: 'authentication' });
+    await expect(escaped.openAll(envelopes.slice(0, 2))).rejects.toThrow(/dropped/);
+  });
+
   test('every set of three members unseals; no set of two does', async () => {
     const probe = envelopes[42]!;
     // Each member's share opened once with the passphrase (argon2id is the slow part); each subset then
