@@ -1,11 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Catalog } from '../questionnaires/index.js';
 import type { UnitPlan } from '../sampling/design.js';
-import { WHOLE_UNIT, type MicrodataResponse, type StratumCount } from '../scoring/index.js';
+import { WHOLE_UNIT, type StratumCount } from '../scoring/index.js';
 
-/** What unsealing gathers from the opened envelopes before the microdata is built. */
-
-export type StratifiedResponse = Omit<MicrodataResponse, 'weight' | 'fpc'>;
+/** What unsealing gathers from the opened envelopes besides the coded answers (a ResponseTable). */
 
 /** One free-text answer: it stays in the sealed document for the committee, never in a public file. */
 export interface FreeText {
@@ -37,39 +35,55 @@ function textCodes(catalog: Catalog, questionnaire: string): Set<string> {
 }
 
 /**
- * The answers without the free-text ones; the non-empty texts go to `sink`. Unsealing keeps every response's
- * coded answers until the results are sealed, so they stay as JSON.parse made them: an object copied key by
- * key ends in V8's dictionary mode once the answers' keys vary from response to response (≈ 1.3 KB a
- * response instead of ≈ 0.3 KB).
+ * The free-text answers unsealing gathers, grouped by unit and question as they come; equal texts are held
+ * once ("Không có ý kiến" a thousand times is one string).
  */
-export function withoutFreeText(catalog: Catalog, questionnaire: string, unit: string, answers: Record<string, unknown>, sink: FreeText[]): Record<string, unknown> {
+export class FreeTextSink {
+  private readonly groups = new Map<string, FreeTextGroup>();
+  private readonly known = new Map<string, string>();
+
+  add({ unit, question, text }: FreeText): void {
+    const key = `${unit}\u0000${question}`;
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { unit, question, texts: [] }));
+    let held = this.known.get(text);
+    if (held === undefined) this.known.set(text, (held = text));
+    group.texts.push(held);
+  }
+
+  /** The groups by unit and question, each shuffled (Fisher–Yates, CSPRNG): nothing about who wrote what, or when. */
+  shuffled(): FreeTextGroup[] {
+    const sorted = [...this.groups.values()].sort((a, b) => a.unit.localeCompare(b.unit) || a.question.localeCompare(b.question));
+    for (const { texts } of sorted) {
+      for (let i = texts.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [texts[i], texts[j]] = [texts[j]!, texts[i]!];
+      }
+    }
+    return sorted;
+  }
+}
+
+/**
+ * The answers without the free-text ones; the non-empty texts go to `sink`. A response without free text
+ * keeps its answers as JSON.parse made them (no copy).
+ */
+export function withoutFreeText(catalog: Catalog, questionnaire: string, unit: string, answers: Record<string, unknown>, sink: FreeTextSink): Record<string, unknown> {
   const free = textCodes(catalog, questionnaire);
   if (!Object.keys(answers).some((question) => free.has(question))) return answers;
   const coded: Record<string, unknown> = {};
   for (const [question, value] of Object.entries(answers)) {
     if (!free.has(question)) coded[question] = value;
-    else if (typeof value === 'string' && value.trim()) sink.push({ unit, question, text: value.trim() });
+    else if (typeof value === 'string' && value.trim()) sink.add({ unit, question, text: value.trim() });
   }
-  return JSON.parse(JSON.stringify(coded)) as Record<string, unknown>;
+  return coded;
 }
 
-/** Free texts grouped by unit and question, each group shuffled (Fisher–Yates, CSPRNG). */
+/** Free texts grouped by unit and question, each group shuffled (see FreeTextSink). */
 export function shuffledByUnit(freeText: readonly FreeText[]): FreeTextGroup[] {
-  const groups = new Map<string, FreeTextGroup>();
-  for (const { unit, question, text } of freeText) {
-    const key = `${unit}\u0000${question}`;
-    const group = groups.get(key) ?? { unit, question, texts: [] };
-    group.texts.push(text);
-    groups.set(key, group);
-  }
-  const sorted = [...groups.values()].sort((a, b) => a.unit.localeCompare(b.unit) || a.question.localeCompare(b.question));
-  for (const { texts } of sorted) {
-    for (let i = texts.length - 1; i > 0; i--) {
-      const j = randomInt(i + 1);
-      [texts[i], texts[j]] = [texts[j]!, texts[i]!];
-    }
-  }
-  return sorted;
+  const sink = new FreeTextSink();
+  for (const text of freeText) sink.add(text);
+  return sink.shuffled();
 }
 
 /**
@@ -77,15 +91,15 @@ export function shuffledByUnit(freeText: readonly FreeText[]): FreeTextGroup[] {
  * frozen frame: unit × size band (or the unit's one stratum `unknown` when the design did not split by
  * band). A unit with an answer stored before the band travelled in the envelope (stratum `all`) is scored
  * as one stratum, with its whole frame count; so is a unit the design does not know (its frame count from
- * the frame).
+ * the frame). `counts`: respondents per unit × stratum (respondentCounts); `stratumOf` gives each response its stratum.
  */
 export function sampledStrata(
   units: readonly { code: string }[],
   plans: readonly UnitPlan[],
   frameCounts: readonly { unitCode: string; population: number }[],
-  responses: readonly StratifiedResponse[],
-): { strata: StratumCount[]; responses: StratifiedResponse[] } {
-  const whole = new Set(responses.filter((r) => r.stratum === WHOLE_UNIT).map((r) => r.unit));
+  counts: ReadonlyMap<string, number>,
+): { strata: StratumCount[]; stratumOf: (unit: string, stratum: string) => string } {
+  const whole = new Set([...counts.keys()].map((key) => key.split('\u0000') as [string, string]).filter(([, stratum]) => stratum === WHOLE_UNIT).map(([unit]) => unit));
   const strata = units.flatMap(({ code }): StratumCount[] => {
     const plan = plans.find((p) => p.unitCode === code);
     const population = plan?.frameSize ?? frameCounts.find((c) => c.unitCode === code)?.population ?? 0;
@@ -93,5 +107,5 @@ export function sampledStrata(
     return plan.strata.map((s) => ({ unit: code, stratum: s.sizeBand, population: s.size }));
   });
   const unplanned = new Set(units.filter((u) => !plans.some((p) => p.unitCode === u.code)).map((u) => u.code));
-  return { strata, responses: responses.map((r) => (whole.has(r.unit) || unplanned.has(r.unit) ? { ...r, stratum: WHOLE_UNIT } : r)) };
+  return { strata, stratumOf: (unit, stratum) => (whole.has(unit) || unplanned.has(unit) ? WHOLE_UNIT : stratum) };
 }

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
 import type { FreeTextGroup } from './microdata-input.js';
-import { canonicalJson, type Microdata, type ScoringResult } from '../scoring/index.js';
+import { canonicalJson, type AnyMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /**
  * What unsealing produces and publication makes public. Pure.
@@ -66,7 +66,7 @@ export interface OpenedResults {
  * length, once: nobody can have it re-sealed with chosen changes to probe it. The JSON is written into the
  * compressor a thousand responses at a time, never held whole (≈ 460 MB at a million responses).
  */
-export async function packResults(opened: OpenedResults): Promise<Buffer> {
+export async function packResults(opened: PackableResults): Promise<Buffer> {
   const packed: Buffer[] = [];
   await pipeline(
     Readable.from(openedJson(opened)),
@@ -81,15 +81,27 @@ export async function packResults(opened: OpenedResults): Promise<Buffer> {
   return Buffer.concat(packed);
 }
 
-/** JSON.stringify(opened), in pieces: the microdata's responses a thousand at a time. */
-function* openedJson({ microdata: { responses, ...rest }, ...others }: OpenedResults): Generator<string> {
-  yield `{"microdata":${JSON.stringify({ ...rest, responses: [] }).slice(0, -2)}`; // open: `…"responses":[`
-  for (let from = 0; from < responses.length; from += 1000) {
-    yield (from ? ',' : '') + responses.slice(from, from + 1000).map((r) => JSON.stringify(r)).join(',');
+/** What packResults takes: OpenedResults, the microdata possibly given unit by unit (unsealing's). */
+export type PackableResults = Omit<OpenedResults, 'microdata'> & { microdata: AnyMicrodata };
+
+/** JSON.stringify(opened) as OpenedResults, in pieces: the microdata's responses a unit (or a thousand) at a time, the free texts a group at a time. */
+function* openedJson({ microdata, freeText, ...others }: PackableResults): Generator<string> {
+  const byUnit = 'responsesOf' in microdata;
+  const header = byUnit ? microdata.header : (({ responses: _responses, ...rest }: Microdata) => rest)(microdata);
+  yield `{"microdata":${JSON.stringify({ ...header, responses: [] }).slice(0, -2)}`; // open: `…"responses":[`
+  let first = true;
+  for (const part of byUnit ? microdata.units.map((unit) => () => microdata.responsesOf(unit)) : chunksOf(microdata.responses)) {
+    const responses = part();
+    if (!responses.length) continue;
+    yield (first ? '' : ',') + responses.map((r) => JSON.stringify(r)).join(',');
+    first = false;
   }
   yield ']}';
   for (const [key, value] of Object.entries(others)) if (value !== undefined) yield `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  if (freeText) yield `,"freeText":[${freeText.map((group) => JSON.stringify(group)).join(',')}]`;
   yield '}';
 }
+
+const chunksOf = <T>(items: readonly T[]) => Array.from({ length: Math.ceil(items.length / 1000) }, (_, i) => () => items.slice(i * 1000, (i + 1) * 1000));
 
 export const unpackResults = (packed: Buffer) => JSON.parse(gunzipSync(packed).toString('utf8')) as OpenedResults;

@@ -16,11 +16,11 @@ import { ok, refuse, type Result } from '../result.js';
 import { SIZE_BANDS } from '../sampling/frame-rows.js';
 import { findPlan, type StoredDesign } from '../sampling/plan.js';
 import { readAnswerPayload } from '../responses/payload.js';
-import { buildMicrodata, DEFAULT_MIN_STRATUM_RESPONDENTS, frameCountProblem, pastBounds, scoreMicrodataInParallel, WHOLE_UNIT, type Microdata, type MicrodataSeries, type PreviousYear, type ScoringResult } from '../scoring/index.js';
+import { DEFAULT_MIN_STRATUM_RESPONDENTS, frameCountProblem, microdataByUnit, pastBounds, ResponseTable, scoreMicrodataInParallel, WHOLE_UNIT, type Microdata, type MicrodataSeries, type PreviousYear, type ScoringResult } from '../scoring/index.js';
 import { openForMember, responseContext, sealedResponseContext, sealForCommittee, signAsMember, verifyEd25519, withCampaignDecryptor, type UnsealingRegistry } from '../sealing/index.js';
 import { findMemberKeys } from '../sealing/queries.js';
 import * as q from './queries.js';
-import { sampledStrata, shuffledByUnit, withoutFreeText, type FreeText, type StratifiedResponse } from './microdata-input.js';
+import { FreeTextSink, sampledStrata, withoutFreeText } from './microdata-input.js';
 import { hashOf, packResults, PUBLICATION_FORMAT, recordBytes, RESULTS_FORMAT, unpackResults, type OpenedResults, type PublicationRecord, type ResultsDocument } from './results.js';
 
 export interface PublicationContext {
@@ -46,9 +46,10 @@ class RunFailure extends Error {
 const BATCH = 2000;
 
 /**
- * With k approvals held, starts unsealing in the background: every response decrypted in memory, checked
- * against the bulletin, validated and scored; the results and the microdata sealed for the committee; the
- * campaign moved to unsealed. Progress is stored in `scoring_runs`; nothing decrypted is ever written.
+ * With k approvals held, starts unsealing in the background: every response opened in memory (on worker
+ * threads), checked against the bulletin, validated, and its coded answers kept in columns (ResponseTable);
+ * then scored; the results and the microdata sealed for the committee; the campaign moved to unsealed.
+ * Progress is stored in `scoring_runs`; nothing decrypted is ever written.
  */
 export async function startUnsealing(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string): Promise<Result<{ runId: string; done: Promise<void> }>> {
   const { db } = ctx;
@@ -90,34 +91,50 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   // The bulletin lists every receipt once per response: each stored envelope must match one, and none may be left.
   const expected = new Map<string, number>();
   for (const receipt of bulletin.content.receipts) expected.set(receipt, (expected.get(receipt) ?? 0) + 1);
-  const answered: StratifiedResponse[] = [];
+  const answered = new ResponseTable();
   const perUnit = new Map<string, number>();
-  const freeText: FreeText[] = [];
+  const freeText = new FreeTextSink();
   let read = 0;
   let invalid = 0;
   await withCampaignDecryptor(db, ctx.registry, campaignId, async (decryptor) => {
-    for await (const batch of q.storedResponses(db, campaignId, BATCH)) {
-      for (const row of batch) {
-        const receipt = createHash('sha256').update(row.envelope).digest('hex');
-        const left = expected.get(receipt) ?? 0;
-        if (left === 0) throw new RunFailure('results.bulletinMismatch');
-        expected.set(receipt, left - 1);
-        // Since DDCI-ANSWERS/3 the unit, questionnaire and mode are inside the envelope; older rows name them.
-        const named = row.unitCode !== null && row.questionnaire !== null;
-        const plaintext = decryptor.open(row.envelope, named ? responseContext(campaignId, row.unitCode!, row.questionnaire!) : sealedResponseContext(campaignId));
-        const sheet = readAnswerPayload(plaintext);
-        plaintext.fill(0);
-        const unit = sheet.unit ?? row.unitCode;
-        const questionnaire = sheet.questionnaire ?? row.questionnaire;
-        const mode = sheet.mode ?? row.mode;
-        if (!unit || !questionnaire || !mode) throw new RunFailure('results.bulletinMismatch');
-        perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
-        if (catalog.answerValidator(questionnaire)(sheet.answers)) {
-          const coded = withoutFreeText(catalog, questionnaire, unit, sheet.answers, freeText);
-          answered.push({ unit, stratum: sheet.stratum ?? WHOLE_UNIT, questionnaire, mode, answers: coded });
-        } else invalid++;
+    // While one batch is checked and validated here, the next two are read and opened on the worker threads.
+    const batches = q.storedResponses(db, campaignId, BATCH);
+    const nextOpened = async () => {
+      const { value: rows } = await batches.next();
+      if (!rows) return null;
+      // Since DDCI-ANSWERS/3 the unit, questionnaire and mode are inside the envelope; older rows name them.
+      const contexts = rows.map((row) => (row.unitCode !== null && row.questionnaire !== null ? responseContext(campaignId, row.unitCode, row.questionnaire) : sealedResponseContext(campaignId)));
+      return { rows, plaintexts: await decryptor.openAll(rows.map((row, i) => ({ envelope: row.envelope, context: contexts[i]! }))) };
+    };
+    const ahead = () => {
+      const opened = nextOpened();
+      opened.catch(() => undefined); // a failure surfaces when awaited; if an earlier batch fails, nobody waits for it
+      return opened;
+    };
+    const queue = [ahead(), ahead()];
+    for (let batch = await queue.shift(); batch; batch = await queue.shift()) {
+      queue.push(ahead());
+      try {
+        batch.rows.forEach((row, i) => {
+          const receipt = createHash('sha256').update(row.envelope).digest('hex');
+          const left = expected.get(receipt) ?? 0;
+          if (left === 0) throw new RunFailure('results.bulletinMismatch');
+          expected.set(receipt, left - 1);
+          const sheet = readAnswerPayload(batch.plaintexts[i]!);
+          const unit = sheet.unit ?? row.unitCode;
+          const questionnaire = sheet.questionnaire ?? row.questionnaire;
+          const mode = sheet.mode ?? row.mode;
+          if (!unit || !questionnaire || !mode) throw new RunFailure('results.bulletinMismatch');
+          perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
+          if (catalog.answerValidator(questionnaire)(sheet.answers)) {
+            const coded = withoutFreeText(catalog, questionnaire, unit, sheet.answers, freeText);
+            answered.add({ unit, stratum: sheet.stratum ?? WHOLE_UNIT, questionnaire, mode, answers: coded });
+          } else invalid++;
+        });
+      } finally {
+        for (const plaintext of batch.plaintexts) plaintext.fill(0);
       }
-      read += batch.length;
+      read += batch.rows.length;
       await q.updateRun(db, runId, { done: read });
     }
   });
@@ -129,37 +146,40 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
   const series = await seriesOf(ctx, campaign, methodology);
   const design = (await findPlan(db, campaignId))?.design as StoredDesign | null | undefined;
-  const strata = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaignId), answered);
+  const sampled = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaignId), answered.counts());
+  answered.restratify(sampled.stratumOf);
   // Refuse rather than guess: a stratum without a frame count would silently become a census.
-  const problem = frameCountProblem(strata.strata, strata.responses);
+  const problem = frameCountProblem(sampled.strata, answered.counts());
   if (problem) throw new RunFailure('results.frameCountMissing', problem);
-  const microdata = buildMicrodata({
-    campaign: { id: campaign.id, province: campaign.province, year: campaign.year, title: campaign.title },
-    methodology: campaign.methodologyVersion,
-    seed: bulletin.hash,
-    units,
-    strata: strata.strata,
-    responses: strata.responses,
-    minStratumRespondents: methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
-    minAnswersPerUnit: methodology.minAnswersPerUnit,
-    bandOrder: SIZE_BANDS,
-    ...(series ? { series: series.microdata } : {}),
-  });
+  const microdata = microdataByUnit(
+    {
+      campaign: { id: campaign.id, province: campaign.province, year: campaign.year, title: campaign.title },
+      methodology: campaign.methodologyVersion,
+      seed: bulletin.hash,
+      units,
+      strata: sampled.strata,
+      minStratumRespondents: methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
+      minAnswersPerUnit: methodology.minAnswersPerUnit,
+      bandOrder: SIZE_BANDS,
+      ...(series ? { series: series.microdata } : {}),
+    },
+    answered,
+  );
   const result = await scoreMicrodataInParallel(microdata, methodology, series?.previous);
   const results: ResultsDocument = {
     format: RESULTS_FORMAT,
-    campaign: microdata.campaign,
-    methodology: microdata.methodology,
+    campaign: microdata.header.campaign,
+    methodology: microdata.header.methodology,
     bulletinHash: bulletin.hash,
-    seed: microdata.seed,
+    seed: microdata.header.seed,
     responses: read,
     invalid,
     units,
-    disclosure: microdata.disclosure,
+    disclosure: microdata.header.disclosure,
     result,
   };
   const resultsHash = hashOf(results);
-  const document = await sealForCommittee(db, campaignId, await packResults({ results, microdata, freeText: shuffledByUnit(freeText) }));
+  const document = await sealForCommittee(db, campaignId, await packResults({ results, microdata, freeText: freeText.shuffled() }));
   const moved = await transition(db, actor, campaignId, 'unsealed', {
     facts: { unsealApprovals: approvals },
     within: async (tx) => {

@@ -3,7 +3,7 @@ import { normalQuantile, shareInterval, stratifiedMean, type StratumValues } fro
 import type { ReplicateStreams } from './random.js';
 import { indicatorValue, quantile, scoreBlock, standardDeviation, tierOf } from './steps.js';
 import type { Indicator } from '../questionnaires/index.js';
-import type { BootstrapDraws, IndicatorScore, PillarScore, PreparedBlock, PreparedScoring, ReplicateDraw, ScoringInput, ScoringResult, UnitData, UnitFlag, UnitScore } from './types.js';
+import type { BootstrapDraws, IndicatorScore, ScoredResponse, PillarScore, PreparedBlock, PreparedScoring, ReplicateDraw, ScoringInput, ScoringResult, UnitData, UnitFlag, UnitScore } from './types.js';
 export type * from './types.js';
 
 /**
@@ -56,7 +56,7 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
   const results: UnitScore[] = [];
   const bounds: ScoringResult['bounds'] = {};
   for (const { block, pillars, indicators, units, rankable } of prepared.blocks) {
-    const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, u.values[k]!))));
+    const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, indicatorColumn(u, k, indicators.length)))));
     const point = scoreBlock(m, block, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, prepared.pooledBounds?.[block.code]);
     bounds[block.code] = point.bounds;
     const ranked = point.ranks.filter((r) => r !== null).length;
@@ -110,16 +110,24 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
   return { methodology: m.version, level, replicates: m.bootstrap.replicates, bounds, units: results };
 }
 
+/** One indicator's values over a unit's respondents, NaN where missing. */
+function indicatorColumn(unit: UnitData, k: number, indicators: number): Float64Array {
+  const column = new Float64Array(unit.valid.length / indicators);
+  for (let i = 0, at = k; i < column.length; i++, at += indicators) column[i] = unit.valid[at] ? unit.values[at]! : Number.NaN;
+  return column;
+}
+
 function stratumValues(unit: UnitData, values: Float64Array): StratumValues[] {
   return unit.strata.map((s) => ({ population: s.population, values: values.subarray(s.start, s.start + s.size) }));
 }
 
 function unitData(input: ScoringInput, block: string, indicators: Indicator[]): UnitData[] {
   const codes = input.units.filter((u) => u.block === block).map((u) => u.code).sort();
+  const { responses: all } = input;
   return codes.map((code) => {
-    const responses = input.responses.filter((r) => r.unit === code);
+    const responses = typeof all === 'function' ? all(code) : all.filter((r) => r.unit === code);
     const labels = [...new Set([...input.strata.filter((s) => s.unit === code).map((s) => s.stratum), ...responses.map((r) => r.stratum)])].sort();
-    const ordered: ScoringInput['responses'] = [];
+    const ordered: ScoredResponse[] = [];
     const strata = labels.map((label) => {
       const members = responses.filter((r) => r.stratum === label);
       const population = input.strata.find((s) => s.unit === code && s.stratum === label)?.population ?? 0;
@@ -129,13 +137,17 @@ function unitData(input: ScoringInput, block: string, indicators: Indicator[]): 
       ordered.push(...members);
       return { population, start, size: members.length };
     });
-    // On shared memory: the bootstrap's worker threads read these columns where they are, without a copy each.
-    const values = indicators.map((indicator) => {
-      const column = new Float64Array(new SharedArrayBuffer(ordered.length * Float64Array.BYTES_PER_ELEMENT));
-      ordered.forEach((r, i) => (column[i] = indicatorValue(indicator, r.answers[indicator.question])));
-      return column;
+    // On shared memory: the bootstrap's worker threads read these values where they are, without a copy each.
+    const K = indicators.length;
+    const values = new Float64Array(new SharedArrayBuffer(ordered.length * K * Float64Array.BYTES_PER_ELEMENT));
+    const valid = new Uint8Array(new SharedArrayBuffer(ordered.length * K));
+    ordered.forEach((r, i) => {
+      indicators.forEach((indicator, k) => {
+        const y = indicatorValue(indicator, r.answers[indicator.question]);
+        if (y === y) [values[i * K + k], valid[i * K + k]] = [y, 1];
+      });
     });
-    return { code, strata: strata.filter((s) => s.size > 0), values, respondents: ordered.length + (input.withheld?.[code] ?? 0) };
+    return { code, strata: strata.filter((s) => s.size > 0), values, valid, respondents: ordered.length + (input.withheld?.[code] ?? 0) };
   });
 }
 

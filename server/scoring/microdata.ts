@@ -87,32 +87,89 @@ export interface MicrodataInput {
   series?: MicrodataSeries;
 }
 
+/** Responses as the microdata is built from them: how many per unit × stratum, and a unit's in the published order. */
+export interface ResponsesByUnit {
+  /** Respondents per unit × stratum (stratumKey). */
+  counts(): ReadonlyMap<string, number>;
+  /** A unit's responses, each with the stratum `stratumOf` gives it, in the published order (`sortResponses`). */
+  ofUnit(unit: string, stratumOf: (unit: string, stratum: string) => string): Unweighted[];
+}
+
+/**
+ * Microdata whose responses are given unit by unit, never all as objects at once (unsealing's, from a
+ * ResponseTable): the document without its responses, the units that have some, in the published order,
+ * and each unit's weighted responses in the published order.
+ */
+export interface MicrodataByUnit {
+  header: Omit<Microdata, 'responses'>;
+  units: string[];
+  responsesOf(unit: string): MicrodataResponse[];
+}
+
 /** Applies the disclosure rules (units under the minimum withheld, small band cells merged), then gives every response its stratum's weight and fpc. */
 export function buildMicrodata(input: MicrodataInput): Microdata {
+  const { header, units, responsesOf } = microdataByUnit(input, arrayByUnit(input.responses));
+  return { ...header, responses: units.flatMap(responsesOf) };
+}
+
+/** `buildMicrodata`, its responses read unit by unit from `source` when asked for. */
+export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source: ResponsesByUnit): MicrodataByUnit {
+  const counts = source.counts();
   const perUnit = new Map<string, number>();
-  for (const r of input.responses) perUnit.set(r.unit, (perUnit.get(r.unit) ?? 0) + 1);
+  const cells = [...counts].map(([key, n]) => {
+    const [unit, stratum] = key.split('\u0000') as [string, string];
+    perUnit.set(unit, (perUnit.get(unit) ?? 0) + n);
+    return { unit, stratum, n };
+  });
   const withheld = [...perUnit].filter(([, n]) => n < input.minAnswersPerUnit).map(([unit, respondents]) => ({ unit, respondents })).sort((a, b) => a.unit.localeCompare(b.unit));
   const hidden = new Set(withheld.map((w) => w.unit));
-  const kept = input.responses.filter((r) => !hidden.has(r.unit));
-  const { strata, labelOf, collapsed } = collapseStrata(input.strata.filter((s) => !hidden.has(s.unit)), kept, input.minStratumRespondents, input.bandOrder);
-  const relabelled = kept.map((r) => ({ ...r, stratum: labelOf(r.unit, r.stratum) }));
-  const respondents = respondentCounts(relabelled);
+  const kept = cells.filter((c) => !hidden.has(c.unit));
+  const { strata, labelOf, collapsed } = collapseStrata(
+    input.strata.filter((s) => !hidden.has(s.unit)),
+    new Map(kept.map((c) => [stratumKey(c.unit, c.stratum), c.n])),
+    input.minStratumRespondents,
+    input.bandOrder,
+  );
+  const respondents = new Map<string, number>();
+  for (const c of kept) {
+    const key = stratumKey(c.unit, labelOf(c.unit, c.stratum));
+    respondents.set(key, (respondents.get(key) ?? 0) + c.n);
+  }
   const population = new Map(strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
-  const responses = relabelled.map(({ unit, stratum, questionnaire, mode, answers }) => {
-    const key = stratumKey(unit, stratum);
-    const fpc = population.get(key) ?? 0;
-    return { unit, stratum, weight: fpc / respondents.get(key)!, fpc, questionnaire, mode, answers };
-  });
   return {
-    format: MICRODATA_FORMAT,
-    campaign: input.campaign,
-    methodology: input.methodology,
-    seed: input.seed,
-    units: input.units,
-    strata,
-    disclosure: { minStratumRespondents: input.minStratumRespondents, collapsed, minAnswersPerUnit: input.minAnswersPerUnit, withheld },
-    ...(input.series ? { series: input.series } : {}),
-    responses: sortResponses(responses),
+    header: {
+      format: MICRODATA_FORMAT,
+      campaign: input.campaign,
+      methodology: input.methodology,
+      seed: input.seed,
+      units: input.units,
+      strata,
+      disclosure: { minStratumRespondents: input.minStratumRespondents, collapsed, minAnswersPerUnit: input.minAnswersPerUnit, withheld },
+      ...(input.series ? { series: input.series } : {}),
+    },
+    units: [...new Set(kept.map((c) => c.unit))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    responsesOf: (unit) =>
+      hidden.has(unit)
+        ? []
+        : source.ofUnit(unit, labelOf).map(({ stratum, questionnaire, mode, answers }) => {
+            const key = stratumKey(unit, stratum);
+            const fpc = population.get(key) ?? 0;
+            return { unit, stratum, weight: fpc / respondents.get(key)!, fpc, questionnaire, mode, answers };
+          }),
+  };
+}
+
+/** Responses held as objects, read unit by unit. */
+function arrayByUnit(responses: readonly Unweighted[]): ResponsesByUnit {
+  const groups = new Map<string, Unweighted[]>();
+  for (const r of responses) {
+    const group = groups.get(r.unit);
+    if (group) group.push(r);
+    else groups.set(r.unit, [r]);
+  }
+  return {
+    counts: () => respondentCounts(responses),
+    ofUnit: (unit, stratumOf) => sortResponses((groups.get(unit) ?? []).map((r) => ({ ...r, stratum: stratumOf(r.unit, r.stratum) }))),
   };
 }
 
@@ -150,22 +207,31 @@ export function sortResponses<T extends Unweighted>(responses: T[]): T[] {
   return keyed.map((k) => k.r);
 }
 
-export function scoringInputOf(microdata: Microdata, methodology: Methodology): ScoringInput {
-  if (microdata.format !== MICRODATA_FORMAT && !EARLIER_FORMATS.includes(microdata.format)) throw new Error(`not ${MICRODATA_FORMAT} microdata`);
-  if (microdata.methodology !== methodology.version) throw new Error(`the microdata was scored with methodology ${microdata.methodology}, not ${methodology.version}`);
-  checkWeights(microdata);
-  const withheld = microdata.disclosure.withheld ?? [];
+/** Microdata held whole (published, read from a file) or given unit by unit (unsealing's). */
+export type AnyMicrodata = Microdata | MicrodataByUnit;
+
+const headerOf = (microdata: AnyMicrodata): Omit<Microdata, 'responses'> => ('responsesOf' in microdata ? microdata.header : microdata);
+
+export function scoringInputOf(microdata: AnyMicrodata, methodology: Methodology): ScoringInput {
+  const header = headerOf(microdata);
+  if (header.format !== MICRODATA_FORMAT && !EARLIER_FORMATS.includes(header.format)) throw new Error(`not ${MICRODATA_FORMAT} microdata`);
+  if (header.methodology !== methodology.version) throw new Error(`the microdata was scored with methodology ${header.methodology}, not ${methodology.version}`);
+  // Microdata built here carry their stratum's weights; a file's are checked (a hand-edited one fails here).
+  const byUnit = 'responsesOf' in microdata;
+  if (!byUnit) checkWeights(microdata);
+  const withheld = header.disclosure.withheld ?? [];
   for (const w of withheld) {
+    const answered = byUnit ? microdata.units.includes(w.unit) : microdata.responses.some((r) => r.unit === w.unit);
     // A withheld unit is one the minimum leaves unranked, and the file holds none of its answers.
-    if (!(w.respondents < methodology.minAnswersPerUnit) || microdata.responses.some((r) => r.unit === w.unit)) throw new Error(`unit ${w.unit}: withheld with ${w.respondents} respondents, which the minimum of ${methodology.minAnswersPerUnit} answers does not explain`);
+    if (!(w.respondents < methodology.minAnswersPerUnit) || answered) throw new Error(`unit ${w.unit}: withheld with ${w.respondents} respondents, which the minimum of ${methodology.minAnswersPerUnit} answers does not explain`);
   }
   return {
     methodology,
-    units: microdata.units.map((u) => ({ code: u.code, block: u.block })),
+    units: header.units.map((u) => ({ code: u.code, block: u.block })),
     ...(withheld.length ? { withheld: Object.fromEntries(withheld.map((w) => [w.unit, w.respondents])) } : {}),
-    strata: microdata.strata,
-    responses: sortResponses(microdata.responses),
-    ...(microdata.series?.pastBounds ? { pooledBounds: microdata.series.pastBounds } : {}),
+    strata: header.strata,
+    responses: byUnit ? microdata.responsesOf : sortResponses(microdata.responses),
+    ...(header.series?.pastBounds ? { pooledBounds: header.series.pastBounds } : {}),
   };
 }
 
@@ -176,8 +242,8 @@ export interface PreviousYear {
 }
 
 /** A year's microdata made ready to score, with the seed its bootstrap streams come from. */
-export function prepareYear(microdata: Microdata, methodology: Methodology): { prepared: PreparedScoring; seed: number } {
-  return { prepared: prepareScoring(scoringInputOf(microdata, methodology)), seed: seedFromText(microdata.seed) };
+export function prepareYear(microdata: AnyMicrodata, methodology: Methodology): { prepared: PreparedScoring; seed: number } {
+  return { prepared: prepareScoring(scoringInputOf(microdata, methodology)), seed: seedFromText(headerOf(microdata).seed) };
 }
 
 /** A year's figures from its bootstrap replicates (computed on this thread or in workers). */
@@ -186,10 +252,11 @@ export function finishYear(prepared: PreparedScoring, seed: number, draws: Boots
 }
 
 /** This year's results, with the change from last year when last year's scores are given. */
-export function withChanges(microdata: Microdata, year: YearScores, before?: { year: YearScores; campaign: string }): ScoringResult {
+export function withChanges(microdata: AnyMicrodata, year: YearScores, before?: { year: YearScores; campaign: string }): ScoringResult {
   if (!before) return year.result;
-  if (microdata.series?.previousCampaign !== before.campaign) throw new Error(`the microdata follows campaign ${microdata.series?.previousCampaign ?? '(none)'}, not ${before.campaign}`);
-  return { ...year.result, changes: changesFromLastYear(year, before.year, microdata.series.links, microdata.series.changedIndicators) };
+  const { series } = headerOf(microdata);
+  if (series?.previousCampaign !== before.campaign) throw new Error(`the microdata follows campaign ${series?.previousCampaign ?? '(none)'}, not ${before.campaign}`);
+  return { ...year.result, changes: changesFromLastYear(year, before.year, series.links, series.changedIndicators) };
 }
 
 /**
@@ -197,8 +264,8 @@ export function withChanges(microdata: Microdata, year: YearScores, before?: { y
  * seed. Given last year's published microdata, also the change from last year of every unit that
  * continues one of its units.
  */
-export function scoreMicrodata(microdata: Microdata, methodology: Methodology, previous?: PreviousYear): ScoringResult {
-  const scoreYear = (m: Microdata, method: Methodology) => {
+export function scoreMicrodata(microdata: AnyMicrodata, methodology: Methodology, previous?: PreviousYear): ScoringResult {
+  const scoreYear = (m: AnyMicrodata, method: Methodology) => {
     const { prepared, seed } = prepareYear(m, method);
     return finishYear(prepared, seed, bootstrapReplicates(prepared, replicateStreams(seed), 0, method.bootstrap.replicates));
   };

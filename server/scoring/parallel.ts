@@ -1,16 +1,16 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Methodology } from '../questionnaires/index.js';
+import { startWorker } from '../workers.js';
 import type { BootstrapDraws, PreparedScoring, ScoringResult } from './types.js';
-import { finishYear, prepareYear, scoreMicrodata, withChanges, type Microdata, type PreviousYear } from './microdata.js';
+import { finishYear, prepareYear, scoreMicrodata, withChanges, type AnyMicrodata, type PreviousYear } from './microdata.js';
 
 /**
  * `scoreMicrodata` with the bootstrap replicates shared among worker threads. Each replicate draws from
  * its own seeded stream, so the figures are the same whatever the number of threads.
  */
-export async function scoreMicrodataInParallel(microdata: Microdata, methodology: Methodology, previous?: PreviousYear, threads = Math.min(availableParallelism(), 4)): Promise<ScoringResult> {
+export async function scoreMicrodataInParallel(microdata: AnyMicrodata, methodology: Methodology, previous?: PreviousYear, threads = Math.min(availableParallelism(), 4)): Promise<ScoringResult> {
   if (threads <= 1 || methodology.bootstrap.replicates < 2) return scoreMicrodata(microdata, methodology, previous);
-  const scoreYear = async (m: Microdata, method: Methodology) => {
+  const scoreYear = async (m: AnyMicrodata, method: Methodology) => {
     // Prepared once here; the workers receive the typed arrays, not the responses.
     const { prepared, seed } = prepareYear(m, method);
     return finishYear(prepared, seed, await bootstrapInWorkers(prepared, seed, threads));
@@ -28,15 +28,7 @@ async function bootstrapInWorkers(prepared: PreparedScoring, seed: number, threa
 }
 
 function inWorker(data: { prepared: PreparedScoring; seed: number; from: number; to: number }): Promise<BootstrapDraws> {
-  // Compiled, the worker is a sibling .js file; run from the TypeScript sources (tests, benchmarks), the
-  // worker first registers tsx's loader (a development dependency) and then imports the .ts file.
-  const fromSources = import.meta.url.endsWith('.ts');
-  const worker = fromSources
-    ? new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./bootstrap-worker.ts', import.meta.url).href)}); })`,
-        { eval: true, workerData: data },
-      )
-    : new Worker(new URL('./bootstrap-worker.js', import.meta.url), { workerData: data });
+  const worker = startWorker(import.meta.url, 'bootstrap-worker', { workerData: data });
   return new Promise((resolve, reject) => {
     worker.once('message', (draws: BootstrapDraws) => resolve(draws));
     worker.once('error', reject);

@@ -42,10 +42,9 @@ export function respondentCounts(responses: readonly { unit: string; stratum: st
   return counts;
 }
 
-/** The first stratum with respondents whose frame count is missing or smaller than them, if any. */
-export function frameCountProblem(strata: readonly StratumCount[], responses: readonly { unit: string; stratum: string }[]): { unit: string; stratum: string } | null {
+/** The first stratum with respondents (`counts`: respondentCounts) whose frame count is missing or smaller than them, if any. */
+export function frameCountProblem(strata: readonly StratumCount[], counts: ReadonlyMap<string, number>): { unit: string; stratum: string } | null {
   const population = new Map(strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
-  const counts = respondentCounts(responses);
   for (const key of [...counts.keys()].sort()) {
     if (!((population.get(key) ?? 0) >= counts.get(key)!)) {
       const [unit, stratum] = key.split('\u0000') as [string, string];
@@ -55,8 +54,8 @@ export function frameCountProblem(strata: readonly StratumCount[], responses: re
   return null;
 }
 
-export function collapseStrata(strata: readonly StratumCount[], responses: readonly { unit: string; stratum: string }[], minRespondents: number, bandOrder: readonly string[]): CollapsedStrata {
-  const counts = respondentCounts(responses);
+/** `counts`: respondents per unit × stratum (respondentCounts). */
+export function collapseStrata(strata: readonly StratumCount[], counts: ReadonlyMap<string, number>, minRespondents: number, bandOrder: readonly string[]): CollapsedStrata {
   const rank = (label: string) => (bandOrder.includes(label) ? bandOrder.indexOf(label) : bandOrder.length);
   const units = [...new Set(strata.map((s) => s.unit))].sort();
   const result: StratumCount[] = [];

@@ -9,14 +9,23 @@ import type { Block, Indicator, Methodology } from '../questionnaires/index.js';
 /** Per block, the [min, max] each indicator is normalised between. */
 export type Bounds = Record<string, [number, number]>;
 
+export interface ScoredResponse {
+  unit: string;
+  stratum: string;
+  answers: Record<string, unknown>;
+}
+
 export interface ScoringInput {
   methodology: Methodology;
   /** Every unit with the code of its block. */
   units: { code: string; block: string }[];
   /** Frame count of every stratum (unit × stratum label, e.g. a size band, or "all"). */
   strata: { unit: string; stratum: string; population: number }[];
-  /** One per response, in a fixed order (the bootstrap draws by position). */
-  responses: { unit: string; stratum: string; answers: Record<string, unknown> }[];
+  /**
+   * One per response, in a fixed order (the bootstrap draws by position); or, given unit by unit, a unit's
+   * responses in that order (microdata too large to hold as objects at once).
+   */
+  responses: readonly ScoredResponse[] | ((unit: string) => readonly ScoredResponse[]);
   /** Per block, indicator bounds over the past years' ranked units, when the methodology pools bounds. */
   pooledBounds?: Record<string, Bounds>;
   /** Respondents of units under the minimum whose answers were withheld (the disclosure rule): counted, never scored. */
@@ -78,12 +87,18 @@ export interface ScoringResult {
   changes?: UnitChange[];
 }
 
-/** Per unit, its strata and its respondents' indicator values (NaN = missing), grouped by stratum. */
+/**
+ * Per unit, its strata and its respondents' indicator values, grouped by stratum, respondent by respondent:
+ * the K indicators of respondent i at [i·K, (i + 1)·K) — the bootstrap reads each respondent's values once
+ * per replicate, in order, instead of K columns — on shared memory (worker threads read them in place).
+ */
 export interface UnitData {
   code: string;
   strata: { population: number; start: number; size: number }[];
-  /** values[indicator][respondent] */
-  values: Float64Array[];
+  /** values[i·K + k]: respondent i's value of indicator k, 0 when missing. */
+  values: Float64Array;
+  /** valid[i·K + k]: 1 when respondent i has a value of indicator k, 0 when it is missing. */
+  valid: Uint8Array;
   respondents: number;
 }
 

@@ -1,12 +1,12 @@
 import { answerPayload, PAD_BLOCK, readAnswerPayload } from '../../server/responses/payload.js';
 import { codebook, microdataCsv } from '../../server/publication/codebook.js';
-import { sampledStrata, shuffledByUnit, withoutFreeText, type FreeText } from '../../server/publication/microdata-input.js';
+import { FreeTextSink, sampledStrata, shuffledByUnit, withoutFreeText, type FreeText } from '../../server/publication/microdata-input.js';
 import { loadCatalog } from '../../server/questionnaires/index.js';
-import { buildMicrodata, collapseStrata, frameCountProblem, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
+import { buildMicrodata, collapseStrata, frameCountProblem, respondentCounts, scoreMicrodata, type Microdata } from '../../server/scoring/index.js';
 
 const BANDS = ['micro', 'small', 'medium', 'large', 'unknown'];
 const catalog = loadCatalog();
-const responsesOf = (unit: string, counts: Record<string, number>) => Object.entries(counts).flatMap(([stratum, n]) => Array.from({ length: n }, () => ({ unit, stratum })));
+const countsOf = (unit: string, counts: Record<string, number>) => respondentCounts(Object.entries(counts).flatMap(([stratum, n]) => Array.from({ length: n }, () => ({ unit, stratum }))));
 
 describe('disclosure control: small size-band cells are collapsed within their unit', () => {
   const strata = [
@@ -18,7 +18,7 @@ describe('disclosure control: small size-band cells are collapsed within their u
   ];
 
   test('a cell under k merges with its neighbour that has fewer answers; frame counts add up; empty bands drop', () => {
-    const { strata: merged, labelOf, collapsed } = collapseStrata(strata, responsesOf('U', { micro: 30, small: 12, medium: 6, large: 2 }), 5, BANDS);
+    const { strata: merged, labelOf, collapsed } = collapseStrata(strata, countsOf('U', { micro: 30, small: 12, medium: 6, large: 2 }), 5, BANDS);
     expect(merged).toEqual([
       { unit: 'U', stratum: 'micro', population: 500 },
       { unit: 'U', stratum: 'small', population: 200 },
@@ -30,22 +30,22 @@ describe('disclosure control: small size-band cells are collapsed within their u
   });
 
   test('a band drawn but never answered is merged too, so its frame count is still covered', () => {
-    const { strata: merged } = collapseStrata(strata, responsesOf('U', { micro: 30, small: 0, medium: 9, large: 7 }), 5, BANDS);
+    const { strata: merged } = collapseStrata(strata, countsOf('U', { micro: 30, small: 0, medium: 9, large: 7 }), 5, BANDS);
     expect(merged.map((s) => s.stratum)).toEqual(['micro', 'small+medium', 'large']);
     expect(merged[1]!.population).toBe(260);
   });
 
   test('it repeats until every cell reaches k, or the unit is one cell', () => {
-    const few = collapseStrata(strata, responsesOf('U', { micro: 2, small: 1, medium: 1, large: 1 }), 5, BANDS);
+    const few = collapseStrata(strata, countsOf('U', { micro: 2, small: 1, medium: 1, large: 1 }), 5, BANDS);
     expect(few.strata).toEqual([{ unit: 'U', stratum: 'micro+small+medium+large', population: 770 }]);
-    const enough = collapseStrata(strata, responsesOf('U', { micro: 5, small: 5, medium: 5, large: 5 }), 5, BANDS);
+    const enough = collapseStrata(strata, countsOf('U', { micro: 5, small: 5, medium: 5, large: 5 }), 5, BANDS);
     expect(enough.collapsed).toEqual([]);
   });
 
   test('a stratum with answers and no (or too small a) frame count is named', () => {
-    expect(frameCountProblem(strata, responsesOf('U', { micro: 3, unknown: 1 }))).toEqual({ unit: 'U', stratum: 'unknown' });
-    expect(frameCountProblem(strata, responsesOf('U', { large: 11 }))).toEqual({ unit: 'U', stratum: 'large' });
-    expect(frameCountProblem(strata, responsesOf('U', { micro: 3, large: 10 }))).toBeNull();
+    expect(frameCountProblem(strata, countsOf('U', { micro: 3, unknown: 1 }))).toEqual({ unit: 'U', stratum: 'unknown' });
+    expect(frameCountProblem(strata, countsOf('U', { large: 11 }))).toEqual({ unit: 'U', stratum: 'large' });
+    expect(frameCountProblem(strata, countsOf('U', { micro: 3, large: 10 }))).toBeNull();
   });
 });
 
@@ -54,33 +54,35 @@ describe('the strata unsealing scores with', () => {
     { unitCode: 'A', frameSize: 300, planned: 0, census: false, expectedAnswers: 0, expectedMargin: 0, strata: [{ sizeBand: 'micro' as const, size: 200, sample: 0, reserve: 0 }, { sizeBand: 'small' as const, size: 100, sample: 0, reserve: 0 }] },
     { unitCode: 'B', frameSize: 80, planned: 0, census: false, expectedAnswers: 0, expectedMargin: 0, strata: [{ sizeBand: 'unknown' as const, size: 80, sample: 0, reserve: 0 }] },
   ];
-  const response = (unit: string, stratum: string) => ({ unit, stratum, questionnaire: 'q', mode: 'online', answers: {} });
+  const counted = (...cells: [string, string][]) => respondentCounts(cells.map(([unit, stratum]) => ({ unit, stratum })));
 
   test('the design’s bands with their frame counts; a unit with an answer stored before bands were recorded is one stratum', () => {
-    const mixed = sampledStrata([{ code: 'A' }, { code: 'B' }], plans, [], [response('A', 'micro'), response('A', 'all'), response('B', 'unknown')]);
+    const mixed = sampledStrata([{ code: 'A' }, { code: 'B' }], plans, [], counted(['A', 'micro'], ['A', 'all'], ['B', 'unknown']));
     expect(mixed.strata).toEqual([
       { unit: 'A', stratum: 'all', population: 300 },
       { unit: 'B', stratum: 'unknown', population: 80 },
     ]);
-    expect(mixed.responses.map((r) => r.stratum)).toEqual(['all', 'all', 'unknown']);
-    const banded = sampledStrata([{ code: 'A' }], plans, [], [response('A', 'micro'), response('A', 'small')]);
+    expect([mixed.stratumOf('A', 'micro'), mixed.stratumOf('A', 'all'), mixed.stratumOf('B', 'unknown')]).toEqual(['all', 'all', 'unknown']);
+    const banded = sampledStrata([{ code: 'A' }], plans, [], counted(['A', 'micro'], ['A', 'small']));
+    expect(banded.stratumOf('A', 'small')).toBe('small');
     expect(banded.strata.map((s) => [s.stratum, s.population])).toEqual([['micro', 200], ['small', 100]]);
   });
 
   test('a unit the design does not know takes its frame count from the frame', () => {
-    const { strata } = sampledStrata([{ code: 'C' }], plans, [{ unitCode: 'C', population: 40 }], [response('C', 'small')]);
+    const { strata, stratumOf } = sampledStrata([{ code: 'C' }], plans, [{ unitCode: 'C', population: 40 }], counted(['C', 'small']));
     expect(strata).toEqual([{ unit: 'C', stratum: 'all', population: 40 }]);
+    expect(stratumOf('C', 'small')).toBe('all');
   });
 });
 
 describe('free text stays with the committee', () => {
   test('text answers are taken out of the coded answers and shuffled per unit and question', () => {
-    const sink: FreeText[] = [];
+    const sink = new FreeTextSink();
     const form = catalog.questionnaires.get('department-2026.1')!;
     const textCode = form.sections.flatMap((s) => s.questions).find((q) => q.type === 'text')!.code;
     const coded = withoutFreeText(catalog, 'department-2026.1', 'SXD', { A1: '4', [textCode]: '  Công ty chúng tôi chờ 3 tháng  ' }, sink);
     expect(coded).toEqual({ A1: '4' });
-    expect(sink).toEqual([{ unit: 'SXD', question: textCode, text: 'Công ty chúng tôi chờ 3 tháng' }]);
+    expect(sink.shuffled()).toEqual([{ unit: 'SXD', question: textCode, texts: ['Công ty chúng tôi chờ 3 tháng'] }]);
     const many = Array.from({ length: 40 }, (_, i) => ({ unit: 'U', question: 'Z1', text: `t${i}` }));
     const [group] = shuffledByUnit(many);
     expect([...group!.texts].sort()).toEqual(many.map((m) => m.text).sort());

@@ -103,7 +103,7 @@ const methodology: Methodology = {
   ],
 };
 
-function input(answers: Record<string, [string, string, number | string][]>): ScoringInput {
+function input(answers: Record<string, [string, string, number | string][]>): ScoringInput & { responses: Extract<ScoringInput['responses'], readonly unknown[]> } {
   const units = Object.keys(answers);
   return {
     methodology,
