@@ -67,15 +67,17 @@ export class ResponseTable implements ResponsesByUnit {
   private readonly names = { unit: new Dictionary<string>(), stratum: new Dictionary<string>(), questionnaire: new Dictionary<string>(), mode: new Dictionary<string>() };
   private readonly rows = { unit: new CodeColumn(), stratum: new CodeColumn(), questionnaire: new CodeColumn(), mode: new CodeColumn(), local: new CodeColumn() };
   private readonly forms: AnswerColumns[] = [];
-  /** Per unit, its rows in the published order, once sorted. */
+  /** Per unit, its rows in the published order, once sorted (with the strata `orderedBy` gives). */
   private readonly order = new Map<string, Uint32Array>();
+  private orderedBy?: (unit: string, stratum: string) => string;
 
   get size(): number {
     return this.rows.unit.length;
   }
 
   add({ unit, stratum, questionnaire, mode, answers }: UnweightedResponse): void {
-    const form = this.questionnaireColumns(this.names.questionnaire.code(questionnaire));
+    const formCode = this.names.questionnaire.code(questionnaire);
+    const form = (this.forms[formCode] ??= { rows: 0, questions: new Map() });
     for (const question of Object.keys(answers)) {
       if (form.questions.has(question)) continue;
       form.questions.set(question, { column: new CodeColumn(form.rows), answers: new Dictionary() });
@@ -87,7 +89,7 @@ export class ResponseTable implements ResponsesByUnit {
     }
     this.rows.unit.push(this.names.unit.code(unit));
     this.rows.stratum.push(this.names.stratum.code(stratum));
-    this.rows.questionnaire.push(this.names.questionnaire.code(questionnaire));
+    this.rows.questionnaire.push(formCode);
     this.rows.mode.push(this.names.mode.code(mode));
     this.rows.local.push(form.rows++);
     this.order.clear();
@@ -113,6 +115,10 @@ export class ResponseTable implements ResponsesByUnit {
 
   /** A unit's responses, each with the stratum `stratumOf` gives it, in the published order (`sortResponses`). */
   ofUnit(unit: string, stratumOf: (unit: string, stratum: string) => string): UnweightedResponse[] {
+    if (this.orderedBy !== stratumOf) {
+      this.order.clear();
+      this.orderedBy = stratumOf;
+    }
     let rows = this.order.get(unit);
     if (!rows) {
       const code = this.names.unit.values.indexOf(unit) + 1;
@@ -141,9 +147,5 @@ export class ResponseTable implements ResponsesByUnit {
 
   private name(kind: keyof ResponseTable['names'], row: number): string {
     return this.names[kind].values[this.rows[kind].at(row) - 1]!;
-  }
-
-  private questionnaireColumns(code: number): AnswerColumns {
-    return (this.forms[code] ??= { rows: 0, questions: new Map() });
   }
 }
