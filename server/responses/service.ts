@@ -259,6 +259,7 @@ function shuffle<T>(items: T[]): void {
  */
 export async function closeFieldwork(tx: Db, actor: string, campaignId: string, mixKey: Buffer): Promise<void> {
   await mixPending(tx, mixKey, campaignId);
+  await q.refreshResponseStatistics(tx);
   const signals = await q.signalCounts(tx, campaignId);
   const staffSignals = Object.fromEntries(ANSWER_SIGNALS.map((signal) => [signal, signals[signal] ?? 0]));
   const { content, hash } = buildBulletin(campaignId, await q.answeredPerUnit(tx, campaignId), await q.receiptsOf(tx, campaignId), staffSignals);

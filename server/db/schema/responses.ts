@@ -25,14 +25,21 @@ const responseColumns = () => ({
  * mixing layer at close, all in one shuffled batch under fresh ids, so neither their bytes, ids, transaction ids nor order
  * match the submissions'.
  */
-export const responses = pgTable('responses', { ...responseColumns(), envelope: bytea('envelope').notNull() }, (t) => [index('responses_campaign_unit_idx').on(t.campaignId, t.unitCode)]);
+export const responses = pgTable('responses', { ...responseColumns(), envelope: bytea('envelope').notNull() }, (t) => [
+  index('responses_campaign_unit_idx').on(t.campaignId, t.unitCode),
+  // Unsealing reads a campaign's envelopes in id order, a page at a time: with (campaign, id) each page is
+  // an index range, not a scan and sort of the whole campaign (≈ 0.2 s a page at a million, stats or not).
+  index('responses_campaign_id_idx').on(t.campaignId, t.id),
+]);
 
 /**
  * Envelopes just submitted, written in the submission's transaction; the mixer empties it. A row holds a
  * random id and its envelope sealed again under the mixing key (`sealed`, server/sealing/mixing.ts); rows
  * written before that layer existed hold the envelope itself and name their unit.
  */
-export const pendingResponses = pgTable('pending_responses', { ...responseColumns(), sealed: bytea('sealed') }, (t) => [index('pending_responses_campaign_idx').on(t.campaignId)]);
+export const pendingResponses = pgTable('pending_responses', { ...responseColumns(), sealed: bytea('sealed') }, (t) => [
+  index('pending_responses_campaign_idx').on(t.campaignId, t.id), // the mix reads them in id order, a page at a time
+]);
 
 /**
  * What makes a retried submission idempotent: a keyed hash of (invitation, unit, form nonce) and the
