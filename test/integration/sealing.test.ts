@@ -89,7 +89,9 @@ describe('a 3-of-5 committee', () => {
   test('the worker threads open the same plaintexts, in order; one altered envelope fails its batch; they end with the decryptor', async () => {
     const registry = registryOf(60_000);
     for (const m of members.slice(2, 5)) await approveUnsealing(db, registry, campaignId, m, TEST_PASSPHRASE);
-    const tampered = envelopes.map((e, i) => (i === 777 ? { ...e, envelope: Buffer.from(e.envelope).fill(7, -20, -10) } : e));
+    const altered = Buffer.from(envelopes[777]!.envelope);
+    altered.fill(7, altered.length - 20, altered.length - 10);
+    const tampered = envelopes.map((e, i) => (i === 777 ? { ...e, envelope: altered } : e));
     const { opened, refused, escaped } = await withCampaignDecryptor(db, registry, campaignId, async (d) => ({
       opened: (await d.openAll(envelopes.slice(0, 500))).concat(await d.openAll(envelopes.slice(500))).map((p) => Buffer.from(p)),
       refused: await d.openAll(tampered).catch((e: unknown) => e),
