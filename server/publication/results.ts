@@ -64,7 +64,7 @@ export interface OpenedResults {
  * The plaintext sealed for the committee: their JSON, gzipped — the microdata of 100,000 responses is
  * ~46 MB of JSON and an eleventh of that gzipped. Compressing before encrypting reveals only the document's
  * length, once: nobody can have it re-sealed with chosen changes to probe it. The JSON is written into the
- * compressor a thousand responses at a time, never held whole (≈ 460 MB at a million responses).
+ * compressor a unit (or a thousand responses) at a time, never held whole (≈ 460 MB at a million responses).
  */
 export async function packResults(opened: PackableResults): Promise<Buffer> {
   const packed: Buffer[] = [];

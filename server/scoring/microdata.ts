@@ -72,6 +72,9 @@ export interface MicrodataSeries {
   changedIndicators?: Record<string, string[]>;
 }
 
+/** A response before the disclosure rules give it its stratum's weight. */
+export type UnweightedResponse = Omit<MicrodataResponse, 'weight' | 'fpc'>;
+
 export interface MicrodataInput {
   campaign: Microdata['campaign'];
   methodology: string;
@@ -79,7 +82,7 @@ export interface MicrodataInput {
   units: Microdata['units'];
   /** Frame counts of the unit × band strata the sample was drawn from. */
   strata: StratumCount[];
-  responses: Omit<MicrodataResponse, 'weight' | 'fpc'>[];
+  responses: UnweightedResponse[];
   minStratumRespondents: number;
   /** The methodology's minimum number of answers for a unit to be ranked: below it, answers are withheld. */
   minAnswersPerUnit: number;
@@ -92,7 +95,7 @@ export interface ResponsesByUnit {
   /** Respondents per unit × stratum (stratumKey). */
   counts(): ReadonlyMap<string, number>;
   /** A unit's responses, each with the stratum `stratumOf` gives it, in the published order (`sortResponses`). */
-  ofUnit(unit: string, stratumOf: (unit: string, stratum: string) => string): Unweighted[];
+  ofUnit(unit: string, stratumOf: (unit: string, stratum: string) => string): UnweightedResponse[];
 }
 
 /**
@@ -160,8 +163,8 @@ export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source
 }
 
 /** Responses held as objects, read unit by unit. */
-function arrayByUnit(responses: readonly Unweighted[]): ResponsesByUnit {
-  const groups = new Map<string, Unweighted[]>();
+function arrayByUnit(responses: readonly UnweightedResponse[]): ResponsesByUnit {
+  const groups = new Map<string, UnweightedResponse[]>();
   for (const r of responses) {
     const group = groups.get(r.unit);
     if (group) group.push(r);
@@ -185,15 +188,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-type Unweighted = Omit<MicrodataResponse, 'weight' | 'fpc'>;
-const orderKey = (r: Unweighted) => `${r.unit}\u0000${r.stratum}\u0000${canonicalJson(r.answers)}\u0000${r.mode}\u0000${r.questionnaire}`;
+const orderKey = (r: UnweightedResponse) => `${r.unit}\u0000${r.stratum}\u0000${canonicalJson(r.answers)}\u0000${r.mode}\u0000${r.questionnaire}`;
 
 /**
  * Responses in the published order: by unit, stratum, then canonical answers (nothing about arrival).
  * Responses already in that order (published microdata are) come back as they are, checked one key at a
  * time rather than with a key held for every response.
  */
-export function sortResponses<T extends Unweighted>(responses: T[]): T[] {
+export function sortResponses<T extends UnweightedResponse>(responses: T[]): T[] {
   let previous = '';
   const inOrder = responses.every((r) => {
     const key = orderKey(r);

@@ -1,8 +1,5 @@
-import { canonicalJson, sortResponses, type MicrodataResponse, type ResponsesByUnit } from './microdata.js';
+import { canonicalJson, sortResponses, type ResponsesByUnit, type UnweightedResponse } from './microdata.js';
 import { stratumKey } from './strata.js';
-
-/** A response as unsealing gathers it: before the disclosure rules give it its stratum's weight. */
-export type UnweightedResponse = Omit<MicrodataResponse, 'weight' | 'fpc'>;
 
 /** Small non-negative integers in a typed array that widens (8 → 16 → 32 bits) and grows as they come. */
 class CodeColumn {
