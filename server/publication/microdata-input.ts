@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Catalog } from '../questionnaires/index.js';
 import type { UnitPlan } from '../sampling/design.js';
-import { WHOLE_UNIT, type StratumCount } from '../scoring/index.js';
+import { splitStratumKey, WHOLE_UNIT, type StratumCount } from '../scoring/index.js';
 
 /** What unsealing gathers from the opened envelopes besides the coded answers (a ResponseTable). */
 
@@ -99,7 +99,7 @@ export function sampledStrata(
   frameCounts: readonly { unitCode: string; population: number }[],
   counts: ReadonlyMap<string, number>,
 ): { strata: StratumCount[]; stratumOf: (unit: string, stratum: string) => string } {
-  const whole = new Set([...counts.keys()].map((key) => key.split('\u0000') as [string, string]).filter(([, stratum]) => stratum === WHOLE_UNIT).map(([unit]) => unit));
+  const whole = new Set([...counts.keys()].map(splitStratumKey).filter(([, stratum]) => stratum === WHOLE_UNIT).map(([unit]) => unit));
   const strata = units.flatMap(({ code }): StratumCount[] => {
     const plan = plans.find((p) => p.unitCode === code);
     const population = plan?.frameSize ?? frameCounts.find((c) => c.unitCode === code)?.population ?? 0;

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
 import type { FreeTextGroup } from './microdata-input.js';
-import { canonicalJson, type AnyMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
+import { canonicalJson, headerOf, type AnyMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
 
 /**
  * What unsealing produces and publication makes public. Pure.
@@ -86,11 +86,11 @@ export type PackableResults = Omit<OpenedResults, 'microdata'> & { microdata: An
 
 /** JSON.stringify(opened) as OpenedResults, in pieces: the microdata's responses a unit (or a thousand) at a time, the free texts a group at a time. */
 function* openedJson({ microdata, freeText, ...others }: PackableResults): Generator<string> {
-  const byUnit = 'responsesOf' in microdata;
-  const header = byUnit ? microdata.header : (({ responses: _responses, ...rest }: Microdata) => rest)(microdata);
+  const header: Record<string, unknown> = { ...headerOf(microdata) };
+  delete header.responses; // a whole microdata's, wherever its key stands: `responses` goes last
   yield `{"microdata":${JSON.stringify({ ...header, responses: [] }).slice(0, -2)}`; // open: `…"responses":[`
   let first = true;
-  for (const part of byUnit ? microdata.units.map((unit) => () => microdata.responsesOf(unit)) : chunksOf(microdata.responses)) {
+  for (const part of 'responsesOf' in microdata ? microdata.units.map((unit) => () => microdata.responsesOf(unit)) : chunksOf(microdata.responses)) {
     const responses = part();
     if (!responses.length) continue;
     yield (first ? '' : ',') + responses.map((r) => JSON.stringify(r)).join(',');

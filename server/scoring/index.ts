@@ -3,8 +3,8 @@ export { indicatorValue, normalise, quantile, shareRanks, standardDeviation, tie
 export { FrameCountError, score, scorePrepared, prepareScoring, type ScoringInput, type ScoringResult, type UnitScore, type BootstrapDraws, type PreparedScoring } from './engine.js';
 export { stratifiedMean, normalQuantile } from './estimate.js';
 export { seededRandom, seedFromText, replicateStreams, type Random, type ReplicateStreams } from './random.js';
-export { MICRODATA_FORMAT, WHOLE_UNIT, buildMicrodata, microdataByUnit, type AnyMicrodata, type MicrodataByUnit, type UnweightedResponse, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata, type MicrodataResponse, type MicrodataSeries, type PreviousYear } from './microdata.js';
+export { MICRODATA_FORMAT, WHOLE_UNIT, buildMicrodata, microdataByUnit, headerOf, type AnyMicrodata, type MicrodataByUnit, type UnweightedResponse, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata, type MicrodataResponse, type MicrodataSeries, type PreviousYear } from './microdata.js';
 export { changesFromLastYear, pastBounds, replicateComposites, type UnitChange, type UnitLink } from './series.js';
-export { collapseStrata, frameCountProblem, respondentCounts, DEFAULT_MIN_STRATUM_RESPONDENTS, type StratumCount, type Collapsed } from './strata.js';
+export { collapseStrata, frameCountProblem, respondentCounts, splitStratumKey, DEFAULT_MIN_STRATUM_RESPONDENTS, type StratumCount, type Collapsed } from './strata.js';
 export { scoreMicrodataInParallel } from './parallel.js';
 export { ResponseTable } from './response-table.js';

@@ -4,7 +4,7 @@ import { prepareScoring, scorePrepared, type BootstrapDraws, type PreparedScorin
 import { changesFromLastYear, replicateComposites, type UnitLink, type YearScores } from './series.js';
 import type { Bounds } from './types.js';
 import { replicateStreams, seedFromText } from './random.js';
-import { collapseStrata, respondentCounts, stratumKey, type Collapsed, type StratumCount } from './strata.js';
+import { collapseStrata, respondentCounts, splitStratumKey, stratumKey, type Collapsed, type StratumCount } from './strata.js';
 
 /**
  * The anonymised microdata a campaign publishes with its results (`DDCI-MICRODATA/3`): per response only
@@ -120,7 +120,7 @@ export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source
   const counts = source.counts();
   const perUnit = new Map<string, number>();
   const cells = [...counts].map(([key, n]) => {
-    const [unit, stratum] = key.split('\u0000') as [string, string];
+    const [unit, stratum] = splitStratumKey(key);
     perUnit.set(unit, (perUnit.get(unit) ?? 0) + n);
     return { unit, stratum, n };
   });
@@ -212,7 +212,8 @@ export function sortResponses<T extends UnweightedResponse>(responses: T[]): T[]
 /** Microdata held whole (published, read from a file) or given unit by unit (unsealing's). */
 export type AnyMicrodata = Microdata | MicrodataByUnit;
 
-const headerOf = (microdata: AnyMicrodata): Omit<Microdata, 'responses'> => ('responsesOf' in microdata ? microdata.header : microdata);
+/** The microdata's document without its responses (a whole one's keeps them: spread over, they are replaced). */
+export const headerOf = (microdata: AnyMicrodata): Omit<Microdata, 'responses'> => ('responsesOf' in microdata ? microdata.header : microdata);
 
 export function scoringInputOf(microdata: AnyMicrodata, methodology: Methodology): ScoringInput {
   const header = headerOf(microdata);

@@ -35,6 +35,9 @@ export interface CollapsedStrata {
 
 export const stratumKey = (unit: string, stratum: string) => `${unit}\u0000${stratum}`;
 
+/** The unit and stratum a stratumKey names. */
+export const splitStratumKey = (key: string) => key.split('\u0000') as [unit: string, stratum: string];
+
 /** Respondents per unit × stratum, by stratumKey. */
 export function respondentCounts(responses: readonly { unit: string; stratum: string }[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -47,7 +50,7 @@ export function frameCountProblem(strata: readonly StratumCount[], counts: Reado
   const population = new Map(strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
   for (const key of [...counts.keys()].sort()) {
     if (!((population.get(key) ?? 0) >= counts.get(key)!)) {
-      const [unit, stratum] = key.split('\u0000') as [string, string];
+      const [unit, stratum] = splitStratumKey(key);
       return { unit, stratum };
     }
   }

@@ -33,6 +33,13 @@ test.each([
   expect(canonicalJson(unpackResults(packed))).toBe(canonicalJson(document));
 });
 
+test('a microdata whose responses come first (as jsonb gives its keys back) packs as well', async () => {
+  const { microdata, ...rest } = opened(1200);
+  const { responses, ...header } = microdata;
+  const document = { ...rest, microdata: { responses, ...header } };
+  expect(canonicalJson(unpackResults(await packResults(document)))).toBe(canonicalJson(document));
+});
+
 test('responses come out in the published order, whatever order they came in; ordered ones as they are', () => {
   const shuffled = Array.from({ length: 200 }, (_, i) => response(i));
   const sorted = sortResponses(shuffled);
