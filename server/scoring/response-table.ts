@@ -116,16 +116,17 @@ export class ResponseTable implements ResponsesByUnit {
       this.order.clear();
       this.orderedBy = stratumOf;
     }
-    let rows = this.order.get(unit);
-    if (!rows) {
-      const code = this.names.unit.values.indexOf(unit) + 1;
-      const own: number[] = [];
-      for (let row = 0; row < this.size; row++) if (this.rows.unit.at(row) === code) own.push(row);
-      const sorted = sortResponses(own.map((row) => ({ ...this.response(row, stratumOf), row })));
-      rows = Uint32Array.from(sorted, (r) => r.row);
-      this.order.set(unit, rows);
-    }
-    return Array.from(rows, (row) => this.response(row, stratumOf));
+    const rows = this.order.get(unit);
+    if (rows) return Array.from(rows, (row) => this.response(row, stratumOf));
+    // First asked: the responses are made once, sorted, and handed out as they are; their order is kept.
+    const code = this.names.unit.values.indexOf(unit) + 1;
+    const own: number[] = [];
+    for (let row = 0; row < this.size; row++) if (this.rows.unit.at(row) === code) own.push(row);
+    const made = own.map((row) => this.response(row, stratumOf));
+    const rowOf = new Map(made.map((response, i) => [response, own[i]!]));
+    const sorted = sortResponses(made);
+    this.order.set(unit, Uint32Array.from(sorted, (response) => rowOf.get(response)!));
+    return sorted;
   }
 
   private response(row: number, stratumOf: (unit: string, stratum: string) => string): UnweightedResponse {
