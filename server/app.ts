@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { nanoid } from 'nanoid';
 import { auditRoutes } from './audit/index.js';
 import { designRoutes, pinnedVersions } from './design/index.js';
-import { authRoutes, passwordChangeGate, requirePermission, sessionMiddleware } from './auth/index.js';
+import { authRoutes, carriesSession, passwordChangeGate, requirePermission, sessionMiddleware } from './auth/index.js';
 import { listCampaigns } from './campaigns/index.js';
 import { campaignRoutes } from './workflow/index.js';
 import { approvalKey, memberKeysGate, sealingRoutes, UnsealingRegistry } from './sealing/index.js';
@@ -21,7 +21,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, HttpError, notFoundHandler, RETRY_AFTER_SECONDS } from './http/errors.js';
-import { flashMiddleware } from './http/flash.js';
+import { carriesFlash, flashMiddleware } from './http/flash.js';
 import { formBodies, refuseUnsafeText } from './http/forms.js';
 import { languageMiddleware } from './http/i18n.js';
 import './http/types.js';
@@ -104,8 +104,9 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     const emblem = branding.emblemPath;
     app.get('/brand/emblem', (_req, res) => res.set('Cache-Control', 'public, max-age=3600').sendFile(emblem));
   }
+  const brand = { ...branding, emblem: Boolean(branding.emblemPath) };
   app.use((_req, res, next) => {
-    res.locals.brand = { ...branding, emblem: Boolean(branding.emblemPath) };
+    res.locals.brand = brand;
     next();
   });
   app.use('/assets/vendor', express.static(fromRoot('node_modules', 'chart.js', 'dist'), { maxAge: '1d', index: false }));
@@ -127,6 +128,14 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     next(new HttpError(503, 'error.503'));
   });
 
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
+  const notices = staffNotices(db, mailer, config.publicUrl, logger);
+  const publication = { db, catalog, registry: unsealing, logger, notify: notices.send };
+  const reports = reportRoutes(publication, config);
+  // Announcement day: a reader with no session and no notice gets the published pages and files — the same
+  // bytes for everyone, made once — before the forms, session and CSRF machinery, which they do not need.
+  app.use((req, res, next) => (carriesSession(req) || carriesFlash(req) ? next() : reports.published(req, res, next)));
+
   app.get('/healthz', async (_req, res) => {
     try {
       await database.ping();
@@ -147,13 +156,10 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(memberKeysGate(db));
 
   const mixKey = mixingKey(config.hmacSecret);
-  const mailer = createMailer(config.smtpUrl, config.mailFrom);
-  const notices = staffNotices(db, mailer, config.publicUrl, logger);
   app.use(campaignRoutes(db, mixKey, async (campaignId) => (await unsealing.approvers(campaignId)).length, notices.send));
-  const publication = { db, catalog, registry: unsealing, logger, notify: notices.send };
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));
-  app.use(reportRoutes(publication, config));
+  app.use(reports.router);
   app.use(
     samplingRoutes(db, config, logger, (campaignId) => countInvitations(db, campaignId), async (campaignId) => {
       const found = await publishedResults(db, campaignId);

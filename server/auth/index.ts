@@ -1,6 +1,6 @@
 import './request.js';
 export { authRoutes } from './routes.js';
-export { sessionMiddleware, passwordChangeGate, requirePermission, requireStaff } from './middleware.js';
+export { carriesSession, sessionMiddleware, passwordChangeGate, requirePermission, requireStaff } from './middleware.js';
 export { can, ROLES, type Role, type StaffPrincipal, type Permission } from './policy.js';
 export { createStaff, issueOneTimePassword, countStaff, deleteExpiredSessions } from './service.js';
 export { EMAIL_PATTERN } from './schemas.js';

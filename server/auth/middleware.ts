@@ -1,10 +1,13 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Db } from '../db/client.js';
 import { forbidden } from '../http/errors.js';
 import { can, PERMISSIONS, type Permission } from './policy.js';
 import { hashSessionToken, resolveSession } from './service.js';
 
 export const SESSION_COOKIE = 'ddci_sid';
+
+/** Whether the request brings a session cookie (valid or not: only resolving it tells). */
+export const carriesSession = (req: Request) => req.cookies?.[SESSION_COOKIE] !== undefined;
 
 /** Resolves the session cookie to `req.staff` and exposes what the navigation may show. */
 export function sessionMiddleware(db: Db, ttlMinutes: number): RequestHandler {

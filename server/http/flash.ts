@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Message } from '../i18n/index.js';
 import type { Result } from '../result.js';
 
@@ -8,6 +8,9 @@ const COOKIE = 'ddci_flash';
 export function flash(res: Response, message: Message): void {
   res.cookie(COOKIE, JSON.stringify(message), { signed: true, httpOnly: true, sameSite: 'lax', maxAge: 60_000 });
 }
+
+/** Whether the request brings a notice to show (its page is then the reader's own). */
+export const carriesFlash = (req: Request) => req.signedCookies?.[COOKIE] !== undefined;
 
 export const flashMiddleware: RequestHandler = (req, res, next) => {
   const raw: unknown = req.signedCookies?.[COOKIE];

@@ -37,7 +37,17 @@ const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.prese
  */
 const EMBLEM_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
 
-export function reportRoutes(ctx: PublicationContext, config: Config): Router {
+export interface ReportRoutes {
+  /** Every report route, the public ones included. */
+  router: Router;
+  /**
+   * Only the public reads of a publication (pages and files), which need no session, form or CSRF token:
+   * the app serves an anonymous reader these before that machinery runs (docs/design.md §8).
+   */
+  published: Router;
+}
+
+export function reportRoutes(ctx: PublicationContext, config: Config): ReportRoutes {
   const router = Router();
   const { db, catalog } = ctx;
   const committee = requirePermission('unseal.approve');
@@ -78,6 +88,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
    * parsed once per instance, with everything made from it (published-cache.ts).
    */
   const cache = publishedCache(db);
+  const published = Router();
   const publishedOf = async (req: Request) => {
     const found = await cache.entry(String(req.params.id));
     if (!found) throw notFound('results.notPublished');
@@ -97,7 +108,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
    * bytes with a strong ETag and public caching (it never changes), 304 to a reader who has it.
    */
   const download = (path: string, type: string, filename: (req: Request) => string, make: (e: PublishedEntry, lang: Lang) => string | Buffer | Promise<string | Buffer>) =>
-    router.get(path, async (req, res) => {
+    published.get(path, async (req, res) => {
       const e = await publishedOf(req);
       const body = await cache.derived(e, `${path}|${req.lang}`, async () => encodeBody(await make(e, req.lang), TEXT.test(type)));
       res.set('Cache-Control', 'public, max-age=300').type(type).attachment(filename(req));
@@ -137,7 +148,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     sendEncoded(req, res, page);
   };
 
-  router.get('/campaigns/:id/results', async (req, res) => {
+  published.get('/campaigns/:id/results', async (req, res) => {
     const e = await publishedOf(req);
     await publicPage(req, res, e, 'pages/results', async (campaign) => ({
       campaign,
@@ -159,13 +170,13 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
     if (!card) throw notFound('error.404');
     return { card, level: Math.round(results.result.level * 100), title: card.name };
   };
-  router.get('/campaigns/:id/results/units/:code', async (req, res) => {
+  published.get('/campaigns/:id/results/units/:code', async (req, res) => {
     const e = await publishedOf(req);
     const shown = await cardOf(req, e);
     await publicPage(req, res, e, 'templates/scorecard', (campaign) => ({ campaign, ...shown }));
   });
   /** One unit's profile as its own A4 PDF, to send to the unit. */
-  router.get('/campaigns/:id/results/units/:code/profile.pdf', async (req, res) => {
+  published.get('/campaigns/:id/results/units/:code/profile.pdf', async (req, res) => {
     const e = await publishedOf(req);
     const shown = await cardOf(req, e);
     const campaign = await campaignOf(req);
@@ -180,12 +191,12 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
       res.status(503).render('pages/error', { status: 503, message: { key: 'report.noChromium', params: { reason: error.message } } });
     }
   });
-  router.get('/campaigns/:id/results/methodology', async (req, res) => {
+  published.get('/campaigns/:id/results/methodology', async (req, res) => {
     const { results } = (await publishedOf(req)).published;
     const facts = await appendixFacts(db, id(req));
     res.render('templates/report-methodology', { campaign: await campaignOf(req), appendix: appendix(results, methodologyOf(results.methodology), req.lang, facts) });
   });
-  router.get('/campaigns/:id/results/codebook', async (req, res) => {
+  published.get('/campaigns/:id/results/codebook', async (req, res) => {
     const { book } = await described(await publishedOf(req));
     res.render('templates/codebook', { campaign: await campaignOf(req), book: codebookView(book, req.lang) });
   });
@@ -198,8 +209,8 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   // The installation's emblem on the cover: served to the page, inlined in the PDF (printed with no server).
   const emblemPath = config.branding.emblemPath;
   const emblemInline = emblemPath && `data:${EMBLEM_TYPES[emblemPath.split('.').pop()!.toLowerCase()]};base64,${readFileSync(emblemPath).toString('base64')}`;
-  router.get('/campaigns/:id/report', async (req, res) => res.render('templates/report', { ...(await reportOf(req)), ...(emblemPath ? { emblem: '/brand/emblem' } : {}) }));
-  router.get('/campaigns/:id/report.pdf', async (req, res) => {
+  published.get('/campaigns/:id/report', async (req, res) => res.render('templates/report', { ...(await reportOf(req)), ...(emblemPath ? { emblem: '/brand/emblem' } : {}) }));
+  published.get('/campaigns/:id/report.pdf', async (req, res) => {
     const e = await publishedOf(req);
     const campaign = await campaignOf(req);
     try {
@@ -215,7 +226,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
   });
 
   /** The conference's slides; kept per header version, as the PDF is. */
-  router.get('/campaigns/:id/slides.pptx', async (req, res) => {
+  published.get('/campaigns/:id/slides.pptx', async (req, res) => {
     const e = await publishedOf(req);
     const campaign = await campaignOf(req);
     const header = {
@@ -255,10 +266,11 @@ export function reportRoutes(ctx: PublicationContext, config: Config): Router {
 
   // The estimation rules, shipped with every microdata download.
   const estimationRules = readFileSync(fromRoot('docs', 'estimation.md'), 'utf8');
-  router.get('/campaigns/:id/estimation.md', async (req, res) => {
+  published.get('/campaigns/:id/estimation.md', async (req, res) => {
     await publishedOf(req);
     res.type('text/markdown; charset=utf-8').attachment('estimation.md').send(estimationRules);
   });
 
-  return router;
+  router.use(published);
+  return { router, published };
 }

@@ -178,6 +178,14 @@ test('close → bulletin → 2-of-3 approvals → unseal and score in the backgr
   expect({ encoding: plain.headers['content-encoding'], same: plain.text === pages[0]!.text }).toEqual({ encoding: undefined, same: true });
   const revalidated = await readerB.agent.get(`/campaigns/${fw.campaignId}/results`).set('If-None-Match', pages[0]!.headers.etag!);
   expect(revalidated.status).toBe(304);
+  // It is served before the session and CSRF machinery: a new reader is given no cookie at all...
+  const fresh = await new Browser(t.app).agent.get(`/campaigns/${fw.campaignId}/results`);
+  expect({ status: fresh.status, cookies: fresh.headers['set-cookie'] }).toEqual({ status: 200, cookies: undefined });
+  // ...while a signed-in member gets the page rendered for them, with their navigation and a form to log out.
+  const asChair = await chair.get(`/campaigns/${fw.campaignId}/results`);
+  expect(asChair.status).toBe(200);
+  expect(asChair.text).toMatch(/name="_csrf" value="[\w-]{20,}"/);
+  expect(asChair.text).not.toBe(pages[0]!.text);
 
   // The publication verifies; a changed figure does not.
   const verified = await verifyPublication(t.db, shippedCatalog(), fw.campaignId);
