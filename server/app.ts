@@ -156,6 +156,10 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(memberKeysGate(db));
 
   const mixKey = mixingKey(config.hmacSecret);
+  const keys = codeKeys(config.hmacSecret);
+  // The businesses' forms first: in fieldwork they are most of the requests, and each router before them is
+  // walked route by route.
+  app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
   app.use(campaignRoutes(db, mixKey, async (campaignId) => (await unsealing.approvers(campaignId)).length, notices.send));
   app.use(sealingRoutes(db, config, unsealing, (campaignId) => unsealingStatus(db, campaignId)));
   app.use(publicationRoutes(publication, config));
@@ -167,9 +171,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
     }),
   );
   app.use(unitListRoutes(db, config, logger));
-  const keys = codeKeys(config.hmacSecret);
   app.use(invitationRoutes(db, config, keys, mailer, logger, createSmsGateway(config.smsUrl, { token: config.smsToken })));
-  app.use(responseRoutes({ db, catalog, codeKeys: keys, submissionKey: submissionKey(config.hmacSecret), mixKey, logger }, config));
   app.use(designRoutes(db, catalog, { chromiumPath: config.chromiumPath, logger }));
   app.use(transparencyRoutes(db, (version) => pinnedVersions(catalog, version)));
   app.use(authRoutes(db, config));

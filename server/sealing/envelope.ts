@@ -49,11 +49,31 @@ export function sealedResponseContext(campaignId: string): string {
 
 export type EnvelopeSealer = (plaintext: Buffer, context: string) => Buffer;
 
-/** A sealer for one campaign public key (raw 32 bytes), the key parsed once. */
-export function envelopeSealer(campaignPublicRaw: Buffer): EnvelopeSealer {
+/**
+ * The plaintext-independent half of an envelope: a fresh ephemeral public key and the KEK agreed from its
+ * private half with the campaign key (which is then dropped). `ephemeral-keys.ts` makes them ahead of need.
+ */
+export interface EphemeralKek {
+  ephemeralRaw: Buffer;
+  /** Used once, then zeroed by the sealer. */
+  kek: Buffer;
+}
+
+/** A key agreement with the campaign public key, as `seal` makes one (the ephemeral private key is not kept). */
+export function agreeEphemeralKek(campaignPublic: KeyObject, campaignPublicRaw: Buffer): EphemeralKek {
+  const ephemeral = generateX25519();
+  const ephemeralRaw = ephemeral.publicRaw;
+  return { ephemeralRaw, kek: deriveKey(ephemeral.privateKey, campaignPublic, Buffer.concat([ephemeralRaw, campaignPublicRaw]), TAG) };
+}
+
+/**
+ * A sealer for one campaign public key (raw 32 bytes), the key parsed once. `prepared` hands out key
+ * agreements made ahead (or nothing, when none is ready: the envelope then makes its own).
+ */
+export function envelopeSealer(campaignPublicRaw: Buffer, prepared?: () => EphemeralKek | undefined): EnvelopeSealer {
   const campaignPublic = x25519PublicFromRaw(campaignPublicRaw);
   const recipient = Buffer.from(campaignPublicRaw);
-  return (plaintext, context) => seal(plaintext, campaignPublic, recipient, context);
+  return (plaintext, context) => seal(plaintext, prepared?.() ?? agreeEphemeralKek(campaignPublic, recipient), context);
 }
 
 /** Seals plaintext bytes to the campaign public key (raw 32 bytes). */
@@ -61,10 +81,7 @@ export function sealEnvelope(plaintext: Buffer, campaignPublicRaw: Buffer, conte
   return envelopeSealer(campaignPublicRaw)(plaintext, context);
 }
 
-function seal(plaintext: Buffer, campaignPublic: KeyObject, campaignPublicRaw: Buffer, context: string): Buffer {
-  const ephemeral = generateX25519();
-  const ephemeralRaw = ephemeral.publicRaw;
-  const kek = deriveKey(ephemeral.privateKey, campaignPublic, Buffer.concat([ephemeralRaw, campaignPublicRaw]), TAG);
+function seal(plaintext: Buffer, { ephemeralRaw, kek }: EphemeralKek, context: string): Buffer {
   const dataKey = randomBytes(KEY_BYTES);
   try {
     const associated = aad(ephemeralRaw, context);

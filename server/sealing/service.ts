@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { ok, refuse, type Result } from '../result.js';
 import { openDocument, sealDocument, type SealedDocument } from './documents.js';
 import { ENVELOPE_TAG, envelopeSealer, type EnvelopeSealer } from './envelope.js';
+import { EphemeralKeyPool } from './ephemeral-keys.js';
 import { createMemberKeys, unlockMemberKey, type MemberKeyUse } from './member-keys.js';
 import { SealingError } from './primitives.js';
 import * as q from './queries.js';
@@ -93,11 +94,12 @@ export async function campaignKeyFingerprint(db: Db, campaignId: string): Promis
   return (await q.findCampaignKey(db, campaignId))?.fingerprint;
 }
 
-/** A function that seals answers to the campaign key; refuses before the key ceremony has run. */
+/** A function that seals answers to the campaign key (key agreements made ahead under load); refuses before the key ceremony has run. */
 export async function responseSealer(db: Db, campaignId: string): Promise<EnvelopeSealer> {
   const key = await q.findCampaignKey(db, campaignId);
   if (!key) throw new SealingError('format', 'this campaign has no key yet: the key ceremony runs when fieldwork starts');
-  return envelopeSealer(key.publicKey);
+  const pool = new EphemeralKeyPool(key.publicKey);
+  return envelopeSealer(key.publicKey, () => pool.take());
 }
 
 export interface Approval {

@@ -1,6 +1,7 @@
-import { ENVELOPE_TAG, openEnvelope, sealEnvelope } from '../../server/sealing/envelope.js';
+import { ENVELOPE_TAG, envelopeSealer, openEnvelope, sealEnvelope } from '../../server/sealing/envelope.js';
+import { EphemeralKeyPool } from '../../server/sealing/ephemeral-keys.js';
 import { openDocument, sealDocument } from '../../server/sealing/documents.js';
-import { generateX25519, SealingError } from '../../server/sealing/primitives.js';
+import { generateX25519, randomBytes, SealingError } from '../../server/sealing/primitives.js';
 
 const campaign = generateX25519();
 const campaignPublic = campaign.publicRaw;
@@ -48,6 +49,39 @@ describe('response envelopes', () => {
     expect(() => openEnvelope(envelope.subarray(0, 80), campaign.privateKey, campaignPublic, context)).toThrow(/too short/);
     const other = generateX25519();
     expect(() => openEnvelope(envelope, other.privateKey, other.publicRaw, context)).toThrow(SealingError);
+  });
+
+  test('under load, key agreements made ahead on a thread seal envelopes that open as any other, each agreement used once', async () => {
+    const pool = new EphemeralKeyPool(campaignPublic);
+    try {
+      // A quiet instance starts no thread: a few forms a second make their own agreements.
+      const start = Date.parse('2026-12-05T08:00:00Z');
+      for (let i = 0; i < 50; i++) expect(pool.take(start)).toBeUndefined();
+      // A busy second asks the thread for a batch; it comes back while the forms keep coming.
+      let made: ReturnType<EphemeralKeyPool['take']>;
+      for (let i = 0; !(made = pool.take(start + 1000)); i++) {
+        if (i > 2000) throw new Error('no agreement came from the thread');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const sealer = envelopeSealer(campaignPublic, () => pool.take(start + 1000));
+      const envelopes = Array.from({ length: 300 }, () => sealer(answers, context));
+      for (const envelope of envelopes) expect(openEnvelope(envelope, campaign.privateKey, campaignPublic, context)).toEqual(answers);
+      const ephemeralKeys = envelopes.map((e) => e.subarray(1 + e[0]!, 1 + e[0]! + 32).toString('hex'));
+      expect(new Set(ephemeralKeys).size).toBe(envelopes.length);
+      // A handed-out KEK is zeroed once it has sealed.
+      expect(made.kek.equals(Buffer.alloc(32))).toBe(false);
+      envelopeSealer(campaignPublic, () => made)(answers, context);
+      expect(made.kek.equals(Buffer.alloc(32))).toBe(true);
+    } finally {
+      pool.close();
+    }
+  });
+
+  test('random bytes drawn a page at a time are never handed out twice', () => {
+    const drawn = Array.from({ length: 2000 }, (_, i) => randomBytes(i % 2 ? 12 : 32).toString('hex'));
+    expect(new Set(drawn).size).toBe(drawn.length);
+    expect(randomBytes(5000).length).toBe(5000);
+    expect(randomBytes(0).length).toBe(0);
   });
 });
 
