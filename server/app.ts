@@ -134,7 +134,8 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   const reports = reportRoutes(publication, config);
   // Announcement day: a reader with no session and no notice gets the published pages and files — the same
   // bytes for everyone, made once — before the forms, session and CSRF machinery, which they do not need.
-  app.use((req, res, next) => (carriesSession(req) || carriesFlash(req) ? next() : reports.published(req, res, next)));
+  const anonymousRead = (req: express.Request) => (req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith('/campaigns/') && !carriesSession(req) && !carriesFlash(req);
+  app.use((req, res, next) => (anonymousRead(req) ? reports.published(req, res, next) : next()));
 
   app.get('/healthz', async (_req, res) => {
     try {
