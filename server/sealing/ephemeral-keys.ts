@@ -58,6 +58,7 @@ export class EphemeralKeyPool {
     worker.unref();
     worker.on('message', (made: ArrayBuffer) => {
       this.asking = false;
+      if (this.broken) return void new Uint8Array(made).fill(0); // closed meanwhile
       for (let at = 0; at < made.byteLength; at += AGREEMENT_BYTES) {
         this.ready.push({ ephemeralRaw: Buffer.from(made, at, KEY_BYTES), kek: Buffer.from(made, at + KEY_BYTES, KEY_BYTES) });
       }
