@@ -140,7 +140,7 @@ export function reportRoutes(ctx: PublicationContext, config: Config): ReportRou
     const plain = Object.keys(req.query).every((k) => k === 'lang');
     if (req.staff || res.locals.flash || !plain) return res.render(view, await locals(await campaignOf(req)));
     const campaign = await recentRecord(req);
-    const page = await cache.derived(e, `html|${req.path}|${req.lang}|${campaign.updatedAt.toISOString()}`, async () => {
+    const page = await cache.derived(e, `html|${req.path}|${req.lang}|${campaign.updatedAt.getTime()}`, async () => {
       const shown = { ...(await locals(campaign)), csrfToken: '' };
       return encodeBody(await new Promise<string>((resolve, reject) => res.render(view, shown, (error: Error | null, out?: string) => (error ? reject(error) : resolve(out!)))), true);
     });

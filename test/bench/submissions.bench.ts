@@ -6,7 +6,8 @@
  * Every request is a different business's form for a unit (valid random answers, its own nonce), sealed
  * and stored for real.
  * Run: npm run bench:submissions [-- SECONDS]   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
- * BENCH_BUSINESSES per unit, default 500)
+ * BENCH_BUSINESSES per unit, default 1,000: enough forms for 60 s at 1,000 a second — past them forms are sent again,
+ * retries answered with their receipt and stored once)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +38,7 @@ import path from 'node:path';
 
 const SECONDS = Number(process.argv[2] ?? 60);
 /** Businesses per unit, all invited (BENCH_BUSINESSES; the suite's small run uses a few). */
-const BUSINESSES = Number(process.env.BENCH_BUSINESSES ?? 500);
+const BUSINESSES = Number(process.env.BENCH_BUSINESSES ?? 1000);
 const WINDOW_MS = 10_000;
 const CONNECTIONS = 32;
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -194,6 +195,7 @@ log(`stored envelopes: ${stored!.n} (submissions autocannon saw succeed: ${app.r
 const rate = app.result.requests.total / (app.result.duration || SECONDS);
 const bareRate = bare.result.requests.total / (bare.result.duration || SECONDS);
 log(`submissions: ${(rate / bareRate).toFixed(2)} of the bare INSERT endpoint, p99 ${app.result.latency.p99} ms (target ≥ 0.4, p99 < 50 ms at ${CONNECTIONS} connections): ${rate >= 0.4 * bareRate && app.result.latency.p99 < 50 ? 'MET' : 'NOT MET'}`);
-log(`bounded load: 0 errors, every success stored, p99 steady: ${app.errors === 0 && Number(stored!.n) >= app.result['3xx'] && app.steady ? 'MET' : 'NOT MET'}`);
+// A form sent again (once every form has been sent) is a retry: answered with its receipt, stored once.
+log(`bounded load: 0 errors, every success stored, p99 steady: ${app.errors === 0 && Number(stored!.n) >= Math.min(app.result['3xx'], forms.length) && app.steady ? 'MET' : 'NOT MET'}`);
 
 await cleanUp();
