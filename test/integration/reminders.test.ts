@@ -47,9 +47,15 @@ beforeAll(async () => {
   const port = (stub.address() as { port: number }).port;
   t = await startTestApp({ SMS_URL: `http://127.0.0.1:${port}/send`, SMS_TOKEN: 'gateway-token-123' }, { logs });
   fw = await campaignInFieldwork(t.db, 'Nhắc Nhở', UNITS, { perUnit: 4, design: { minPerUnit: 4, maxPerUnit: 4 } });
-  // Half the businesses answer — but each unit keeps a business still to answer it (the sample is drawn
-  // afresh each run, and a unit whose businesses all answered would leave its letters and calls empty).
-  const keptPending = new Set(UNITS.map((unit) => fw.invitations.find((i) => i.units.includes(unit))!.code));
+  // Half the businesses answer — but each unit keeps a business still to answer it, and so do the phones the
+  // tests below look for (the sample is drawn afresh each run: a unit whose businesses all answered would
+  // leave its letters and calls empty, and which businesses carry which phone changes too).
+  const calls = (await (await loggedIn(t.app, t.db, 'enumerator')).browser.get(`/campaigns/${fw.campaignId}/invitations/calls`)).text;
+  const phoneOf = new Map([...calls.matchAll(/href="tel:([^"]+)"[\s\S]*?<code>([A-Z0-9-]+)<\/code>/g)].map((m) => [m[2]!, m[1]!]));
+  const keptPending = new Set([
+    ...UNITS.map((unit) => fw.invitations.find((i) => i.units.includes(unit))!.code),
+    ...['0912 000 001', '0912 000 003'].map((phone) => fw.invitations.find((i) => phoneOf.get(i.code) === phone)!.code),
+  ]);
   answeredCodes = new Set(fw.invitations.filter((invitation, i) => i % 2 === 0 && !keptPending.has(invitation.code)).map((i) => i.code));
   for (const invitation of fw.invitations.filter((i) => answeredCodes.has(i.code))) {
     const browser = new Browser(t.app);
