@@ -77,7 +77,7 @@ export function responseService(ctx: SurveyContext) {
   async function sealerFor(campaignId: string): Promise<EnvelopeSealer> {
     let sealer = sealers.get(campaignId);
     if (!sealer) {
-      sealer = responseSealer(db, campaignId);
+      sealer = responseSealer(db, campaignId, (err) => logger.warn({ err, campaignId }, 'key agreements made ahead failed; each envelope now agrees its own key'));
       sealers.set(campaignId, sealer);
       sealer.catch(() => sealers.delete(campaignId));
     }

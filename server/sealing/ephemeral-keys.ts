@@ -27,7 +27,11 @@ export class EphemeralKeyPool {
   private second = 0;
   private takenThisSecond = 0;
 
-  constructor(private readonly campaignPublicRaw: Buffer) {}
+  /** `onError` hears of a worker that failed (the pool then stops using one). */
+  constructor(
+    private readonly campaignPublicRaw: Buffer,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
 
   /** A key agreement made ahead, or undefined when none is ready (the caller makes its own). */
   take(now = Date.now()): EphemeralKek | undefined {
@@ -64,7 +68,10 @@ export class EphemeralKeyPool {
       }
     });
     // A worker that fails is not started again: every envelope then makes its own agreement, as without it.
-    worker.on('error', () => (this.broken = true));
+    worker.on('error', (error) => {
+      this.broken = true;
+      this.onError(error);
+    });
     worker.on('exit', () => {
       if (this.worker === worker) [this.worker, this.asking] = [undefined, false];
     });

@@ -95,10 +95,10 @@ export async function campaignKeyFingerprint(db: Db, campaignId: string): Promis
 }
 
 /** A function that seals answers to the campaign key (key agreements made ahead under load); refuses before the key ceremony has run. */
-export async function responseSealer(db: Db, campaignId: string): Promise<EnvelopeSealer> {
+export async function responseSealer(db: Db, campaignId: string, onPoolError?: (error: Error) => void): Promise<EnvelopeSealer> {
   const key = await q.findCampaignKey(db, campaignId);
   if (!key) throw new SealingError('format', 'this campaign has no key yet: the key ceremony runs when fieldwork starts');
-  const pool = new EphemeralKeyPool(key.publicKey);
+  const pool = new EphemeralKeyPool(key.publicKey, onPoolError);
   return envelopeSealer(key.publicKey, () => pool.take());
 }
 
