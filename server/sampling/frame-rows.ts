@@ -60,15 +60,17 @@ const TAX_CODE = /^\d{10}(-\d{3})?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9][0-9 .-]{7,18}$/;
 const LIMITS: Partial<Record<Field, number>> = { name: 300, address: 500, district: 100, sector: 150, email: 254, phone: 20 };
+const LIMIT_ENTRIES = Object.entries(LIMITS) as [Field, number][];
 export const MAX_DEALINGS = 1_000_000;
 
 export type ColumnMap = Record<Field, number>;
+const FIELDS = Object.keys(HEADERS) as Field[];
 
 /** Maps header cells to columns; names the missing required ones. */
 export function mapHeader(cells: string[]): { ok: true; columns: ColumnMap } | { ok: false; missing: string[] } {
   const normalised = cells.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_'));
   const columns = {} as ColumnMap;
-  for (const field of Object.keys(HEADERS) as Field[]) {
+  for (const field of FIELDS) {
     columns[field] = normalised.findIndex((h) => HEADERS[field].includes(h));
   }
   const missing = REQUIRED.filter((f) => columns[f] < 0).map((f) => HEADERS[f][0]!);
@@ -83,35 +85,40 @@ export type RowCheck = { ok: true; row: FrameRow } | { ok: false; errors: RowErr
  */
 export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, unitCodes: ReadonlySet<string>, ownUnits?: ReadonlySet<string>): RowCheck {
   const errors: RowError[] = [];
-  const value = (field: Field) => (columns[field] >= 0 ? (cells[columns[field]] ?? '').trim() : '');
+  // Each cell trimmed once: this runs for every row of a million-row file.
+  const values = {} as Record<Field, string>;
+  for (const field of FIELDS) {
+    const column = columns[field];
+    const text = column >= 0 ? (cells[column] ?? '').trim() : '';
+    // A NUL or bytes that are not UTF-8 (decoded as U+FFFD) would be refused by the database or stored mangled.
+    if (UNSAFE_TEXT.test(text)) errors.push({ row, column: HEADERS[field][0]!, reason: { key: 'csv.badCharacters' } });
+    values[field] = text;
+  }
+  if (errors.length) return { ok: false, errors };
   const fail = (field: Field, reason: Message) => errors.push({ row, column: HEADERS[field][0]!, reason });
 
-  // A NUL or bytes that are not UTF-8 (decoded as U+FFFD) would be refused by the database or stored mangled.
-  for (const field of Object.keys(HEADERS) as Field[]) if (UNSAFE_TEXT.test(value(field))) fail(field, { key: 'csv.badCharacters' });
-  if (errors.length) return { ok: false, errors };
-
-  const taxCode = value('taxCode');
+  const taxCode = values.taxCode;
   if (!taxCode) fail('taxCode', { key: 'field.required' });
   else if (!TAX_CODE.test(taxCode)) fail('taxCode', { key: 'frame.taxCode' });
-  if (!value('name')) fail('name', { key: 'field.required' });
-  for (const [field, limit] of Object.entries(LIMITS) as [Field, number][]) {
-    if (value(field).length > limit) fail(field, { key: 'field.tooLong', params: { limit } });
+  if (!values.name) fail('name', { key: 'field.required' });
+  for (const [field, limit] of LIMIT_ENTRIES) {
+    if (values[field].length > limit) fail(field, { key: 'field.tooLong', params: { limit } });
   }
-  const email = value('email');
+  const email = values.email;
   if (email && email.length <= 254 && !EMAIL.test(email)) fail('email', { key: 'frame.email' });
-  const phone = value('phone');
+  const phone = values.phone;
   if (phone && phone.length <= 20 && !PHONE.test(phone)) fail('phone', { key: 'frame.phone' });
-  const sizeBand = SIZE_ALIASES[value('sizeBand').toLowerCase()];
+  const sizeBand = SIZE_ALIASES[values.sizeBand.toLowerCase()];
   if (!sizeBand) fail('sizeBand', { key: 'frame.sizeBand' });
-  const unitCode = value('unitCode');
+  const unitCode = values.unitCode;
   if (!unitCode) fail('unitCode', { key: 'field.required' });
   else if (!unitCodes.has(unitCode)) fail('unitCode', { key: 'frame.unknownUnit', params: { code: unitCode.slice(0, 40) } });
   else if (ownUnits && !ownUnits.has(unitCode)) fail('unitCode', { key: 'frame.notOwnUnit', params: { code: unitCode.slice(0, 40), units: [...ownUnits].join(', ') } });
-  const dealingsText = value('dealings');
+  const dealingsText = values.dealings;
   const dealings = dealingsText === '' ? 1 : Number(dealingsText);
   if (!Number.isInteger(dealings) || dealings < 1 || dealings > MAX_DEALINGS) fail('dealings', { key: 'frame.dealings' });
-  const given = SOURCE_ALIASES[value('source').toLowerCase()];
-  const source = ownUnits ? (value('source') === '' || given === 'unit_list' ? 'unit_list' : undefined) : given;
+  const given = SOURCE_ALIASES[values.source.toLowerCase()];
+  const source = ownUnits ? (values.source === '' || given === 'unit_list' ? 'unit_list' : undefined) : given;
   if (!source) fail('source', { key: ownUnits ? 'frame.ownListSource' : 'frame.source' });
 
   if (errors.length) return { ok: false, errors };
@@ -120,10 +127,10 @@ export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, 
     row: {
       row,
       taxCode,
-      name: value('name'),
-      address: value('address'),
-      district: value('district'),
-      sector: value('sector'),
+      name: values.name,
+      address: values.address,
+      district: values.district,
+      sector: values.sector,
       sizeBand: sizeBand!,
       email: email.toLowerCase(),
       phone,

@@ -120,41 +120,42 @@ const currentRows = (campaignId: string) => sql`
  * (details from the administrator's last row, else the newest list's), one dealing per business and unit.
  * Within one list the rows of a pair add up; across lists and sources, which describe the same dealings,
  * the largest count is kept, and the dealing records every source that named it.
+ *
+ * One statement and one sort: the rows are ordered once by business and "whose details win", and both
+ * tables are filled from that pass (a dealing takes its business's size band from the same window).
  */
 export async function mergeStaged(tx: Db, campaignId: string): Promise<MergeReport> {
-  const one = async <T>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows[0]!;
   await tx.execute(sql`delete from ${frameDealings} where campaign_id = ${campaignId}`);
-  await tx.execute(sql`delete from frame_businesses where campaign_id = ${campaignId}`);
-  const businesses = await one<{ rows: number; businesses: number; conflicting: number }>(sql`
+  await tx.execute(sql`delete from ${frameBusinesses} where campaign_id = ${campaignId}`);
+  const result = (await tx.execute(sql`
     with ${currentRows(campaignId)},
-    per_business as (
-      select tax_code, count(*) as n,
+    ranked as materialized (
+      select tax_code, unit_code, import_id, source, dealings, name, address, district, sector, size_band, email, phone,
+             row_number() over business = 1 as first,
+             first_value(size_band) over business as business_band,
              -- min = max over a hash of the details: whether a business's rows disagree (cheaper than count(distinct))
-             min(hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone))) <>
-             max(hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone))) as conflicting
-      from rows group by tax_code),
-    inserted as (
-      insert into frame_businesses (campaign_id, tax_code, name, address, district, sector, size_band, email, phone)
-      select distinct on (tax_code) ${campaignId}, tax_code, name, address, district, sector, size_band, email, phone
-      from rows order by tax_code, pri, at desc, row desc
-      returning 1)
-    select (select coalesce(sum(n), 0)::int from per_business) as rows, (select count(*)::int from inserted) as businesses,
-           (select count(*)::int from per_business where conflicting) as conflicting`);
-  const dealings = await one<{ dealings: number; mergedDealings: number; duplicateRows: number }>(sql`
-    with ${currentRows(campaignId)},
+             min(details) over business <> max(details) over business as conflicting
+      from (select *, hashtext(concat_ws('|', name, address, district, sector, size_band, email, phone)) as details from rows) r
+      window business as (partition by tax_code order by pri, at desc, row desc rows between unbounded preceding and unbounded following)),
+    businesses as (
+      insert into ${frameBusinesses} (campaign_id, tax_code, name, address, district, sector, size_band, email, phone)
+      select ${campaignId}, tax_code, name, address, district, sector, size_band, email, phone from ranked where first
+      returning 1),
     per_list as (
-      select import_id, tax_code, unit_code, source, sum(dealings) as dealings, count(*) as n from rows group by 1, 2, 3, 4),
+      select import_id, tax_code, unit_code, business_band, source, sum(dealings) as dealings, count(*) as n from ranked group by 1, 2, 3, 4, 5),
     pairs as (
-      select tax_code, unit_code, max(dealings)::int as dealings, sum(n) as n,
-             string_agg(distinct source::text, ',' order by source::text) as sources
-      from per_list group by tax_code, unit_code),
-    inserted as (
+      select tax_code, unit_code, business_band, max(dealings)::int as dealings, sum(n) as n,
+             bool_or(source = 'procedure') as procedure, bool_or(source = 'unit_list') as unit_list
+      from per_list group by tax_code, unit_code, business_band),
+    dealings as (
       insert into ${frameDealings} (campaign_id, tax_code, unit_code, size_band, dealings, sources)
-      select ${campaignId}, p.tax_code, p.unit_code, b.size_band, p.dealings, p.sources
-      from pairs p join frame_businesses b on b.campaign_id = ${campaignId} and b.tax_code = p.tax_code returning 1)
-    select (select count(*)::int from inserted) as dealings, (select count(*)::int from pairs where n > 1) as "mergedDealings",
-           (select coalesce(sum(n - 1), 0)::int from pairs where n > 1) as "duplicateRows"`);
-  return { ...businesses, ...dealings };
+      select ${campaignId}, tax_code, unit_code, business_band, dealings, concat_ws(',', case when procedure then 'procedure' end, case when unit_list then 'unit_list' end)
+      from pairs order by tax_code, unit_code returning 1)
+    select (select count(*)::int from ranked) as rows, (select count(*)::int from businesses) as businesses,
+           (select count(*)::int from ranked where first and conflicting) as conflicting,
+           (select count(*)::int from dealings) as dealings, (select count(*)::int from pairs where n > 1) as "mergedDealings",
+           (select coalesce(sum(n - 1), 0)::int from pairs where n > 1) as "duplicateRows"`)) as unknown as { rows: MergeReport[] };
+  return result.rows[0]!;
 }
 
 /** After the merge has committed: staged rows of lists no longer current are dropped (outside it: a large

@@ -6,7 +6,7 @@
  * threads included), and how the run ended.
  * Environment: DATABASE_URL or DATA_DIR, BENCH_APPROVAL_SECRET, BENCH_CAMPAIGN, BENCH_MEMBER (the principal, JSON).
  */
-import { readFileSync } from 'node:fs';
+import { peakResidentMiB } from './memory.js';
 import type { StaffPrincipal } from '../../server/auth/index.js';
 import { openDatabase } from '../../server/db/client.js';
 import { createLogger } from '../../server/logger.js';
@@ -33,14 +33,3 @@ const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const run = (await latestRun(db, campaignId))!;
 await database.close();
 process.stdout.write(`${JSON.stringify({ seconds, peakMiB: peakResidentMiB(), status: run.status, failure: run.failure })}\n`);
-
-/**
- * This process's own peak resident memory, its threads included: Linux's VmHWM. Not getrusage's maxRSS,
- * which a spawned process inherits from its parent at the fork (the benchmark's parent, having sealed a
- * million responses, reported its own 4.5 GiB through it).
- */
-function peakResidentMiB(): number {
-  const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-  if (!hwm) throw new Error('no VmHWM in /proc/self/status: the benchmark measures peak memory on Linux');
-  return Number(hwm) / 1024;
-}
