@@ -96,21 +96,18 @@ export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, 
   }
   if (errors.length) return { ok: false, errors };
   const fail = (field: Field, reason: Message) => errors.push({ row, column: HEADERS[field][0]!, reason });
+  const { taxCode, email, phone, unitCode } = values;
 
-  const taxCode = values.taxCode;
   if (!taxCode) fail('taxCode', { key: 'field.required' });
   else if (!TAX_CODE.test(taxCode)) fail('taxCode', { key: 'frame.taxCode' });
   if (!values.name) fail('name', { key: 'field.required' });
   for (const [field, limit] of LIMIT_ENTRIES) {
     if (values[field].length > limit) fail(field, { key: 'field.tooLong', params: { limit } });
   }
-  const email = values.email;
   if (email && email.length <= 254 && !EMAIL.test(email)) fail('email', { key: 'frame.email' });
-  const phone = values.phone;
   if (phone && phone.length <= 20 && !PHONE.test(phone)) fail('phone', { key: 'frame.phone' });
   const sizeBand = SIZE_ALIASES[values.sizeBand.toLowerCase()];
   if (!sizeBand) fail('sizeBand', { key: 'frame.sizeBand' });
-  const unitCode = values.unitCode;
   if (!unitCode) fail('unitCode', { key: 'field.required' });
   else if (!unitCodes.has(unitCode)) fail('unitCode', { key: 'frame.unknownUnit', params: { code: unitCode.slice(0, 40) } });
   else if (ownUnits && !ownUnits.has(unitCode)) fail('unitCode', { key: 'frame.notOwnUnit', params: { code: unitCode.slice(0, 40), units: [...ownUnits].join(', ') } });

@@ -11,7 +11,11 @@ export function peakResidentMiB(): number {
   return Number(hwm) / 1024;
 }
 
-/** Starts the peak over from what is resident now (Linux ≥ 4.0), so a step's peak is its own. */
+/**
+ * Starts the peak over from what is resident now (Linux ≥ 4.0), so a step's peak is its own — after a full
+ * collection when the benchmark runs with --expose-gc, so the garbage of the step before is not counted.
+ */
 export function resetPeakResident(): void {
+  (globalThis as { gc?: () => void }).gc?.();
   writeFileSync('/proc/self/clear_refs', '5');
 }

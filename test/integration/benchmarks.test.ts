@@ -37,8 +37,9 @@ test('every benchmark has a small mode here', () => {
 
 test.each(scripts)('%s completes in its small mode and prints its figures', async (name, command) => {
   const small = SMALL[name]!;
-  const [, file] = /^tsx (\S+)$/.exec(command)!;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', file!, ...(small.args ?? [])], {
+  // `tsx [node flags] file`: the same flags and file, run by this Node.
+  const [, flags, file] = /^tsx((?: --\S+)*) (\S+)$/.exec(command)!;
+  const { stdout } = await run(process.execPath, [...flags!.split(' ').filter(Boolean), '--import', 'tsx', file!, ...(small.args ?? [])], {
     cwd: fromRoot(),
     env: { ...process.env, ...small.env?.(), NODE_OPTIONS: '' },
     maxBuffer: 64 * 1024 * 1024,
