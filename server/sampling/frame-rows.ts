@@ -85,17 +85,17 @@ export type RowCheck = { ok: true; row: FrameRow } | { ok: false; errors: RowErr
  */
 export function checkFrameRow(cells: string[], row: number, columns: ColumnMap, unitCodes: ReadonlySet<string>, ownUnits?: ReadonlySet<string>): RowCheck {
   const errors: RowError[] = [];
+  const fail = (field: Field, reason: Message) => errors.push({ row, column: HEADERS[field][0]!, reason });
   // Each cell trimmed once: this runs for every row of a million-row file.
   const values = {} as Record<Field, string>;
   for (const field of FIELDS) {
     const column = columns[field];
     const text = column >= 0 ? (cells[column] ?? '').trim() : '';
     // A NUL or bytes that are not UTF-8 (decoded as U+FFFD) would be refused by the database or stored mangled.
-    if (UNSAFE_TEXT.test(text)) errors.push({ row, column: HEADERS[field][0]!, reason: { key: 'csv.badCharacters' } });
+    if (UNSAFE_TEXT.test(text)) fail(field, { key: 'csv.badCharacters' });
     values[field] = text;
   }
   if (errors.length) return { ok: false, errors };
-  const fail = (field: Field, reason: Message) => errors.push({ row, column: HEADERS[field][0]!, reason });
   const { taxCode, email, phone, unitCode } = values;
 
   if (!taxCode) fail('taxCode', { key: 'field.required' });

@@ -19,7 +19,7 @@ import { freezeFrame, processImport } from '../../server/sampling/frame-import.j
 import { fileSize, FRAME_CSV_OPTIONS, FRAME_READ_CHUNK } from '../../server/sampling/frame-reader.js';
 import { commitSeed, drawCampaignSample, saveDesign } from '../../server/sampling/plan.js';
 import { writeFrameCsv } from '../../server/demo/frame.js';
-import { openDatabase } from '../../server/db/client.js';
+import { openDatabase, type Database } from '../../server/db/client.js';
 import { benchDatabase } from '../support/database.js';
 import { peakResidentMiB, resetPeakResident } from './memory.js';
 
@@ -44,8 +44,11 @@ const bareSeconds = await seconds(async () => {
   for await (const _ of parser) bareRows++;
 });
 const barePeak = peakResidentMiB();
-const created = await benchDatabase(path.join(work, 'db'));
-const database = created.kind === 'pglite' ? (await created.close(), await openDatabase({ dataDir: path.join(work, 'db') })) : created;
+let database: Database = await benchDatabase(path.join(work, 'db'));
+if (database.kind === 'pglite') {
+  await database.close();
+  database = await openDatabase({ dataDir: path.join(work, 'db') });
+}
 const { db } = database;
 // Through the typed schema, so a change to it fails the type check here instead of the benchmark.
 await db.insert(campaigns).values({ id: 'bench', province: 'Bench', year: 2026, title: 'Bench', state: 'sampling', methodologyVersion: '2026.2' });
