@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../workers.js';
+import { startWorker, WorkerChannel } from '../workers.js';
 import { SealingError } from './primitives.js';
 
 /** One batch for a worker: the envelopes packed end to end (ends[i]: where envelope i ends), and their contexts. */
@@ -39,19 +38,14 @@ export interface SealedItem {
  * which ends the threads; only a decryptor (unsealing.ts) starts them, and closes them when it is dropped.
  */
 export class EnvelopeOpeners {
-  private readonly workers: { worker: Worker; waiting: { resolve: (reply: OpeningReply) => void; reject: (error: unknown) => void }[] }[];
+  private readonly workers: WorkerChannel<OpeningRequest, OpeningReply>[];
 
   /** `privateRaw` is copied to each thread and zeroed here. */
   constructor(privateRaw: Buffer, publicRaw: Buffer, threads = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, threads) }, () => {
       const lent = new Uint8Array(privateRaw); // a buffer of its own, moved to the thread (not copied)
       const worker = startWorker(import.meta.url, 'opening-worker', { workerData: { privateRaw: lent, publicRaw: new Uint8Array(publicRaw) }, transferList: [lent.buffer] });
-      const entry = { worker, waiting: [] as (typeof this.workers)[number]['waiting'] };
-      worker.on('message', (reply: OpeningReply) => entry.waiting.shift()?.resolve(reply));
-      const fail = (error: unknown) => entry.waiting.splice(0).forEach((w) => w.reject(error));
-      worker.on('error', fail);
-      worker.on('exit', () => fail(new SealingError('expired', 'the opening threads ended')));
-      return entry;
+      return new WorkerChannel<OpeningRequest, OpeningReply>(worker, () => new SealingError('expired', 'the opening threads ended'));
     });
     privateRaw.fill(0);
   }
@@ -59,23 +53,19 @@ export class EnvelopeOpeners {
   /** Opens the items, in order, spread over the threads; the caller zeroes the plaintexts once read. */
   async open(items: readonly SealedItem[]): Promise<Buffer[]> {
     const per = Math.ceil(items.length / this.workers.length);
-    const parts = this.workers.map((entry, w) => this.send(entry, items.slice(w * per, (w + 1) * per)));
+    const parts = this.workers.map((channel, w) => this.send(channel, items.slice(w * per, (w + 1) * per)));
     return (await Promise.all(parts)).flat();
   }
 
-  private async send(entry: (typeof this.workers)[number], items: readonly SealedItem[]): Promise<Buffer[]> {
+  private async send(channel: WorkerChannel<OpeningRequest, OpeningReply>, items: readonly SealedItem[]): Promise<Buffer[]> {
     if (!items.length) return [];
     const { bytes, ends } = packed(items.map((i) => i.envelope));
-    const request: OpeningRequest = { envelopes: bytes, ends, contexts: items.map((i) => i.context) };
-    const reply = await new Promise<OpeningReply>((resolve, reject) => {
-      entry.waiting.push({ resolve, reject });
-      entry.worker.postMessage(request, [bytes]);
-    });
+    const reply = await channel.request({ envelopes: bytes, ends, contexts: items.map((i) => i.context) }, [bytes]);
     if ('failure' in reply) throw new SealingError(reply.failure.code, reply.failure.message);
     return unpacked(reply.plaintexts, reply.ends);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+    await Promise.all(this.workers.map((channel) => channel.close()));
   }
 }
