@@ -1,9 +1,9 @@
-import { bootstrapReplicates } from './bootstrap.js';
-import { normalQuantile, shareInterval, stratifiedMean, type StratumValues } from './estimate.js';
+import { BlockBootstrap } from './bootstrap.js';
+import { normalQuantile, shareInterval, stratifiedMean } from './estimate.js';
 import type { ReplicateStreams } from './random.js';
 import { indicatorValue, quantile, scoreBlock, standardDeviation, tierOf } from './steps.js';
 import type { Indicator } from '../questionnaires/index.js';
-import type { BootstrapDraws, IndicatorScore, ScoredResponse, PillarScore, PreparedBlock, PreparedScoring, ReplicateDraw, ScoringInput, ScoringResult, UnitData, UnitFlag, UnitScore } from './types.js';
+import type { BootstrapDraws, IndicatorScore, PillarScore, PlannedBlock, PreparedScoring, ReplicateDraw, ScoredResponse, ScoringInput, ScoringPlan, ScoringResult, UnitData, UnitFlag, UnitScore, UnitSummary } from './types.js';
 export type * from './types.js';
 
 /**
@@ -25,7 +25,8 @@ export class FrameCountError extends Error {
   }
 }
 
-export function prepareScoring(input: ScoringInput): PreparedScoring {
+/** The blocks that have units, with their pillars, indicators and units in code order; nothing read yet. */
+export function planScoring(input: ScoringInput): ScoringPlan {
   const m = input.methodology;
   const known = new Set(m.blocks.map((b) => b.code));
   const stray = input.units.find((u) => !known.has(u.block));
@@ -33,30 +34,58 @@ export function prepareScoring(input: ScoringInput): PreparedScoring {
   const blocks = m.blocks.flatMap((block) => {
     const pillars = m.pillars.filter((p) => (block.weights[p.code] ?? 0) > 0);
     const indicators = m.indicators.filter((i) => pillars.some((p) => p.code === i.pillar));
-    const units = unitData(input, block.code, indicators);
-    return units.length ? [{ block, pillars, indicators, units, rankable: units.map((u) => u.respondents >= m.minAnswersPerUnit) }] : [];
+    const units = input.units.filter((u) => u.block === block.code).map((u) => u.code).sort();
+    return units.length ? [{ block, pillars, indicators, units }] : [];
   });
   return { methodology: m, ...(input.pooledBounds ? { pooledBounds: input.pooledBounds } : {}), blocks };
 }
 
-/** Scores every unit, the bootstrap on this thread; see `scorePrepared`. */
-export function score(input: ScoringInput, streams: ReplicateStreams): ScoringResult {
-  return scorePrepared(prepareScoring(input), streams);
+/**
+ * Reads every unit once, in block and code order, keeping its point estimates; `each` is handed the unit's
+ * values (to bootstrap) before they are dropped, so only one unit's values are held at a time.
+ */
+export function prepareScoring(input: ScoringInput, each?: (block: number, t: PlannedBlock, unit: UnitData) => void): PreparedScoring {
+  const plan = planScoring(input);
+  return withUnitsRead(
+    plan,
+    plan.blocks.map((t, b) =>
+      t.units.map((code) => {
+        const unit = unitData(input, t, code);
+        each?.(b, t, unit);
+        return summarise(unit, t.indicators.length);
+      }),
+    ),
+  );
 }
 
-/**
- * Scores every unit. `draws` are the bootstrap replicates when computed elsewhere (worker threads, see
- * parallel.ts); by default they are computed here from `streams`.
- */
-export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStreams, draws?: BootstrapDraws): ScoringResult {
+/** The plan with each block's units read (`units[b]`: block b's, in code order). */
+export function withUnitsRead(plan: ScoringPlan, units: UnitSummary[][]): PreparedScoring {
+  const minimum = plan.methodology.minAnswersPerUnit;
+  return { ...plan, blocks: plan.blocks.map((t, b) => ({ ...t, units: units[b]!, rankable: units[b]!.map((u) => u.respondents >= minimum) })) };
+}
+
+/** Every unit read once with the bootstrap's replicates `from` … `to − 1` computed as it goes, on this thread. */
+export function prepareWithReplicates(input: ScoringInput, streams: ReplicateStreams, from = 0, to = input.methodology.bootstrap.replicates): { prepared: PreparedScoring; draws: BootstrapDraws } {
+  const boots: BlockBootstrap[] = [];
+  const prepared = prepareScoring(input, (b, t, unit) => (boots[b] ??= new BlockBootstrap(streams, from, to, t.units.length, t.indicators.length)).add(unit));
+  return { prepared, draws: Object.fromEntries(prepared.blocks.map((t, b) => [t.block.code, boots[b]!.draws(prepared, t)])) };
+}
+
+/** Scores every unit, the bootstrap on this thread; see `scorePrepared`. */
+export function score(input: ScoringInput, streams: ReplicateStreams): ScoringResult {
+  const { prepared, draws } = prepareWithReplicates(input, streams);
+  return scorePrepared(prepared, draws);
+}
+
+/** Scores every unit from its point estimates and the bootstrap's replicates (computed here or on worker threads, parallel.ts). */
+export function scorePrepared(prepared: PreparedScoring, replicated: BootstrapDraws): ScoringResult {
   const m = prepared.methodology;
   const level = m.bootstrap.confidence;
   const z = normalQuantile(level);
-  const replicated = draws ?? bootstrapReplicates(prepared, streams, 0, m.bootstrap.replicates);
   const results: UnitScore[] = [];
   const bounds: ScoringResult['bounds'] = {};
   for (const { block, pillars, indicators, units, rankable } of prepared.blocks) {
-    const estimates = units.map((u) => indicators.map((_, k) => stratifiedMean(stratumValues(u, indicatorColumn(u, k, indicators.length)))));
+    const estimates = units.map((u) => u.estimates);
     const point = scoreBlock(m, block, pillars, indicators, estimates.map((row) => row.map((e) => e?.estimate ?? null)), rankable, prepared.pooledBounds?.[block.code]);
     bounds[block.code] = point.bounds;
     const ranked = point.ranks.filter((r) => r !== null).length;
@@ -110,44 +139,46 @@ export function scorePrepared(prepared: PreparedScoring, streams: ReplicateStrea
   return { methodology: m.version, level, replicates: m.bootstrap.replicates, bounds, units: results };
 }
 
-/** One indicator's values over a unit's respondents, NaN where missing. */
-function indicatorColumn(unit: UnitData, k: number, indicators: number): Float64Array {
-  const column = new Float64Array(unit.valid.length / indicators);
-  for (let i = 0, at = k; i < column.length; i++, at += indicators) column[i] = unit.valid[at] ? unit.values[at]! : Number.NaN;
-  return column;
-}
-
-function stratumValues(unit: UnitData, values: Float64Array): StratumValues[] {
-  return unit.strata.map((s) => ({ population: s.population, values: values.subarray(s.start, s.start + s.size) }));
-}
-
-function unitData(input: ScoringInput, block: string, indicators: Indicator[]): UnitData[] {
-  const codes = input.units.filter((u) => u.block === block).map((u) => u.code).sort();
-  const { responses: all } = input;
-  return codes.map((code) => {
-    const responses = typeof all === 'function' ? all(code) : all.filter((r) => r.unit === code);
-    const labels = [...new Set([...input.strata.filter((s) => s.unit === code).map((s) => s.stratum), ...responses.map((r) => r.stratum)])].sort();
-    const ordered: ScoredResponse[] = [];
-    const strata = labels.map((label) => {
-      const members = responses.filter((r) => r.stratum === label);
-      const population = input.strata.find((s) => s.unit === code && s.stratum === label)?.population ?? 0;
-      // Refuse rather than guess: a missing or too small frame count would silently make a census.
-      if (members.length > 0 && !(population >= members.length)) throw new FrameCountError(code, label, population, members.length);
-      const start = ordered.length;
-      ordered.push(...members);
-      return { population, start, size: members.length };
-    });
-    // On shared memory: the bootstrap's worker threads read these values where they are, without a copy each.
-    const K = indicators.length;
-    const values = new Float64Array(new SharedArrayBuffer(ordered.length * K * Float64Array.BYTES_PER_ELEMENT));
-    const valid = new Uint8Array(new SharedArrayBuffer(ordered.length * K));
-    ordered.forEach((r, i) => {
-      indicators.forEach((indicator, k) => {
-        const y = indicatorValue(indicator, r.answers[indicator.question]);
-        if (y === y) [values[i * K + k], valid[i * K + k]] = [y, 1];
-      });
-    });
-    return { code, strata: strata.filter((s) => s.size > 0), values, valid, respondents: ordered.length + (input.withheld?.[code] ?? 0) };
+/** A unit's point estimates, indicator by indicator (NaN where a respondent's value is missing). */
+export function summarise(unit: UnitData, K: number): UnitSummary {
+  const column = new Float64Array(unit.valid.length / K);
+  const estimates = Array.from({ length: K }, (_, k) => {
+    for (let i = 0, at = k; i < column.length; i++, at += K) column[i] = unit.valid[at] ? unit.values[at]! : Number.NaN;
+    return stratifiedMean(unit.strata.map((s) => ({ population: s.population, values: column.subarray(s.start, s.start + s.size) })));
   });
+  return { code: unit.code, strata: unit.strata, respondents: unit.respondents, estimates };
 }
 
+/** Where a unit's values are written: `cells` (respondents × indicators) zeroed values and validity flags. */
+export type ValueStore = (cells: number) => { values: Float64Array; valid: Uint8Array };
+
+const ownArrays: ValueStore = (cells) => ({ values: new Float64Array(cells), valid: new Uint8Array(cells) });
+
+/**
+ * One unit's values (see UnitData), its respondents grouped by stratum in the order they were given;
+ * written where `store` says (by default, arrays of its own).
+ */
+export function unitData(input: ScoringInput, t: PlannedBlock, code: string, store: ValueStore = ownArrays): UnitData {
+  const { responses: all } = input;
+  const responses = typeof all === 'function' ? all(code) : all.filter((r) => r.unit === code);
+  const labels = [...new Set([...input.strata.filter((s) => s.unit === code).map((s) => s.stratum), ...responses.map((r) => r.stratum)])].sort();
+  const ordered: ScoredResponse[] = [];
+  const strata = labels.map((label) => {
+    const members = responses.filter((r) => r.stratum === label);
+    const population = input.strata.find((s) => s.unit === code && s.stratum === label)?.population ?? 0;
+    // Refuse rather than guess: a missing or too small frame count would silently make a census.
+    if (members.length > 0 && !(population >= members.length)) throw new FrameCountError(code, label, population, members.length);
+    const start = ordered.length;
+    ordered.push(...members);
+    return { population, start, size: members.length };
+  });
+  const K = t.indicators.length;
+  const { values, valid } = store(ordered.length * K);
+  ordered.forEach((r, i) => {
+    t.indicators.forEach((indicator, k) => {
+      const y = indicatorValue(indicator, r.answers[indicator.question]);
+      if (y === y) [values[i * K + k], valid[i * K + k]] = [y, 1];
+    });
+  });
+  return { code, strata: strata.filter((s) => s.size > 0), values, valid, respondents: ordered.length + (input.withheld?.[code] ?? 0) };
+}

@@ -1,6 +1,5 @@
-export { bootstrapReplicates } from './bootstrap.js';
 export { indicatorValue, normalise, quantile, shareRanks, standardDeviation, tierOf, type Bounds } from './steps.js';
-export { FrameCountError, score, scorePrepared, prepareScoring, type ScoringInput, type ScoringResult, type UnitScore, type BootstrapDraws, type PreparedScoring } from './engine.js';
+export { FrameCountError, score, scorePrepared, prepareScoring, prepareWithReplicates, type ScoringInput, type ScoringResult, type UnitScore, type BootstrapDraws, type PreparedScoring } from './engine.js';
 export { stratifiedMean, normalQuantile } from './estimate.js';
 export { seededRandom, seedFromText, replicateStreams, type Random, type ReplicateStreams } from './random.js';
 export { MICRODATA_FORMAT, WHOLE_UNIT, buildMicrodata, microdataByUnit, headerOf, type AnyMicrodata, type MicrodataByUnit, type UnweightedResponse, canonicalJson, sortResponses, scoringInputOf, scoreMicrodata, type Microdata, type MicrodataResponse, type MicrodataSeries, type PreviousYear } from './microdata.js';

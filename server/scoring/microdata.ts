@@ -1,6 +1,5 @@
 import type { Methodology } from '../questionnaires/index.js';
-import { bootstrapReplicates } from './bootstrap.js';
-import { prepareScoring, scorePrepared, type BootstrapDraws, type PreparedScoring, type ScoringInput, type ScoringResult } from './engine.js';
+import { prepareWithReplicates, scorePrepared, type BootstrapDraws, type PreparedScoring, type ScoringInput, type ScoringResult } from './engine.js';
 import { changesFromLastYear, replicateComposites, type UnitLink, type YearScores } from './series.js';
 import type { Bounds } from './types.js';
 import { replicateStreams, seedFromText } from './random.js';
@@ -244,14 +243,14 @@ export interface PreviousYear {
   methodology: Methodology;
 }
 
-/** A year's microdata made ready to score, with the seed its bootstrap streams come from. */
-export function prepareYear(microdata: AnyMicrodata, methodology: Methodology): { prepared: PreparedScoring; seed: number } {
-  return { prepared: prepareScoring(scoringInputOf(microdata, methodology)), seed: seedFromText(headerOf(microdata).seed) };
+/** A year's microdata as the scoring engine reads it, with the seed its bootstrap streams come from. */
+export function yearInput(microdata: AnyMicrodata, methodology: Methodology): { input: ScoringInput; seed: number } {
+  return { input: scoringInputOf(microdata, methodology), seed: seedFromText(headerOf(microdata).seed) };
 }
 
-/** A year's figures from its bootstrap replicates (computed on this thread or in workers). */
-export function finishYear(prepared: PreparedScoring, seed: number, draws: BootstrapDraws): YearScores {
-  return { result: scorePrepared(prepared, replicateStreams(seed), draws), composites: replicateComposites(prepared, draws) };
+/** A year's figures from its units read and its bootstrap replicates (computed on this thread or in workers). */
+export function finishYear(prepared: PreparedScoring, draws: BootstrapDraws): YearScores {
+  return { result: scorePrepared(prepared, draws), composites: replicateComposites(prepared, draws) };
 }
 
 /** This year's results, with the change from last year when last year's scores are given. */
@@ -269,8 +268,9 @@ export function withChanges(microdata: AnyMicrodata, year: YearScores, before?: 
  */
 export function scoreMicrodata(microdata: AnyMicrodata, methodology: Methodology, previous?: PreviousYear): ScoringResult {
   const scoreYear = (m: AnyMicrodata, method: Methodology) => {
-    const { prepared, seed } = prepareYear(m, method);
-    return finishYear(prepared, seed, bootstrapReplicates(prepared, replicateStreams(seed), 0, method.bootstrap.replicates));
+    const { input, seed } = yearInput(m, method);
+    const { prepared, draws } = prepareWithReplicates(input, replicateStreams(seed));
+    return finishYear(prepared, draws);
   };
   const before = previous && { year: scoreYear(previous.microdata, previous.methodology), campaign: previous.microdata.campaign.id };
   return withChanges(microdata, scoreYear(microdata, methodology), before);

@@ -1,4 +1,4 @@
-import { canonicalJson, sortResponses, type ResponsesByUnit, type UnweightedResponse } from './microdata.js';
+import { canonicalJson, type ResponsesByUnit, type UnweightedResponse } from './microdata.js';
 import { stratumKey } from './strata.js';
 
 /** Small non-negative integers in a typed array that widens (8 → 16 → 32 bits) and grows as they come. */
@@ -30,6 +30,8 @@ class CodeColumn {
 /** Distinct values, each given a code from 1 (0 stands for none); primitives by value, lists by their canonical JSON. */
 class Dictionary<T> {
   readonly values: T[] = [];
+  /** Each value's canonical JSON, by code − 1. */
+  readonly json: string[] = [];
   private readonly primitives = new Map<unknown, number>();
   private readonly composites = new Map<string, number>();
 
@@ -40,6 +42,7 @@ class Dictionary<T> {
     let code = (index as Map<unknown, number>).get(key);
     if (code === undefined) {
       code = this.values.push(value);
+      this.json.push(composite ? (key as string) : canonicalJson(value));
       (index as Map<unknown, number>).set(key, code);
     }
     return code;
@@ -49,7 +52,8 @@ class Dictionary<T> {
 /** One questionnaire's answers: per question, a column of answer codes over its responses. */
 interface AnswerColumns {
   rows: number;
-  questions: Map<string, { column: CodeColumn; answers: Dictionary<unknown> }>;
+  /** Per question its codes, its distinct answers, and its label in canonical JSON (`"A1":`). */
+  questions: Map<string, { column: CodeColumn; answers: Dictionary<unknown>; label: string }>;
   /** The questions in code order, as the answers are given back (canonical, whatever order they came in). */
   sorted?: string[];
 }
@@ -77,7 +81,7 @@ export class ResponseTable implements ResponsesByUnit {
     const form = (this.forms[formCode] ??= { rows: 0, questions: new Map() });
     for (const question of Object.keys(answers)) {
       if (form.questions.has(question)) continue;
-      form.questions.set(question, { column: new CodeColumn(form.rows), answers: new Dictionary() });
+      form.questions.set(question, { column: new CodeColumn(form.rows), answers: new Dictionary(), label: `${JSON.stringify(question)}:` });
       form.sorted = undefined;
     }
     for (const [question, { column, answers: dictionary }] of form.questions) {
@@ -116,17 +120,35 @@ export class ResponseTable implements ResponsesByUnit {
       this.order.clear();
       this.orderedBy = stratumOf;
     }
-    const rows = this.order.get(unit);
-    if (rows) return Array.from(rows, (row) => this.response(row, stratumOf));
-    // First asked: the responses are made once, sorted, and handed out as they are; their order is kept.
-    const code = this.names.unit.values.indexOf(unit) + 1;
-    const own: number[] = [];
-    for (let row = 0; row < this.size; row++) if (this.rows.unit.at(row) === code) own.push(row);
-    const made = own.map((row) => this.response(row, stratumOf));
-    const rowOf = new Map(made.map((response, i) => [response, own[i]!]));
-    const sorted = sortResponses(made);
-    this.order.set(unit, Uint32Array.from(sorted, (response) => rowOf.get(response)!));
-    return sorted;
+    let rows = this.order.get(unit);
+    if (!rows) {
+      // First asked: the rows sorted by the key `sortResponses` gives their objects, made here from each
+      // distinct answer's JSON (kept in the dictionaries) rather than from objects made for the purpose.
+      const code = this.names.unit.values.indexOf(unit) + 1;
+      const keyed: { row: number; key: string }[] = [];
+      for (let row = 0; row < this.size; row++) if (this.rows.unit.at(row) === code) keyed.push({ row, key: this.orderKey(row, stratumOf) });
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.order.set(unit, (rows = Uint32Array.from(keyed, (k) => k.row)));
+    }
+    return Array.from(rows, (row) => this.response(row, stratumOf));
+  }
+
+  /** `orderKey` of the response `row` stands for (microdata.ts): unit, stratum, canonical answers, mode, questionnaire. */
+  private orderKey(row: number, stratumOf: (unit: string, stratum: string) => string): string {
+    const unit = this.name('unit', row);
+    const form = this.forms[this.rows.questionnaire.at(row)]!;
+    const local = this.rows.local.at(row);
+    const answers: string[] = [];
+    for (const question of this.sortedQuestions(form)) {
+      const { column, answers: dictionary, label } = form.questions.get(question)!;
+      const code = column.at(local);
+      if (code) answers.push(label + dictionary.json[code - 1]!);
+    }
+    return `${unit}\u0000${stratumOf(unit, this.name('stratum', row))}\u0000{${answers.join(',')}}\u0000${this.name('mode', row)}\u0000${this.name('questionnaire', row)}`;
+  }
+
+  private sortedQuestions(form: AnswerColumns): string[] {
+    return (form.sorted ??= [...form.questions.keys()].sort());
   }
 
   private response(row: number, stratumOf: (unit: string, stratum: string) => string): UnweightedResponse {
@@ -134,8 +156,7 @@ export class ResponseTable implements ResponsesByUnit {
     const form = this.forms[this.rows.questionnaire.at(row)]!;
     const local = this.rows.local.at(row);
     const answers: Record<string, unknown> = {};
-    form.sorted ??= [...form.questions.keys()].sort();
-    for (const question of form.sorted) {
+    for (const question of this.sortedQuestions(form)) {
       const { column, answers: dictionary } = form.questions.get(question)!;
       const code = column.at(local);
       if (code) answers[question] = dictionary.values[code - 1];

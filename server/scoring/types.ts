@@ -1,4 +1,5 @@
 import type { Block, Indicator, Methodology } from '../questionnaires/index.js';
+import type { Estimate } from './estimate.js';
 
 /**
  * The types the scoring engine, its bootstrap and the yearly series share (docs/design.md §7): the input,
@@ -88,18 +89,35 @@ export interface ScoringResult {
 }
 
 /**
- * Per unit, its strata and its respondents' indicator values, grouped by stratum, respondent by respondent:
- * the K indicators of respondent i at [i·K, (i + 1)·K) — the bootstrap reads each respondent's values once
- * per replicate, in order, instead of K columns — on shared memory (worker threads read them in place).
+ * One unit's strata and its respondents' indicator values, grouped by stratum, respondent by respondent: the
+ * K indicators of respondent i at [i·K, (i + 1)·K). Scoring builds it for one unit at a time, takes the
+ * point estimates and the bootstrap replicates from it, and drops it (docs/design.md §7, Scale); with worker
+ * threads, on shared memory that they read in place (parallel.ts).
  */
 export interface UnitData {
   code: string;
-  strata: { population: number; start: number; size: number }[];
+  strata: UnitStratum[];
   /** values[i·K + k]: respondent i's value of indicator k, 0 when missing. */
   values: Float64Array;
   /** valid[i·K + k]: 1 when respondent i has a value of indicator k, 0 when it is missing. */
   valid: Uint8Array;
   respondents: number;
+}
+
+/** A stratum of a unit: its frame count, and where its respondents are in the unit's values. */
+export interface UnitStratum {
+  population: number;
+  start: number;
+  size: number;
+}
+
+/** What scoring keeps of a unit once its values are read: its strata, respondents and point estimates. */
+export interface UnitSummary {
+  code: string;
+  strata: UnitStratum[];
+  respondents: number;
+  /** Per indicator, the stratified mean and its linearised SE (null without a valid answer). */
+  estimates: (Estimate | null)[];
 }
 
 /** One bootstrap replicate of a block: per unit (in code order) its indicator values, pillar scores, composite and rank. */
@@ -113,24 +131,36 @@ export interface ReplicateDraw {
 /** The bootstrap replicates of each block (by code), by replicate number. */
 export type BootstrapDraws = Record<string, ReplicateDraw[]>;
 
-export interface PreparedBlock {
+/** A block as scoring plans it before reading any answer: its pillars, indicators and units (in code order). */
+export interface PlannedBlock {
   block: Block;
   pillars: Methodology['pillars'];
   indicators: Indicator[];
-  units: UnitData[];
+  units: string[];
+}
+
+export interface ScoringPlan {
+  methodology: Methodology;
+  pooledBounds?: Record<string, Bounds>;
+  /** The blocks that have units. */
+  blocks: PlannedBlock[];
+}
+
+export interface PreparedBlock extends Omit<PlannedBlock, 'units'> {
+  units: UnitSummary[];
   rankable: boolean[];
 }
 
 /**
- * The input made ready to score: per block its pillars, indicators and every unit's indicator values
- * in typed arrays on shared memory. Plain data, so worker threads receive it cheaply (the columns are
- * shared, not copied).
+ * Every unit read once: per block its pillars, indicators, and each unit's point estimates. Plain data, so
+ * worker threads receive it cheaply (it holds no response).
  */
-export interface PreparedScoring {
-  methodology: Methodology;
-  pooledBounds?: Record<string, Bounds>;
+export interface PreparedScoring extends Omit<ScoringPlan, 'blocks'> {
   blocks: PreparedBlock[];
 }
+
+/** To a bootstrap thread (parallel.ts): a block's next unit to add, or — every unit added — the units read, to score its replicates. */
+export type BootstrapRequest = { block: number; units: number; K: number; unit: UnitData } | { prepared: PreparedScoring };
 
 /** A unit of this year and the unit(s) of last year it continues (renamed: one; merged: several). */
 export interface UnitLink {

@@ -1,6 +1,6 @@
 import type { Methodology } from '../../server/questionnaires/index.js';
 import { allocate } from '../../server/sampling/design.js';
-import { bootstrapReplicates, changesFromLastYear, prepareScoring, replicateComposites, scorePrepared, seededRandom, replicateStreams, shareRanks, type Bounds, type ScoringInput } from '../../server/scoring/index.js';
+import { changesFromLastYear, prepareWithReplicates, replicateComposites, scorePrepared, seededRandom, replicateStreams, shareRanks, type Bounds, type ScoringInput } from '../../server/scoring/index.js';
 import type { Random } from '../../server/scoring/random.js';
 import type { YearScores } from '../../server/scoring/series.js';
 import { scoreBlock } from '../../server/scoring/steps.js';
@@ -111,9 +111,8 @@ function scoreSample(methodology: Methodology, units: Business[][], sizes: numbe
     responses: samples.flatMap((s, u) => s.map((b) => ({ unit: unitCode(u), stratum: byBand ? b.stratum : 'all', answers: b.answers }))),
     ...(pooled ? { pooledBounds: { sim: pooled } } : {}),
   };
-  const prepared = prepareScoring(input);
-  const draws = bootstrapReplicates(prepared, replicateStreams(stream), 0, methodology.bootstrap.replicates);
-  return { result: scorePrepared(prepared, replicateStreams(stream), draws), composites: replicateComposites(prepared, draws) };
+  const { prepared, draws } = prepareWithReplicates(input, replicateStreams(stream));
+  return { result: scorePrepared(prepared, draws), composites: replicateComposites(prepared, draws) };
 }
 
 export function simulate({ allocation, runs, seed, replicates, byBand = true, bounds = 'fixed', change = false }: SimulationOptions): SimulationOutcome {

@@ -1,5 +1,5 @@
 import { stratifiedMean, normalQuantile, shareInterval } from '../../server/scoring/estimate.js';
-import { bootstrapReplicates, FrameCountError, indicatorValue, normalise, prepareScoring, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/index.js';
+import { FrameCountError, indicatorValue, normalise, prepareWithReplicates, quantile, score, shareRanks, tierOf, type ScoringInput } from '../../server/scoring/index.js';
 import { replicateStreams } from '../../server/scoring/random.js';
 import type { Indicator, Methodology } from '../../server/questionnaires/index.js';
 
@@ -195,7 +195,6 @@ describe('the DDCI of a unit type', () => {
     // Replicate r, unit by unit in code order: n − 1 draws with replacement from streams(r) (r_i counts
     // them), factor a_i = 1 − λ + λ·n/(n − 1)·r_i with λ = √(1 − n/N); D (one respondent) draws nothing.
     const original = input(data);
-    const prepared = prepareScoring(original);
     for (const r of [0, 1, 57]) {
       const random = replicateStreams(7)(r);
       const means = ['A', 'B', 'C', 'D'].map((unit) => {
@@ -218,7 +217,7 @@ describe('the DDCI of a unit type', () => {
           return weight > 0 ? sum / weight : null;
         });
       });
-      const [replicate] = bootstrapReplicates(prepared, replicateStreams(7), r, r + 1).b!;
+      const [replicate] = prepareWithReplicates(original, replicateStreams(7), r, r + 1).draws.b!;
       means.forEach((row, j) =>
         row.forEach((v, k) => (v === null ? expect(replicate!.indicators[j]![k]).toBeNull() : expect(replicate!.indicators[j]![k]).toBeCloseTo(v, 12))),
       );
@@ -235,6 +234,16 @@ describe('the DDCI of a unit type', () => {
         expect(replicate!.composites[j]).toBeCloseTo((0.6 * p1 + 0.4 * row[2]!) * 10, 10);
       });
       expect(replicate!.ranks[3]).toBeNull();
+    }
+  });
+
+  test('a replicate’s stream skipped k numbers goes on as the stream does after drawing k (units bootstrapped one at a time draw the same)', () => {
+    const streams = replicateStreams(2026);
+    for (const [r, k] of [[0, 0], [3, 1], [999, 123_457]] as const) {
+      const stream = streams(r);
+      for (let i = 0; i < k; i++) stream();
+      const skipped = streams(r, k);
+      expect(Array.from({ length: 5 }, () => skipped())).toEqual(Array.from({ length: 5 }, () => stream()));
     }
   });
 
