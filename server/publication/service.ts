@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Catalog, Methodology } from '../questionnaires/index.js';
 import { changedIndicatorsByBlock } from '../questionnaires/diff.js';
 import { findBulletin } from '../responses/service.js';
+import { ReceiptLedger } from '../responses/bulletin.js';
 import { ok, refuse, type Result } from '../result.js';
 import { SIZE_BANDS } from '../sampling/frame-rows.js';
 import { findPlan, type StoredDesign } from '../sampling/plan.js';
@@ -78,19 +79,27 @@ export async function startUnsealing(ctx: PublicationContext, actor: StaffPrinci
   return ok({ runId, done });
 }
 
-/** `approvals`: the approvals held when the run started (the decryptor drops the shares once it returns). */
-async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string, runId: string, approvals: number): Promise<void> {
+/** What reading the envelopes gathered, every one of them matched to the bulletin. */
+interface Opened {
+  bulletinHash: string;
+  answered: ResponseTable;
+  freeText: FreeTextSink;
+  read: number;
+  invalid: number;
+}
+
+/**
+ * Reads the bulletin and every stored envelope, 2,000 at a time: each opened (on worker threads), matched
+ * to one of the bulletin's receipts, validated, its coded answers kept in columns and its free text set
+ * apart; then none of the receipts may be left, and the units inside the envelopes must add up to the
+ * bulletin's counts. Only what scoring needs outlives it (not the receipts, nor a plaintext).
+ */
+async function openAndCheck(ctx: PublicationContext, campaignId: string, runId: string): Promise<Opened> {
   const { db, catalog } = ctx;
-  const campaign = (await findCampaign(db, campaignId))!;
   const bulletin = await findBulletin(db, campaignId);
   if (!bulletin) throw new RunFailure('bulletin.none');
-  const methodology = catalog.methodologies.get(campaign.methodologyVersion);
-  if (!methodology) throw new RunFailure('results.methodologyMissing');
   await q.updateRun(db, runId, { total: bulletin.responses });
-
-  // The bulletin lists every receipt once per response: each stored envelope must match one, and none may be left.
-  const expected = new Map<string, number>();
-  for (const receipt of bulletin.content.receipts) expected.set(receipt, (expected.get(receipt) ?? 0) + 1);
+  const receipts = new ReceiptLedger(bulletin.content.receipts);
   const answered = new ResponseTable();
   const perUnit = new Map<string, number>();
   const freeText = new FreeTextSink();
@@ -116,10 +125,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
       queue.push(ahead());
       try {
         batch.rows.forEach((row, i) => {
-          const receipt = createHash('sha256').update(row.envelope).digest('hex');
-          const left = expected.get(receipt) ?? 0;
-          if (left === 0) throw new RunFailure('results.bulletinMismatch');
-          expected.set(receipt, left - 1);
+          if (!receipts.take(createHash('sha256').update(row.envelope).digest())) throw new RunFailure('results.bulletinMismatch');
           const sheet = readAnswerPayload(batch.plaintexts[i]!);
           const unit = sheet.unit ?? row.unitCode;
           const questionnaire = sheet.questionnaire ?? row.questionnaire;
@@ -138,10 +144,19 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
       await q.updateRun(db, runId, { done: read });
     }
   });
-  if ([...expected.values()].some((n) => n > 0)) throw new RunFailure('results.bulletinMismatch');
-  // The units inside the envelopes must add up to the bulletin's counts, unit by unit.
+  if (!receipts.complete) throw new RunFailure('results.bulletinMismatch');
   const counts = Object.entries(bulletin.content.counts);
   if (counts.length !== perUnit.size || counts.some(([unit, n]) => perUnit.get(unit) !== n)) throw new RunFailure('results.bulletinMismatch');
+  return { bulletinHash: bulletin.hash, answered, freeText, read, invalid };
+}
+
+/** `approvals`: the approvals held when the run started (the decryptor drops the shares once it returns). */
+async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, campaignId: string, runId: string, approvals: number): Promise<void> {
+  const { db, catalog } = ctx;
+  const campaign = (await findCampaign(db, campaignId))!;
+  const methodology = catalog.methodologies.get(campaign.methodologyVersion);
+  if (!methodology) throw new RunFailure('results.methodologyMissing');
+  const { bulletinHash, answered, freeText, read, invalid } = await openAndCheck(ctx, campaignId, runId);
 
   const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
   const series = await seriesOf(ctx, campaign, methodology);
@@ -155,7 +170,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     {
       campaign: { id: campaign.id, province: campaign.province, year: campaign.year, title: campaign.title },
       methodology: campaign.methodologyVersion,
-      seed: bulletin.hash,
+      seed: bulletinHash,
       units,
       strata: sampled.strata,
       minStratumRespondents: methodology.minStratumRespondents ?? DEFAULT_MIN_STRATUM_RESPONDENTS,
@@ -170,7 +185,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     format: RESULTS_FORMAT,
     campaign: microdata.header.campaign,
     methodology: microdata.header.methodology,
-    bulletinHash: bulletin.hash,
+    bulletinHash,
     seed: microdata.header.seed,
     responses: read,
     invalid,
