@@ -103,6 +103,11 @@ describe('the envelope’s payload', () => {
     );
     expect([...lengths]).toEqual([PAD_BLOCK]);
     expect(answerPayload({ ...sheet, answers: { Z1: 'y'.repeat(5000) } }).length).toBe(2 * PAD_BLOCK);
+    // A sheet that fills its block exactly has an empty pad; a question may even be called "pad".
+    const bare = JSON.stringify({ format: 'DDCI-ANSWERS/3', pad: '', ...sheet, answers: { pad: 'x', Z1: '' } }).length;
+    const full = { ...sheet, answers: { pad: 'x', Z1: 'z'.repeat(PAD_BLOCK - bare) } };
+    expect(answerPayload(full).toString('utf8')).toContain('"pad":"","unit"');
+    expect(readAnswerPayload(answerPayload(full))).toEqual(full);
     const older = { unit: null, questionnaire: null, mode: null };
     expect(readAnswerPayload(Buffer.from(JSON.stringify({ format: 'DDCI-ANSWERS/2', stratum: 'medium'.padEnd(16), answers })))).toEqual({ ...older, stratum: 'medium', answers });
     expect(readAnswerPayload(Buffer.from(JSON.stringify(answers)))).toEqual({ ...older, stratum: null, answers });
