@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
 import type { FreeTextGroup } from './microdata-input.js';
-import { canonicalJson, headerOf, type AnyMicrodata, type Microdata, type ScoringResult } from '../scoring/index.js';
+import { canonicalJson, headerOf, type AnyMicrodata, type Microdata, type MicrodataResponse, type ScoringResult } from '../scoring/index.js';
 
 /**
  * What unsealing produces and publication makes public. Pure.
@@ -91,11 +91,16 @@ function* openedJson({ microdata, freeText, ...others }: PackableResults): Gener
   const header: Record<string, unknown> = { ...headerOf(microdata) };
   delete header.responses; // a whole microdata's, wherever its key stands: `responses` goes last
   yield `{"microdata":${JSON.stringify({ ...header, responses: [] }).slice(0, -2)}`; // open: `…"responses":[`
+  const json = (responses: readonly MicrodataResponse[]) => responses.map((r) => JSON.stringify(r)).join(',');
+  const parts =
+    'responsesOf' in microdata
+      ? microdata.units.map((unit) => () => microdata.recordsJson?.(unit) ?? json(microdata.responsesOf(unit)))
+      : chunksOf(microdata.responses).map((chunk) => () => json(chunk()));
   let first = true;
-  for (const part of 'responsesOf' in microdata ? microdata.units.map((unit) => () => microdata.responsesOf(unit)) : chunksOf(microdata.responses)) {
-    const responses = part();
-    if (!responses.length) continue;
-    yield (first ? '' : ',') + responses.map((r) => JSON.stringify(r)).join(',');
+  for (const part of parts) {
+    const records = part();
+    if (!records) continue;
+    yield (first ? '' : ',') + records;
     first = false;
   }
   yield ']}';

@@ -95,6 +95,8 @@ export interface ResponsesByUnit {
   counts(): ReadonlyMap<string, number>;
   /** A unit's responses, each with the stratum `stratumOf` gives it, in the published order (`sortResponses`). */
   ofUnit(unit: string, stratumOf: (unit: string, stratum: string) => string): UnweightedResponse[];
+  /** `ofUnit` as JSON records joined by commas, each `head(stratum)` then the rest of the record (ResponseTable's, without objects). */
+  recordsJson?(unit: string, stratumOf: (unit: string, stratum: string) => string, head: (stratum: string) => string): string;
 }
 
 /**
@@ -106,6 +108,8 @@ export interface MicrodataByUnit {
   header: Omit<Microdata, 'responses'>;
   units: string[];
   responsesOf(unit: string): MicrodataResponse[];
+  /** `responsesOf(unit)` as JSON.stringify writes each, joined by commas — when the source can write them without the objects. */
+  recordsJson?(unit: string): string;
 }
 
 /** Applies the disclosure rules (units under the minimum withheld, small band cells merged), then gives every response its stratum's weight and fpc. */
@@ -138,6 +142,13 @@ export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source
     respondents.set(key, (respondents.get(key) ?? 0) + c.n);
   }
   const population = new Map(strata.map((s) => [stratumKey(s.unit, s.stratum), s.population]));
+  /** A stratum's design weight N_h / n_h and frame count N_h. */
+  const weighting = (unit: string, stratum: string) => {
+    const key = stratumKey(unit, stratum);
+    const fpc = population.get(key) ?? 0;
+    return { weight: fpc / respondents.get(key)!, fpc };
+  };
+  const { recordsJson } = source;
   return {
     header: {
       format: MICRODATA_FORMAT,
@@ -150,14 +161,16 @@ export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source
       ...(input.series ? { series: input.series } : {}),
     },
     units: [...new Set(kept.map((c) => c.unit))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    responsesOf: (unit) =>
-      hidden.has(unit)
-        ? []
-        : source.ofUnit(unit, labelOf).map(({ stratum, questionnaire, mode, answers }) => {
-            const key = stratumKey(unit, stratum);
-            const fpc = population.get(key) ?? 0;
-            return { unit, stratum, weight: fpc / respondents.get(key)!, fpc, questionnaire, mode, answers };
-          }),
+    responsesOf: (unit) => (hidden.has(unit) ? [] : source.ofUnit(unit, labelOf).map(({ stratum, questionnaire, mode, answers }) => ({ unit, stratum, ...weighting(unit, stratum), questionnaire, mode, answers }))),
+    ...(recordsJson && {
+      recordsJson: (unit: string) =>
+        hidden.has(unit)
+          ? ''
+          : recordsJson.call(source, unit, labelOf, (stratum) => {
+              const { weight, fpc } = weighting(unit, stratum);
+              return `{"unit":${JSON.stringify(unit)},"stratum":${JSON.stringify(stratum)},"weight":${JSON.stringify(weight)},"fpc":${JSON.stringify(fpc)},`;
+            }),
+    }),
   };
 }
 

@@ -30,8 +30,10 @@ class CodeColumn {
 /** Distinct values, each given a code from 1 (0 stands for none); primitives by value, lists by their canonical JSON. */
 class Dictionary<T> {
   readonly values: T[] = [];
-  /** Each value's canonical JSON, by code − 1. */
+  /** Each value's canonical JSON (keys sorted, for the order), by code − 1. */
   readonly json: string[] = [];
+  /** Each value as JSON.stringify writes it (for the records), by code − 1: the same but for an object's key order. */
+  readonly text: string[] = [];
   private readonly primitives = new Map<unknown, number>();
   private readonly composites = new Map<string, number>();
 
@@ -42,7 +44,9 @@ class Dictionary<T> {
     let code = (index as Map<unknown, number>).get(key);
     if (code === undefined) {
       code = this.values.push(value);
-      this.json.push(composite ? (key as string) : canonicalJson(value));
+      const text = JSON.stringify(value);
+      this.json.push(composite ? (key as string) : text);
+      this.text.push(text);
       (index as Map<unknown, number>).set(key, code);
     }
     return code;
@@ -62,7 +66,8 @@ interface AnswerColumns {
  * Every opened response, held in columns while unsealing gathers them (docs/design.md §7, Scale): per
  * questionnaire and question one small integer per response, standing for one of the distinct answers given
  * (0: not answered). A million responses of ~40 questions take ~40 MB, where a JavaScript object each takes
- * 0.3–1.3 KB. The responses come back as objects one unit at a time, in the published order. Pure.
+ * 0.3–1.3 KB. The responses come back one unit at a time, in the published order: as objects (to score), or
+ * as JSON records written from each distinct answer's JSON (to seal). Pure.
  */
 export class ResponseTable implements ResponsesByUnit {
   private readonly names = { unit: new Dictionary<string>(), stratum: new Dictionary<string>(), questionnaire: new Dictionary<string>(), mode: new Dictionary<string>() };
@@ -116,35 +121,55 @@ export class ResponseTable implements ResponsesByUnit {
 
   /** A unit's responses, each with the stratum `stratumOf` gives it, in the published order (`sortResponses`). */
   ofUnit(unit: string, stratumOf: (unit: string, stratum: string) => string): UnweightedResponse[] {
+    return Array.from(this.rowsOf(unit, stratumOf), (row) => this.response(row, stratumOf));
+  }
+
+  /**
+   * `ofUnit` as microdata records in JSON, joined by commas, without making the objects: each is `head`
+   * (the record's JSON up to its questionnaire, given its stratum) followed by the rest as JSON.stringify
+   * writes a record (microdataByUnit's).
+   */
+  recordsJson(unit: string, stratumOf: (unit: string, stratum: string) => string, head: (stratum: string) => string): string {
+    return Array.from(this.rowsOf(unit, stratumOf), (row) => {
+      const stratum = stratumOf(unit, this.name('stratum', row));
+      return `${head(stratum)}"questionnaire":${JSON.stringify(this.name('questionnaire', row))},"mode":${JSON.stringify(this.name('mode', row))},"answers":${this.answersJson(row, 'text')}}`;
+    }).join(',');
+  }
+
+  /** A unit's rows in the published order, sorted when first asked (by the key `sortResponses` gives their objects). */
+  private rowsOf(unit: string, stratumOf: (unit: string, stratum: string) => string): Uint32Array {
     if (this.orderedBy !== stratumOf) {
       this.order.clear();
       this.orderedBy = stratumOf;
     }
     let rows = this.order.get(unit);
     if (!rows) {
-      // First asked: the rows sorted by the key `sortResponses` gives their objects, made here from each
-      // distinct answer's JSON (kept in the dictionaries) rather than from objects made for the purpose.
       const code = this.names.unit.values.indexOf(unit) + 1;
       const keyed: { row: number; key: string }[] = [];
       for (let row = 0; row < this.size; row++) if (this.rows.unit.at(row) === code) keyed.push({ row, key: this.orderKey(row, stratumOf) });
       keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this.order.set(unit, (rows = Uint32Array.from(keyed, (k) => k.row)));
     }
-    return Array.from(rows, (row) => this.response(row, stratumOf));
+    return rows;
   }
 
   /** `orderKey` of the response `row` stands for (microdata.ts): unit, stratum, canonical answers, mode, questionnaire. */
   private orderKey(row: number, stratumOf: (unit: string, stratum: string) => string): string {
     const unit = this.name('unit', row);
-    const form = this.forms[this.rows.questionnaire.at(row)]!;
+    return `${unit}\u0000${stratumOf(unit, this.name('stratum', row))}\u0000${this.answersJson(row, 'json')}\u0000${this.name('mode', row)}\u0000${this.name('questionnaire', row)}`;
+  }
+
+  /** The row's answers object in JSON, keys in order, from each distinct answer's JSON kept in the dictionaries. */
+  private answersJson(row: number, form: 'json' | 'text'): string {
+    const columns = this.forms[this.rows.questionnaire.at(row)]!;
     const local = this.rows.local.at(row);
     const answers: string[] = [];
-    for (const question of this.sortedQuestions(form)) {
-      const { column, answers: dictionary, label } = form.questions.get(question)!;
+    for (const question of this.sortedQuestions(columns)) {
+      const { column, answers: dictionary, label } = columns.questions.get(question)!;
       const code = column.at(local);
-      if (code) answers.push(label + dictionary.json[code - 1]!);
+      if (code) answers.push(label + dictionary[form][code - 1]!);
     }
-    return `${unit}\u0000${stratumOf(unit, this.name('stratum', row))}\u0000{${answers.join(',')}}\u0000${this.name('mode', row)}\u0000${this.name('questionnaire', row)}`;
+    return `{${answers.join(',')}}`;
   }
 
   private sortedQuestions(form: AnswerColumns): string[] {

@@ -15,6 +15,7 @@ function responses(n: number): UnweightedResponse[] {
     if (random() < 0.8) answers.A2 = random() < 0.1 ? 'DK' : String(1 + Math.floor(random() * 5));
     if (i % 10) answers.N1 = i; // distinct answers past 16 bits of codes
     if (i > n / 2) answers.LATE = 'only in later answers'; // a question first seen half-way
+    if (i % 7 === 0) answers.O1 = i % 2 ? { b: 1, a: [2] } : { a: [2], b: 1 }; // equal objects, keys in either order
     return { unit, stratum: random() < 0.7 ? 'micro' : 'small', questionnaire: unit.startsWith('H') ? 'district-2026.1' : 'department-2026.1', mode: random() < 0.5 ? 'online' : 'phone', answers };
   });
 }
@@ -52,6 +53,8 @@ test('responses held in columns come back unit by unit as the objects they were,
   const back = byUnit.units.flatMap(byUnit.responsesOf);
   expect(back).toHaveLength(published.length);
   expect(back.filter((r, i) => !isDeepStrictEqual(r, published[i])).length).toBe(0);
+  // Written as JSON straight from the columns: the records JSON.stringify writes of those objects.
+  for (const unit of byUnit.units) expect(byUnit.recordsJson!(unit)).toBe(byUnit.responsesOf(unit).map((r) => JSON.stringify(r)).join(','));
   expect(published.filter((r) => r.questionnaire === 'department-2026.1' && r.answers.N1 !== undefined).length).toBeGreaterThan(0xffff);
 });
 
