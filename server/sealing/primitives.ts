@@ -110,8 +110,8 @@ export function aeadEncrypt(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  // One copy of the ciphertext (a sealed document can be tens of MB): final() before the tag, as listed.
+  return Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
 export function aeadDecrypt(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
