@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid';
 import { recordAudit } from '../audit/index.js';
 import type { StaffPrincipal } from '../auth/index.js';
 import { findStaffByUsername } from '../auth/queries.js';
-import { findCampaign, listUnitLinks, listUnits } from '../campaigns/queries.js';
+import { findCampaign, listUnitLinks, listUnits, type CampaignRow } from '../campaigns/queries.js';
 import { transition } from '../workflow/index.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../i18n/index.js';
@@ -45,6 +45,8 @@ class RunFailure extends Error {
 
 /** Envelopes read, opened and counted in the progress bar at a time. */
 const BATCH = 2000;
+/** Batches read and opened ahead of the one being checked (≈ 17 MB each, envelopes and plaintexts). */
+const AHEAD = 2;
 
 /**
  * With k approvals held, starts unsealing in the background: every response opened in memory (on worker
@@ -106,7 +108,7 @@ async function openAndCheck(ctx: PublicationContext, campaignId: string, runId: 
   let read = 0;
   let invalid = 0;
   await withCampaignDecryptor(db, ctx.registry, campaignId, async (decryptor) => {
-    // While one batch is checked and validated here, the next two are read and opened on the worker threads.
+    // While one batch is checked and validated here, the next ones are read and opened on the worker threads.
     const batches = q.storedResponses(db, campaignId, BATCH);
     const nextOpened = async () => {
       const { value: rows } = await batches.next();
@@ -120,7 +122,7 @@ async function openAndCheck(ctx: PublicationContext, campaignId: string, runId: 
       opened.catch(() => undefined); // a failure surfaces when awaited; if an earlier batch fails, nobody waits for it
       return opened;
     };
-    const queue = [ahead(), ahead()];
+    const queue = Array.from({ length: AHEAD }, ahead);
     for (let batch = await queue.shift(); batch; batch = await queue.shift()) {
       queue.push(ahead());
       try {
@@ -156,12 +158,32 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
   const campaign = (await findCampaign(db, campaignId))!;
   const methodology = catalog.methodologies.get(campaign.methodologyVersion);
   if (!methodology) throw new RunFailure('results.methodologyMissing');
-  const { bulletinHash, answered, freeText, read, invalid } = await openAndCheck(ctx, campaignId, runId);
+  // What the reading gathered is handed on, not kept here: the answers are gone before the sealing copies the document.
+  const { packed, resultsHash, read, invalid } = await scoreAndPack(ctx, campaign, methodology, await openAndCheck(ctx, campaignId, runId));
+  const document = await sealForCommittee(db, campaignId, packed);
+  const moved = await transition(db, actor, campaignId, 'unsealed', {
+    facts: { unsealApprovals: approvals },
+    within: async (tx) => {
+      await q.insertSealedResults(tx, { campaignId, document, resultsHash });
+      await q.updateRun(tx, runId, { status: 'done', done: read, finishedAt: new Date() });
+      await recordAudit(tx, { actor: actor.username, action: 'results.sealed', campaignId, details: { run: runId, resultsHash, responses: read, invalid } });
+    },
+  });
+  if (!moved.ok) throw new RunFailure(moved.error.key);
+}
 
-  const units = (await listUnits(db, campaignId)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
+/** Scores what the reading gathered and packs the results, microdata and free texts for the committee (packResults). */
+async function scoreAndPack(
+  ctx: PublicationContext,
+  campaign: CampaignRow,
+  methodology: Methodology,
+  { bulletinHash, answered, freeText, read, invalid }: Opened,
+): Promise<{ packed: Buffer; resultsHash: string; read: number; invalid: number }> {
+  const { db } = ctx;
+  const units = (await listUnits(db, campaign.id)).map((u) => ({ code: u.code, block: u.block, nameVi: u.nameVi, nameEn: u.nameEn }));
   const series = await seriesOf(ctx, campaign, methodology);
-  const design = (await findPlan(db, campaignId))?.design as StoredDesign | null | undefined;
-  const sampled = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaignId), answered.counts());
+  const design = (await findPlan(db, campaign.id))?.design as StoredDesign | null | undefined;
+  const sampled = sampledStrata(units, design?.plans ?? [], await q.frameCounts(db, campaign.id), answered.counts());
   answered.restratify(sampled.stratumOf);
   // Refuse rather than guess: a stratum without a frame count would silently become a census.
   const problem = frameCountProblem(sampled.strata, answered.counts());
@@ -193,17 +215,7 @@ async function unsealAndScore(ctx: PublicationContext, actor: StaffPrincipal, ca
     disclosure: microdata.header.disclosure,
     result,
   };
-  const resultsHash = hashOf(results);
-  const document = await sealForCommittee(db, campaignId, await packResults({ results, microdata, freeText: freeText.shuffled() }));
-  const moved = await transition(db, actor, campaignId, 'unsealed', {
-    facts: { unsealApprovals: approvals },
-    within: async (tx) => {
-      await q.insertSealedResults(tx, { campaignId, document, resultsHash });
-      await q.updateRun(tx, runId, { status: 'done', done: read, finishedAt: new Date() });
-      await recordAudit(tx, { actor: actor.username, action: 'results.sealed', campaignId, details: { run: runId, resultsHash, responses: read, invalid } });
-    },
-  });
-  if (!moved.ok) throw new RunFailure(moved.error.key);
+  return { packed: await packResults({ results, microdata, freeText: freeText.shuffled() }), resultsHash: hashOf(results), read, invalid };
 }
 
 /**
