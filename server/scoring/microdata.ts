@@ -148,7 +148,7 @@ export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source
     const fpc = population.get(key) ?? 0;
     return { weight: fpc / respondents.get(key)!, fpc };
   };
-  const { recordsJson } = source;
+  const recordsJson = source.recordsJson?.bind(source);
   return {
     header: {
       format: MICRODATA_FORMAT,
@@ -166,7 +166,7 @@ export function microdataByUnit(input: Omit<MicrodataInput, 'responses'>, source
       recordsJson: (unit: string) =>
         hidden.has(unit)
           ? ''
-          : recordsJson.call(source, unit, labelOf, (stratum) => {
+          : recordsJson(unit, labelOf, (stratum) => {
               const { weight, fpc } = weighting(unit, stratum);
               return `{"unit":${JSON.stringify(unit)},"stratum":${JSON.stringify(stratum)},"weight":${JSON.stringify(weight)},"fpc":${JSON.stringify(fpc)},`;
             }),

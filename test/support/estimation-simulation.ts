@@ -1,6 +1,6 @@
 import type { Methodology } from '../../server/questionnaires/index.js';
 import { allocate } from '../../server/sampling/design.js';
-import { changesFromLastYear, prepareWithReplicates, replicateComposites, scorePrepared, seededRandom, replicateStreams, shareRanks, type Bounds, type ScoringInput } from '../../server/scoring/index.js';
+import { changesFromLastYear, finishYear, prepareWithReplicates, seededRandom, replicateStreams, shareRanks, type Bounds, type ScoringInput } from '../../server/scoring/index.js';
 import type { Random } from '../../server/scoring/random.js';
 import type { YearScores } from '../../server/scoring/series.js';
 import { scoreBlock } from '../../server/scoring/steps.js';
@@ -112,7 +112,7 @@ function scoreSample(methodology: Methodology, units: Business[][], sizes: numbe
     ...(pooled ? { pooledBounds: { sim: pooled } } : {}),
   };
   const { prepared, draws } = prepareWithReplicates(input, replicateStreams(stream));
-  return { result: scorePrepared(prepared, draws), composites: replicateComposites(prepared, draws) };
+  return finishYear(prepared, draws);
 }
 
 export function simulate({ allocation, runs, seed, replicates, byBand = true, bounds = 'fixed', change = false }: SimulationOptions): SimulationOutcome {
