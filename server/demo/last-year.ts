@@ -61,7 +61,9 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
   must('sampling', await transition(db, SYSTEM, campaignId, 'sampling'));
 
   const frameFile = path.join(o.dataDir, 'demo', String(o.year), `khung-mau-${o.year}.csv`);
-  const { keys } = await sampleDemoCampaign(db, { ...o, campaignId, frameFile, rows: 5000, seed: o.year, maxPerUnit: 25 });
+  // Last year's campaign is history, the same on every machine: its frame, draw (its seed is public once
+  // published, as every campaign's) and answers follow from the year, taken business by business.
+  const { keys } = await sampleDemoCampaign(db, { ...o, campaignId, frameFile, rows: 5000, seed: o.year, drawSeed: `demo ${o.year}`, maxPerUnit: 25 });
   must('fieldwork', await transition(db, SYSTEM, campaignId, 'fieldwork'));
 
   // Between three and eight businesses in ten answer, unit by unit, over four weeks of October: most within days
@@ -75,7 +77,7 @@ export async function seedPublishedYear(db: Db, o: LastYearOptions): Promise<str
     .from(invitations)
     .innerJoin(invitationUnits, eq(invitationUnits.invitationId, invitations.id))
     .where(eq(invitations.campaignId, campaignId))
-    .orderBy(invitations.id, invitationUnits.unitCode);
+    .orderBy(invitations.taxCode, invitationUnits.unitCode);
   const blocks = new Map(o.unitsCsv.split('\n').slice(1).map((line) => line.split(',').map((c) => c.replace(/^"|"$/g, '')) as [string, string]));
   const forms = new Map<string, { schema: AnswerSchema; likert: Set<string> }>();
   const propensity = (unit: string) => 0.3 + 0.5 * (((o.unitCodes.indexOf(unit) * 37) % 11) / 10);

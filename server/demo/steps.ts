@@ -27,11 +27,12 @@ export function must<T>(step: string, result: Result<T>): T {
  * A campaign in the sampling stage taken through a generated frame, its freeze, a design by size band, a
  * committed seed, the draw and the invitations. `unitList`: a unit contact also sends its unit's own list
  * before the freeze — half businesses the procedures data already named, half new. The merged frame is
- * written to `frameFile` and kept for `ddci sample verify`.
+ * written to `frameFile` and kept for `ddci sample verify`. `drawSeed`: the seed committed, when the draw must be
+ * the same on every machine (else a random one, as an administrator's).
  */
 export async function sampleDemoCampaign(
   db: Db,
-  options: { logger: Logger; hmacSecret: string; campaignId: string; frameFile: string; rows: number; unitCodes: string[]; seed: number; maxPerUnit: number; unitList?: { contact: string; unitCode: string; rows: number } },
+  options: { logger: Logger; hmacSecret: string; campaignId: string; frameFile: string; rows: number; unitCodes: string[]; seed: number; drawSeed?: string; maxPerUnit: number; unitList?: { contact: string; unitCode: string; rows: number } },
 ): Promise<{ keys: ReturnType<typeof codeKeys>; invited: number }> {
   const { campaignId } = options;
   mkdirSync(path.dirname(options.frameFile), { recursive: true });
@@ -45,7 +46,7 @@ export async function sampleDemoCampaign(
   must('freeze', await freezeFrame(db, 'system', campaignId));
   await writeFile(options.frameFile, Readable.from(mergedFrameCsv(db, campaignId)));
   must('design', await saveDesign(db, 'system', campaignId, { ...DEFAULT_DESIGN, minPerUnit: 20, maxPerUnit: options.maxPerUnit }));
-  must('seed', await commitSeed(db, 'system', campaignId, {}));
+  must('seed', await commitSeed(db, 'system', campaignId, options.drawSeed ? { seed: options.drawSeed } : {}));
   must('draw', await drawCampaignSample(db, 'system', campaignId));
   const keys = codeKeys(options.hmacSecret);
   return { keys, invited: must('invitations', await generateInvitations(db, keys, 'system', campaignId)) };
