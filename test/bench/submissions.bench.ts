@@ -32,7 +32,7 @@ import { fromRoot } from '../../server/paths.js';
 import { formBody } from '../support/app.js';
 import { blockOf } from '../support/fieldwork.js';
 import { smallFrameCsv } from '../support/sampling.js';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -41,6 +41,8 @@ const SECONDS = Number(process.argv[2] ?? 60);
 const BUSINESSES = Number(process.env.BENCH_BUSINESSES ?? 1000);
 const WINDOW_MS = 10_000;
 const CONNECTIONS = 32;
+/** Linux's USER_HZ: the unit of /proc/<pid>/stat's times. */
+const CLOCK_TICKS = 100;
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const name = `ddci_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: base });
@@ -143,7 +145,39 @@ await Promise.all(
 );
 log(`${forms.length} sessions opened; submitting for ${SECONDS} s with ${CONNECTIONS} connections`);
 
+const ticksOf = (pid: number): number | null => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+  } catch {
+    return null; // a server on another machine, or a process gone
+  }
+};
+
+/**
+ * CPU time (ms) so far of the app's process (its threads included), of each database backend serving this
+ * benchmark's database (read from /proc: a server on this machine), and of this process, which runs the
+ * load generator. Where a request's cost goes, and so what the ratio can be on this machine.
+ */
+async function cpuSoFar() {
+  const backends = new Map<number, number | null>();
+  for (const { pid } of (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name])).rows) backends.set(pid, ticksOf(pid));
+  const own = process.cpuUsage();
+  return { app: ticksOf(child.pid!), backends, loadGenerator: (own.user + own.system) / 1000 };
+}
+
+/** The database's CPU between two readings: backends that began in between count from zero. */
+function databaseCpu(before: Map<number, number | null>, after: Map<number, number | null>): number | null {
+  let sum = 0;
+  for (const [pid, ms] of after) {
+    if (ms === null) return null;
+    sum += ms - (before.get(pid) ?? 0);
+  }
+  return sum;
+}
+
 async function load(target: string, label: string) {
+  const cpuBefore = await cpuSoFar();
   let i = 0;
   let settle: (result: autocannon.Result) => void = () => undefined;
   let fail: (error: unknown) => void = () => undefined;
@@ -178,9 +212,13 @@ async function load(target: string, label: string) {
   const median = [...settled].sort((x, y) => x - y)[Math.floor(settled.length / 2)] ?? 0;
   const steady = settled.length > 1 && Math.max(...settled) <= 3 * median && settled.at(-1)! <= 1.5 * settled[0]!;
   const errors = result.errors + result.timeouts + result.non2xx - (result['3xx'] ?? 0);
+  const cpuAfter = await cpuSoFar();
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null ? 'n/a' : `${Math.round(((after - before) * 1000) / result.requests.total)} µs`;
   log(
     `${label.padEnd(22)} ${(result.requests.total / (result.duration || SECONDS)).toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   3xx ${result['3xx']}   errors ${errors}\n` +
-      `${''.padEnd(22)} p99 per ${WINDOW_MS / 1000} s: ${p99s.map((p) => p.toFixed(0)).join(' / ')} ms — ${steady ? 'steady' : 'NOT steady'}`,
+      `${''.padEnd(22)} p99 per ${WINDOW_MS / 1000} s: ${p99s.map((p) => p.toFixed(0)).join(' / ')} ms — ${steady ? 'steady' : 'NOT steady'}\n` +
+      `${''.padEnd(22)} CPU per request: app ${perRequest(cpuBefore.app, cpuAfter.app)}, database ${perRequest(0, databaseCpu(cpuBefore.backends, cpuAfter.backends))}, load generator ${perRequest(cpuBefore.loadGenerator, cpuAfter.loadGenerator)}`,
   );
   return { result, errors, steady };
 }

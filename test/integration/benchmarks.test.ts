@@ -23,7 +23,7 @@ const scripts = Object.entries((JSON.parse(readFileSync(fromRoot('package.json')
 const SMALL: Record<string, { args?: string[]; env?: () => Record<string, string>; prints: RegExp }> = {
   'bench:sealing': { args: ['300'], prints: /300 envelopes opened in [\d.]+ s/ },
   'bench:sampling': { args: ['3000'], prints: /import speed: [\d.]+ of the bare parse/ },
-  'bench:submissions': { args: ['2'], env: () => ({ BENCH_DATABASE_URL: cluster.url, BENCH_BUSINESSES: '6' }), prints: /submissions: [\d.]+ of the bare INSERT endpoint/ },
+  'bench:submissions': { args: ['2'], env: () => ({ BENCH_DATABASE_URL: cluster.url, BENCH_BUSINESSES: '6' }), prints: /CPU per request: app \d+ µs, database \d+ µs[\s\S]*submissions: [\d.]+ of the bare INSERT endpoint/ },
   'bench:scoring': { args: ['300'], prints: /300 responses, 60 units, \d+ bootstrap replicates: scored in [\d.]+ s/ },
   'bench:unseal': { args: ['300'], prints: /total [\d.]+ s, peak RSS of the unsealing process \d+ MiB/ },
   'bench:estimation': { env: () => ({ RUNS: '2', REPLICATES: '20' }), prints: /neyman, band dropped .* coverage indicator [\d.]+ %/ },
