@@ -13,7 +13,7 @@ import { codeKeys, samplingRoutes, unitListRoutes } from './sampling/index.js';
 import { countInvitations, createMailer, createSmsGateway, invitationRoutes } from './invitations/index.js';
 import { shippedCatalog, type Catalog } from './questionnaires/index.js';
 import { responseRoutes, transparencyRoutes } from './responses/index.js';
-import { publicationRoutes, publishedResults, unsealingStatus } from './publication/index.js';
+import { publicationRoutes, publishedFigures, unsealingStatus } from './publication/index.js';
 import { staffNotices, type StaffNotices } from './notices/index.js';
 import { reportRoutes } from './reports/routes.js';
 import { mixingKey, submissionKey } from './sealing/index.js';
@@ -167,7 +167,7 @@ export function createApp({ config, database, logger, catalog = shippedCatalog()
   app.use(reports.router);
   app.use(
     samplingRoutes(db, config, logger, (campaignId) => countInvitations(db, campaignId), async (campaignId) => {
-      const found = await publishedResults(db, campaignId);
+      const found = await publishedFigures(db, campaignId);
       return found && found.results.result.units.map((u) => ({ unit: u.unit, respondents: u.respondents, composite: u.composite, compositeCi: u.compositeCi }));
     }),
   );

@@ -1,2 +1,2 @@
 export { publicationRoutes, unsealingStatus } from './routes.js';
-export { startUnsealing, readSealedResults, publish, publishedResults, verifyPublication, failRunningRuns, type PublicationContext } from './service.js';
+export { startUnsealing, readSealedResults, publish, publishedFigures, publishedResults, verifyPublication, failRunningRuns, type PublicationContext } from './service.js';

@@ -81,6 +81,15 @@ export async function findPublication(db: Db, campaignId: string) {
   return row;
 }
 
+/** The publication without its microdata: most readers need only the figures, and the microdata is most of the row. */
+export async function findPublishedFigures(db: Db, campaignId: string) {
+  const [row] = await db
+    .select({ results: publications.results, record: publications.record, signature: publications.signature })
+    .from(publications)
+    .where(eq(publications.campaignId, campaignId));
+  return row;
+}
+
 export async function samplingHashes(db: Db, campaignId: string) {
   const [row] = await db
     .select({ frameHash: samplingPlans.frameHash, seedCommitment: samplingPlans.seedCommitment, sampleHash: samplingPlans.sampleHash })

@@ -306,8 +306,20 @@ export interface Published {
 export async function publishedResults(db: Db, campaignId: string): Promise<Published | null> {
   const row = await q.findPublication(db, campaignId);
   if (!row) return null;
-  return { results: row.results as unknown as ResultsDocument, microdata: row.microdata as unknown as Microdata, record: row.record as unknown as PublicationRecord, signature: row.signature };
+  return { ...figuresOf(row), microdata: row.microdata as unknown as Microdata };
 }
+
+/** The same without the microdata, for readers of the figures only (a series of years, last year's scores). */
+export async function publishedFigures(db: Db, campaignId: string): Promise<Omit<Published, 'microdata'> | null> {
+  const row = await q.findPublishedFigures(db, campaignId);
+  return row ? figuresOf(row) : null;
+}
+
+const figuresOf = (row: NonNullable<Awaited<ReturnType<typeof q.findPublishedFigures>>>) => ({
+  results: row.results as unknown as ResultsDocument,
+  record: row.record as unknown as PublicationRecord,
+  signature: row.signature,
+});
 
 /**
  * `ddci publication verify`: the signature, every hash, that the key is the chair's, and that the

@@ -2,7 +2,7 @@ import { findCampaign, listUnitLinks, type CampaignRow } from '../campaigns/quer
 import type { Db } from '../db/client.js';
 import { formatInterval, formatNumber } from '../i18n/format.js';
 import type { Lang } from '../i18n/index.js';
-import { publishedResults } from '../publication/service.js';
+import { publishedFigures } from '../publication/service.js';
 
 /** A unit's DDCI in one published campaign of its series. */
 export interface YearPoint {
@@ -31,7 +31,7 @@ export async function publishedSeries(db: Db, campaignId: string): Promise<Serie
   let id: string | null = campaignId;
   while (id && years.length < MAX_YEARS) {
     const campaign: CampaignRow | undefined = await findCampaign(db, id);
-    const published = await publishedResults(db, id);
+    const published = await publishedFigures(db, id);
     if (!campaign || !published) break;
     const previous = new Map<string, string[]>();
     for (const l of await listUnitLinks(db, campaign.id)) previous.set(l.code, [...(previous.get(l.code) ?? []), l.previous]);

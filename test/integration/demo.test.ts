@@ -20,7 +20,7 @@ import { answerUnit, startSurvey } from '../support/survey.js';
 import { ROLES } from '../../server/auth/policy.js';
 import { verifyAuditLog } from '../../server/audit/index.js';
 import { listUnitLinks } from '../../server/campaigns/queries.js';
-import { publishedResults } from '../../server/publication/service.js';
+import { publishedFigures, publishedResults } from '../../server/publication/service.js';
 import { REMARKS } from '../../server/responses/simulate.js';
 import { RELIABLE_RANKING } from '../../server/sampling/precision.js';
 import type { Microdata, UnitChange } from '../../server/scoring/index.js';
@@ -62,6 +62,10 @@ test('the demo seeds a province in the 2025 two-tier structure — departments a
   const row = (await t.database.db.query.campaigns.findFirst({ where: (c, { eq }) => eq(c.id, seeded!.campaignId) }))!;
   const lastYear = await publishedResults(t.db, row.previousCampaignId!);
   expect(lastYear?.results.campaign.year).toBe(2025);
+  // Readers of the figures only (the series of years, the design's last-year scores) get the same, without the microdata.
+  const { microdata, ...figures } = lastYear!;
+  expect(Array.isArray(microdata.responses) && microdata.responses.length > 0).toBe(true);
+  expect(await publishedFigures(t.db, row.previousCampaignId!)).toEqual(figures);
   expect(lastYear!.results.result.units.filter((u) => u.rank !== null).length).toBeGreaterThanOrEqual(40);
   const links = await listUnitLinks(t.db, seeded!.campaignId);
   expect(links.filter((l) => l.code === 'STC').map((l) => l.previous)).toEqual(['SKHDT', 'STC']);
