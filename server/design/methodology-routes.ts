@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { can } from '../auth/policy.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
+import { PERCENT_SPACE } from '../i18n/format.js';
 import { translate, type Message } from '../i18n/index.js';
 import { answerCodes, questionsOf, type Methodology, type Questionnaire } from '../questionnaires/index.js';
 import { methodologyChanges } from '../questionnaires/diff.js';
@@ -53,7 +54,7 @@ export function methodologyRoutes(router: Router, pages: DesignerPages): void {
           const name = `weight.${b.code}.${p.code}`;
           return { name, pillar: p.code, pillarName: p.name[req.lang], value: typeof sent[name] === 'string' ? sent[name] : weightPercent(b.weights[p.code]) };
         }),
-        tiers: b.tiers.bands.map((band) => ({ label: band.label[req.lang], at: 'min' in band ? `≥ ${band.min}` : `≤ ${Math.round(band.upTo * 100)} %` })),
+        tiers: b.tiers.bands.map((band) => ({ label: band.label[req.lang], at: 'min' in band ? `≥ ${band.min}` : `≤ ${Math.round(band.upTo * 100)}${PERCENT_SPACE}%` })),
         scheme: b.tiers.scheme,
       })),
       indicators: m.indicators.map((i) => ({ ...i, href: `/design/methodology/${encodeURIComponent(version.key)}/indicators/${encodeURIComponent(i.code)}`, wording: textOf(i.question), pillarName: m.pillars.find((p) => p.code === i.pillar)?.name[req.lang], favourable: i.favourable?.join(', '), bounds: m.normalisation.fixedBounds?.[i.code]?.join('–'), comparable: i.comparable?.reason[req.lang] })),

@@ -39,11 +39,14 @@ export function formatDateTime(value: Date | string, lang: Lang): string {
   return `${formatDate(value, lang)} ${time}`;
 }
 
-/** A share as a percentage: 18,3 % in Vietnamese, 18.3% in English. */
+/** A share as a percentage: 18,3 % in Vietnamese (a no-break space: the sign never wraps away from its number), 18.3% in English. */
 export function formatPercent(share: number | null | undefined, digits: number, lang: Lang): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';
-  return lang === 'vi' ? `${formatNumber(share * 100, digits, lang)} %` : `${formatNumber(share * 100, digits, lang)}%`;
+  return lang === 'vi' ? `${formatNumber(share * 100, digits, lang)}${PERCENT_SPACE}%` : `${formatNumber(share * 100, digits, lang)}%`;
 }
+
+/** Between a number and its percent sign in Vietnamese: a no-break space. */
+export const PERCENT_SPACE = '\u00a0';
 
 /** The day (yyyy-mm-dd) an instant falls on in Vietnam (UTC+7, no summer time). */
 export const vietnamDay = (at: Date) => formatter('day', () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: TIME_ZONE })).format(at);

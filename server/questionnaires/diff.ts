@@ -1,3 +1,4 @@
+import { PERCENT_SPACE } from '../i18n/format.js';
 import type { Message } from '../i18n/index.js';
 import { questionsOf } from './answer-schema.js';
 import { blockQuestionnaire, type Catalog } from './catalog.js';
@@ -119,7 +120,7 @@ function indicatorChanges(was: Indicator, indicator: Indicator): Message[] {
   return changes;
 }
 
-const percent = (w: number) => `${Math.round(w * 1000) / 10} %`;
+const percent = (w: number) => `${Math.round(w * 1000) / 10}${PERCENT_SPACE}%`;
 
 /** Last year's side of the comparison: its methodology and the questionnaire each question code was asked in. */
 export interface MeasuredBy {

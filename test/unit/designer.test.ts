@@ -51,7 +51,7 @@ describe('what changed between two versions, in words', () => {
     const moved: Methodology = structuredClone(m);
     moved.blocks[0]!.weights.P1 = 0.2;
     moved.blocks[0]!.weights.P4 = 0.05;
-    expect(words(methodologyChanges(m, moved))).toEqual(['Block Sở, ban, ngành: weight of P1 15 % → 20 %', 'Block Sở, ban, ngành: weight of P4 10 % → 5 %']);
+    expect(words(methodologyChanges(m, moved))).toEqual(['Block Sở, ban, ngành: weight of P1 15\u00a0% → 20\u00a0%', 'Block Sở, ban, ngành: weight of P4 10\u00a0% → 5\u00a0%']);
   });
 
   test('an indicator whose question was reworded or whose favourable answers changed is not comparable, unless marked with a reason', () => {
