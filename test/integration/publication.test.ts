@@ -215,7 +215,7 @@ test('reports: the overview and every scorecard show the published figures, in e
     for (const i of u.indicators) {
       const definition = methodology.indicators.find((d) => d.code === i.code)!;
       expect(card.text).toContain(definition.measure === 'share' ? formatPercent(i.value, 1, 'vi') : formatNumber(i.value, 1, 'vi'));
-      if (i.score !== null) expect(card.text).toContain(`<td class="num">${vi(i.score)}</td>`);
+      if (i.score !== null) expect(card.text).toContain(`<td class="num" data-label="Điểm (1–10)">${vi(i.score)}</td>`);
     }
   }
   // The unit under the minimum: its page says why, and no view or export carries its figures.
