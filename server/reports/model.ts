@@ -171,13 +171,22 @@ export function findings(results: Results, methodology: Methodology, lang: Lang)
     const first = ranked[0];
     const last = ranked.at(-1);
     if (!first || !last) return { code: block.code, name: block.name, sentences: [{ key: 'summary.noneRanked' }] };
-    sentences.push({ key: 'summary.leader', params: { ranked: ranked.length, leader: names.get(first.unit)!, score: n(first.composite), last: names.get(last.unit)!, lastScore: n(last.composite), gap: n(first.composite! - last.composite!) } });
-    sentences.push(block.closeToLeader.length ? { key: 'summary.closeToLeader', params: { count: block.closeToLeader.length } } : { key: 'summary.clearLeader', params: { leader: names.get(first.unit)! } });
+    // One ranked unit leads no one: it is named with its score, and nothing is said of a lead or a last.
+    if (ranked.length === 1) sentences.push({ key: 'summary.onlyRanked', params: { leader: names.get(first.unit)!, score: n(first.composite) } });
+    else {
+      sentences.push({ key: 'summary.leader', params: { ranked: ranked.length, leader: names.get(first.unit)!, score: n(first.composite), last: names.get(last.unit)!, lastScore: n(last.composite), gap: n(first.composite! - last.composite!) } });
+      const close = block.closeToLeader.length;
+      sentences.push(close === 0 ? { key: 'summary.clearLeader', params: { leader: names.get(first.unit)! } } : close === 1 ? { key: 'summary.closeToLeaderOne' } : { key: 'summary.closeToLeader', params: { count: close } });
+    }
     const compared = ranked.flatMap((u) => {
       const c = changes.get(u.unit)?.composite;
       return c ? [{ unit: u.unit, now: u.composite!, ...c }] : [];
     });
-    if (compared.length) {
+    if (compared.length === 1) {
+      // A median, a count of changes and a "largest rise" of one unit would be the same figure three times.
+      const only = compared[0]!;
+      sentences.push({ key: 'summary.oneCompared', params: { unit: names.get(only.unit)!, now: n(only.now), before: n(only.previous), change: formatChange(only.change, 2, lang), verdict: only.beyondUncertainty ? 'summary.verdictBeyond' : 'summary.verdictWithin' } });
+    } else if (compared.length) {
       sentences.push({ key: 'summary.median', params: { now: n(median(compared.map((c) => c.now))), before: n(median(compared.map((c) => c.previous))), count: compared.length } });
       const beyond = compared.filter((c) => c.beyondUncertainty);
       sentences.push({ key: 'summary.beyond', params: { beyond: beyond.length, count: compared.length, up: beyond.filter((c) => c.change > 0).length, down: beyond.filter((c) => c.change < 0).length } });
@@ -185,7 +194,7 @@ export function findings(results: Results, methodology: Methodology, lang: Lang)
       if (rise.change > 0) sentences.push({ key: rise.beyondUncertainty ? 'summary.mostImproved' : 'summary.mostImprovedWithin', params: { unit: names.get(rise.unit)!, change: formatChange(rise.change, 2, lang) } });
     }
     const withheld = results.result.units.filter((u) => u.block === block.code && suppressed(u)).length;
-    if (withheld) sentences.push({ key: 'summary.withheld', params: { count: withheld, min: methodology.minAnswersPerUnit } });
+    if (withheld) sentences.push({ key: withheld === 1 ? 'summary.withheldOne' : 'summary.withheld', params: { count: withheld, min: methodology.minAnswersPerUnit } });
     return { code: block.code, name: block.name, sentences };
   });
 }

@@ -324,7 +324,11 @@ test('reports: the methodology and response appendix, the full print report, and
   for (const block of new Set(results.result.units.map((u) => u.block))) {
     const leader = results.result.units.find((u) => u.block === block && u.rank === 1)!;
     const name = results.units.find((u) => u.code === leader.unit)!.nameVi;
-    expect(page(2)).toContain(`${name} dẫn đầu với ${formatNumber(leader.composite, 2, 'vi')} điểm`);
+    const score = formatNumber(leader.composite, 2, 'vi');
+    // A block with one ranked unit names it with its score; it leads no one and is not also "last".
+    const ranked = results.result.units.filter((u) => u.block === block && u.rank !== null).length;
+    expect(page(2)).toContain(ranked === 1 ? `Chỉ một đơn vị đủ số phiếu để được xếp hạng: ${name}, với ${score} điểm.` : `${name} dẫn đầu với ${score} điểm`);
+    if (ranked === 1) expect(page(2)).not.toContain(`${name} đứng cuối`);
     expect(page(2)).toContain(methodology.blocks.find((b) => b.code === block)!.name.vi);
   }
   // One unit's profile as its own PDF: at most two A4 pages, every indicator named by its question's Vietnamese wording.

@@ -357,4 +357,16 @@ describe('the ranking in reports', () => {
     expect(lines.find((r) => r.unit === 'A')!.compositeText).toMatch(/^\d+,\d\d$/);
     expect(unitLines(document, methodology, 'en', 'b').find((r) => r.unit === 'A')!.compositeText).toMatch(/^\d+\.\d\d$/);
   });
+  test('the summary of a block with one ranked unit names it and its score — no lead, no last — and one unit withheld is said as one', async () => {
+    const { findings } = await import('../../server/reports/model.js');
+    const { translate } = await import('../../server/i18n/index.js');
+    const data = { A: [['5', 'yes', 10], ['4', 'yes', 20]], D: [['5', 'yes', 1]] } as Record<string, [string, string, number | string][]>;
+    const result = score(input(data), replicateStreams(5));
+    const units = Object.keys(data).map((code) => ({ code, block: 'b', nameVi: `Sở ${code}`, nameEn: `Department ${code}` }));
+    const document = { format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 3, invalid: 0, units, result };
+    const said = (lang: 'vi' | 'en') => findings(document, methodology, lang)[0]!.sentences.map((m) => translate(lang, m.key, m.params));
+    const a = result.units.find((u) => u.unit === 'A')!;
+    expect(said('en')).toEqual([`Only one unit had enough answers to be ranked: Department A, with ${a.composite!.toFixed(2)} points.`, 'One unit had fewer than 2 answers: its score is not published.']);
+    expect(said('vi')[0]).toBe(`Chỉ một đơn vị đủ số phiếu để được xếp hạng: Sở A, với ${a.composite!.toFixed(2).replace('.', ',')} điểm.`);
+  });
 });
