@@ -145,7 +145,7 @@ await Promise.all(
 );
 log(`${forms.length} sessions opened; submitting for ${SECONDS} s with ${CONNECTIONS} connections`);
 
-const ticksOf = (pid: number): number | null => {
+const cpuMsOf = (pid: number): number | null => {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
@@ -161,12 +161,12 @@ const ticksOf = (pid: number): number | null => {
  */
 async function cpuSoFar() {
   const backends = new Map<number, number | null>();
-  for (const { pid } of (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name])).rows) backends.set(pid, ticksOf(pid));
+  for (const { pid } of (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name])).rows) backends.set(pid, cpuMsOf(pid));
   const own = process.cpuUsage();
-  return { app: ticksOf(child.pid!), backends, loadGenerator: (own.user + own.system) / 1000 };
+  return { app: cpuMsOf(child.pid!), backends, loadGenerator: (own.user + own.system) / 1000 };
 }
 
-/** The database's CPU between two readings: backends that began in between count from zero. */
+/** The database's CPU between two readings: backends that began in between count from zero (one that ended in between is not counted: the pools keep theirs under load). */
 function databaseCpu(before: Map<number, number | null>, after: Map<number, number | null>): number | null {
   let sum = 0;
   for (const [pid, ms] of after) {
