@@ -29,7 +29,7 @@ test.each([390, 1366])('the outlook, the reminders and the call list at %i px', 
   const context = await app.browser.newContext({ locale: 'vi-VN', viewport: { width, height: 900 }, ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
   const page = await signIn(context, app.base, admin.username);
   await page.goto(`${app.base}/campaigns/${fw.campaignId}/responses`);
-  await expect(page.getByText(/Thu thập từ .* đã qua \d+ % thời gian/).isVisible()).resolves.toBe(true);
+  await expect(page.getByText(/Thu thập từ .* đã qua \d+\s%\sthời gian/).isVisible()).resolves.toBe(true);
   await look(page, `responses-${width}`);
   await page.goto(`${app.base}/campaigns/${fw.campaignId}/invitations`);
   await look(page, `invitations-${width}`);
