@@ -21,9 +21,9 @@ export default {
   // returned to the system late) is replaced before the next: one CI run saw a worker slow to a crawl late on.
   workerIdleMemoryLimit: '1536MB',
   // A worker ends once its event loop is empty, and tearing down a worker that ran a dozen embedded databases
-  // takes time: 0.19 s after one small file, 0.27–0.34 s after three, 0.93–0.95 s at the end of the suite (measured; no handle or timer
-  // was left open at any file's start, and every worker ended by itself). Jest's default wait of 0.5 s then
-  // force-exits it and reports a leak there is not.
+  // takes time: 0.19 s after one small file, 0.27–0.34 s after three, 0.93–0.95 s at the end of the suite
+  // (measured; no handle or timer was left open at any file's start, and every worker ended by itself).
+  // Jest's default wait of 0.5 s then force-exits it and reports a leak there is not.
   workerGracefulExitTimeout: 3000,
   // What cannot depend on the database the suite runs on (benchmarks, the statement-log attack on a cluster of
   // its own, what LibreOffice and PSPP read of the published files) runs once, on the embedded run; the server run leaves it out.

@@ -42,7 +42,8 @@ export function formatDateTime(value: Date | string, lang: Lang): string {
 /** A share as a percentage: 18,3 % in Vietnamese (a no-break space: the sign never wraps away from its number), 18.3% in English. */
 export function formatPercent(share: number | null | undefined, digits: number, lang: Lang): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';
-  return lang === 'vi' ? `${formatNumber(share * 100, digits, lang)}${PERCENT_SPACE}%` : `${formatNumber(share * 100, digits, lang)}%`;
+  const number = formatNumber(share * 100, digits, lang);
+  return lang === 'vi' ? `${number}${PERCENT_SPACE}%` : `${number}%`;
 }
 
 /** Between a number and its percent sign in Vietnamese: a no-break space. */

@@ -213,12 +213,12 @@ async function load(target: string, label: string) {
   const steady = settled.length > 1 && Math.max(...settled) <= 3 * median && settled.at(-1)! <= 1.5 * settled[0]!;
   const errors = result.errors + result.timeouts + result.non2xx - (result['3xx'] ?? 0);
   const cpuAfter = await cpuSoFar();
-  const perRequest = (before: number | null, after: number | null) =>
-    before === null || after === null ? 'n/a' : `${Math.round(((after - before) * 1000) / result.requests.total)} µs`;
+  const spent = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
+  const perRequest = (ms: number | null) => (ms === null ? 'n/a' : `${Math.round((ms * 1000) / result.requests.total)} µs`);
   log(
     `${label.padEnd(22)} ${(result.requests.total / (result.duration || SECONDS)).toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   3xx ${result['3xx']}   errors ${errors}\n` +
       `${''.padEnd(22)} p99 per ${WINDOW_MS / 1000} s: ${p99s.map((p) => p.toFixed(0)).join(' / ')} ms — ${steady ? 'steady' : 'NOT steady'}\n` +
-      `${''.padEnd(22)} CPU per request: app ${perRequest(cpuBefore.app, cpuAfter.app)}, database ${perRequest(0, databaseCpu(cpuBefore.backends, cpuAfter.backends))}, load generator ${perRequest(cpuBefore.loadGenerator, cpuAfter.loadGenerator)}`,
+      `${''.padEnd(22)} CPU per request: app ${perRequest(spent(cpuBefore.app, cpuAfter.app))}, database ${perRequest(databaseCpu(cpuBefore.backends, cpuAfter.backends))}, load generator ${perRequest(spent(cpuBefore.loadGenerator, cpuAfter.loadGenerator))}`,
   );
   return { result, errors, steady };
 }

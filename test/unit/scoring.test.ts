@@ -340,6 +340,11 @@ describe('a pillar needs enough of its indicators', () => {
 });
 
 describe('the ranking in reports', () => {
+  /** A results document around scored units, as publication writes it. */
+  const resultsDocument = (result: ReturnType<typeof score>, units: { code: string; block: string; nameVi: string; nameEn: string }[], responses: number) => ({
+    format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' },
+    methodology: 'test', bulletinHash: 'h', seed: 'h', responses, invalid: 0, units, result,
+  });
   test('figures of a unit under the minimum are suppressed; the others in the reader’s number format', async () => {
     const { unitLines } = await import('../../server/reports/model.js');
     const data = {
@@ -349,7 +354,7 @@ describe('the ranking in reports', () => {
     } as Record<string, [string, string, number | string][]>;
     const result = score(input(data), replicateStreams(5));
     const units = Object.keys(data).map((code) => ({ code, block: 'b', nameVi: `Sở ${code}`, nameEn: code }));
-    const document = { format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 5, invalid: 0, units, result };
+    const document = resultsDocument(result, units, 5);
     const lines = unitLines(document, methodology, 'vi', 'b');
     const d = lines.find((r) => r.unit === 'D')!;
     expect(result.units.find((u) => u.unit === 'D')!.composite).not.toBeNull();
@@ -363,7 +368,7 @@ describe('the ranking in reports', () => {
     const data = { A: [['5', 'yes', 10], ['4', 'yes', 20]], D: [['5', 'yes', 1]] } as Record<string, [string, string, number | string][]>;
     const result = score(input(data), replicateStreams(5));
     const units = Object.keys(data).map((code) => ({ code, block: 'b', nameVi: `Sở ${code}`, nameEn: `Department ${code}` }));
-    const document = { format: 'DDCI-RESULTS/2' as const, disclosure: { minStratumRespondents: 5, collapsed: [] }, campaign: { id: 'c', province: 'p', year: 2026, title: 't' }, methodology: 'test', bulletinHash: 'h', seed: 'h', responses: 3, invalid: 0, units, result };
+    const document = resultsDocument(result, units, 3);
     const said = (lang: 'vi' | 'en') => findings(document, methodology, lang)[0]!.sentences.map((m) => translate(lang, m.key, m.params));
     const a = result.units.find((u) => u.unit === 'A')!;
     expect(said('en')).toEqual([`Only one unit had enough answers to be ranked: Department A, with ${a.composite!.toFixed(2)} points.`, 'One unit had fewer than 2 answers: its score is not published.']);
